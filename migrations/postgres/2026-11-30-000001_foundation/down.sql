@@ -1,0 +1,13 @@
+DROP TABLE audit_events;
+DROP TABLE login_attempts;
+DROP TABLE api_keys;
+DROP TABLE lab_account_status_changes;
+DROP TABLE lab_account_teams;
+DROP TABLE lab_accounts;
+DROP TABLE lab_tests;
+DROP TABLE labs;
+DROP TABLE csm_assignments;
+DROP TABLE team_members;
+DROP TABLE users;
+DROP TABLE teams;
+DROP TABLE organizations;

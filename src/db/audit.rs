@@ -1,0 +1,178 @@
+//! The audit log: rows are only ever inserted, always inside the transaction of the change they record.
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::audit_events;
+use super::DbConnection;
+use crate::error::AppError;
+
+/// Who did something, and the request it came in on.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub kind: &'static str,
+    pub id: Option<String>,
+    pub label: String,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    pub fn user(id: &str, email: &str, request_id: Option<String>) -> Actor {
+        Actor {
+            kind: "user",
+            id: Some(id.to_string()),
+            label: email.to_string(),
+            request_id,
+        }
+    }
+
+    pub fn api_key(id: &str, prefix: &str, request_id: Option<String>) -> Actor {
+        Actor {
+            kind: "api_key",
+            id: Some(id.to_string()),
+            label: format!("api key {prefix}"),
+            request_id,
+        }
+    }
+
+    pub fn system(label: &str) -> Actor {
+        Actor {
+            kind: "system",
+            id: None,
+            label: label.to_string(),
+            request_id: None,
+        }
+    }
+}
+
+/// What happened to which entity.
+#[derive(Debug, Clone)]
+pub struct AuditEntry<'a> {
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: &'a str,
+    pub org_id: Option<&'a str>,
+    pub team_id: Option<&'a str>,
+    pub summary: String,
+    /// Before/after values, as JSON.
+    pub details: serde_json::Value,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = audit_events)]
+struct NewAuditEvent<'a> {
+    at: NaiveDateTime,
+    actor_type: &'a str,
+    actor_id: Option<&'a str>,
+    actor_label: &'a str,
+    action: &'a str,
+    entity_type: &'a str,
+    entity_id: &'a str,
+    org_id: Option<&'a str>,
+    team_id: Option<&'a str>,
+    summary: &'a str,
+    details: String,
+    request_id: Option<&'a str>,
+}
+
+#[derive(Queryable, Selectable, Debug, Clone, serde::Serialize)]
+#[diesel(table_name = audit_events)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub at: NaiveDateTime,
+    pub actor_type: String,
+    pub actor_id: Option<String>,
+    pub actor_label: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub org_id: Option<String>,
+    pub team_id: Option<String>,
+    pub summary: String,
+    pub details: String,
+    pub request_id: Option<String>,
+}
+
+pub fn record(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    entry: AuditEntry<'_>,
+) -> Result<(), AppError> {
+    diesel::insert_into(audit_events::table)
+        .values(NewAuditEvent {
+            at: super::now(),
+            actor_type: actor.kind,
+            actor_id: actor.id.as_deref(),
+            actor_label: &actor.label,
+            action: entry.action,
+            entity_type: entry.entity_type,
+            entity_id: entry.entity_id,
+            org_id: entry.org_id,
+            team_id: entry.team_id,
+            summary: &entry.summary,
+            details: entry.details.to_string(),
+            request_id: actor.request_id.as_deref(),
+        })
+        .execute(conn)
+        .map_err(|e| AppError::db("writing an audit row", e))?;
+    Ok(())
+}
+
+/// Which audit rows to show. `org_id` None means platform-wide rows only a CSM's view needs.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub org_id: Option<String>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub actor: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    /// Keyset: rows with an id below this one.
+    pub before_id: Option<i64>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    f: &AuditFilter,
+    limit: i64,
+) -> Result<Vec<AuditEvent>, AppError> {
+    let mut q = audit_events::table
+        .select(AuditEvent::as_select())
+        .order(audit_events::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(org) = &f.org_id {
+        q = q.filter(audit_events::org_id.eq(org.clone()));
+    }
+    if let Some(t) = &f.entity_type {
+        q = q.filter(audit_events::entity_type.eq(t.clone()));
+    }
+    if let Some(id) = &f.entity_id {
+        q = q.filter(audit_events::entity_id.eq(id.clone()));
+    }
+    if let Some(a) = &f.actor {
+        q = q.filter(audit_events::actor_label.eq(a.clone()));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(audit_events::at.ge(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(audit_events::at.lt(to));
+    }
+    if let Some(before) = f.before_id {
+        q = q.filter(audit_events::id.lt(before));
+    }
+    q.load(conn)
+        .map_err(|e| AppError::db("listing audit events", e))
+}
+
+/// The distinct actors seen in an org's audit log, for the filter's picker.
+pub fn actors(conn: &mut DbConnection, org_id: &str) -> Result<Vec<String>, AppError> {
+    audit_events::table
+        .filter(audit_events::org_id.eq(org_id))
+        .select(audit_events::actor_label)
+        .distinct()
+        .order(audit_events::actor_label)
+        .limit(500)
+        .load(conn)
+        .map_err(|e| AppError::db("listing audit actors", e))
+}

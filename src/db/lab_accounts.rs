@@ -1,0 +1,428 @@
+//! Lab accounts, their linked Teams and status history.
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{lab_account_status_changes, lab_account_teams, lab_accounts, teams};
+use super::DbConnection;
+use crate::domain::billing::AllowedBilling;
+use crate::domain::lab_account::{
+    AccountConfig, AccountStatus, ExistingAccount, LabAccount, Owner,
+};
+use crate::error::AppError;
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = lab_accounts)]
+struct LabAccountRow {
+    id: String,
+    lab_slug: String,
+    org_id: Option<String>,
+    provider_account_id: String,
+    account_name: Option<String>,
+    status: String,
+    delegated_flow: String,
+    allowed_billing: String,
+    business_units: Option<String>,
+    default_clinical_notes: Option<String>,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl LabAccountRow {
+    fn into_domain(self, team_ids: Vec<String>) -> Result<LabAccount, AppError> {
+        let bad = |what: &str, e: String| {
+            AppError::Internal(format!("lab account {} has a bad {what}: {e}", self.id))
+        };
+        Ok(LabAccount {
+            lab: self.lab_slug.parse().map_err(|e| bad("lab", e))?,
+            owner: match &self.org_id {
+                Some(org) => Owner::Org(org.clone()),
+                None => Owner::Platform,
+            },
+            status: self.status.parse().map_err(|e| bad("status", e))?,
+            delegated_flow: self
+                .delegated_flow
+                .parse()
+                .map_err(|e| bad("delegated_flow", e))?,
+            allowed_billing: AllowedBilling::from_json(&self.allowed_billing)
+                .map_err(|e| bad("allowed_billing", e))?,
+            business_units: match &self.business_units {
+                Some(text) => Some(
+                    serde_json::from_str(text).map_err(|e| bad("business_units", e.to_string()))?,
+                ),
+                None => None,
+            },
+            id: self.id,
+            provider_account_id: self.provider_account_id,
+            account_name: self.account_name,
+            default_clinical_notes: self.default_clinical_notes,
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            team_ids,
+        })
+    }
+}
+
+/// Filters of the accounts list; every field is optional.
+#[derive(Debug, Clone, Default)]
+pub struct AccountFilter {
+    pub status: Option<AccountStatus>,
+    pub lab: Option<String>,
+    pub team_id: Option<String>,
+    pub account_id: Option<String>,
+}
+
+/// Whose linked Teams a reader may see: all, or only those of one org.
+#[derive(Debug, Clone, Copy)]
+pub enum TeamScope<'a> {
+    All,
+    Org(&'a str),
+}
+
+fn linked_teams(
+    conn: &mut DbConnection,
+    account_ids: &[String],
+    scope: TeamScope<'_>,
+) -> Result<Vec<(String, String)>, AppError> {
+    let mut q = lab_account_teams::table
+        .inner_join(teams::table)
+        .filter(lab_account_teams::lab_account_id.eq_any(account_ids))
+        .order((lab_account_teams::lab_account_id, teams::name))
+        .select((
+            lab_account_teams::lab_account_id,
+            lab_account_teams::team_id,
+        ))
+        .into_boxed();
+    if let TeamScope::Org(org) = scope {
+        q = q.filter(teams::org_id.eq(org.to_string()));
+    }
+    q.load(conn)
+        .map_err(|e| AppError::db("loading linked teams", e))
+}
+
+fn with_teams(
+    conn: &mut DbConnection,
+    rows: Vec<LabAccountRow>,
+    scope: TeamScope<'_>,
+) -> Result<Vec<LabAccount>, AppError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let links = linked_teams(conn, &ids, scope)?;
+    rows.into_iter()
+        .map(|row| {
+            let teams = links
+                .iter()
+                .filter(|(a, _)| *a == row.id)
+                .map(|(_, t)| t.clone())
+                .collect();
+            row.into_domain(teams)
+        })
+        .collect()
+}
+
+pub fn find(
+    conn: &mut DbConnection,
+    id: &str,
+    scope: TeamScope<'_>,
+) -> Result<Option<LabAccount>, AppError> {
+    let row = lab_accounts::table
+        .find(id)
+        .select(LabAccountRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(|e| AppError::db("loading a lab account", e))?;
+    match row {
+        Some(row) => Ok(with_teams(conn, vec![row], scope)?.into_iter().next()),
+        None => Ok(None),
+    }
+}
+
+/// An org's own accounts plus the platform accounts linked to any of its Teams; linked Teams are
+/// limited to the org's own.
+pub fn list_for_org(
+    conn: &mut DbConnection,
+    org_id: &str,
+    f: &AccountFilter,
+) -> Result<Vec<LabAccount>, AppError> {
+    let platform_linked_here = lab_account_teams::table
+        .inner_join(teams::table)
+        .filter(teams::org_id.eq(org_id.to_string()))
+        .select(lab_account_teams::lab_account_id);
+    let mut q = lab_accounts::table
+        .filter(
+            lab_accounts::org_id
+                .eq(org_id.to_string())
+                .or(lab_accounts::org_id
+                    .is_null()
+                    .and(lab_accounts::id.eq_any(platform_linked_here))),
+        )
+        .order((lab_accounts::lab_slug, lab_accounts::provider_account_id))
+        .select(LabAccountRow::as_select())
+        .into_boxed();
+    if let Some(status) = f.status {
+        q = q.filter(lab_accounts::status.eq(status.as_str()));
+    }
+    if let Some(lab) = &f.lab {
+        q = q.filter(lab_accounts::lab_slug.eq(lab.clone()));
+    }
+    if let Some(id) = &f.account_id {
+        q = q.filter(lab_accounts::id.eq(id.clone()));
+    }
+    if let Some(team) = &f.team_id {
+        q = q.filter(
+            lab_accounts::id.eq_any(
+                lab_account_teams::table
+                    .filter(lab_account_teams::team_id.eq(team.clone()))
+                    .select(lab_account_teams::lab_account_id),
+            ),
+        );
+    }
+    let rows = q
+        .load(conn)
+        .map_err(|e| AppError::db("listing lab accounts", e))?;
+    with_teams(conn, rows, TeamScope::Org(org_id))
+}
+
+/// Platform-managed accounts, for CSMs.
+pub fn list_platform(conn: &mut DbConnection) -> Result<Vec<LabAccount>, AppError> {
+    let rows = lab_accounts::table
+        .filter(lab_accounts::org_id.is_null())
+        .order((lab_accounts::lab_slug, lab_accounts::provider_account_id))
+        .select(LabAccountRow::as_select())
+        .load(conn)
+        .map_err(|e| AppError::db("listing platform lab accounts", e))?;
+    with_teams(conn, rows, TeamScope::All)
+}
+
+/// Accounts linked to one Team (the team API key's view); `team_id_allowlist` shows only that Team's org.
+pub fn list_for_team(
+    conn: &mut DbConnection,
+    team_id: &str,
+    team_org_id: &str,
+    f: &AccountFilter,
+) -> Result<Vec<LabAccount>, AppError> {
+    let mut filter = f.clone();
+    filter.team_id = Some(team_id.to_string());
+    list_for_org(conn, team_org_id, &filter)
+}
+
+/// (id, lab, provider_account_id) of every account of one owner, for the uniqueness rule.
+pub fn owner_accounts(
+    conn: &mut DbConnection,
+    owner: &Owner,
+) -> Result<Vec<(String, String, String)>, AppError> {
+    lab_accounts::table
+        .filter(lab_accounts::owner_key.eq(owner.key().to_string()))
+        .select((
+            lab_accounts::id,
+            lab_accounts::lab_slug,
+            lab_accounts::provider_account_id,
+        ))
+        .load(conn)
+        .map_err(|e| AppError::db("listing an owner's accounts", e))
+}
+
+/// Turns `owner_accounts` rows into what `domain::lab_account::check_unique` reads.
+pub fn as_existing(rows: &[(String, String, String)]) -> Vec<ExistingAccount<'_>> {
+    rows.iter()
+        .filter_map(|(id, lab, pid)| {
+            lab.parse().ok().map(|lab| ExistingAccount {
+                id,
+                lab,
+                provider_account_id: pid,
+            })
+        })
+        .collect()
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    owner: &Owner,
+    config: &AccountConfig,
+    status: AccountStatus,
+) -> Result<String, AppError> {
+    let id = super::new_id();
+    let now = super::now();
+    diesel::insert_into(lab_accounts::table)
+        .values((
+            lab_accounts::id.eq(&id),
+            lab_accounts::lab_slug.eq(config.lab.as_str()),
+            lab_accounts::org_id.eq(owner.org_id()),
+            lab_accounts::owner_key.eq(owner.key()),
+            lab_accounts::provider_account_id.eq(&config.provider_account_id),
+            lab_accounts::account_name.eq(config.account_name.as_deref()),
+            lab_accounts::status.eq(status.as_str()),
+            lab_accounts::delegated_flow.eq(config.delegated_flow.as_str()),
+            lab_accounts::allowed_billing.eq(config.allowed_billing.to_json().to_string()),
+            lab_accounts::business_units.eq(business_units_json(config)),
+            lab_accounts::default_clinical_notes.eq(config.default_clinical_notes.as_deref()),
+            lab_accounts::version.eq(1),
+            lab_accounts::created_at.eq(now),
+            lab_accounts::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map_err(|e| AppError::db("creating a lab account", e))?;
+    Ok(id)
+}
+
+fn business_units_json(config: &AccountConfig) -> Option<String> {
+    config
+        .business_units
+        .as_ref()
+        .map(|u| serde_json::Value::from(u.clone()).to_string())
+}
+
+/// Writes a new configuration only if nobody changed the account since `expected_version` was
+/// read; returns false for a stale edit.
+pub fn update_config(
+    conn: &mut DbConnection,
+    id: &str,
+    expected_version: i32,
+    config: &AccountConfig,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        lab_accounts::table
+            .find(id)
+            .filter(lab_accounts::version.eq(expected_version)),
+    )
+    .set((
+        lab_accounts::lab_slug.eq(config.lab.as_str()),
+        lab_accounts::provider_account_id.eq(&config.provider_account_id),
+        lab_accounts::account_name.eq(config.account_name.as_deref()),
+        lab_accounts::delegated_flow.eq(config.delegated_flow.as_str()),
+        lab_accounts::allowed_billing.eq(config.allowed_billing.to_json().to_string()),
+        lab_accounts::business_units.eq(business_units_json(config)),
+        lab_accounts::default_clinical_notes.eq(config.default_clinical_notes.as_deref()),
+        lab_accounts::version.eq(expected_version + 1),
+        lab_accounts::updated_at.eq(super::now()),
+    ))
+    .execute(conn)
+    .map_err(|e| AppError::db("updating a lab account", e))?;
+    Ok(n == 1)
+}
+
+/// Bumps the version. As the first write of a transaction it also takes the row lock (PostgreSQL)
+/// or the write lock (SQLite), so concurrent changes to one account's links queue up.
+pub fn touch(conn: &mut DbConnection, id: &str) -> Result<bool, AppError> {
+    let n = diesel::update(lab_accounts::table.find(id))
+        .set((
+            lab_accounts::version.eq(lab_accounts::version + 1),
+            lab_accounts::updated_at.eq(super::now()),
+        ))
+        .execute(conn)
+        .map_err(|e| AppError::db("locking a lab account", e))?;
+    Ok(n == 1)
+}
+
+pub fn set_status(
+    conn: &mut DbConnection,
+    id: &str,
+    from: AccountStatus,
+    to: AccountStatus,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        lab_accounts::table
+            .find(id)
+            .filter(lab_accounts::status.eq(from.as_str())),
+    )
+    .set((
+        lab_accounts::status.eq(to.as_str()),
+        lab_accounts::version.eq(lab_accounts::version + 1),
+        lab_accounts::updated_at.eq(super::now()),
+    ))
+    .execute(conn)
+    .map_err(|e| AppError::db("changing a lab account's status", e))?;
+    Ok(n == 1)
+}
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = lab_account_status_changes)]
+pub struct StatusChange {
+    pub id: String,
+    pub lab_account_id: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub reason: String,
+    pub actor_label: String,
+    pub at: NaiveDateTime,
+}
+
+pub fn record_status_change(
+    conn: &mut DbConnection,
+    account_id: &str,
+    from: Option<AccountStatus>,
+    to: AccountStatus,
+    reason: &str,
+    actor_label: &str,
+) -> Result<(), AppError> {
+    diesel::insert_into(lab_account_status_changes::table)
+        .values((
+            lab_account_status_changes::id.eq(super::new_id()),
+            lab_account_status_changes::lab_account_id.eq(account_id),
+            lab_account_status_changes::from_status.eq(from.map(|s| s.as_str())),
+            lab_account_status_changes::to_status.eq(to.as_str()),
+            lab_account_status_changes::reason.eq(reason),
+            lab_account_status_changes::actor_label.eq(actor_label),
+            lab_account_status_changes::at.eq(super::now()),
+        ))
+        .execute(conn)
+        .map_err(|e| AppError::db("recording a status change", e))?;
+    Ok(())
+}
+
+pub fn status_history(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> Result<Vec<StatusChange>, AppError> {
+    lab_account_status_changes::table
+        .filter(lab_account_status_changes::lab_account_id.eq(account_id))
+        .order(lab_account_status_changes::at.desc())
+        .select(StatusChange::as_select())
+        .load(conn)
+        .map_err(|e| AppError::db("loading status history", e))
+}
+
+/// Every Team the account is linked to, across orgs (for the allowlist replace).
+pub fn all_linked_team_ids(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> Result<Vec<String>, AppError> {
+    lab_account_teams::table
+        .filter(lab_account_teams::lab_account_id.eq(account_id))
+        .select(lab_account_teams::team_id)
+        .order(lab_account_teams::team_id)
+        .load(conn)
+        .map_err(|e| AppError::db("loading linked teams", e))
+}
+
+pub fn link(conn: &mut DbConnection, account_id: &str, team_id: &str) -> Result<(), AppError> {
+    diesel::insert_into(lab_account_teams::table)
+        .values((
+            lab_account_teams::lab_account_id.eq(account_id),
+            lab_account_teams::team_id.eq(team_id),
+            lab_account_teams::created_at.eq(super::now()),
+        ))
+        .execute(conn)
+        .map_err(|e| AppError::db("linking a team", e))?;
+    Ok(())
+}
+
+pub fn unlink(conn: &mut DbConnection, account_id: &str, team_id: &str) -> Result<bool, AppError> {
+    let n = diesel::delete(
+        lab_account_teams::table
+            .filter(lab_account_teams::lab_account_id.eq(account_id))
+            .filter(lab_account_teams::team_id.eq(team_id)),
+    )
+    .execute(conn)
+    .map_err(|e| AppError::db("unlinking a team", e))?;
+    Ok(n == 1)
+}
+
+/// Open orders of a Team on an account; orders arrive with the order wizard, so none exist yet.
+pub fn open_orders_count(
+    _conn: &mut DbConnection,
+    _account_id: &str,
+    _team_id: &str,
+) -> Result<i64, AppError> {
+    Ok(0)
+}

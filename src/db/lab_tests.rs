@@ -1,0 +1,83 @@
+//! Labs and their tests (the catalogue).
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{lab_tests, labs};
+use super::DbConnection;
+use crate::error::AppError;
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = labs)]
+pub struct LabRow {
+    pub slug: String,
+    pub id: i32,
+    pub name: String,
+    pub first_line_address: String,
+    pub city: String,
+    pub zipcode: String,
+    /// JSON list of collection methods.
+    pub collection_methods: String,
+    /// JSON list of sample types.
+    pub sample_types: String,
+}
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = lab_tests)]
+pub struct LabTestRow {
+    pub id: String,
+    pub lab_slug: String,
+    pub slug: String,
+    pub name: String,
+    pub sample_type: String,
+    pub method: String,
+    pub price: f64,
+    pub status: String,
+    /// JSON list of markers.
+    pub markers: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn upsert_lab(conn: &mut DbConnection, lab: &LabRow) -> Result<(), AppError> {
+    let exists = labs::table
+        .find(&lab.slug)
+        .select(labs::slug)
+        .first::<String>(conn)
+        .optional()
+        .map_err(|e| AppError::db("loading a lab", e))?
+        .is_some();
+    if !exists {
+        diesel::insert_into(labs::table)
+            .values(lab)
+            .execute(conn)
+            .map_err(|e| AppError::db("adding a lab", e))?;
+    }
+    Ok(())
+}
+
+pub fn list_labs(conn: &mut DbConnection) -> Result<Vec<LabRow>, AppError> {
+    labs::table
+        .order(labs::id)
+        .select(LabRow::as_select())
+        .load(conn)
+        .map_err(|e| AppError::db("listing labs", e))
+}
+
+pub fn insert_test(conn: &mut DbConnection, test: &LabTestRow) -> Result<(), AppError> {
+    diesel::insert_into(lab_tests::table)
+        .values(test)
+        .execute(conn)
+        .map_err(|e| AppError::db("adding a lab test", e))?;
+    Ok(())
+}
+
+pub fn list_tests(conn: &mut DbConnection, lab: Option<&str>) -> Result<Vec<LabTestRow>, AppError> {
+    let mut q = lab_tests::table
+        .order((lab_tests::lab_slug, lab_tests::name))
+        .select(LabTestRow::as_select())
+        .into_boxed();
+    if let Some(lab) = lab {
+        q = q.filter(lab_tests::lab_slug.eq(lab.to_string()));
+    }
+    q.load(conn)
+        .map_err(|e| AppError::db("listing lab tests", e))
+}

@@ -1,0 +1,181 @@
+//! Database access: one diesel schema over SQLite (embedded default) and PostgreSQL (scale-out).
+pub mod api_keys;
+pub mod audit;
+pub mod lab_accounts;
+pub mod lab_tests;
+pub mod login_attempts;
+pub mod orgs;
+pub mod schema;
+pub mod users;
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::AppError;
+
+pub const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// Any lock key works as long as every instance uses the same one.
+const MIGRATION_LOCK_KEY: i64 = 0x6c61_6264_6573_6b;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type DbPool = Pool<ConnectionManager<DbConnection>>;
+pub type PooledConn = PooledConnection<ConnectionManager<DbConnection>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+/// Which backend a `DATABASE_URL` names; an empty URL is an error, never a silent temporary database.
+pub fn backend_of(url: &str) -> Result<Backend, AppError> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Err(AppError::Config(
+            "DATABASE_URL is empty: give a SQLite file path (labdesk.sqlite) or a postgres:// URL"
+                .into(),
+        ));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Backend::Postgres)
+    } else {
+        Ok(Backend::Sqlite)
+    }
+}
+
+/// The path the SQLite driver should open (it does not understand the `sqlite://` prefix).
+fn sqlite_path(url: &str) -> &str {
+    url.trim()
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+}
+
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Sqlite(c) = conn {
+            // One batch: sql_query would run only the first statement and leave WAL off.
+            c.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// Opens the concrete connection first so a bad URL fails fast with the driver's own reason.
+fn probe(url: &str) -> Result<(), AppError> {
+    match backend_of(url)? {
+        Backend::Postgres => PgConnection::establish(url)
+            .map(drop)
+            .map_err(|e| AppError::Config(format!("cannot connect to PostgreSQL: {e}"))),
+        Backend::Sqlite => SqliteConnection::establish(sqlite_path(url))
+            .map(drop)
+            .map_err(|e| AppError::Config(format!("cannot open SQLite database {url}: {e}"))),
+    }
+}
+
+pub fn connect_pool(url: &str, max_size: u32) -> Result<DbPool, AppError> {
+    probe(url)?;
+    let target = match backend_of(url)? {
+        Backend::Postgres => url.trim().to_string(),
+        Backend::Sqlite => sqlite_path(url).to_string(),
+    };
+    Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(Duration::from_secs(10))
+        .connection_customizer(Box::new(SqlitePragmas))
+        .build(ConnectionManager::<DbConnection>::new(target))
+        .map_err(|e| AppError::Config(format!("cannot build the connection pool: {e}")))
+}
+
+/// Runs pending migrations; on PostgreSQL under an advisory lock so several instances may start at once.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<(), AppError> {
+    let failed = |e: Box<dyn std::error::Error + Send + Sync>| {
+        AppError::Config(format!("database migration failed: {e}"))
+    };
+    match conn {
+        DbConnection::Postgresql(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
+                .map_err(|e| AppError::db("taking the migration lock", e))?;
+            let result = c
+                .run_pending_migrations(PG_MIGRATIONS)
+                .map(drop)
+                .map_err(failed);
+            c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
+                .map_err(|e| AppError::db("releasing the migration lock", e))?;
+            result
+        }
+        DbConnection::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(drop)
+            .map_err(failed),
+    }
+}
+
+/// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE` so concurrent writers queue on
+/// the busy timeout instead of failing with "database is locked" when a read upgrades to a write.
+pub fn write_tx<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    if !matches!(conn, DbConnection::Sqlite(_)) {
+        return conn.transaction(f);
+    }
+    if let DbConnection::Sqlite(c) = &mut *conn {
+        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+    }
+    let result = f(conn);
+    if let DbConnection::Sqlite(c) = conn {
+        match result {
+            Ok(value) => {
+                <AnsiTransactionManager as TransactionManager<SqliteConnection>>::commit_transaction(c)?;
+                return Ok(value);
+            }
+            Err(e) => {
+                <AnsiTransactionManager as TransactionManager<SqliteConnection>>::rollback_transaction(c)?;
+                return Err(e);
+            }
+        }
+    }
+    result
+}
+
+/// The current time as stored (UTC, microseconds, so both backends keep the same value).
+pub fn now() -> chrono::NaiveDateTime {
+    let t = chrono::Utc::now().naive_utc();
+    t.with_nanosecond_floor()
+}
+
+trait FloorMicros {
+    fn with_nanosecond_floor(self) -> Self;
+}
+
+impl FloorMicros for chrono::NaiveDateTime {
+    fn with_nanosecond_floor(self) -> Self {
+        use chrono::Timelike;
+        let micros = self.nanosecond() / 1_000 * 1_000;
+        self.with_nanosecond(micros).unwrap_or(self)
+    }
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

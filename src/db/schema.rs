@@ -1,0 +1,177 @@
+// One portable schema for both backends: uuids are Text, times are Timestamp (UTC), JSON is Text.
+
+diesel::table! {
+    organizations (id) {
+        id -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    teams (id) {
+        id -> Text,
+        org_id -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        org_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_members (user_id, team_id) {
+        user_id -> Text,
+        team_id -> Text,
+    }
+}
+
+diesel::table! {
+    csm_assignments (user_id, org_id) {
+        user_id -> Text,
+        org_id -> Text,
+    }
+}
+
+diesel::table! {
+    labs (slug) {
+        slug -> Text,
+        id -> Integer,
+        name -> Text,
+        first_line_address -> Text,
+        city -> Text,
+        zipcode -> Text,
+        collection_methods -> Text,
+        sample_types -> Text,
+    }
+}
+
+diesel::table! {
+    lab_tests (id) {
+        id -> Text,
+        lab_slug -> Text,
+        slug -> Text,
+        name -> Text,
+        sample_type -> Text,
+        method -> Text,
+        price -> Double,
+        status -> Text,
+        markers -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lab_accounts (id) {
+        id -> Text,
+        lab_slug -> Text,
+        org_id -> Nullable<Text>,
+        owner_key -> Text,
+        provider_account_id -> Text,
+        account_name -> Nullable<Text>,
+        status -> Text,
+        delegated_flow -> Text,
+        allowed_billing -> Text,
+        business_units -> Nullable<Text>,
+        default_clinical_notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lab_account_teams (lab_account_id, team_id) {
+        lab_account_id -> Text,
+        team_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lab_account_status_changes (id) {
+        id -> Text,
+        lab_account_id -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        reason -> Text,
+        actor_label -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        scope -> Text,
+        team_id -> Nullable<Text>,
+        org_id -> Nullable<Text>,
+        lab_slug -> Nullable<Text>,
+        prefix -> Text,
+        digest -> Text,
+        label -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> Text,
+        email -> Text,
+        succeeded -> Bool,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_type -> Text,
+        actor_id -> Nullable<Text>,
+        actor_label -> Text,
+        action -> Text,
+        entity_type -> Text,
+        entity_id -> Text,
+        org_id -> Nullable<Text>,
+        team_id -> Nullable<Text>,
+        summary -> Text,
+        details -> Text,
+        request_id -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(teams -> organizations (org_id));
+diesel::joinable!(team_members -> teams (team_id));
+diesel::joinable!(team_members -> users (user_id));
+diesel::joinable!(lab_account_teams -> lab_accounts (lab_account_id));
+diesel::joinable!(lab_account_teams -> teams (team_id));
+diesel::joinable!(lab_tests -> labs (lab_slug));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    teams,
+    users,
+    team_members,
+    csm_assignments,
+    labs,
+    lab_tests,
+    lab_accounts,
+    lab_account_teams,
+    lab_account_status_changes,
+    api_keys,
+    login_attempts,
+    audit_events,
+);

@@ -1,0 +1,124 @@
+//! People who sign in, their Team memberships and CSM org assignments.
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{csm_assignments, team_members, users};
+use super::DbConnection;
+use crate::domain::access::{Principal, Role};
+use crate::error::AppError;
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub org_id: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub org_id: Option<&'a str>,
+    pub team_ids: &'a [String],
+    pub csm_org_ids: &'a [String],
+}
+
+/// Emails are unique regardless of case.
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub fn insert(conn: &mut DbConnection, new: &NewUser<'_>) -> Result<String, AppError> {
+    let id = super::new_id();
+    diesel::insert_into(users::table)
+        .values((
+            users::id.eq(&id),
+            users::email.eq(normalise_email(new.email)),
+            users::name.eq(new.name),
+            users::password_hash.eq(new.password_hash),
+            users::role.eq(new.role.as_str()),
+            users::org_id.eq(new.org_id),
+            users::created_at.eq(super::now()),
+        ))
+        .execute(conn)
+        .map_err(|e| AppError::db("creating a user", e))?;
+    for team_id in new.team_ids {
+        diesel::insert_into(team_members::table)
+            .values((
+                team_members::user_id.eq(&id),
+                team_members::team_id.eq(team_id),
+            ))
+            .execute(conn)
+            .map_err(|e| AppError::db("adding a team membership", e))?;
+    }
+    for org_id in new.csm_org_ids {
+        diesel::insert_into(csm_assignments::table)
+            .values((
+                csm_assignments::user_id.eq(&id),
+                csm_assignments::org_id.eq(org_id),
+            ))
+            .execute(conn)
+            .map_err(|e| AppError::db("assigning an org to a CSM", e))?;
+    }
+    Ok(id)
+}
+
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<UserRow>, AppError> {
+    users::table
+        .filter(users::email.eq(normalise_email(email)))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(|e| AppError::db("loading a user", e))
+}
+
+pub fn set_password_hash(conn: &mut DbConnection, id: &str, hash: &str) -> Result<(), AppError> {
+    diesel::update(users::table.find(id))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)
+        .map_err(|e| AppError::db("updating a password", e))?;
+    Ok(())
+}
+
+/// Everything access decisions need about a signed-in user.
+pub fn load_principal(conn: &mut DbConnection, id: &str) -> Result<Option<Principal>, AppError> {
+    let Some(row) = users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(|e| AppError::db("loading a user", e))?
+    else {
+        return Ok(None);
+    };
+    let role: Role = row
+        .role
+        .parse()
+        .map_err(|e| AppError::Internal(format!("user {} has an unknown role: {e}", row.id)))?;
+    let team_ids = team_members::table
+        .filter(team_members::user_id.eq(id))
+        .select(team_members::team_id)
+        .load(conn)
+        .map_err(|e| AppError::db("loading team memberships", e))?;
+    let csm_org_ids = csm_assignments::table
+        .filter(csm_assignments::user_id.eq(id))
+        .select(csm_assignments::org_id)
+        .load(conn)
+        .map_err(|e| AppError::db("loading CSM assignments", e))?;
+    Ok(Some(Principal {
+        user_id: row.id,
+        email: row.email,
+        name: row.name,
+        role,
+        org_id: row.org_id,
+        team_ids,
+        csm_org_ids,
+    }))
+}

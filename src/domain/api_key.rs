@@ -1,0 +1,63 @@
+//! API keys: generated once, shown once, stored only as a SHA-256 digest.
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::lab::string_enum;
+
+string_enum!(
+    KeyScope {
+        Team => "team",
+        Org => "org",
+        Lab => "lab",
+    }
+);
+
+impl KeyScope {
+    fn tag(self) -> &'static str {
+        match self {
+            KeyScope::Team => "ldk_team_",
+            KeyScope::Org => "ldk_org_",
+            KeyScope::Lab => "ldk_lab_",
+        }
+    }
+}
+
+/// A freshly minted key: `secret` goes to the person once; `prefix` and `digest` are stored.
+#[derive(Debug, Clone)]
+pub struct MintedKey {
+    pub secret: String,
+    pub prefix: String,
+    pub digest: String,
+}
+
+pub fn mint(scope: KeyScope) -> MintedKey {
+    let mut bytes = [0u8; 24];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let secret = format!("{}{}", scope.tag(), hex::encode(bytes));
+    let prefix = secret.chars().take(scope.tag().len() + 6).collect();
+    let digest = digest(&secret);
+    MintedKey {
+        secret,
+        prefix,
+        digest,
+    }
+}
+
+pub fn digest(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.trim().as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minted_key_matches_its_digest_and_prefix_only() {
+        let key = mint(KeyScope::Team);
+        assert!(key.secret.starts_with("ldk_team_"));
+        assert!(key.secret.starts_with(&key.prefix));
+        assert_eq!(digest(&key.secret), key.digest);
+        assert!(!key.digest.contains(&key.secret[9..]));
+        assert_ne!(mint(KeyScope::Team).secret, key.secret);
+    }
+}

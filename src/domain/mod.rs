@@ -1,0 +1,8 @@
+//! Business rules as plain functions over plain types: no actix, no diesel.
+pub mod access;
+pub mod api_key;
+pub mod billing;
+pub mod lab;
+pub mod lab_account;
+pub mod lockout;
+pub mod validation;

@@ -1,0 +1,121 @@
+//! The one error type. Handlers return it; `web::errors` renders it as a page, an htmx fragment or
+//! Junction-shaped API JSON depending on the request.
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+use crate::domain::validation::{FieldError, FieldErrors};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Missing, or belonging to another org or team: the same answer for both.
+    #[error("Not Found")]
+    NotFound,
+    /// No session (pages redirect to the login page) or no valid API key.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Signed in, but the role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("The form was stale or did not come from labdesk (missing or wrong CSRF token). Reload the page and try again.")]
+    Csrf,
+    /// Input that does not have the right shape (API: 422 with a detail list).
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// A business rule refused the request (API: 400).
+    #[error("{message}")]
+    Rule { code: &'static str, message: String },
+    #[error("Too many failed sign-ins for this email. Try again after {retry_at} UTC.")]
+    LockedOut {
+        retry_at: String,
+        retry_after_secs: i64,
+    },
+    #[error("{0}")]
+    Config(String),
+    #[error("database error while {context}: {source}")]
+    Db {
+        context: &'static str,
+        #[source]
+        source: diesel::result::Error,
+    },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn db(context: &'static str, source: diesel::result::Error) -> AppError {
+        match source {
+            diesel::result::Error::NotFound => AppError::NotFound,
+            source => AppError::Db { context, source },
+        }
+    }
+
+    pub fn rule(code: &'static str, message: impl Into<String>) -> AppError {
+        AppError::Rule {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid(errors: FieldErrors) -> AppError {
+        AppError::Invalid(errors.0)
+    }
+
+    /// A message safe to show to anyone: internal details stay in the log.
+    pub fn public_message(&self) -> String {
+        match self {
+            AppError::Db { .. } | AppError::Internal(_) | AppError::Config(_) => {
+                "Something went wrong on our side. The error was logged; please try again.".into()
+            }
+            AppError::Invalid(errors) => errors
+                .iter()
+                .map(|e| e.msg.clone())
+                .collect::<Vec<_>>()
+                .join(" "),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        AppError::db("running a query", e)
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        AppError::Internal(format!("no database connection available: {e}"))
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(format!("blocking task failed: {e}"))
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Rule { .. } => StatusCode::BAD_REQUEST,
+            AppError::LockedOut { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Config(_) | AppError::Db { .. } | AppError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    /// A plain body; `web::errors::render_errors` replaces it with the right format for the request.
+    fn error_response(&self) -> HttpResponse {
+        if self.status_code().is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        HttpResponse::build(self.status_code())
+            .content_type("text/plain; charset=utf-8")
+            .body(self.public_message())
+    }
+}

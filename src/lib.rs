@@ -1,0 +1,9 @@
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod routes;
+pub mod seed;
+pub mod service;
+pub mod startup;
+pub mod web;

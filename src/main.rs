@@ -1,0 +1,270 @@
+//! The `labdesk` command: demo, serve, migrate, user and api-key management.
+use std::io::Read;
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use labdesk::config::{self, ServerArgs, Settings};
+use labdesk::db::audit::Actor;
+use labdesk::db::{self, orgs};
+use labdesk::domain::access::Role;
+use labdesk::error::AppError;
+use labdesk::seed::demo;
+use labdesk::service::api_keys::{self, KeyOwner};
+use labdesk::service::users::{self, CreateUser};
+use labdesk::startup;
+
+#[derive(Parser)]
+#[command(
+    name = "labdesk",
+    version,
+    about = "Lab accounts, orders and results across several lab accounts"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run on a local SQLite file with demo data (created on first run, reused after).
+    Demo {
+        #[command(flatten)]
+        server: ServerArgs,
+        #[arg(long, default_value = "labdesk-demo.sqlite")]
+        database_url: String,
+    },
+    /// Run the server on DATABASE_URL (a SQLite path or a postgres:// URL).
+    Serve {
+        #[command(flatten)]
+        server: ServerArgs,
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        /// 64 bytes as hex or base64; see `labdesk session-key`.
+        #[arg(long, env = "LABDESK_SESSION_KEY", hide_env_values = true)]
+        session_key: Option<String>,
+    },
+    /// Bring the database schema up to date.
+    Migrate {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+    },
+    /// Print a fresh session key.
+    SessionKey,
+    /// Manage people who sign in.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API keys.
+    ApiKey {
+        #[command(subcommand)]
+        command: ApiKeyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = ["csm", "org_admin", "clinician"])]
+        role: String,
+        /// Organization id or name (repeat for a CSM who looks after several).
+        #[arg(long = "org")]
+        orgs: Vec<String>,
+        /// Team id or name (clinicians; repeatable).
+        #[arg(long = "team")]
+        teams: Vec<String>,
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApiKeyCommand {
+    /// Create a key and print it once, alone on the last line.
+    Create {
+        /// Team id or name: a team API key (x-vital-api-key).
+        #[arg(long, conflicts_with = "org", required_unless_present = "org")]
+        team: Option<String>,
+        /// Organization id or name: an org management key (X-Management-Key).
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long, default_value = "created on the command line")]
+        label: String,
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,actix_server=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("labdesk: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), AppError> {
+    match cli.command {
+        Command::Demo {
+            server,
+            database_url,
+        } => run_demo(server, database_url),
+        Command::Serve {
+            server,
+            database_url,
+            session_key,
+        } => {
+            let key = config::parse_session_key(session_key.as_deref())?;
+            let settings = Settings::new(&server, database_url, key);
+            let pool = startup::prepare_database(&settings.database_url, settings.pool_size)?;
+            serve(settings, pool, None)
+        }
+        Command::Migrate { database_url } => {
+            startup::prepare_database(&database_url, 1)?;
+            println!("migrations are up to date");
+            Ok(())
+        }
+        Command::SessionKey => {
+            println!("{}", config::generate_session_key_hex());
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    name,
+                    role,
+                    orgs,
+                    teams,
+                    database_url,
+                },
+        } => {
+            let role: Role = role.parse().map_err(AppError::Config)?;
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .map_err(|e| {
+                    AppError::Config(format!("cannot read the password from stdin: {e}"))
+                })?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let pool = startup::prepare_database(&database_url, 1)?;
+            let mut conn = pool.get()?;
+            let id = users::create(
+                &mut conn,
+                &Actor::system("command line"),
+                &CreateUser {
+                    email,
+                    name,
+                    role,
+                    orgs,
+                    teams,
+                    password,
+                },
+            )?;
+            println!("created user {id}");
+            Ok(())
+        }
+        Command::ApiKey {
+            command:
+                ApiKeyCommand::Create {
+                    team,
+                    org,
+                    label,
+                    database_url,
+                },
+        } => {
+            let pool = startup::prepare_database(&database_url, 1)?;
+            let mut conn = pool.get()?;
+            let owner = match (team, org) {
+                (Some(team), _) => {
+                    let team = orgs::find_team_by_id_or_name(&mut conn, &team)?
+                        .ok_or_else(|| AppError::Config(format!("no team '{team}'")))?;
+                    println!("team API key for Team {} ({}); send it as x-vital-api-key. It is shown only once:", team.name, team.id);
+                    KeyOwner::Team {
+                        team_id: team.id,
+                        org_id: team.org_id,
+                    }
+                }
+                (None, Some(org)) => {
+                    let org = orgs::find_org_by_id_or_name(&mut conn, &org)?
+                        .ok_or_else(|| AppError::Config(format!("no organization '{org}'")))?;
+                    println!("management key for {} ({}); send it as X-Management-Key. It is shown only once:", org.name, org.id);
+                    KeyOwner::Org { org_id: org.id }
+                }
+                (None, None) => return Err(AppError::Config("give --team or --org".into())),
+            };
+            let (_, secret) =
+                api_keys::create(&mut conn, &Actor::system("command line"), &owner, &label)?;
+            println!("{secret}");
+            Ok(())
+        }
+    }
+}
+
+fn run_demo(server: ServerArgs, database_url: String) -> Result<(), AppError> {
+    // A fresh key per run: demo sessions end when the demo restarts.
+    let key = config::parse_session_key(Some(&config::generate_session_key_hex()))?;
+    let settings = Settings::new(&server, database_url, key);
+    let pool = startup::prepare_database(&settings.database_url, settings.pool_size)?;
+    let keys = {
+        let mut conn = pool.get()?;
+        demo::ensure_demo(&mut conn)?
+    };
+    let url = format!("http://{}", settings.bind);
+    let mut banner = format!(
+        "\nlabdesk demo on {url}  (database: {})\n\nSign in with any of these (password: {}):\n",
+        settings.database_url,
+        demo::DEMO_PASSWORD
+    );
+    for (email, role, what) in demo::DEMO_LOGINS {
+        banner.push_str(&format!("  {email:<28} {role:<10} {what}\n"));
+    }
+    banner.push_str(&format!(
+        "\nTeam API key ({}): {}\n  curl -s -H 'x-vital-api-key: {}' {url}/v3/lab_test/lab_account\n",
+        demo::DEMO_TEAM,
+        keys.team_key,
+        keys.team_key
+    ));
+    banner.push_str(&format!(
+        "Org management key ({}): {}\n  curl -s -H 'X-Management-Key: {}' {url}/v1/org/{}/lab_account/{}/{}\n",
+        demo::DEMO_ORG,
+        keys.org_key,
+        keys.org_key,
+        keys.org_id,
+        settings.deployment_env,
+        settings.region
+    ));
+    serve(settings, pool, Some(banner))
+}
+
+fn serve(settings: Settings, pool: db::DbPool, banner: Option<String>) -> Result<(), AppError> {
+    let listener = TcpListener::bind(settings.bind)
+        .map_err(|e| AppError::Config(format!("cannot listen on {}: {e}", settings.bind)))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| AppError::Config(e.to_string()))?;
+    let server = startup::build(settings, pool, listener)?;
+    if let Some(banner) = banner {
+        println!("{banner}");
+    }
+    tracing::info!(%bound, "labdesk listening");
+    actix_web::rt::System::new()
+        .block_on(server)
+        .map_err(|e| AppError::Config(format!("server stopped: {e}")))
+}

@@ -1,0 +1,158 @@
+//! Every route in one place. Who may call each is decided inside the handler through
+//! `web::policy` (pages) or the key extractors (APIs); tests mount this same function.
+use actix_web::{web, HttpResponse};
+
+use crate::domain::validation::FieldError;
+use crate::error::AppError;
+use crate::web::api::{org, team};
+use crate::web::pages::{
+    account_form, account_links, account_status, audit, auth, home, lab_accounts, teams,
+};
+use crate::web::{run_db, AppState};
+
+fn invalid(loc: &str, msg: String) -> actix_web::Error {
+    AppError::Invalid(vec![FieldError {
+        loc: vec![loc.to_string()],
+        msg,
+        kind: "value_error",
+    }])
+    .into()
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::QueryConfig::default().error_handler(|e, _| invalid("query", e.to_string())))
+        .app_data(
+            web::FormConfig::default()
+                .limit(256 * 1024)
+                .error_handler(|e, _| invalid("body", e.to_string())),
+        )
+        .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+        .route("/livez", web::get().to(livez))
+        .route("/readyz", web::get().to(readyz))
+        // Sign-in
+        .route("/login", web::get().to(auth::login_form))
+        .route("/login", web::post().to(auth::login))
+        .route("/logout", web::post().to(auth::logout))
+        .route("/", web::get().to(home::index))
+        .route("/orgs", web::get().to(home::pick))
+        // An org's lab accounts
+        .route(
+            "/orgs/{org}/lab_accounts",
+            web::get().to(lab_accounts::org_list),
+        )
+        .route(
+            "/orgs/{org}/lab_accounts",
+            web::post().to(account_form::org_create),
+        )
+        .route(
+            "/orgs/{org}/lab_accounts/new",
+            web::get().to(account_form::org_new),
+        )
+        .route(
+            "/orgs/{org}/lab_accounts/{id}",
+            web::get().to(lab_accounts::org_show),
+        )
+        .route(
+            "/orgs/{org}/lab_accounts/{id}/edit",
+            web::get().to(account_form::org_edit),
+        )
+        .route(
+            "/orgs/{org}/lab_accounts/{id}/edit",
+            web::post().to(account_form::org_update),
+        )
+        .route(
+            "/orgs/{org}/lab_accounts/{id}/status",
+            web::post().to(account_status::org_change),
+        )
+        .route(
+            "/orgs/{org}/lab_accounts/{id}/teams",
+            web::post().to(account_links::org_link),
+        )
+        .route(
+            "/orgs/{org}/lab_accounts/{id}/teams/{team}/unlink",
+            web::get().to(account_links::org_unlink_confirm),
+        )
+        .route(
+            "/orgs/{org}/lab_accounts/{id}/teams/{team}/unlink",
+            web::post().to(account_links::org_unlink),
+        )
+        // Platform-managed accounts (CSMs)
+        .route(
+            "/platform/lab_accounts",
+            web::get().to(lab_accounts::platform_list),
+        )
+        .route(
+            "/platform/lab_accounts",
+            web::post().to(account_form::platform_create),
+        )
+        .route(
+            "/platform/lab_accounts/new",
+            web::get().to(account_form::platform_new),
+        )
+        .route(
+            "/platform/lab_accounts/{id}",
+            web::get().to(lab_accounts::platform_show),
+        )
+        .route(
+            "/platform/lab_accounts/{id}/edit",
+            web::get().to(account_form::platform_edit),
+        )
+        .route(
+            "/platform/lab_accounts/{id}/edit",
+            web::post().to(account_form::platform_update),
+        )
+        .route(
+            "/platform/lab_accounts/{id}/status",
+            web::post().to(account_status::platform_change),
+        )
+        .route(
+            "/platform/lab_accounts/{id}/teams",
+            web::post().to(account_links::platform_link),
+        )
+        .route(
+            "/platform/lab_accounts/{id}/teams/{team}/unlink",
+            web::get().to(account_links::platform_unlink_confirm),
+        )
+        .route(
+            "/platform/lab_accounts/{id}/teams/{team}/unlink",
+            web::post().to(account_links::platform_unlink),
+        )
+        // Teams and audit
+        .route("/orgs/{org}/teams", web::get().to(teams::list))
+        .route("/orgs/{org}/teams/{team}", web::get().to(teams::show))
+        .route("/orgs/{org}/audit", web::get().to(audit::page))
+        .route("/orgs/{org}/audit.csv", web::get().to(audit::csv))
+        // Team API
+        .route(
+            "/v3/lab_test/lab_account",
+            web::get().to(team::lab_accounts),
+        )
+        // Org Management API
+        .route("/v1/org/{org_id}/team", web::get().to(org::teams))
+        .route(
+            "/v1/org/{org_id}/lab_account/{env}/{region}",
+            web::get().to(org::lab_accounts),
+        )
+        .route(
+            "/v1/org/{org_id}/lab_account/{env}/{region}/{account_id}",
+            web::patch().to(org::replace_allowlist),
+        );
+}
+
+async fn livez() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok")
+}
+
+async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    use diesel::connection::SimpleConnection;
+    run_db(&state, |conn| {
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| AppError::db("checking readiness", e))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().content_type("text/plain").body("ready"))
+}
+
+pub async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}

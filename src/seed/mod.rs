@@ -1,0 +1,3 @@
+//! Reference data every deployment needs (the labs) and the demo organization.
+pub mod catalogue;
+pub mod demo;

@@ -1,0 +1,90 @@
+//! Minting and revoking API keys.
+use serde_json::json;
+
+use crate::db::api_keys::{self, NewApiKey};
+use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::{write_tx, DbConnection};
+use crate::domain::api_key::{mint, KeyScope};
+use crate::error::AppError;
+
+/// What a key is for: one Team, one org's management, or one lab's result delivery.
+#[derive(Debug, Clone)]
+pub enum KeyOwner {
+    Team { team_id: String, org_id: String },
+    Org { org_id: String },
+    Lab { slug: String },
+}
+
+/// Stores the digest and returns the secret, which is never stored or shown again.
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    owner: &KeyOwner,
+    label: &str,
+) -> Result<(String, String), AppError> {
+    let (scope, team_id, org_id, lab) = match owner {
+        KeyOwner::Team { team_id, org_id } => (
+            KeyScope::Team,
+            Some(team_id.as_str()),
+            Some(org_id.as_str()),
+            None,
+        ),
+        KeyOwner::Org { org_id } => (KeyScope::Org, None, Some(org_id.as_str()), None),
+        KeyOwner::Lab { slug } => (KeyScope::Lab, None, None, Some(slug.as_str())),
+    };
+    let key = mint(scope);
+    let id = crate::db::new_id();
+    write_tx(conn, |conn| {
+        api_keys::insert(
+            conn,
+            &NewApiKey {
+                id: &id,
+                scope: scope.as_str(),
+                team_id,
+                org_id,
+                lab_slug: lab,
+                prefix: &key.prefix,
+                digest: &key.digest,
+                label,
+                created_by: &actor.label,
+                created_at: crate::db::now(),
+            },
+        )?;
+        audit::record(
+            conn,
+            actor,
+            AuditEntry {
+                action: "api_key.created",
+                entity_type: "api_key",
+                entity_id: &id,
+                org_id,
+                team_id,
+                summary: format!("Created {} API key {}… ({label})", scope, key.prefix),
+                details: json!({"scope": scope.as_str(), "prefix": key.prefix, "label": label}),
+            },
+        )
+    })?;
+    Ok((id, key.secret))
+}
+
+pub fn revoke(conn: &mut DbConnection, actor: &Actor, key_id: &str) -> Result<(), AppError> {
+    write_tx(conn, |conn| {
+        let key = api_keys::find(conn, key_id)?.ok_or(AppError::NotFound)?;
+        if !api_keys::revoke(conn, key_id)? {
+            return Ok(());
+        }
+        audit::record(
+            conn,
+            actor,
+            AuditEntry {
+                action: "api_key.revoked",
+                entity_type: "api_key",
+                entity_id: key_id,
+                org_id: key.org_id.as_deref(),
+                team_id: key.team_id.as_deref(),
+                summary: format!("Revoked {} API key {}…", key.scope, key.prefix),
+                details: json!({"prefix": key.prefix}),
+            },
+        )
+    })
+}

@@ -1,0 +1,336 @@
+//! Creating, configuring, moving and linking lab accounts.
+use serde_json::json;
+
+use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::lab_accounts::{self as accounts_db, TeamScope};
+use crate::db::{orgs, write_tx, DbConnection};
+use crate::domain::lab_account::{
+    self, AccountConfig, AccountConfigInput, AccountStatus, LabAccount, Owner,
+};
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+
+fn snapshot(a: &LabAccount) -> serde_json::Value {
+    json!({
+        "lab": a.lab.as_str(),
+        "provider_account_id": a.provider_account_id,
+        "account_name": a.account_name,
+        "status": a.status.as_str(),
+        "delegated_flow": a.delegated_flow.as_str(),
+        "allowed_billing": a.allowed_billing.to_json(),
+        "business_units": a.business_units,
+        "default_clinical_notes": a.default_clinical_notes,
+    })
+}
+
+fn config_snapshot(c: &AccountConfig) -> serde_json::Value {
+    json!({
+        "lab": c.lab.as_str(),
+        "provider_account_id": c.provider_account_id,
+        "account_name": c.account_name,
+        "delegated_flow": c.delegated_flow.as_str(),
+        "allowed_billing": c.allowed_billing.to_json(),
+        "business_units": c.business_units,
+        "default_clinical_notes": c.default_clinical_notes,
+    })
+}
+
+fn check_unique(
+    conn: &mut DbConnection,
+    owner: &Owner,
+    config: &AccountConfig,
+    editing: Option<&str>,
+) -> Result<(), AppError> {
+    let rows = accounts_db::owner_accounts(conn, owner)?;
+    lab_account::check_unique(config, editing, &accounts_db::as_existing(&rows))
+        .map_err(AppError::invalid)
+}
+
+/// Creates a `pending` account. Returns its id.
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    owner: &Owner,
+    input: &AccountConfigInput,
+) -> Result<String, AppError> {
+    let config = lab_account::validate_config(input).map_err(AppError::invalid)?;
+    write_tx(conn, |conn| {
+        check_unique(conn, owner, &config, None)?;
+        let id = accounts_db::insert(conn, owner, &config, AccountStatus::Pending)?;
+        accounts_db::record_status_change(
+            conn,
+            &id,
+            None,
+            AccountStatus::Pending,
+            "Account created",
+            &actor.label,
+        )?;
+        audit::record(
+            conn,
+            actor,
+            AuditEntry {
+                action: "lab_account.created",
+                entity_type: "lab_account",
+                entity_id: &id,
+                org_id: owner.org_id(),
+                team_id: None,
+                summary: format!(
+                    "Created {} account {}",
+                    config.lab.display_name(),
+                    config.provider_account_id
+                ),
+                details: json!({"before": null, "after": config_snapshot(&config)}),
+            },
+        )?;
+        Ok(id)
+    })
+}
+
+/// Why an edit was refused as stale: the account as it is now.
+pub const STALE_EDIT: &str = "stale_edit";
+
+/// Replaces the configuration if the account is still at `expected_version`.
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    account_id: &str,
+    expected_version: i32,
+    input: &AccountConfigInput,
+) -> Result<(), AppError> {
+    let config = lab_account::validate_config(input).map_err(AppError::invalid)?;
+    write_tx(conn, |conn| {
+        let before =
+            accounts_db::find(conn, account_id, TeamScope::All)?.ok_or(AppError::NotFound)?;
+        if before.version != expected_version {
+            return Err(AppError::rule(
+                STALE_EDIT,
+                "Someone changed this account while you were editing it. Nothing was saved: the form now shows the current values; apply your changes again.",
+            ));
+        }
+        check_unique(conn, &before.owner, &config, Some(account_id))?;
+        if !accounts_db::update_config(conn, account_id, expected_version, &config)? {
+            return Err(AppError::rule(
+                STALE_EDIT,
+                "Someone changed this account while you were editing it. Nothing was saved.",
+            ));
+        }
+        audit::record(
+            conn,
+            actor,
+            AuditEntry {
+                action: "lab_account.updated",
+                entity_type: "lab_account",
+                entity_id: account_id,
+                org_id: before.owner.org_id(),
+                team_id: None,
+                summary: format!("Edited configuration of {}", before.display_name()),
+                details: json!({"before": snapshot(&before), "after": config_snapshot(&config)}),
+            },
+        )
+    })
+}
+
+pub fn change_status(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    account_id: &str,
+    to: AccountStatus,
+    reason: &str,
+) -> Result<(), AppError> {
+    write_tx(conn, |conn| {
+        let before =
+            accounts_db::find(conn, account_id, TeamScope::All)?.ok_or(AppError::NotFound)?;
+        lab_account::check_status_move(before.status, to, reason).map_err(AppError::invalid)?;
+        if !accounts_db::set_status(conn, account_id, before.status, to)? {
+            return Err(AppError::rule(
+                STALE_EDIT,
+                "The account's status changed meanwhile; reload and try again.",
+            ));
+        }
+        let reason = reason.trim();
+        accounts_db::record_status_change(
+            conn,
+            account_id,
+            Some(before.status),
+            to,
+            reason,
+            &actor.label,
+        )?;
+        audit::record(
+            conn,
+            actor,
+            AuditEntry {
+                action: "lab_account.status_changed",
+                entity_type: "lab_account",
+                entity_id: account_id,
+                org_id: before.owner.org_id(),
+                team_id: None,
+                summary: format!(
+                    "Status of {} {} -> {}: {}",
+                    before.display_name(),
+                    before.status,
+                    to,
+                    reason
+                ),
+                details: json!({"before": {"status": before.status.as_str()}, "after": {"status": to.as_str()}, "reason": reason}),
+            },
+        )
+    })
+}
+
+/// Links one Team. Linking a Team that is already linked changes nothing and writes no audit row.
+pub fn link_team(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    account_id: &str,
+    team_id: &str,
+) -> Result<bool, AppError> {
+    write_tx(conn, |conn| {
+        if !accounts_db::touch(conn, account_id)? {
+            return Err(AppError::NotFound);
+        }
+        let account =
+            accounts_db::find(conn, account_id, TeamScope::All)?.ok_or(AppError::NotFound)?;
+        let team = orgs::find_team(conn, team_id)?.ok_or(AppError::NotFound)?;
+        lab_account::check_link(&account.owner, &team.org_id)
+            .map_err(|r| AppError::rule(r.code(), r.message()))?;
+        if account.team_ids.contains(&team.id) {
+            return Ok(false);
+        }
+        accounts_db::link(conn, account_id, &team.id)?;
+        audit::record(
+            conn,
+            actor,
+            AuditEntry {
+                action: "lab_account.team_linked",
+                entity_type: "lab_account",
+                entity_id: account_id,
+                org_id: Some(&team.org_id),
+                team_id: Some(&team.id),
+                summary: format!("Linked Team {} to {}", team.name, account.display_name()),
+                details: json!({"team_id": team.id, "team_name": team.name}),
+            },
+        )?;
+        Ok(true)
+    })
+}
+
+pub fn unlink_team(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    account_id: &str,
+    team_id: &str,
+) -> Result<bool, AppError> {
+    write_tx(conn, |conn| {
+        if !accounts_db::touch(conn, account_id)? {
+            return Err(AppError::NotFound);
+        }
+        let account =
+            accounts_db::find(conn, account_id, TeamScope::All)?.ok_or(AppError::NotFound)?;
+        let team = orgs::find_team(conn, team_id)?.ok_or(AppError::NotFound)?;
+        if !accounts_db::unlink(conn, account_id, team_id)? {
+            return Ok(false);
+        }
+        audit::record(
+            conn,
+            actor,
+            AuditEntry {
+                action: "lab_account.team_unlinked",
+                entity_type: "lab_account",
+                entity_id: account_id,
+                org_id: Some(&team.org_id),
+                team_id: Some(&team.id),
+                summary: format!(
+                    "Unlinked Team {} from {}",
+                    team.name,
+                    account.display_name()
+                ),
+                details: json!({"team_id": team.id, "team_name": team.name}),
+            },
+        )?;
+        Ok(true)
+    })
+}
+
+/// Replaces the whole allowlist of an org's account in one transaction (Org Management API).
+/// Every Team must belong to `org_id`; otherwise nothing changes.
+pub fn replace_allowlist(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    org_id: &str,
+    account_id: &str,
+    team_ids: &[String],
+) -> Result<(), AppError> {
+    write_tx(conn, |conn| {
+        let account = accounts_db::find(conn, account_id, TeamScope::Org(org_id))?
+            .ok_or(AppError::NotFound)?;
+        if account.owner != Owner::Org(org_id.to_string()) {
+            return Err(if account.team_ids.is_empty() {
+                AppError::NotFound
+            } else {
+                AppError::rule(
+                    "platform_managed_account",
+                    "This is a platform-managed lab account; its Teams are linked by labdesk staff.",
+                )
+            });
+        }
+        let mut wanted: Vec<String> = team_ids.to_vec();
+        wanted.sort();
+        wanted.dedup();
+        let found = orgs::teams_by_ids(conn, &wanted)?;
+        let mut problems = FieldErrors::default();
+        for id in &wanted {
+            match found.iter().find(|t| &t.id == id) {
+                Some(t) if t.org_id == org_id => {}
+                _ => problems.push(
+                    "team_id_allowlist",
+                    format!("Team {id} is not a Team of this organization."),
+                    "value_error",
+                ),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(AppError::rule(
+                "team_of_another_org",
+                format!(
+                    "{} Nothing was changed.",
+                    problems
+                        .0
+                        .iter()
+                        .map(|e| e.msg.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+            ));
+        }
+        accounts_db::touch(conn, account_id)?;
+        let before = accounts_db::all_linked_team_ids(conn, account_id)?;
+        if before == wanted {
+            return Ok(());
+        }
+        for gone in before.iter().filter(|t| !wanted.contains(t)) {
+            accounts_db::unlink(conn, account_id, gone)?;
+        }
+        for added in wanted.iter().filter(|t| !before.contains(t)) {
+            accounts_db::link(conn, account_id, added)?;
+        }
+        audit::record(
+            conn,
+            actor,
+            AuditEntry {
+                action: "lab_account.allowlist_replaced",
+                entity_type: "lab_account",
+                entity_id: account_id,
+                org_id: Some(org_id),
+                team_id: None,
+                summary: format!(
+                    "Replaced the Team allowlist of {} ({} -> {} Teams)",
+                    account.display_name(),
+                    before.len(),
+                    wanted.len()
+                ),
+                details: json!({"before": before, "after": wanted}),
+            },
+        )
+    })
+}

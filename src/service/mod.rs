@@ -1,0 +1,5 @@
+//! Use cases shared by the dashboard, the API and the command line: each runs the domain rules
+//! and its writes in one transaction together with the audit row.
+pub mod api_keys;
+pub mod lab_accounts;
+pub mod users;

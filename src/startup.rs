@@ -1,0 +1,75 @@
+//! Pool -> migrations -> HTTP server with `routes::configure`.
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use actix_session::config::{BrowserSession, CookieContentSecurity};
+use actix_session::storage::CookieSessionStore;
+use actix_session::SessionMiddleware;
+use actix_web::cookie::SameSite;
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Compress};
+use actix_web::{web, App, HttpServer};
+
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::error::AppError;
+use crate::routes;
+use crate::web::{csrf, errors, request_id, AppState};
+
+pub const SESSION_COOKIE: &str = "labdesk_session";
+
+/// Opens the pool and brings the schema up to date.
+pub fn prepare_database(url: &str, pool_size: u32) -> Result<DbPool, AppError> {
+    let pool = db::connect_pool(url, pool_size)?;
+    let mut conn = pool.get()?;
+    db::run_migrations(&mut conn)?;
+    Ok(pool)
+}
+
+/// `static/` next to the working directory, else the one in the source tree.
+fn static_dir() -> PathBuf {
+    let local = PathBuf::from("static");
+    if local.join("app.css").exists() {
+        local
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static")
+    }
+}
+
+/// Builds the server on an already-bound listener (tests bind port 0).
+pub fn build(settings: Settings, pool: DbPool, listener: TcpListener) -> Result<Server, AppError> {
+    let state = web::Data::new(AppState {
+        pool,
+        settings: settings.clone(),
+    });
+    let static_dir = static_dir();
+    let server = HttpServer::new(move || {
+        let session =
+            SessionMiddleware::builder(CookieSessionStore::default(), settings.session_key.clone())
+                .cookie_name(SESSION_COOKIE.to_string())
+                .cookie_secure(settings.https)
+                .cookie_http_only(true)
+                .cookie_same_site(SameSite::Lax)
+                .cookie_content_security(CookieContentSecurity::Private)
+                .session_lifecycle(BrowserSession::default())
+                .build();
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::PayloadConfig::new(settings.max_body_bytes))
+            .configure(routes::configure)
+            .service(actix_files::Files::new("/static", static_dir.clone()))
+            .default_service(web::to(routes::not_found))
+            // The first wrap is innermost: CSRF runs inside error rendering, which runs inside
+            // sessions so cookie changes survive a re-rendered error.
+            .wrap(from_fn(csrf::middleware))
+            .wrap(from_fn(errors::middleware))
+            .wrap(session)
+            .wrap(Compress::default())
+            .wrap(from_fn(request_id::middleware))
+    })
+    .listen(listener)
+    .map_err(|e| AppError::Config(format!("cannot listen: {e}")))?
+    .shutdown_timeout(20)
+    .run();
+    Ok(server)
+}

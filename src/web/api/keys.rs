@@ -1,0 +1,103 @@
+//! API key extractors. Keys are looked up by digest on every request, so a revoked key stops
+//! working on the next one.
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+
+use crate::db::api_keys::{self, ApiKeyRow};
+use crate::db::audit::Actor;
+use crate::db::orgs;
+use crate::domain::api_key::{digest, KeyScope};
+use crate::error::AppError;
+use crate::web::{request_id, run_db, AppState};
+
+pub const TEAM_HEADER: &str = "x-vital-api-key";
+pub const ORG_HEADER: &str = "x-management-key";
+
+/// A request made with a team API key.
+pub struct TeamKey {
+    pub team_id: String,
+    pub org_id: String,
+    pub actor: Actor,
+}
+
+/// A request made with an org management key.
+pub struct OrgKey {
+    pub org_id: String,
+    pub actor: Actor,
+}
+
+fn authenticate(
+    req: &HttpRequest,
+    header: &'static str,
+    scope: KeyScope,
+) -> Pin<Box<dyn Future<Output = Result<(ApiKeyRow, Actor, web::Data<AppState>), AppError>>>> {
+    let presented = req
+        .headers()
+        .get(header)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let rid = request_id::of(req);
+    Box::pin(async move {
+        let state = state.ok_or_else(|| AppError::Internal("no app state".into()))?;
+        let secret = presented.ok_or_else(|| {
+            AppError::Unauthenticated(format!("Missing API key: send it in the {header} header."))
+        })?;
+        let hash = digest(&secret);
+        let key = run_db(&state, move |conn| api_keys::find_active(conn, &hash))
+            .await?
+            .filter(|k| k.scope == scope.as_str())
+            .ok_or_else(|| {
+                AppError::Unauthenticated(format!(
+                    "Invalid or revoked API key in the {header} header."
+                ))
+            })?;
+        let actor = Actor::api_key(&key.id, &key.prefix, rid);
+        Ok((key, actor, state))
+    })
+}
+
+impl FromRequest for TeamKey {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let auth = authenticate(req, TEAM_HEADER, KeyScope::Team);
+        Box::pin(async move {
+            let (key, actor, state) = auth.await?;
+            let team_id = key
+                .team_id
+                .ok_or_else(|| AppError::Internal("team key without a team".into()))?;
+            let lookup = team_id.clone();
+            let team = run_db(&state, move |conn| orgs::find_team(conn, &lookup))
+                .await?
+                .ok_or_else(|| {
+                    AppError::Unauthenticated("The API key's Team no longer exists.".into())
+                })?;
+            Ok(TeamKey {
+                team_id,
+                org_id: team.org_id,
+                actor,
+            })
+        })
+    }
+}
+
+impl FromRequest for OrgKey {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let auth = authenticate(req, ORG_HEADER, KeyScope::Org);
+        Box::pin(async move {
+            let (key, actor, _) = auth.await?;
+            let org_id = key
+                .org_id
+                .ok_or_else(|| AppError::Internal("management key without an org".into()))?;
+            Ok(OrgKey { org_id, actor })
+        })
+    }
+}

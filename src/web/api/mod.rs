@@ -1,0 +1,7 @@
+//! The Junction-compatible JSON APIs: the team API (`x-vital-api-key`) and the Org Management API
+//! (`X-Management-Key`). Errors are rendered in Junction's shapes by `web::errors`.
+pub mod keys;
+pub mod org;
+pub mod query;
+pub mod team;
+pub mod wire;

@@ -1,0 +1,49 @@
+//! Parsing of query and path values into domain types, with Junction's 422 detail on failure.
+use crate::domain::lab_account::AccountStatus;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+
+fn invalid(loc: &str, field: &str, msg: String, kind: &'static str) -> AppError {
+    let mut errors = FieldErrors::default();
+    errors.push(field, msg, kind);
+    if let Some(e) = errors.0.first_mut() {
+        e.loc[0] = loc.to_string();
+    }
+    AppError::invalid(errors)
+}
+
+pub fn uuid(loc: &str, field: &str, value: &str) -> Result<String, AppError> {
+    uuid::Uuid::parse_str(value.trim())
+        .map(|u| u.to_string())
+        .map_err(|_| {
+            invalid(
+                loc,
+                field,
+                "Input should be a valid UUID".into(),
+                "uuid_parsing",
+            )
+        })
+}
+
+pub fn optional_uuid(field: &str, value: &Option<String>) -> Result<Option<String>, AppError> {
+    value
+        .as_deref()
+        .map(|v| uuid("query", field, v))
+        .transpose()
+}
+
+pub fn optional_status(value: &Option<String>) -> Result<Option<AccountStatus>, AppError> {
+    value
+        .as_deref()
+        .map(|v| {
+            v.parse::<AccountStatus>().map_err(|_| {
+                invalid(
+                    "query",
+                    "status",
+                    "Input should be 'active', 'pending', 'suspended' or 'ready_to_launch'".into(),
+                    "enum",
+                )
+            })
+        })
+        .transpose()
+}

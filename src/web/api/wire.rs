@@ -1,0 +1,65 @@
+//! Wire objects of API.md, built from domain types.
+use serde::Serialize;
+
+use crate::domain::lab_account::LabAccount;
+
+#[derive(Serialize)]
+pub struct ClientFacingLabAccount {
+    pub id: String,
+    pub lab: &'static str,
+    pub org_id: Option<String>,
+    pub status: &'static str,
+    pub delegated_flow: &'static str,
+    pub provider_account_id: String,
+    pub account_name: Option<String>,
+    pub default_clinical_notes: Option<String>,
+    pub business_units: Option<Vec<String>>,
+    pub allowed_billing: serde_json::Value,
+    pub team_id_allowlist: Vec<String>,
+}
+
+impl From<&LabAccount> for ClientFacingLabAccount {
+    fn from(a: &LabAccount) -> Self {
+        ClientFacingLabAccount {
+            id: a.id.clone(),
+            lab: a.lab.as_str(),
+            org_id: a.owner.org_id().map(str::to_string),
+            status: a.status.as_str(),
+            delegated_flow: a.delegated_flow.as_str(),
+            provider_account_id: a.provider_account_id.clone(),
+            account_name: a.account_name.clone(),
+            default_clinical_notes: a.default_clinical_notes.clone(),
+            business_units: a.business_units.clone(),
+            allowed_billing: a.allowed_billing.to_json(),
+            team_id_allowlist: a.team_ids.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct LabAccountsResponse {
+    pub data: Vec<ClientFacingLabAccount>,
+}
+
+#[derive(Serialize)]
+pub struct LabAccountResponse {
+    pub lab_account: ClientFacingLabAccount,
+}
+
+#[derive(Serialize)]
+pub struct TeamItem {
+    pub id: String,
+    pub name: String,
+    pub created_on: String,
+}
+
+#[derive(Serialize)]
+pub struct TeamListResponse {
+    pub teams: Vec<TeamItem>,
+    pub next_cursor: Option<String>,
+}
+
+pub fn rfc3339(t: &chrono::NaiveDateTime) -> String {
+    t.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

@@ -1,0 +1,142 @@
+//! Renders an `AppError` in the form the request needs: Junction-shaped JSON for the APIs, a small
+//! fragment for htmx, a full page otherwise (and the login page for a missing session).
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpRequest, HttpResponse};
+use askama::Template;
+use serde_json::json;
+
+use crate::error::AppError;
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+    status: u16,
+}
+
+#[derive(Template)]
+#[template(path = "partials/flash_error.html")]
+struct ErrorFragment<'a> {
+    message: &'a str,
+}
+
+pub fn is_api_path(path: &str) -> bool {
+    ["/v1/", "/v2/", "/v3/", "/lab-interface/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+}
+
+fn api_body(err: Option<&AppError>, status: StatusCode, fallback: &str) -> serde_json::Value {
+    match err {
+        Some(AppError::Invalid(errors)) => json!({
+            "detail": errors.iter().map(|e| json!({"loc": e.loc, "msg": e.msg, "type": e.kind})).collect::<Vec<_>>()
+        }),
+        Some(AppError::Rule { code, message }) => json!({"detail": message, "code": code}),
+        Some(e @ (AppError::NotFound | AppError::Unauthenticated(_) | AppError::Forbidden(_))) => {
+            json!({"detail": e.to_string()})
+        }
+        Some(e) => json!({"detail": e.public_message()}),
+        None if status == StatusCode::NOT_FOUND => json!({"detail": "Not Found"}),
+        None => json!({"detail": fallback}),
+    }
+}
+
+fn title_for(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "That could not be done",
+        403 => "Not allowed",
+        404 => "Not found",
+        422 => "Please check your input",
+        429 => "Too many attempts",
+        _ => "Something went wrong",
+    }
+}
+
+fn html(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body)
+}
+
+fn render(
+    req: &HttpRequest,
+    status: StatusCode,
+    err: Option<&AppError>,
+    fallback: String,
+) -> HttpResponse {
+    if is_api_path(req.path()) {
+        let mut res = HttpResponse::build(status);
+        if let Some(AppError::LockedOut {
+            retry_after_secs, ..
+        }) = err
+        {
+            res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        return res.json(api_body(err, status, &fallback));
+    }
+    let message = err.map(AppError::public_message).unwrap_or(fallback);
+    let htmx = super::htmx::is_htmx(req);
+    if status == StatusCode::UNAUTHORIZED {
+        return if htmx {
+            HttpResponse::Ok()
+                .insert_header(("HX-Redirect", "/login"))
+                .finish()
+        } else {
+            HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/login"))
+                .finish()
+        };
+    }
+    if htmx {
+        let body = ErrorFragment { message: &message }
+            .render()
+            .unwrap_or(message.clone());
+        return HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .insert_header(("HX-Retarget", "#flash"))
+            .insert_header(("HX-Reswap", "innerHTML"))
+            .body(body);
+    }
+    let page = ErrorPage {
+        title: title_for(status),
+        message: &message,
+        status: status.as_u16(),
+    };
+    html(status, page.render().unwrap_or(message))
+}
+
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, Error> {
+    let res = next.call(req).await?;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return Ok(res.map_into_left_body());
+    }
+    let app_error = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<AppError>());
+    let already_rendered = res
+        .response()
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
+    if app_error.is_none() && already_rendered {
+        return Ok(res.map_into_left_body());
+    }
+    let fallback = res
+        .response()
+        .error()
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| status.canonical_reason().unwrap_or("Error").to_string());
+    let rendered = render(res.request(), status, app_error, fallback);
+    let (req, _) = res.into_parts();
+    Ok(ServiceResponse::new(req, rendered).map_into_right_body())
+}

@@ -1,0 +1,318 @@
+//! Linking and unlinking Teams on the account page (htmx inline, or plain forms without JavaScript).
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::lab_accounts::{load_visible, visible_teams};
+use super::views::{account_url, team_url};
+use super::{chrome, render, see_other, Chrome, Scope};
+use crate::db::lab_accounts as accounts_db;
+use crate::db::orgs;
+use crate::db::DbConnection;
+use crate::domain::access::{Action, Principal};
+use crate::domain::lab_account::LabAccount;
+use crate::error::AppError;
+use crate::service::lab_accounts as accounts_service;
+use crate::web::htmx::is_htmx;
+use crate::web::policy;
+use crate::web::session::SignedIn;
+use crate::web::{run_db, AppState};
+
+pub struct LinkedTeam {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub unlink_url: String,
+    pub confirm: String,
+}
+
+pub struct TeamsPanel {
+    pub linked: Vec<LinkedTeam>,
+    /// (team id, label) of Teams that could be linked.
+    pub linkable: Vec<(String, String)>,
+    pub can_link: bool,
+    pub link_url: String,
+    pub csrf: String,
+    pub message: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "lab_accounts/_teams.html")]
+struct TeamsFragment {
+    teams: TeamsPanel,
+}
+
+fn unlink_consequence(team: &str, open_orders: i64) -> String {
+    match open_orders {
+        0 => format!("No open orders of Team {team} use this account. Its clinicians will no longer be able to order on it."),
+        1 => format!("1 open order of Team {team} uses this account; it keeps the account and its results still arrive. New orders of the Team can no longer use it."),
+        n => format!("{n} open orders of Team {team} use this account; they keep the account and their results still arrive. New orders of the Team can no longer use it."),
+    }
+}
+
+pub fn teams_panel(
+    conn: &mut DbConnection,
+    p: &Principal,
+    csrf: &str,
+    scope: &Scope,
+    a: &LabAccount,
+    message: Option<String>,
+) -> Result<TeamsPanel, AppError> {
+    let candidates = visible_teams(conn, p, scope)?;
+    let linked_teams = orgs::teams_by_ids(conn, &a.team_ids)?;
+    let base = account_url(scope, &a.id);
+    let can_link_team = |team_org: &str| {
+        policy::allowed(
+            p,
+            Action::LinkTeam {
+                owner_org: a.owner.org_id(),
+                team_org,
+            },
+        )
+    };
+    let mut linked = Vec::new();
+    for t in &linked_teams {
+        let open = accounts_db::open_orders_count(conn, &a.id, &t.id)?;
+        linked.push(LinkedTeam {
+            url: team_url(&t.org_id, &t.id),
+            unlink_url: format!("{base}/teams/{}/unlink", t.id),
+            confirm: format!(
+                "Unlink Team {}? {}",
+                t.name,
+                unlink_consequence(&t.name, open)
+            ),
+            id: t.id.clone(),
+            name: t.name.clone(),
+        });
+    }
+    let org_names: Vec<(String, String)> = if *scope == Scope::Platform {
+        orgs::list_orgs(conn, &p.csm_org_ids)?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let linkable = candidates
+        .iter()
+        .filter(|t| !a.team_ids.contains(&t.id) && can_link_team(&t.org_id))
+        .filter(|t| a.owner.org_id().is_none_or(|o| o == t.org_id))
+        .map(|t| {
+            let org = org_names
+                .iter()
+                .find(|(id, _)| *id == t.org_id)
+                .map(|(_, n)| n.as_str());
+            let label = match org {
+                Some(org) => format!("{org} / {}", t.name),
+                None => t.name.clone(),
+            };
+            (t.id.clone(), label)
+        })
+        .collect();
+    let can_link = candidates.iter().any(|t| can_link_team(&t.org_id))
+        && (a.owner.org_id().is_some() || p.role == crate::domain::access::Role::Csm);
+    Ok(TeamsPanel {
+        linked,
+        linkable,
+        can_link,
+        link_url: format!("{base}/teams"),
+        csrf: csrf.to_string(),
+        message,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    team_id: String,
+}
+
+/// Authorizes a link change of `team_id` on an account visible in `scope`.
+fn authorize_link(
+    conn: &mut DbConnection,
+    p: &Principal,
+    scope: &Scope,
+    account_id: &str,
+    team_id: &str,
+) -> Result<(LabAccount, orgs::Team), AppError> {
+    let account = load_visible(conn, p, scope, account_id)?;
+    let team = orgs::find_team(conn, team_id)?.ok_or(AppError::NotFound)?;
+    policy::authorize(
+        p,
+        Action::ViewTeam {
+            org_id: &team.org_id,
+            team_id: &team.id,
+        },
+    )?;
+    if let Scope::Org(org) = scope {
+        if &team.org_id != org {
+            return Err(AppError::NotFound);
+        }
+    }
+    policy::authorize(
+        p,
+        Action::LinkTeam {
+            owner_org: account.owner.org_id(),
+            team_org: &team.org_id,
+        },
+    )?;
+    Ok((account, team))
+}
+
+async fn change_link(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: SignedIn,
+    scope: Scope,
+    account_id: String,
+    team_id: String,
+    link: bool,
+) -> Result<HttpResponse, AppError> {
+    let p = user.principal.clone();
+    let csrf = user.csrf.clone();
+    let actor = user.actor();
+    let redirect_scope = scope.clone();
+    let redirect_id = account_id.clone();
+    let panel = run_db(&state, move |conn| {
+        let (_, team) = authorize_link(conn, &p, &scope, &account_id, &team_id)?;
+        let changed = if link {
+            accounts_service::link_team(conn, &actor, &account_id, &team.id)?
+        } else {
+            accounts_service::unlink_team(conn, &actor, &account_id, &team.id)?
+        };
+        let message = match (link, changed) {
+            (true, true) => format!("Linked Team {}.", team.name),
+            (true, false) => format!("Team {} was already linked.", team.name),
+            (false, true) => format!("Unlinked Team {}.", team.name),
+            (false, false) => format!("Team {} was not linked.", team.name),
+        };
+        let account = load_visible(conn, &p, &scope, &account_id)?;
+        teams_panel(conn, &p, &csrf, &scope, &account, Some(message))
+    })
+    .await?;
+    if is_htmx(&req) {
+        return render(&TeamsFragment { teams: panel });
+    }
+    Ok(see_other(&account_url(&redirect_scope, &redirect_id)))
+}
+
+fn scope_from(org: Option<String>) -> Scope {
+    org.map(Scope::Org).unwrap_or(Scope::Platform)
+}
+
+pub async fn org_link(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: SignedIn,
+    path: web::Path<(String, String)>,
+    form: web::Form<LinkForm>,
+) -> Result<HttpResponse, AppError> {
+    let (org, id) = path.into_inner();
+    change_link(
+        state,
+        req,
+        user,
+        scope_from(Some(org)),
+        id,
+        form.into_inner().team_id,
+        true,
+    )
+    .await
+}
+
+pub async fn platform_link(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: SignedIn,
+    path: web::Path<String>,
+    form: web::Form<LinkForm>,
+) -> Result<HttpResponse, AppError> {
+    change_link(
+        state,
+        req,
+        user,
+        Scope::Platform,
+        path.into_inner(),
+        form.into_inner().team_id,
+        true,
+    )
+    .await
+}
+
+pub async fn org_unlink(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: SignedIn,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (org, id, team) = path.into_inner();
+    change_link(state, req, user, Scope::Org(org), id, team, false).await
+}
+
+pub async fn platform_unlink(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: SignedIn,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, team) = path.into_inner();
+    change_link(state, req, user, Scope::Platform, id, team, false).await
+}
+
+#[derive(Template)]
+#[template(path = "lab_accounts/unlink_confirm.html")]
+struct ConfirmPage {
+    chrome: Chrome,
+    team_name: String,
+    account_name: String,
+    consequence: String,
+    action: String,
+    back_url: String,
+}
+
+async fn confirm(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    scope: Scope,
+    account_id: String,
+    team_id: String,
+) -> Result<HttpResponse, AppError> {
+    let p = user.principal.clone();
+    let csrf = user.csrf.clone();
+    let page = run_db(&state, move |conn| {
+        let chrome = chrome(conn, &p, &csrf, Some(&scope), "lab_accounts")?;
+        let (account, team) = authorize_link(conn, &p, &scope, &account_id, &team_id)?;
+        if !account.team_ids.contains(&team.id) {
+            return Err(AppError::NotFound);
+        }
+        let open = accounts_db::open_orders_count(conn, &account.id, &team.id)?;
+        let back_url = account_url(&scope, &account.id);
+        Ok(ConfirmPage {
+            chrome,
+            consequence: unlink_consequence(&team.name, open),
+            action: format!("{back_url}/teams/{}/unlink", team.id),
+            team_name: team.name,
+            account_name: account.display_name(),
+            back_url,
+        })
+    })
+    .await?;
+    render(&page)
+}
+
+pub async fn org_unlink_confirm(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (org, id, team) = path.into_inner();
+    confirm(state, user, Scope::Org(org), id, team).await
+}
+
+pub async fn platform_unlink_confirm(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, team) = path.into_inner();
+    confirm(state, user, Scope::Platform, id, team).await
+}

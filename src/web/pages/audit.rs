@@ -1,0 +1,232 @@
+//! The audit page: filters by entity, actor and date range, keyset pages, CSV export.
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::{chrome, fmt_time, non_empty, render, Chrome, Scope, SelectOption};
+use crate::db::audit::{self as audit_db, AuditEvent, AuditFilter};
+use crate::domain::access::Action;
+use crate::error::AppError;
+use crate::web::policy;
+use crate::web::session::SignedIn;
+use crate::web::{run_db, AppState};
+
+const PAGE_SIZE: i64 = 50;
+const CSV_LIMIT: i64 = 100_000;
+const ENTITY_TYPES: [(&str, &str); 3] = [
+    ("lab_account", "Lab account"),
+    ("user", "User"),
+    ("api_key", "API key"),
+];
+
+#[derive(Deserialize, Serialize, Default, Clone)]
+pub struct AuditQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    entity_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    entity_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    actor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    before: Option<i64>,
+}
+
+/// The query as typed, for refilling the form.
+pub struct Typed {
+    entity_id: String,
+    from: String,
+    to: String,
+}
+
+fn parse_date(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, String> {
+    match text {
+        None => Ok(None),
+        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                format!("{field} date '{t}' is not a date like 2026-11-30; it was ignored.")
+            }),
+    }
+}
+
+/// The filter, and a message for a part of it that could not be understood.
+fn to_filter(org_id: &str, q: &AuditQuery) -> (AuditFilter, Option<String>) {
+    let mut problems = Vec::new();
+    let from = parse_date(non_empty(&q.from), "From").unwrap_or_else(|e| {
+        problems.push(e);
+        None
+    });
+    let to = parse_date(non_empty(&q.to), "To").unwrap_or_else(|e| {
+        problems.push(e);
+        None
+    });
+    let start = |d: NaiveDate| -> Option<NaiveDateTime> { d.and_hms_opt(0, 0, 0) };
+    let filter = AuditFilter {
+        org_id: Some(org_id.to_string()),
+        entity_type: non_empty(&q.entity_type).map(str::to_string),
+        entity_id: non_empty(&q.entity_id).map(str::to_string),
+        actor: non_empty(&q.actor).map(str::to_string),
+        from: from.and_then(start),
+        // "To" includes the whole day.
+        to: to.and_then(|d| d.succ_opt()).and_then(start),
+        before_id: q.before,
+    };
+    (filter, (!problems.is_empty()).then(|| problems.join(" ")))
+}
+
+pub struct Row {
+    at: String,
+    actor: String,
+    action: String,
+    entity_type: String,
+    entity_id: String,
+    summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit/list.html")]
+struct AuditPage {
+    chrome: Chrome,
+    base_url: String,
+    csv_url: String,
+    older_url: Option<String>,
+    filter_error: Option<String>,
+    q: Typed,
+    entity_options: Vec<SelectOption>,
+    actor_options: Vec<SelectOption>,
+    rows: Vec<Row>,
+}
+
+fn query_string(q: &AuditQuery) -> String {
+    serde_urlencoded::to_string(q).unwrap_or_default()
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    path: web::Path<String>,
+    q: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    let p = user.principal.clone();
+    let csrf = user.csrf.clone();
+    let org_id = path.into_inner();
+    let q = q.into_inner();
+    let page = run_db(&state, move |conn| {
+        let chrome = chrome(conn, &p, &csrf, Some(&Scope::Org(org_id.clone())), "audit")?;
+        policy::authorize(&p, Action::ViewAudit { org_id: &org_id })?;
+        let (filter, filter_error) = to_filter(&org_id, &q);
+        let events = audit_db::list(conn, &filter, PAGE_SIZE + 1)?;
+        let has_more = events.len() as i64 > PAGE_SIZE;
+        let events: Vec<AuditEvent> = events.into_iter().take(PAGE_SIZE as usize).collect();
+        let base_url = format!("/orgs/{org_id}/audit");
+        let mut without_cursor = q.clone();
+        without_cursor.before = None;
+        let older_url = match (has_more, events.last()) {
+            (true, Some(last)) => {
+                let mut next = without_cursor.clone();
+                next.before = Some(last.id);
+                Some(format!("{base_url}?{}", query_string(&next)))
+            }
+            _ => None,
+        };
+        let actors = audit_db::actors(conn, &org_id)?;
+        Ok(AuditPage {
+            chrome,
+            csv_url: format!("{base_url}.csv?{}", query_string(&without_cursor)),
+            base_url,
+            older_url,
+            filter_error,
+            entity_options: ENTITY_TYPES
+                .iter()
+                .map(|(v, l)| SelectOption::new(v, l, non_empty(&q.entity_type)))
+                .collect(),
+            actor_options: actors
+                .iter()
+                .map(|a| SelectOption::new(a, a, non_empty(&q.actor)))
+                .collect(),
+            q: Typed {
+                entity_id: q.entity_id.clone().unwrap_or_default(),
+                from: q.from.clone().unwrap_or_default(),
+                to: q.to.clone().unwrap_or_default(),
+            },
+            rows: events
+                .into_iter()
+                .map(|e| Row {
+                    at: fmt_time(&e.at),
+                    actor: e.actor_label,
+                    action: e.action,
+                    entity_type: e.entity_type,
+                    entity_id: e.entity_id,
+                    summary: e.summary,
+                })
+                .collect(),
+        })
+    })
+    .await?;
+    render(&page)
+}
+
+pub async fn csv(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    path: web::Path<String>,
+    q: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    let p = user.principal.clone();
+    let org_id = path.into_inner();
+    let q = q.into_inner();
+    let body = run_db(&state, move |conn| {
+        policy::authorize(&p, Action::ViewAudit { org_id: &org_id })?;
+        let (filter, _) = to_filter(&org_id, &q);
+        let events = audit_db::list(conn, &filter, CSV_LIMIT)?;
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let fail = |e: csv::Error| AppError::Internal(format!("writing CSV: {e}"));
+        w.write_record([
+            "id",
+            "at_utc",
+            "actor_type",
+            "actor",
+            "action",
+            "entity_type",
+            "entity_id",
+            "org_id",
+            "team_id",
+            "summary",
+            "details",
+            "request_id",
+        ])
+        .map_err(fail)?;
+        for e in events {
+            w.write_record([
+                e.id.to_string(),
+                e.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+                e.actor_type,
+                e.actor_label,
+                e.action,
+                e.entity_type,
+                e.entity_id,
+                e.org_id.unwrap_or_default(),
+                e.team_id.unwrap_or_default(),
+                e.summary,
+                e.details,
+                e.request_id.unwrap_or_default(),
+            ])
+            .map_err(fail)?;
+        }
+        w.into_inner()
+            .map_err(|e| AppError::Internal(format!("writing CSV: {e}")))
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"labdesk-audit.csv\"",
+        ))
+        .body(body))
+}

@@ -1,0 +1,137 @@
+//! The org's Teams with their linked accounts, and a Team's page.
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::lab_accounts::visible_teams;
+use super::views::{account_row, account_url, team_url, AccountRow};
+use super::{chrome, fmt_time, render, Chrome, Scope};
+use crate::db::lab_accounts::{self as accounts_db, AccountFilter};
+use crate::db::orgs;
+use crate::domain::access::{Action, Role};
+use crate::error::AppError;
+use crate::web::policy;
+use crate::web::session::SignedIn;
+use crate::web::{run_db, AppState};
+
+pub struct TeamAccount {
+    name: String,
+    url: String,
+    status: &'static str,
+    status_label: &'static str,
+}
+
+pub struct TeamRow {
+    id: String,
+    name: String,
+    url: String,
+    accounts: Vec<TeamAccount>,
+}
+
+#[derive(Template)]
+#[template(path = "teams/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    teams: Vec<TeamRow>,
+    empty_message: &'static str,
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let p = user.principal.clone();
+    let csrf = user.csrf.clone();
+    let org_id = path.into_inner();
+    let page = run_db(&state, move |conn| {
+        let scope = Scope::Org(org_id.clone());
+        let chrome = chrome(conn, &p, &csrf, Some(&scope), "teams")?;
+        let teams = visible_teams(conn, &p, &scope)?;
+        let accounts = accounts_db::list_for_org(conn, &org_id, &AccountFilter::default())?;
+        let rows = teams
+            .iter()
+            .map(|t| TeamRow {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                url: team_url(&org_id, &t.id),
+                accounts: accounts
+                    .iter()
+                    .filter(|a| a.team_ids.contains(&t.id))
+                    .map(|a| TeamAccount {
+                        name: a.display_name(),
+                        url: account_url(&scope, &a.id),
+                        status: a.status.as_str(),
+                        status_label: a.status.label(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let empty_message = if p.role == Role::Clinician {
+            "You are not a member of any Team yet. Ask your ops admin to add you."
+        } else {
+            "This organization has no Teams yet."
+        };
+        Ok(ListPage {
+            chrome,
+            teams: rows,
+            empty_message,
+        })
+    })
+    .await?;
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "teams/show.html")]
+struct ShowPage {
+    chrome: Chrome,
+    back_url: String,
+    team_id: String,
+    team_name: String,
+    created_at: String,
+    accounts: Vec<AccountRow>,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let p = user.principal.clone();
+    let csrf = user.csrf.clone();
+    let (org_id, team_id) = path.into_inner();
+    let page = run_db(&state, move |conn| {
+        let scope = Scope::Org(org_id.clone());
+        let chrome = chrome(conn, &p, &csrf, Some(&scope), "teams")?;
+        let team = orgs::find_team(conn, &team_id)?.ok_or(AppError::NotFound)?;
+        if team.org_id != org_id {
+            return Err(AppError::NotFound);
+        }
+        policy::authorize(
+            &p,
+            Action::ViewTeam {
+                org_id: &org_id,
+                team_id: &team.id,
+            },
+        )?;
+        let filter = AccountFilter {
+            team_id: Some(team.id.clone()),
+            ..AccountFilter::default()
+        };
+        let accounts = accounts_db::list_for_org(conn, &org_id, &filter)?;
+        let teams = vec![team.clone()];
+        Ok(ShowPage {
+            chrome,
+            back_url: format!("/orgs/{org_id}/teams"),
+            team_id: team.id.clone(),
+            team_name: team.name.clone(),
+            created_at: fmt_time(&team.created_at),
+            accounts: accounts
+                .iter()
+                .map(|a| account_row(a, &scope, &teams))
+                .collect(),
+        })
+    })
+    .await?;
+    render(&page)
+}
