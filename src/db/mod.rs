@@ -22,7 +22,7 @@ pub const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/post
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
 /// Any lock key works as long as every instance uses the same one.
-const MIGRATION_LOCK_KEY: i64 = 0x6c61_6264_6573_6b;
+const MIGRATION_LOCK_KEY: i64 = 0x006c_6162_6465_736b;
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {

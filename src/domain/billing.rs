@@ -139,6 +139,7 @@ impl AllowedBilling {
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)] // table rows are tuples on purpose
 mod tests {
     use super::*;
 

@@ -27,6 +27,7 @@ pub fn locked_until(recent: &[(bool, NaiveDateTime)], now: NaiveDateTime) -> Opt
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)] // table rows are tuples on purpose
 mod tests {
     use super::*;
 

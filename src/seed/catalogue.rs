@@ -52,8 +52,20 @@ const LABS: &[LabSeed] = &[
     },
 ];
 
+/// (name, slug, unit)
+type Marker = (&'static str, &'static str, &'static str);
+
 /// (lab, slug, name, sample type, method, markers)
-const TESTS: &[(LabSlug, &str, &str, &str, &str, &[(&str, &str, &str)])] = &[
+type TestSeed = (
+    LabSlug,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [Marker],
+);
+
+const TESTS: &[TestSeed] = &[
     (
         LabSlug::Quest,
         "quest-lipid-panel",

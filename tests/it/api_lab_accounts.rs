@@ -353,3 +353,41 @@ fn patch_with_a_team_of_another_org_changes_nothing() {
         assert_eq!(app.audit_total(), audit);
     });
 }
+
+#[test]
+fn the_other_orgs_keys_see_only_their_own_org() {
+    each_backend(|app| {
+        let c = app.client();
+        let data = c
+            .api_get("/v3/lab_test/lab_account", TEAM, &app.world.other_team_key)
+            .json();
+        let pids: Vec<&str> = data["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["provider_account_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(pids, vec!["88100001"]);
+        let northwind = &app.world.org_id;
+        let res = c.api_get(&org_path(app, northwind), ORG, &app.world.other_org_key);
+        assert_eq!(res.status, 404);
+        let quest_west = app.world.account("97500001");
+        let before = app.linked_team_ids(quest_west);
+        let res = c.api_patch(
+            &format!("{}/{quest_west}", org_path(app, northwind)),
+            ORG,
+            &app.world.other_org_key,
+            r#"{"team_id_allowlist": []}"#,
+        );
+        assert_eq!(res.status, 404);
+        assert_eq!(app.linked_team_ids(quest_west), before);
+        let own = c
+            .api_get(
+                &org_path(app, &app.world.other_org_id),
+                ORG,
+                &app.world.other_org_key,
+            )
+            .json();
+        assert_eq!(own["data"].as_array().unwrap().len(), 1);
+    });
+}

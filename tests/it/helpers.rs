@@ -40,7 +40,7 @@ pub fn backends() -> Vec<Backend> {
 pub fn each_backend(f: impl Fn(&TestApp)) {
     for backend in backends() {
         let app = TestApp::spawn(backend);
-        println!("--- running on {backend:?}");
+        println!("--- running on {:?}", app.backend);
         f(&app);
     }
 }

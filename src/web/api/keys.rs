@@ -28,11 +28,10 @@ pub struct OrgKey {
     pub actor: Actor,
 }
 
-fn authenticate(
-    req: &HttpRequest,
-    header: &'static str,
-    scope: KeyScope,
-) -> Pin<Box<dyn Future<Output = Result<(ApiKeyRow, Actor, web::Data<AppState>), AppError>>>> {
+type Authenticated = (ApiKeyRow, Actor, web::Data<AppState>);
+type Authenticating = Pin<Box<dyn Future<Output = Result<Authenticated, AppError>>>>;
+
+fn authenticate(req: &HttpRequest, header: &'static str, scope: KeyScope) -> Authenticating {
     let presented = req
         .headers()
         .get(header)
