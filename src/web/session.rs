@@ -66,13 +66,18 @@ pub fn sign_out(session: &Session) {
     session.purge();
 }
 
+/// A session ends 30 minutes after its last request or 12 hours after sign-in, whichever is first.
+pub fn expired(issued: i64, seen: i64, now: i64) -> bool {
+    now - issued > ABSOLUTE_TIMEOUT_SECS || now - seen > IDLE_TIMEOUT_SECS
+}
+
 /// The user id of a live session, enforcing the idle and absolute timeouts.
 fn live_user_id(session: &Session) -> Option<String> {
     let uid = session.get::<String>(UID).ok().flatten()?;
     let issued = session.get::<i64>(ISSUED).ok().flatten()?;
     let seen = session.get::<i64>(SEEN).ok().flatten()?;
     let now = now_secs();
-    if now - issued > ABSOLUTE_TIMEOUT_SECS || now - seen > IDLE_TIMEOUT_SECS {
+    if expired(issued, seen, now) {
         session.purge();
         return None;
     }
@@ -124,5 +129,37 @@ impl FromRequest for SignedIn {
                 request_id,
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_expire_when_idle_for_30_minutes_or_12_hours_after_sign_in() {
+        let minute = 60;
+        let table = [
+            ("fresh", 0, 0, 1, false),
+            ("idle 29 minutes", 0, 0, 29 * minute, false),
+            ("idle 31 minutes", 0, 0, 31 * minute, true),
+            (
+                "active for 11 hours",
+                0,
+                11 * 60 * minute,
+                11 * 60 * minute + 5,
+                false,
+            ),
+            (
+                "active but 12 hours and 1 minute old",
+                0,
+                12 * 60 * minute,
+                12 * 60 * minute + minute,
+                true,
+            ),
+        ];
+        for (name, issued, seen, now, expected) in table {
+            assert_eq!(expired(issued, seen, now), expected, "{name}");
+        }
     }
 }

@@ -3,6 +3,7 @@ mod helpers;
 
 mod api_lab_accounts;
 mod auth;
+mod cli;
 mod migrations;
 mod mutations;
 mod pages;

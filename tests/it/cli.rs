@@ -1,0 +1,191 @@
+//! The `labdesk` command line, run as a user would.
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::helpers::{Backend, TestApp};
+
+fn labdesk(args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_labdesk"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("LABDESK_SESSION_KEY")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run labdesk");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn serve_without_a_session_key_says_how_to_make_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.sqlite");
+    let (ok, _, err) = labdesk(&["serve", "--database-url", db.to_str().unwrap()], None);
+    assert!(!ok);
+    assert!(
+        err.contains("no session key") && err.contains("labdesk session-key"),
+        "{err}"
+    );
+    let (ok, _, err) = labdesk(&["migrate", "--database-url", ""], None);
+    assert!(!ok);
+    assert!(err.contains("DATABASE_URL is empty"), "{err}");
+    let (ok, _, err) = labdesk(
+        &[
+            "migrate",
+            "--database-url",
+            "postgres://nobody@127.0.0.1:1/none",
+        ],
+        None,
+    );
+    assert!(!ok);
+    assert!(err.contains("cannot connect to PostgreSQL"), "{err}");
+}
+
+#[test]
+fn user_and_api_key_commands_create_working_credentials() {
+    let app = TestApp::spawn(Backend::Sqlite);
+    let url = app_db_url(&app);
+    let (ok, out, err) = labdesk(
+        &[
+            "user",
+            "create",
+            "--email",
+            "New.Ops@Northwind.test",
+            "--name",
+            "New Ops",
+            "--role",
+            "org_admin",
+            "--org",
+            "Northwind Health",
+            "--database-url",
+            &url,
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(ok, "{out}{err}");
+    let mut c = app.client();
+    assert_eq!(
+        c.sign_in("new.ops@northwind.test", "a long enough password")
+            .status,
+        303
+    );
+
+    let (ok, _, err) = labdesk(
+        &[
+            "user",
+            "create",
+            "--email",
+            "x@y.z",
+            "--name",
+            "X",
+            "--role",
+            "clinician",
+            "--org",
+            "Northwind Health",
+            "--database-url",
+            &url,
+        ],
+        Some("a long enough password"),
+    );
+    assert!(
+        !ok && err.contains("a clinician needs at least one --team"),
+        "{err}"
+    );
+
+    let (ok, out, err) = labdesk(
+        &[
+            "api-key",
+            "create",
+            "--team",
+            "Primary Care",
+            "--database-url",
+            &url,
+        ],
+        None,
+    );
+    assert!(ok, "{err}");
+    let key = out.lines().last().unwrap().trim().to_string();
+    assert!(key.starts_with("ldk_team_"), "{out}");
+    let res = app
+        .client()
+        .api_get("/v3/lab_test/lab_account", "x-vital-api-key", &key);
+    assert_eq!(res.status, 200);
+
+    let (ok, out, _) = labdesk(
+        &[
+            "api-key",
+            "create",
+            "--org",
+            "Northwind Health",
+            "--database-url",
+            &url,
+        ],
+        None,
+    );
+    assert!(ok);
+    let key = out.lines().last().unwrap().trim().to_string();
+    let res = app.client().api_get(
+        &format!("/v1/org/{}/team", app.world.org_id),
+        "X-Management-Key",
+        &key,
+    );
+    assert_eq!(res.status, 200);
+}
+
+fn app_db_url(app: &TestApp) -> String {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct File {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        file: String,
+    }
+    let rows: Vec<File> =
+        diesel::sql_query("SELECT file FROM pragma_database_list WHERE name = 'main'")
+            .load(&mut app.conn())
+            .unwrap();
+    rows[0].file.clone()
+}
+
+#[test]
+fn demo_seed_runs_once_and_later_runs_mint_fresh_keys() {
+    let app = TestApp::spawn(Backend::Sqlite);
+    let before = app.audit_total();
+    let again = labdesk::seed::demo::ensure_demo(&mut app.conn()).unwrap();
+    assert_eq!(again.org_id, app.world.org_id);
+    assert_ne!(again.team_key, app.world.team_key);
+    // Only the two new keys were written.
+    assert_eq!(app.audit_total(), before + 2);
+    use diesel::prelude::*;
+    use labdesk::db::schema::organizations::dsl as o;
+    let orgs: i64 = o::organizations
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(orgs, 2);
+    // Both the old and the new demo key work.
+    for key in [&app.world.team_key, &again.team_key] {
+        assert_eq!(
+            app.client()
+                .api_get("/v3/lab_test/lab_account", "x-vital-api-key", key)
+                .status,
+            200
+        );
+    }
+}
