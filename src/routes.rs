@@ -6,7 +6,8 @@ use crate::domain::validation::FieldError;
 use crate::error::AppError;
 use crate::web::api::{org, team};
 use crate::web::pages::{
-    account_form, account_links, account_status, audit, auth, home, lab_accounts, teams,
+    account_form, account_links, account_page, account_status, audit, auth, home, lab_accounts,
+    teams,
 };
 use crate::web::{run_db, AppState};
 
@@ -50,7 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route(
             "/orgs/{org}/lab_accounts/{id}",
-            web::get().to(lab_accounts::org_show),
+            web::get().to(account_page::org_show),
         )
         .route(
             "/orgs/{org}/lab_accounts/{id}/edit",
@@ -91,7 +92,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route(
             "/platform/lab_accounts/{id}",
-            web::get().to(lab_accounts::platform_show),
+            web::get().to(account_page::platform_show),
         )
         .route(
             "/platform/lab_accounts/{id}/edit",

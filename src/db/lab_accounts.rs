@@ -2,12 +2,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{lab_account_status_changes, lab_account_teams, lab_accounts, teams};
+use super::schema::{lab_account_teams, lab_accounts, teams};
 use super::DbConnection;
+use crate::domain::account_config::{AccountConfig, ExistingAccount};
 use crate::domain::billing::AllowedBilling;
-use crate::domain::lab_account::{
-    AccountConfig, AccountStatus, ExistingAccount, LabAccount, Owner,
-};
+use crate::domain::lab_account::{AccountStatus, LabAccount, Owner};
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -333,96 +332,4 @@ pub fn set_status(
     .execute(conn)
     .map_err(|e| AppError::db("changing a lab account's status", e))?;
     Ok(n == 1)
-}
-
-#[derive(Queryable, Selectable, Debug, Clone)]
-#[diesel(table_name = lab_account_status_changes)]
-pub struct StatusChange {
-    pub id: String,
-    pub lab_account_id: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
-    pub reason: String,
-    pub actor_label: String,
-    pub at: NaiveDateTime,
-}
-
-pub fn record_status_change(
-    conn: &mut DbConnection,
-    account_id: &str,
-    from: Option<AccountStatus>,
-    to: AccountStatus,
-    reason: &str,
-    actor_label: &str,
-) -> Result<(), AppError> {
-    diesel::insert_into(lab_account_status_changes::table)
-        .values((
-            lab_account_status_changes::id.eq(super::new_id()),
-            lab_account_status_changes::lab_account_id.eq(account_id),
-            lab_account_status_changes::from_status.eq(from.map(|s| s.as_str())),
-            lab_account_status_changes::to_status.eq(to.as_str()),
-            lab_account_status_changes::reason.eq(reason),
-            lab_account_status_changes::actor_label.eq(actor_label),
-            lab_account_status_changes::at.eq(super::now()),
-        ))
-        .execute(conn)
-        .map_err(|e| AppError::db("recording a status change", e))?;
-    Ok(())
-}
-
-pub fn status_history(
-    conn: &mut DbConnection,
-    account_id: &str,
-) -> Result<Vec<StatusChange>, AppError> {
-    lab_account_status_changes::table
-        .filter(lab_account_status_changes::lab_account_id.eq(account_id))
-        .order(lab_account_status_changes::at.desc())
-        .select(StatusChange::as_select())
-        .load(conn)
-        .map_err(|e| AppError::db("loading status history", e))
-}
-
-/// Every Team the account is linked to, across orgs (for the allowlist replace).
-pub fn all_linked_team_ids(
-    conn: &mut DbConnection,
-    account_id: &str,
-) -> Result<Vec<String>, AppError> {
-    lab_account_teams::table
-        .filter(lab_account_teams::lab_account_id.eq(account_id))
-        .select(lab_account_teams::team_id)
-        .order(lab_account_teams::team_id)
-        .load(conn)
-        .map_err(|e| AppError::db("loading linked teams", e))
-}
-
-pub fn link(conn: &mut DbConnection, account_id: &str, team_id: &str) -> Result<(), AppError> {
-    diesel::insert_into(lab_account_teams::table)
-        .values((
-            lab_account_teams::lab_account_id.eq(account_id),
-            lab_account_teams::team_id.eq(team_id),
-            lab_account_teams::created_at.eq(super::now()),
-        ))
-        .execute(conn)
-        .map_err(|e| AppError::db("linking a team", e))?;
-    Ok(())
-}
-
-pub fn unlink(conn: &mut DbConnection, account_id: &str, team_id: &str) -> Result<bool, AppError> {
-    let n = diesel::delete(
-        lab_account_teams::table
-            .filter(lab_account_teams::lab_account_id.eq(account_id))
-            .filter(lab_account_teams::team_id.eq(team_id)),
-    )
-    .execute(conn)
-    .map_err(|e| AppError::db("unlinking a team", e))?;
-    Ok(n == 1)
-}
-
-/// Open orders of a Team on an account; orders arrive with the order wizard, so none exist yet.
-pub fn open_orders_count(
-    _conn: &mut DbConnection,
-    _account_id: &str,
-    _team_id: &str,
-) -> Result<i64, AppError> {
-    Ok(0)
 }

@@ -1,4 +1,6 @@
 //! Database access: one diesel schema over SQLite (embedded default) and PostgreSQL (scale-out).
+pub mod account_links;
+pub mod account_status_changes;
 pub mod api_keys;
 pub mod audit;
 pub mod lab_accounts;

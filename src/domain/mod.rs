@@ -1,5 +1,6 @@
 //! Business rules as plain functions over plain types: no actix, no diesel.
 pub mod access;
+pub mod account_config;
 pub mod api_key;
 pub mod billing;
 pub mod lab;

@@ -4,7 +4,8 @@
 use crate::db::audit::Actor;
 use crate::db::{orgs, write_tx, DbConnection};
 use crate::domain::access::Role;
-use crate::domain::lab_account::{AccountConfigInput, AccountStatus, Owner};
+use crate::domain::account_config::AccountConfigInput;
+use crate::domain::lab_account::{AccountStatus, Owner};
 use crate::error::AppError;
 use crate::service::api_keys::{self, KeyOwner};
 use crate::service::lab_accounts as accounts;

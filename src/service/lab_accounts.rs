@@ -3,10 +3,9 @@ use serde_json::json;
 
 use crate::db::audit::{self, Actor, AuditEntry};
 use crate::db::lab_accounts::{self as accounts_db, TeamScope};
-use crate::db::{orgs, write_tx, DbConnection};
-use crate::domain::lab_account::{
-    self, AccountConfig, AccountConfigInput, AccountStatus, LabAccount, Owner,
-};
+use crate::db::{account_links, account_status_changes, orgs, write_tx, DbConnection};
+use crate::domain::account_config::{self, AccountConfig, AccountConfigInput};
+use crate::domain::lab_account::{self, AccountStatus, LabAccount, Owner};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 
@@ -42,7 +41,7 @@ fn check_unique(
     editing: Option<&str>,
 ) -> Result<(), AppError> {
     let rows = accounts_db::owner_accounts(conn, owner)?;
-    lab_account::check_unique(config, editing, &accounts_db::as_existing(&rows))
+    account_config::check_unique(config, editing, &accounts_db::as_existing(&rows))
         .map_err(AppError::invalid)
 }
 
@@ -53,11 +52,11 @@ pub fn create(
     owner: &Owner,
     input: &AccountConfigInput,
 ) -> Result<String, AppError> {
-    let config = lab_account::validate_config(input).map_err(AppError::invalid)?;
+    let config = account_config::validate_config(input).map_err(AppError::invalid)?;
     write_tx(conn, |conn| {
         check_unique(conn, owner, &config, None)?;
         let id = accounts_db::insert(conn, owner, &config, AccountStatus::Pending)?;
-        accounts_db::record_status_change(
+        account_status_changes::record(
             conn,
             &id,
             None,
@@ -97,7 +96,7 @@ pub fn update(
     expected_version: i32,
     input: &AccountConfigInput,
 ) -> Result<(), AppError> {
-    let config = lab_account::validate_config(input).map_err(AppError::invalid)?;
+    let config = account_config::validate_config(input).map_err(AppError::invalid)?;
     write_tx(conn, |conn| {
         let before =
             accounts_db::find(conn, account_id, TeamScope::All)?.ok_or(AppError::NotFound)?;
@@ -148,7 +147,7 @@ pub fn change_status(
             ));
         }
         let reason = reason.trim();
-        accounts_db::record_status_change(
+        account_status_changes::record(
             conn,
             account_id,
             Some(before.status),
@@ -197,7 +196,7 @@ pub fn link_team(
         if account.team_ids.contains(&team.id) {
             return Ok(false);
         }
-        accounts_db::link(conn, account_id, &team.id)?;
+        account_links::link(conn, account_id, &team.id)?;
         audit::record(
             conn,
             actor,
@@ -228,7 +227,7 @@ pub fn unlink_team(
         let account =
             accounts_db::find(conn, account_id, TeamScope::All)?.ok_or(AppError::NotFound)?;
         let team = orgs::find_team(conn, team_id)?.ok_or(AppError::NotFound)?;
-        if !accounts_db::unlink(conn, account_id, team_id)? {
+        if !account_links::unlink(conn, account_id, team_id)? {
             return Ok(false);
         }
         audit::record(
@@ -304,15 +303,15 @@ pub fn replace_allowlist(
             ));
         }
         accounts_db::touch(conn, account_id)?;
-        let before = accounts_db::all_linked_team_ids(conn, account_id)?;
+        let before = account_links::all_linked_team_ids(conn, account_id)?;
         if before == wanted {
             return Ok(());
         }
         for gone in before.iter().filter(|t| !wanted.contains(t)) {
-            accounts_db::unlink(conn, account_id, gone)?;
+            account_links::unlink(conn, account_id, gone)?;
         }
         for added in wanted.iter().filter(|t| !before.contains(t)) {
-            accounts_db::link(conn, account_id, added)?;
+            account_links::link(conn, account_id, added)?;
         }
         audit::record(
             conn,

@@ -3,10 +3,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::lab_accounts::{load_visible, visible_teams};
+use super::account_page::load_visible;
+use super::lab_accounts::visible_teams;
 use super::views::{account_url, team_url};
 use super::{chrome, render, see_other, Chrome, Scope};
-use crate::db::lab_accounts as accounts_db;
+use crate::db::account_links;
 use crate::db::orgs;
 use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
@@ -72,7 +73,7 @@ pub fn teams_panel(
     };
     let mut linked = Vec::new();
     for t in &linked_teams {
-        let open = accounts_db::open_orders_count(conn, &a.id, &t.id)?;
+        let open = account_links::open_orders_count(conn, &a.id, &t.id)?;
         linked.push(LinkedTeam {
             url: team_url(&t.org_id, &t.id),
             unlink_url: format!("{base}/teams/{}/unlink", t.id),
@@ -284,7 +285,7 @@ async fn confirm(
         if !account.team_ids.contains(&team.id) {
             return Err(AppError::NotFound);
         }
-        let open = accounts_db::open_orders_count(conn, &account.id, &team.id)?;
+        let open = account_links::open_orders_count(conn, &account.id, &team.id)?;
         let back_url = account_url(&scope, &account.id);
         Ok(ConfirmPage {
             chrome,

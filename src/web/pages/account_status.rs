@@ -3,7 +3,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::lab_accounts::{load_visible, show_page, StatusForm};
+use super::account_page::{load_visible, show_page, StatusForm};
 use super::views::account_url;
 use super::{render_with_status, see_other, Scope, SelectOption};
 use crate::domain::access::Action;

@@ -1,6 +1,8 @@
 //! Dashboard pages. Handlers load what a page shows into plain view structs; templates never query.
 pub mod account_form;
+pub mod account_form_view;
 pub mod account_links;
+pub mod account_page;
 pub mod account_status;
 pub mod audit;
 pub mod auth;

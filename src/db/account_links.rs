@@ -1,0 +1,51 @@
+//! Which Teams an account is linked to.
+use diesel::prelude::*;
+
+use super::schema::lab_account_teams;
+use super::DbConnection;
+use crate::error::AppError;
+
+/// Every Team the account is linked to, across orgs (for the allowlist replace).
+pub fn all_linked_team_ids(
+    conn: &mut DbConnection,
+    account_id: &str,
+) -> Result<Vec<String>, AppError> {
+    lab_account_teams::table
+        .filter(lab_account_teams::lab_account_id.eq(account_id))
+        .select(lab_account_teams::team_id)
+        .order(lab_account_teams::team_id)
+        .load(conn)
+        .map_err(|e| AppError::db("loading linked teams", e))
+}
+
+pub fn link(conn: &mut DbConnection, account_id: &str, team_id: &str) -> Result<(), AppError> {
+    diesel::insert_into(lab_account_teams::table)
+        .values((
+            lab_account_teams::lab_account_id.eq(account_id),
+            lab_account_teams::team_id.eq(team_id),
+            lab_account_teams::created_at.eq(super::now()),
+        ))
+        .execute(conn)
+        .map_err(|e| AppError::db("linking a team", e))?;
+    Ok(())
+}
+
+pub fn unlink(conn: &mut DbConnection, account_id: &str, team_id: &str) -> Result<bool, AppError> {
+    let n = diesel::delete(
+        lab_account_teams::table
+            .filter(lab_account_teams::lab_account_id.eq(account_id))
+            .filter(lab_account_teams::team_id.eq(team_id)),
+    )
+    .execute(conn)
+    .map_err(|e| AppError::db("unlinking a team", e))?;
+    Ok(n == 1)
+}
+
+/// Open orders of a Team on an account; orders arrive with the order wizard, so none exist yet.
+pub fn open_orders_count(
+    _conn: &mut DbConnection,
+    _account_id: &str,
+    _team_id: &str,
+) -> Result<i64, AppError> {
+    Ok(0)
+}
