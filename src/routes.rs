@@ -39,84 +39,84 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         // An org's lab accounts
         .route(
             "/orgs/{org}/lab_accounts",
-            web::get().to(lab_accounts::org_list),
+            web::get().to(lab_accounts::list_page),
         )
         .route(
             "/orgs/{org}/lab_accounts",
-            web::post().to(account_form::org_create),
+            web::post().to(account_form::create_account),
         )
         .route(
             "/orgs/{org}/lab_accounts/new",
-            web::get().to(account_form::org_new),
+            web::get().to(account_form::new_page),
         )
         .route(
             "/orgs/{org}/lab_accounts/{id}",
-            web::get().to(account_page::org_show),
+            web::get().to(account_page::page),
         )
         .route(
             "/orgs/{org}/lab_accounts/{id}/edit",
-            web::get().to(account_form::org_edit),
+            web::get().to(account_form::edit_page),
         )
         .route(
             "/orgs/{org}/lab_accounts/{id}/edit",
-            web::post().to(account_form::org_update),
+            web::post().to(account_form::update_account),
         )
         .route(
             "/orgs/{org}/lab_accounts/{id}/status",
-            web::post().to(account_status::org_change),
+            web::post().to(account_status::change_status),
         )
         .route(
             "/orgs/{org}/lab_accounts/{id}/teams",
-            web::post().to(account_links::org_link),
+            web::post().to(account_links::link),
         )
         .route(
             "/orgs/{org}/lab_accounts/{id}/teams/{team}/unlink",
-            web::get().to(account_links::org_unlink_confirm),
+            web::get().to(account_links::unlink_confirm),
         )
         .route(
             "/orgs/{org}/lab_accounts/{id}/teams/{team}/unlink",
-            web::post().to(account_links::org_unlink),
+            web::post().to(account_links::unlink),
         )
         // Platform-managed accounts (CSMs)
         .route(
             "/platform/lab_accounts",
-            web::get().to(lab_accounts::platform_list),
+            web::get().to(lab_accounts::list_page),
         )
         .route(
             "/platform/lab_accounts",
-            web::post().to(account_form::platform_create),
+            web::post().to(account_form::create_account),
         )
         .route(
             "/platform/lab_accounts/new",
-            web::get().to(account_form::platform_new),
+            web::get().to(account_form::new_page),
         )
         .route(
             "/platform/lab_accounts/{id}",
-            web::get().to(account_page::platform_show),
+            web::get().to(account_page::page),
         )
         .route(
             "/platform/lab_accounts/{id}/edit",
-            web::get().to(account_form::platform_edit),
+            web::get().to(account_form::edit_page),
         )
         .route(
             "/platform/lab_accounts/{id}/edit",
-            web::post().to(account_form::platform_update),
+            web::post().to(account_form::update_account),
         )
         .route(
             "/platform/lab_accounts/{id}/status",
-            web::post().to(account_status::platform_change),
+            web::post().to(account_status::change_status),
         )
         .route(
             "/platform/lab_accounts/{id}/teams",
-            web::post().to(account_links::platform_link),
+            web::post().to(account_links::link),
         )
         .route(
             "/platform/lab_accounts/{id}/teams/{team}/unlink",
-            web::get().to(account_links::platform_unlink_confirm),
+            web::get().to(account_links::unlink_confirm),
         )
         .route(
             "/platform/lab_accounts/{id}/teams/{team}/unlink",
-            web::post().to(account_links::platform_unlink),
+            web::post().to(account_links::unlink),
         )
         // Teams and audit
         .route("/orgs/{org}/teams", web::get().to(teams::list))

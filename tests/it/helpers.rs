@@ -196,7 +196,8 @@ impl TestApp {
     }
 
     pub fn linked_team_ids(&self, account_id: &str) -> Vec<String> {
-        labdesk::db::account_links::all_linked_team_ids(&mut self.conn(), account_id).expect("links")
+        labdesk::db::account_links::all_linked_team_ids(&mut self.conn(), account_id)
+            .expect("links")
     }
 
     pub fn account(&self, account_id: &str) -> labdesk::domain::lab_account::LabAccount {

@@ -7,7 +7,7 @@ use actix_web::{web, HttpResponse};
 use super::account_form_view::{form_page, parse_form, unsaved_changes, FormErrors, FormState};
 use super::account_page::load_visible;
 use super::views::account_url;
-use super::{chrome, render, render_with_status, see_other, Scope};
+use super::{chrome, render, render_with_status, see_other, Scope, ScopedPath};
 use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
 use crate::domain::account_config::AccountConfigInput;
@@ -217,83 +217,36 @@ async fn update(
     }
 }
 
-pub async fn org_new(
+pub async fn new_page(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<String>,
+    path: web::Path<ScopedPath>,
 ) -> Result<HttpResponse, AppError> {
-    new_form(state, user, Scope::Org(path.into_inner())).await
+    new_form(state, user, path.scope()).await
 }
 
-pub async fn platform_new(
+pub async fn create_account(
     state: web::Data<AppState>,
     user: SignedIn,
-) -> Result<HttpResponse, AppError> {
-    new_form(state, user, Scope::Platform).await
-}
-
-pub async fn org_create(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<String>,
+    path: web::Path<ScopedPath>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    create(
-        state,
-        user,
-        Scope::Org(path.into_inner()),
-        form.into_inner(),
-    )
-    .await
+    create(state, user, path.scope(), form.into_inner()).await
 }
 
-pub async fn platform_create(
+pub async fn edit_page(
     state: web::Data<AppState>,
     user: SignedIn,
+    path: web::Path<ScopedPath>,
+) -> Result<HttpResponse, AppError> {
+    edit_form(state, user, path.scope(), path.id()?).await
+}
+
+pub async fn update_account(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    path: web::Path<ScopedPath>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    create(state, user, Scope::Platform, form.into_inner()).await
-}
-
-pub async fn org_edit(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
-    let (org, id) = path.into_inner();
-    edit_form(state, user, Scope::Org(org), id).await
-}
-
-pub async fn platform_edit(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    edit_form(state, user, Scope::Platform, path.into_inner()).await
-}
-
-pub async fn org_update(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<(String, String)>,
-    form: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, AppError> {
-    let (org, id) = path.into_inner();
-    update(state, user, Scope::Org(org), id, form.into_inner()).await
-}
-
-pub async fn platform_update(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<String>,
-    form: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, AppError> {
-    update(
-        state,
-        user,
-        Scope::Platform,
-        path.into_inner(),
-        form.into_inner(),
-    )
-    .await
+    update(state, user, path.scope(), path.id()?, form.into_inner()).await
 }

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::account_page::load_visible;
 use super::lab_accounts::visible_teams;
 use super::views::{account_url, team_url};
-use super::{chrome, render, see_other, Chrome, Scope};
+use super::{chrome, render, see_other, Chrome, Scope, ScopedPath};
 use crate::db::account_links;
 use crate::db::orgs;
 use crate::db::DbConnection;
@@ -196,69 +196,6 @@ async fn change_link(
     Ok(see_other(&account_url(&redirect_scope, &redirect_id)))
 }
 
-fn scope_from(org: Option<String>) -> Scope {
-    org.map(Scope::Org).unwrap_or(Scope::Platform)
-}
-
-pub async fn org_link(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
-    path: web::Path<(String, String)>,
-    form: web::Form<LinkForm>,
-) -> Result<HttpResponse, AppError> {
-    let (org, id) = path.into_inner();
-    change_link(
-        state,
-        req,
-        user,
-        scope_from(Some(org)),
-        id,
-        form.into_inner().team_id,
-        true,
-    )
-    .await
-}
-
-pub async fn platform_link(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
-    path: web::Path<String>,
-    form: web::Form<LinkForm>,
-) -> Result<HttpResponse, AppError> {
-    change_link(
-        state,
-        req,
-        user,
-        Scope::Platform,
-        path.into_inner(),
-        form.into_inner().team_id,
-        true,
-    )
-    .await
-}
-
-pub async fn org_unlink(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
-    path: web::Path<(String, String, String)>,
-) -> Result<HttpResponse, AppError> {
-    let (org, id, team) = path.into_inner();
-    change_link(state, req, user, Scope::Org(org), id, team, false).await
-}
-
-pub async fn platform_unlink(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
-    let (id, team) = path.into_inner();
-    change_link(state, req, user, Scope::Platform, id, team, false).await
-}
-
 #[derive(Template)]
 #[template(path = "lab_accounts/unlink_confirm.html")]
 struct ConfirmPage {
@@ -300,20 +237,47 @@ async fn confirm(
     render(&page)
 }
 
-pub async fn org_unlink_confirm(
+pub async fn link(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: SignedIn,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<ScopedPath>,
+    form: web::Form<LinkForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (org, id, team) = path.into_inner();
-    confirm(state, user, Scope::Org(org), id, team).await
+    change_link(
+        state,
+        req,
+        user,
+        path.scope(),
+        path.id()?,
+        form.into_inner().team_id,
+        true,
+    )
+    .await
 }
 
-pub async fn platform_unlink_confirm(
+pub async fn unlink(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: SignedIn,
+    path: web::Path<ScopedPath>,
+) -> Result<HttpResponse, AppError> {
+    change_link(
+        state,
+        req,
+        user,
+        path.scope(),
+        path.id()?,
+        path.team()?,
+        false,
+    )
+    .await
+}
+
+pub async fn unlink_confirm(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<(String, String)>,
+    path: web::Path<ScopedPath>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, team) = path.into_inner();
-    confirm(state, user, Scope::Platform, id, team).await
+    confirm(state, user, path.scope(), path.id()?, path.team()?).await
 }

@@ -3,7 +3,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::account_links::{teams_panel, TeamsPanel};
-use super::{chrome, fmt_time, render, Chrome, Scope, SelectOption};
+use super::{chrome, fmt_time, render, Chrome, Scope, ScopedPath, SelectOption};
 use crate::db::audit::{self as audit_db, AuditFilter};
 use crate::db::lab_accounts::{self as accounts_db, TeamScope};
 use crate::db::{account_status_changes, orgs, DbConnection};
@@ -290,19 +290,10 @@ async fn show(
     render(&page)
 }
 
-pub async fn org_show(
+pub async fn page(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<(String, String)>,
+    path: web::Path<ScopedPath>,
 ) -> Result<HttpResponse, AppError> {
-    let (org, id) = path.into_inner();
-    show(state, user, Scope::Org(org), id).await
-}
-
-pub async fn platform_show(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    show(state, user, Scope::Platform, path.into_inner()).await
+    show(state, user, path.scope(), path.id()?).await
 }

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::account_page::{load_visible, show_page, StatusForm};
 use super::views::account_url;
-use super::{render_with_status, see_other, Scope, SelectOption};
+use super::{render_with_status, see_other, Scope, ScopedPath, SelectOption};
 use crate::domain::access::Action;
 use crate::domain::lab_account::AccountStatus;
 use crate::domain::validation::FieldErrors;
@@ -79,28 +79,11 @@ async fn change(
     }
 }
 
-pub async fn org_change(
+pub async fn change_status(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<(String, String)>,
+    path: web::Path<ScopedPath>,
     form: web::Form<StatusChangeForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (org, id) = path.into_inner();
-    change(state, user, Scope::Org(org), id, form.into_inner()).await
-}
-
-pub async fn platform_change(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<String>,
-    form: web::Form<StatusChangeForm>,
-) -> Result<HttpResponse, AppError> {
-    change(
-        state,
-        user,
-        Scope::Platform,
-        path.into_inner(),
-        form.into_inner(),
-    )
-    .await
+    change(state, user, path.scope(), path.id()?, form.into_inner()).await
 }

@@ -4,7 +4,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::views::{account_row, AccountRow};
-use super::{chrome, non_empty, render, Chrome, Scope, SelectOption};
+use super::{chrome, non_empty, render, Chrome, Scope, ScopedPath, SelectOption};
 use crate::db::lab_accounts::{self as accounts_db, AccountFilter};
 use crate::db::orgs::{self, Team};
 use crate::db::DbConnection;
@@ -194,28 +194,12 @@ async fn list(
     })
 }
 
-pub async fn org_list(
+pub async fn list_page(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: SignedIn,
-    path: web::Path<String>,
+    path: web::Path<ScopedPath>,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    list(
-        state,
-        req,
-        user,
-        Scope::Org(path.into_inner()),
-        q.into_inner(),
-    )
-    .await
-}
-
-pub async fn platform_list(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
-    q: web::Query<ListQuery>,
-) -> Result<HttpResponse, AppError> {
-    list(state, req, user, Scope::Platform, q.into_inner()).await
+    list(state, req, user, path.scope(), q.into_inner()).await
 }

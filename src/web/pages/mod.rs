@@ -143,3 +143,32 @@ pub fn fmt_time(t: &chrono::NaiveDateTime) -> String {
 pub fn non_empty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
+
+/// Path parameters of pages that exist in both scopes: `/orgs/{org}/lab_accounts/{id}/...` and
+/// `/platform/lab_accounts/{id}/...`, so one handler serves both routes.
+#[derive(serde::Deserialize)]
+pub struct ScopedPath {
+    #[serde(default)]
+    org: Option<String>,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    team: Option<String>,
+}
+
+impl ScopedPath {
+    pub fn scope(&self) -> Scope {
+        match &self.org {
+            Some(org) => Scope::Org(org.clone()),
+            None => Scope::Platform,
+        }
+    }
+
+    pub fn id(&self) -> Result<String, AppError> {
+        self.id.clone().ok_or(AppError::NotFound)
+    }
+
+    pub fn team(&self) -> Result<String, AppError> {
+        self.team.clone().ok_or(AppError::NotFound)
+    }
+}
