@@ -1,8 +1,10 @@
 //! The integration test binary: the real app over a real database per test.
 mod helpers;
+mod webdriver;
 
 mod api_lab_accounts;
 mod auth;
+mod browser;
 mod cli;
 mod migrations;
 mod mutations;

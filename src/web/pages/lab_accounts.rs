@@ -185,13 +185,21 @@ async fn list(
         ))
     })
     .await?;
-    if is_htmx(&req) {
-        return render(&fragment);
-    }
-    render(&ListPage {
-        table: fragment.table,
-        ..page
-    })
+    let mut res = if is_htmx(&req) {
+        render(&fragment)?
+    } else {
+        render(&ListPage {
+            table: fragment.table,
+            ..page
+        })?
+    };
+    // The same URL answers a fragment or a whole page: without this, Back to a URL htmx pushed
+    // can show the cached bare fragment.
+    res.headers_mut().append(
+        actix_web::http::header::VARY,
+        actix_web::http::header::HeaderValue::from_static("HX-Request"),
+    );
+    Ok(res)
 }
 
 pub async fn list_page(
