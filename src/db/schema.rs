@@ -153,12 +153,106 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    patients (id) {
+        id -> Text,
+        team_id -> Text,
+        client_user_id -> Text,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        dob -> Nullable<Date>,
+        gender -> Nullable<Text>,
+        phone_number -> Nullable<Text>,
+        email -> Nullable<Text>,
+        address -> Nullable<Text>,
+        search_name -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> Text,
+        team_id -> Text,
+        org_id -> Text,
+        user_id -> Text,
+        lab_account_id -> Text,
+        lab_slug -> Text,
+        collection_method -> Text,
+        billing_type -> Text,
+        patient_details -> Text,
+        patient_address -> Text,
+        patient_search_name -> Text,
+        physician -> Nullable<Text>,
+        clinical_notes -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        priority -> Bool,
+        icd_codes -> Nullable<Text>,
+        passthrough -> Nullable<Text>,
+        activate_by -> Nullable<Text>,
+        status_high -> Text,
+        status_low -> Text,
+        interpretation -> Nullable<Text>,
+        sample_id -> Nullable<Text>,
+        origin -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_tests (order_id, lab_test_id) {
+        order_id -> Text,
+        lab_test_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    order_events (order_id, seq) {
+        order_id -> Text,
+        seq -> Integer,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (team_id, idem_key) {
+        team_id -> Text,
+        idem_key -> Text,
+        request_hash -> Text,
+        state -> Text,
+        response_status -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_drafts (id) {
+        id -> Text,
+        team_id -> Text,
+        created_by -> Text,
+        data -> Text,
+        order_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(teams -> organizations (org_id));
 diesel::joinable!(team_members -> teams (team_id));
 diesel::joinable!(team_members -> users (user_id));
 diesel::joinable!(lab_account_teams -> lab_accounts (lab_account_id));
 diesel::joinable!(lab_account_teams -> teams (team_id));
 diesel::joinable!(lab_tests -> labs (lab_slug));
+diesel::joinable!(orders -> patients (user_id));
+diesel::joinable!(orders -> lab_accounts (lab_account_id));
+diesel::joinable!(order_tests -> orders (order_id));
+diesel::joinable!(order_tests -> lab_tests (lab_test_id));
+diesel::joinable!(order_events -> orders (order_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
@@ -174,4 +268,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     login_attempts,
     audit_events,
+    patients,
+    orders,
+    order_tests,
+    order_events,
+    idempotency_keys,
+    order_drafts,
 );
