@@ -67,7 +67,7 @@ impl Ineligible {
 
 /// Checks one account, in the order a person would fix things.
 pub fn check(a: &LabAccount, needs: &OrderNeeds) -> Result<(), Ineligible> {
-    if !a.team_ids.iter().any(|t| *t == needs.team_id) {
+    if !a.team_ids.contains(&needs.team_id) {
         return Err(Ineligible::NotLinked);
     }
     if !a.status.takes_orders() {
@@ -157,7 +157,7 @@ impl Refusal {
 fn visible(a: &LabAccount, needs: &OrderNeeds) -> bool {
     match &a.owner {
         Owner::Org(org) => *org == needs.org_id,
-        Owner::Platform => a.team_ids.iter().any(|t| *t == needs.team_id),
+        Owner::Platform => a.team_ids.contains(&needs.team_id),
     }
 }
 
@@ -185,7 +185,7 @@ pub fn resolve<'a>(
         accounts
             .iter()
             .filter(|a| a.is_platform_managed() == platform && a.lab == needs.lab)
-            .filter(|a| a.team_ids.iter().any(|t| *t == needs.team_id) && visible(a, needs))
+            .filter(|a| a.team_ids.contains(&needs.team_id) && visible(a, needs))
             .collect()
     };
     let own = linked_for_lab(false);

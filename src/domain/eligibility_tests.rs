@@ -69,7 +69,6 @@ fn needs() -> OrderNeeds {
 
 #[test]
 fn each_ineligibility_reason() {
-    let mut n = needs();
     type Case = (&'static str, A, fn(&mut OrderNeeds), Result<(), Ineligible>);
     let table: Vec<Case> = vec![
         ("eligible", acct("a"), |_| {}, Ok(())),
@@ -169,7 +168,7 @@ fn each_ineligibility_reason() {
         ),
     ];
     for (name, a, tweak, expected) in table {
-        n = needs();
+        let mut n = needs();
         tweak(&mut n);
         assert_eq!(check(&a.build(), &n), expected, "{name}");
         if let Err(reason) = expected {
