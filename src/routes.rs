@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 
 use crate::domain::validation::FieldError;
 use crate::error::AppError;
-use crate::web::api::{org, team};
+use crate::web::api::{catalogue, orders as api_orders, org, team, users};
 use crate::web::pages::{
     account_form, account_links, account_page, account_status, audit, auth, home, lab_accounts,
     teams,
@@ -128,6 +128,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/v3/lab_test/lab_account",
             web::get().to(team::lab_accounts),
         )
+        .route("/v2/user", web::post().to(users::create))
+        .route("/v2/user/{user_id}", web::get().to(users::get))
+        .route("/v3/order", web::post().to(api_orders::create))
+        .route("/v3/order/{order_id}", web::get().to(api_orders::get))
+        .route(
+            "/v3/order/{order_id}/cancel",
+            web::post().to(api_orders::cancel),
+        )
+        .route("/v3/orders", web::get().to(api_orders::list))
+        .route("/v3/lab_tests", web::get().to(catalogue::tests))
+        .route("/v3/lab_tests/labs", web::get().to(catalogue::labs))
         // Org Management API
         .route("/v1/org/{org_id}/team", web::get().to(org::teams))
         .route(

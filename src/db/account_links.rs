@@ -41,11 +41,11 @@ pub fn unlink(conn: &mut DbConnection, account_id: &str, team_id: &str) -> Resul
     Ok(n == 1)
 }
 
-/// Open orders of a Team on an account; orders arrive with the order wizard, so none exist yet.
+/// Open orders of a Team on an account: what unlinking would leave behind.
 pub fn open_orders_count(
-    _conn: &mut DbConnection,
-    _account_id: &str,
-    _team_id: &str,
+    conn: &mut DbConnection,
+    account_id: &str,
+    team_id: &str,
 ) -> Result<i64, AppError> {
-    Ok(0)
+    super::orders::open_count(conn, account_id, team_id)
 }

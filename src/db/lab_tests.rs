@@ -81,3 +81,23 @@ pub fn list_tests(conn: &mut DbConnection, lab: Option<&str>) -> Result<Vec<LabT
     q.load(conn)
         .map_err(|e| AppError::db("listing lab tests", e))
 }
+
+pub fn find_tests(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<LabTestRow>, AppError> {
+    let mut found: Vec<LabTestRow> = lab_tests::table
+        .filter(lab_tests::id.eq_any(ids))
+        .select(LabTestRow::as_select())
+        .load(conn)
+        .map_err(|e| AppError::db("loading lab tests", e))?;
+    // Keep the order the caller gave.
+    found.sort_by_key(|t| ids.iter().position(|i| *i == t.id));
+    Ok(found)
+}
+
+pub fn find_lab(conn: &mut DbConnection, slug: &str) -> Result<Option<LabRow>, AppError> {
+    labs::table
+        .find(slug)
+        .select(LabRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(|e| AppError::db("loading a lab", e))
+}

@@ -3,10 +3,14 @@ pub mod account_links;
 pub mod account_status_changes;
 pub mod api_keys;
 pub mod audit;
+pub mod drafts;
+pub mod idempotency;
 pub mod lab_accounts;
 pub mod lab_tests;
 pub mod login_attempts;
+pub mod orders;
 pub mod orgs;
+pub mod patients;
 pub mod schema;
 pub mod users;
 

@@ -8,5 +8,6 @@ pub mod lab;
 pub mod lab_account;
 pub mod lockout;
 pub mod npi;
+pub mod order_input;
 pub mod order_status;
 pub mod validation;

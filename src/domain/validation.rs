@@ -32,6 +32,27 @@ impl FieldErrors {
         self.0.push(FieldError::new(field, msg, kind));
     }
 
+    /// An error at a nested location, e.g. `["body", "patient_address", "zip"]`.
+    pub fn push_at(&mut self, loc: &[&str], msg: impl Into<String>, kind: &'static str) {
+        self.0.push(FieldError {
+            loc: loc.iter().map(|s| s.to_string()).collect(),
+            msg: msg.into(),
+            kind,
+        });
+    }
+
+    /// The message for a field named by the last part of its location (form field names).
+    pub fn for_last(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.loc.last().map(String::as_str) == Some(field))
+            .map(|e| e.msg.as_str())
+    }
+
+    pub fn extend(&mut self, other: FieldErrors) {
+        self.0.extend(other.0);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

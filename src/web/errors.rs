@@ -30,7 +30,7 @@ pub fn is_api_path(path: &str) -> bool {
         .any(|p| path.starts_with(p))
 }
 
-fn api_body(err: Option<&AppError>, status: StatusCode, fallback: &str) -> serde_json::Value {
+pub fn api_body(err: Option<&AppError>, status: StatusCode, fallback: &str) -> serde_json::Value {
     match err {
         Some(AppError::Invalid(errors)) => json!({
             "detail": errors.iter().map(|e| json!({"loc": e.loc, "msg": e.msg, "type": e.kind})).collect::<Vec<_>>()

@@ -1,7 +1,12 @@
 //! The Junction-compatible JSON APIs: the team API (`x-vital-api-key`) and the Org Management API
 //! (`X-Management-Key`). Errors are rendered in Junction's shapes by `web::errors`.
+pub mod catalogue;
 pub mod keys;
+pub mod order_body;
+pub mod orders;
 pub mod org;
 pub mod query;
 pub mod team;
+pub mod users;
 pub mod wire;
+pub mod wire_orders;

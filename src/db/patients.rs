@@ -1,0 +1,131 @@
+//! Patients (Junction "users") of a Team.
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::patients;
+use super::DbConnection;
+use crate::domain::order_input::Patient;
+use crate::error::AppError;
+
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = patients)]
+pub struct PatientRow {
+    pub id: String,
+    pub team_id: String,
+    pub client_user_id: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub dob: Option<NaiveDate>,
+    pub gender: Option<String>,
+    pub phone_number: Option<String>,
+    pub email: Option<String>,
+    /// JSON of the latest order's address.
+    pub address: Option<String>,
+    pub search_name: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+impl PatientRow {
+    pub fn display_name(&self) -> String {
+        match (&self.first_name, &self.last_name) {
+            (Some(f), Some(l)) => format!("{f} {l}"),
+            _ => format!("Patient {}", self.client_user_id),
+        }
+    }
+}
+
+/// Lower-cased "first last", for finding patients and orders by name.
+pub fn search_name(first: &str, last: &str) -> String {
+    format!("{} {}", first.trim(), last.trim()).to_lowercase()
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    team_id: &str,
+    client_user_id: &str,
+) -> Result<PatientRow, AppError> {
+    let id = super::new_id();
+    diesel::insert_into(patients::table)
+        .values((
+            patients::id.eq(&id),
+            patients::team_id.eq(team_id),
+            patients::client_user_id.eq(client_user_id),
+            patients::created_at.eq(super::now()),
+        ))
+        .execute(conn)
+        .map_err(|e| AppError::db("creating a patient", e))?;
+    find(conn, &id)?.ok_or(AppError::NotFound)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<PatientRow>, AppError> {
+    patients::table
+        .find(id)
+        .select(PatientRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(|e| AppError::db("loading a patient", e))
+}
+
+/// A patient of this Team; another Team's patient is "not found".
+pub fn find_in_team(
+    conn: &mut DbConnection,
+    team_id: &str,
+    id: &str,
+) -> Result<Option<PatientRow>, AppError> {
+    Ok(find(conn, id)?.filter(|p| p.team_id == team_id))
+}
+
+pub fn find_by_client_id(
+    conn: &mut DbConnection,
+    team_id: &str,
+    client_user_id: &str,
+) -> Result<Option<PatientRow>, AppError> {
+    patients::table
+        .filter(patients::team_id.eq(team_id))
+        .filter(patients::client_user_id.eq(client_user_id))
+        .select(PatientRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(|e| AppError::db("loading a patient", e))
+}
+
+/// Patients of a Team whose name contains `query` (all when empty), newest first.
+pub fn search(
+    conn: &mut DbConnection,
+    team_id: &str,
+    query: &str,
+    limit: i64,
+) -> Result<Vec<PatientRow>, AppError> {
+    let mut q = patients::table
+        .filter(patients::team_id.eq(team_id.to_string()))
+        .order(patients::created_at.desc())
+        .limit(limit)
+        .select(PatientRow::as_select())
+        .into_boxed();
+    let needle = query.trim().to_lowercase();
+    if !needle.is_empty() {
+        q = q.filter(patients::search_name.like(format!("%{}%", needle.replace(['%', '_'], ""))));
+    }
+    q.load(conn)
+        .map_err(|e| AppError::db("searching patients", e))
+}
+
+/// Keeps the latest demographics on the patient, so the wizard can find and prefill them.
+pub fn remember(conn: &mut DbConnection, id: &str, p: &Patient) -> Result<(), AppError> {
+    let address =
+        serde_json::to_string(&p.address).map_err(|e| AppError::Internal(e.to_string()))?;
+    diesel::update(patients::table.find(id))
+        .set((
+            patients::first_name.eq(&p.details.first_name),
+            patients::last_name.eq(&p.details.last_name),
+            patients::dob.eq(p.details.dob),
+            patients::gender.eq(p.details.gender.as_str()),
+            patients::phone_number.eq(&p.details.phone_number),
+            patients::email.eq(&p.details.email),
+            patients::address.eq(address),
+            patients::search_name.eq(search_name(&p.details.first_name, &p.details.last_name)),
+        ))
+        .execute(conn)
+        .map_err(|e| AppError::db("updating a patient", e))?;
+    Ok(())
+}

@@ -1,0 +1,354 @@
+//! Placing, reading and cancelling orders. The account is chosen by
+//! `domain::eligibility::resolve` and checked again, under a lock, in the transaction that
+//! inserts the order, so an account suspended or unlinked meanwhile never gets it.
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::lab_accounts::{self as accounts_db, AccountFilter, TeamScope};
+use crate::db::lab_tests::{self, LabRow, LabTestRow};
+use crate::db::orders::{self as orders_db, OrderEvent, OrderRow};
+use crate::db::{patients, write_tx, DbConnection};
+use crate::domain::billing::UsState;
+use crate::domain::eligibility::{self, OrderNeeds, Refusal};
+use crate::domain::lab::{CollectionMethod, LabSlug};
+use crate::domain::lab_account::LabAccount;
+use crate::domain::order_input::{
+    join_clinical_notes, OrderRequest, PatientAddress, PatientDetails, Physician,
+};
+use crate::domain::order_status::{event_status, LowStatus};
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+
+/// An order with everything the API and the pages show.
+#[derive(Debug, Clone)]
+pub struct OrderView {
+    pub row: OrderRow,
+    pub details: PatientDetails,
+    pub address: PatientAddress,
+    pub physician: Option<Physician>,
+    pub tests: Vec<LabTestRow>,
+    pub lab: Option<LabRow>,
+    pub events: Vec<OrderEvent>,
+    pub account: LabAccount,
+}
+
+impl OrderView {
+    pub fn low(&self) -> Option<LowStatus> {
+        self.row.status_low.parse().ok()
+    }
+
+    pub fn method(&self) -> Option<CollectionMethod> {
+        self.row.collection_method.parse().ok()
+    }
+}
+
+fn bad_data(what: &str, e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(format!("stored order has a bad {what}: {e}"))
+}
+
+pub fn load(conn: &mut DbConnection, id: &str) -> Result<Option<OrderView>, AppError> {
+    let Some(row) = orders_db::find(conn, id)? else {
+        return Ok(None);
+    };
+    let details =
+        serde_json::from_str(&row.patient_details).map_err(|e| bad_data("patient_details", e))?;
+    let address =
+        serde_json::from_str(&row.patient_address).map_err(|e| bad_data("patient_address", e))?;
+    let physician = match &row.physician {
+        Some(p) => Some(serde_json::from_str(p).map_err(|e| bad_data("physician", e))?),
+        None => None,
+    };
+    let test_ids = orders_db::test_ids(conn, &row.id)?;
+    let tests = lab_tests::find_tests(conn, &test_ids)?;
+    let lab = lab_tests::find_lab(conn, &row.lab_slug)?;
+    let events = orders_db::events(conn, &row.id)?;
+    let account = accounts_db::find(conn, &row.lab_account_id, TeamScope::Org(&row.org_id))?
+        .ok_or_else(|| AppError::Internal(format!("order {} has no lab account", row.id)))?;
+    Ok(Some(OrderView {
+        row,
+        details,
+        address,
+        physician,
+        tests,
+        lab,
+        events,
+        account,
+    }))
+}
+
+/// Loads an order of one of these Teams; any other order is "not found".
+pub fn load_for_teams(
+    conn: &mut DbConnection,
+    id: &str,
+    team_ids: &[String],
+) -> Result<OrderView, AppError> {
+    let order = load(conn, id)?.ok_or(AppError::NotFound)?;
+    if !team_ids.contains(&order.row.team_id) {
+        return Err(AppError::NotFound);
+    }
+    Ok(order)
+}
+
+pub fn refusal_error(refusal: &Refusal) -> AppError {
+    match refusal {
+        Refusal::NotFound => AppError::NotFound,
+        other => AppError::rule(other.code(), other.message()),
+    }
+}
+
+/// The tests of an order: all known and active, from one lab and one collection method.
+pub fn check_tests(
+    conn: &mut DbConnection,
+    test_ids: &[String],
+    method: Option<CollectionMethod>,
+) -> Result<(LabSlug, CollectionMethod, Vec<LabTestRow>), AppError> {
+    if test_ids.is_empty() {
+        let mut e = FieldErrors::default();
+        e.push_at(
+            &["body", "lab_test_id"],
+            "Give lab_test_id or order_set.lab_test_ids",
+            "missing",
+        );
+        return Err(AppError::invalid(e));
+    }
+    let tests = lab_tests::find_tests(conn, test_ids)?;
+    if let Some(missing) = test_ids
+        .iter()
+        .find(|id| !tests.iter().any(|t| &t.id == *id))
+    {
+        return Err(AppError::rule(
+            "lab_test_not_found",
+            format!("Lab test {missing} does not exist."),
+        ));
+    }
+    if let Some(inactive) = tests.iter().find(|t| t.status != "active") {
+        return Err(AppError::rule(
+            "lab_test_inactive",
+            format!("Lab test {} is not active.", inactive.name),
+        ));
+    }
+    let first = &tests[0];
+    if tests
+        .iter()
+        .any(|t| t.lab_slug != first.lab_slug || t.method != first.method)
+    {
+        return Err(AppError::rule(
+            "lab_tests_mixed",
+            "All tests of an order must be from one lab and use one collection method.",
+        ));
+    }
+    let lab: LabSlug = first.lab_slug.parse().map_err(|e| bad_data("lab", e))?;
+    let test_method: CollectionMethod = first.method.parse().map_err(|e| bad_data("method", e))?;
+    if let Some(m) = method {
+        if m != test_method {
+            return Err(AppError::rule(
+                "collection_method_mismatch",
+                format!("The tests are collected by {test_method}, not {m}."),
+            ));
+        }
+    }
+    Ok((lab, test_method, tests))
+}
+
+/// The org's accounts and the platform accounts linked to its Teams, as resolution reads them.
+pub fn candidate_accounts(
+    conn: &mut DbConnection,
+    org_id: &str,
+) -> Result<Vec<LabAccount>, AppError> {
+    accounts_db::list_for_org(conn, org_id, &AccountFilter::default())
+}
+
+/// On PostgreSQL, holds the account row so a suspension or unlink waits until the order
+/// commits; SQLite's `BEGIN IMMEDIATE` already serializes writers.
+fn lock_account(conn: &mut DbConnection, account_id: &str) -> Result<(), AppError> {
+    if let DbConnection::Postgresql(c) = conn {
+        diesel::sql_query("SELECT id FROM lab_accounts WHERE id = $1 FOR SHARE")
+            .bind::<diesel::sql_types::Text, _>(account_id)
+            .execute(c)
+            .map_err(|e| AppError::db("locking a lab account", e))?;
+    }
+    Ok(())
+}
+
+pub fn needs(req: &OrderRequest, lab: LabSlug, state: UsState) -> OrderNeeds {
+    OrderNeeds {
+        team_id: req.team_id.clone(),
+        org_id: req.org_id.clone(),
+        lab,
+        billing: Some(req.billing),
+        state,
+        has_physician: req.physician.is_some(),
+    }
+}
+
+/// Places an order; returns its id. Everything happens in one write transaction.
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    req: &OrderRequest,
+) -> Result<String, AppError> {
+    write_tx(conn, |conn| {
+        patients::find_in_team(conn, &req.team_id, &req.user_id)?.ok_or(AppError::NotFound)?;
+        let (lab, method, _) = check_tests(conn, &req.test_ids, req.collection_method)?;
+        let state = req
+            .patient
+            .address
+            .us_state()
+            .ok_or_else(|| AppError::Internal("validated address has no state".into()))?;
+        let needs = needs(req, lab, state);
+        let accounts = candidate_accounts(conn, &req.org_id)?;
+        let chosen_id = eligibility::resolve(&accounts, req.lab_account_id.as_deref(), &needs)
+            .map_err(|r| refusal_error(&r))?
+            .id
+            .clone();
+        // Check again under the lock: the account may have been suspended or unlinked since it was read.
+        lock_account(conn, &chosen_id)?;
+        let account = accounts_db::find(conn, &chosen_id, TeamScope::Org(&req.org_id))?
+            .ok_or(AppError::NotFound)?;
+        eligibility::check(&account, &needs).map_err(|reason| {
+            refusal_error(&Refusal::Ineligible {
+                account_id: account.id.clone(),
+                reason,
+                message: reason.message(&account, &needs),
+            })
+        })?;
+        let id = crate::db::new_id();
+        let now = crate::db::now();
+        let low = LowStatus::Ordered;
+        let row = OrderRow {
+            id: id.clone(),
+            team_id: req.team_id.clone(),
+            org_id: req.org_id.clone(),
+            user_id: req.user_id.clone(),
+            lab_account_id: account.id.clone(),
+            lab_slug: lab.as_str().to_string(),
+            collection_method: method.as_str().to_string(),
+            billing_type: req.billing.as_str().to_string(),
+            patient_details: to_json(&req.patient.details)?,
+            patient_address: to_json(&req.patient.address)?,
+            patient_search_name: patients::search_name(
+                &req.patient.details.first_name,
+                &req.patient.details.last_name,
+            ),
+            physician: match &req.physician {
+                Some(p) => Some(to_json(p)?),
+                None => None,
+            },
+            clinical_notes: join_clinical_notes(
+                account.default_clinical_notes.as_deref(),
+                req.clinical_notes.as_deref(),
+            ),
+            notes: None,
+            priority: req.priority,
+            icd_codes: match &req.icd_codes {
+                Some(codes) => Some(to_json(codes)?),
+                None => None,
+            },
+            passthrough: req.passthrough.clone(),
+            activate_by: req.activate_by.clone(),
+            status_high: low.high().as_str().to_string(),
+            status_low: low.as_str().to_string(),
+            interpretation: None,
+            sample_id: None,
+            origin: "initial".into(),
+            created_by: actor.label.clone(),
+            created_at: now,
+            updated_at: now,
+        };
+        orders_db::insert(conn, &row, &req.test_ids)?;
+        let status = event_status(method, low);
+        orders_db::add_event(conn, &id, &status, low.high().as_str(), low.as_str())?;
+        patients::remember(conn, &req.user_id, &req.patient)?;
+        audit::record(
+            conn,
+            actor,
+            AuditEntry {
+                action: "order.created",
+                entity_type: "order",
+                entity_id: &id,
+                org_id: Some(&req.org_id),
+                team_id: Some(&req.team_id),
+                summary: format!(
+                    "Order placed on {} ({}) with {} test(s)",
+                    account.display_name(),
+                    account.provider_account_id,
+                    req.test_ids.len()
+                ),
+                details: json!({"lab_account_id": account.id, "tests": req.test_ids, "billing_type": req.billing.as_str()}),
+            },
+        )?;
+        Ok(id)
+    })
+}
+
+/// Cancels an order where its status allows it.
+pub fn cancel(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order_id: &str,
+    team_ids: &[String],
+) -> Result<(), AppError> {
+    write_tx(conn, |conn| {
+        let order = load_for_teams(conn, order_id, team_ids)?;
+        let low = order
+            .low()
+            .ok_or_else(|| bad_data("status", &order.row.status_low))?;
+        let method = order
+            .method()
+            .ok_or_else(|| bad_data("collection method", &order.row.collection_method))?;
+        if !low.cancellable() {
+            return Err(AppError::rule(
+                "order_not_cancellable",
+                format!("An order in status {} cannot be cancelled.", low.as_str()),
+            ));
+        }
+        let to = LowStatus::Cancelled;
+        orders_db::add_event(
+            conn,
+            order_id,
+            &event_status(method, to),
+            to.high().as_str(),
+            to.as_str(),
+        )?;
+        audit::record(
+            conn,
+            actor,
+            AuditEntry {
+                action: "order.cancelled",
+                entity_type: "order",
+                entity_id: order_id,
+                org_id: Some(&order.row.org_id),
+                team_id: Some(&order.row.team_id),
+                summary: format!("Order cancelled (was {})", low.as_str()),
+                details: json!({"before": low.as_str(), "after": to.as_str()}),
+            },
+        )
+    })
+}
+
+/// Reading an order is a PHI access: audited.
+pub fn record_read(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order: &OrderView,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        actor,
+        AuditEntry {
+            action: "order.viewed",
+            entity_type: "order",
+            entity_id: &order.row.id,
+            org_id: Some(&order.row.org_id),
+            team_id: Some(&order.row.team_id),
+            summary: "Order viewed".into(),
+            details: json!({}),
+        },
+    )
+}
+
+/// Serializes a value for a JSON column.
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
+    serde_json::to_string(value).map_err(|e| AppError::Internal(format!("serializing: {e}")))
+}

@@ -1,0 +1,271 @@
+//! Team API orders: create (idempotent), read, list, cancel.
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::keys::TeamKey;
+use super::{order_body, query, wire_orders};
+use crate::db::orders::{self as orders_db, OrderFilter};
+use crate::domain::order_status::LowStatus;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::service::idempotency::{self, Begin};
+use crate::service::orders;
+use crate::web::errors::api_body;
+use crate::web::{run_db, AppState};
+
+const IDEMPOTENCY_HEADER: &str = "x-idempotency-key";
+
+fn json_response(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("application/json")
+        .body(body)
+}
+
+/// Places the order and renders the response body exactly as it will be replayed.
+async fn place(state: &web::Data<AppState>, key: &TeamKey, body: &[u8]) -> (StatusCode, String) {
+    let parsed = order_body::parse(body, &key.team_id, &key.org_id);
+    let actor = key.actor.clone();
+    let result = match parsed {
+        Ok(req) => {
+            run_db(state, move |conn| {
+                let id = orders::create(conn, &actor, &req)?;
+                let order = orders::load(conn, &id)?.ok_or(AppError::NotFound)?;
+                Ok(wire_orders::post_order_response(&order, "order created"))
+            })
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(v) => (StatusCode::OK, v.to_string()),
+        Err(e) => {
+            let status = e.status_code();
+            if status.is_server_error() {
+                tracing::error!(error = %e, "placing an order failed");
+            }
+            (status, api_body(Some(&e), status, "").to_string())
+        }
+    }
+}
+
+/// `POST /v3/order`
+pub async fn create(
+    state: web::Data<AppState>,
+    key: TeamKey,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let idem_key = req
+        .headers()
+        .get(IDEMPOTENCY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    let Some(idem_key) = idem_key else {
+        let (status, body) = place(&state, &key, &body).await;
+        return Ok(json_response(status, body));
+    };
+    if idem_key.len() > 255 {
+        let mut e = FieldErrors::default();
+        e.push_at(
+            &["header", "X-Idempotency-Key"],
+            "At most 255 characters",
+            "string_too_long",
+        );
+        return Err(AppError::invalid(e));
+    }
+    let canonical: serde_json::Value =
+        serde_json::from_slice(&body).unwrap_or_else(|_| json!(String::from_utf8_lossy(&body)));
+    let hash = idempotency::fingerprint(&canonical);
+    let (team, k, h) = (key.team_id.clone(), idem_key.clone(), hash.clone());
+    match run_db(&state, move |conn| idempotency::begin(conn, &team, &k, &h)).await? {
+        Begin::Replay { status, body } => {
+            Ok(json_response(StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body))
+        }
+        Begin::StillRunning => Ok(json_response(
+            StatusCode::CONFLICT,
+            json!({"detail": "A request with this X-Idempotency-Key is still being processed; retry shortly."}).to_string(),
+        )),
+        Begin::DifferentBody => {
+            let mut e = FieldErrors::default();
+            e.push_at(
+                &["header", "X-Idempotency-Key"],
+                "This X-Idempotency-Key was already used with a different request body",
+                "value_error",
+            );
+            Err(AppError::invalid(e))
+        }
+        Begin::Claimed => {
+            let (status, response) = place(&state, &key, &body).await;
+            let (team, stored) = (key.team_id.clone(), response.clone());
+            run_db(&state, move |conn| idempotency::finish(conn, &team, &idem_key, status.as_u16(), &stored)).await?;
+            Ok(json_response(status, response))
+        }
+    }
+}
+
+fn team_scope(key: &TeamKey) -> Vec<String> {
+    vec![key.team_id.clone()]
+}
+
+/// `GET /v3/order/{order_id}`: an audited PHI read.
+pub async fn get(
+    state: web::Data<AppState>,
+    key: TeamKey,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = query::uuid("path", "order_id", &path.into_inner())?;
+    let teams = team_scope(&key);
+    let actor = key.actor.clone();
+    let body = run_db(&state, move |conn| {
+        let order = orders::load_for_teams(conn, &id, &teams)?;
+        orders::record_read(conn, &actor, &order)?;
+        Ok(wire_orders::order(&order))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// `POST /v3/order/{order_id}/cancel`
+pub async fn cancel(
+    state: web::Data<AppState>,
+    key: TeamKey,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = query::uuid("path", "order_id", &path.into_inner())?;
+    let teams = team_scope(&key);
+    let actor = key.actor.clone();
+    let body = run_db(&state, move |conn| {
+        orders::cancel(conn, &actor, &id, &teams)?;
+        let order = orders::load_for_teams(conn, &id, &teams)?;
+        Ok(wire_orders::post_order_response(&order, "order cancelled"))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    page: Option<String>,
+    size: Option<String>,
+    user_id: Option<String>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+    order_direction: Option<String>,
+    lab_account_id: Option<String>,
+}
+
+fn number(
+    field: &str,
+    value: &Option<String>,
+    default: i64,
+    min: i64,
+    max: i64,
+) -> Result<i64, AppError> {
+    let Some(v) = value else { return Ok(default) };
+    match v.trim().parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => {
+            let mut e = FieldErrors::default();
+            e.push_at(
+                &["query", field],
+                format!("Input should be a whole number from {min} to {max}"),
+                "int_parsing",
+            );
+            Err(AppError::invalid(e))
+        }
+    }
+}
+
+fn date(field: &str, value: &Option<String>) -> Result<Option<chrono::NaiveDateTime>, AppError> {
+    let Some(v) = value.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(v) {
+        return Ok(Some(dt.naive_utc()));
+    }
+    if let Some(d) = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+    {
+        return Ok(Some(d));
+    }
+    let mut e = FieldErrors::default();
+    e.push_at(
+        &["query", field],
+        "Input should be a date (YYYY-MM-DD) or an RFC 3339 timestamp",
+        "datetime_parsing",
+    );
+    Err(AppError::invalid(e))
+}
+
+/// Repeatable query parameters (`status`, `order_ids`) as a list.
+fn repeated(req: &HttpRequest, name: &str) -> Vec<String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v)
+        .collect()
+}
+
+/// `GET /v3/orders`
+pub async fn list(
+    state: web::Data<AppState>,
+    key: TeamKey,
+    req: HttpRequest,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = number("page", &q.page, 1, 1, 1_000_000)?;
+    let size = number("size", &q.size, 50, 1, 100)?;
+    let ascending = match q.order_direction.as_deref() {
+        None | Some("desc") => false,
+        Some("asc") => true,
+        Some(_) => {
+            let mut e = FieldErrors::default();
+            e.push_at(
+                &["query", "order_direction"],
+                "Input should be 'asc' or 'desc'",
+                "enum",
+            );
+            return Err(AppError::invalid(e));
+        }
+    };
+    let mut statuses = Vec::new();
+    for s in repeated(&req, "status") {
+        let low: LowStatus = s.parse().map_err(|msg: String| {
+            let mut e = FieldErrors::default();
+            e.push_at(&["query", "status"], msg, "enum");
+            AppError::invalid(e)
+        })?;
+        statuses.push(low.as_str().to_string());
+    }
+    let mut order_ids = Vec::new();
+    for id in repeated(&req, "order_ids") {
+        order_ids.push(query::uuid("query", "order_ids", &id)?);
+    }
+    let filter = OrderFilter {
+        team_ids: Some(team_scope(&key)),
+        statuses,
+        lab_account_id: query::optional_uuid("lab_account_id", &q.lab_account_id)?,
+        user_id: query::optional_uuid("user_id", &q.user_id)?,
+        order_ids,
+        from: date("start_date", &q.start_date)?,
+        to: date("end_date", &q.end_date)?,
+        ..OrderFilter::default()
+    };
+    let body = run_db(&state, move |conn| {
+        let (rows, total) = orders_db::list_numbered(conn, &filter, page, size, ascending)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            if let Some(order) = orders::load(conn, &row.id)? {
+                out.push(wire_orders::order(&order));
+            }
+        }
+        Ok(json!({"orders": out, "total": total, "page": page, "size": size}))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
