@@ -5,7 +5,7 @@ use chrono::Duration;
 use sha2::{Digest, Sha256};
 
 use crate::db::idempotency::{self as store, IdempotencyRow};
-use crate::db::{write_tx, DbConnection};
+use crate::db::DbConnection;
 use crate::error::AppError;
 
 pub const REPLAY_HOURS: i64 = 24;
@@ -36,26 +36,28 @@ fn expired(row: &IdempotencyRow, now: chrono::NaiveDateTime) -> bool {
     }
 }
 
+/// Claims the key or says what to answer instead. Each step is its own statement (no enclosing
+/// transaction), so a lost race on the primary key does not abort anything on PostgreSQL.
 pub fn begin(
     conn: &mut DbConnection,
     team_id: &str,
     key: &str,
     hash: &str,
 ) -> Result<Begin, AppError> {
-    write_tx(conn, |conn| {
-        if let Some(row) = store::find(conn, team_id, key)? {
-            if !expired(&row, crate::db::now()) {
-                return Ok(decide(&row, hash));
-            }
-            store::release(conn, team_id, key)?;
+    if let Some(row) = store::find(conn, team_id, key)? {
+        if !expired(&row, crate::db::now()) {
+            return Ok(decide(&row, hash));
         }
-        if store::claim(conn, team_id, key, hash)? {
-            return Ok(Begin::Claimed);
-        }
-        // Lost a race with another claim (PostgreSQL: a concurrent insert).
-        let row = store::find(conn, team_id, key)?.ok_or(AppError::NotFound)?;
-        Ok(decide(&row, hash))
-    })
+        store::release(conn, team_id, key)?;
+    }
+    if store::claim(conn, team_id, key, hash)? {
+        return Ok(Begin::Claimed);
+    }
+    // Another request claimed it between our read and our insert.
+    match store::find(conn, team_id, key)? {
+        Some(row) => Ok(decide(&row, hash)),
+        None => Ok(Begin::StillRunning),
+    }
 }
 
 fn decide(row: &IdempotencyRow, hash: &str) -> Begin {

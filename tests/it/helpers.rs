@@ -438,6 +438,26 @@ impl Client {
         to_resp(self.agent.get(&self.url(path)).set(header, key).call())
     }
 
+    /// A JSON post with an API key and an optional idempotency key.
+    pub fn api_post(
+        &self,
+        header: &str,
+        key: &str,
+        path: &str,
+        body: &str,
+        idempotency_key: Option<&str>,
+    ) -> Resp {
+        let mut req = self
+            .agent
+            .post(&self.url(path))
+            .set(header, key)
+            .set("Content-Type", "application/json");
+        if let Some(k) = idempotency_key {
+            req = req.set("X-Idempotency-Key", k);
+        }
+        to_resp(req.send_string(body))
+    }
+
     pub fn api_patch(&self, path: &str, header: &str, key: &str, body: &str) -> Resp {
         to_resp(
             self.agent

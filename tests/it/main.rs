@@ -3,9 +3,12 @@ mod helpers;
 mod webdriver;
 
 mod api_lab_accounts;
+mod api_orders;
 mod auth;
 mod browser;
 mod cli;
+mod concurrency;
 mod migrations;
 mod mutations;
+mod order_helpers;
 mod pages;

@@ -1,0 +1,57 @@
+//! Shared steps of the order tests: patients, tests and order bodies through the real API.
+use serde_json::{json, Value};
+
+use crate::helpers::{Resp, TestApp};
+
+pub const TEAM: &str = "x-vital-api-key";
+
+pub fn new_user(app: &TestApp, key: &str, client_user_id: &str) -> String {
+    let res = app.client().api_post(
+        TEAM,
+        key,
+        "/v2/user",
+        &json!({"client_user_id": client_user_id}).to_string(),
+        None,
+    );
+    assert_eq!(res.status, 200, "{}", res.body);
+    res.json()["user_id"].as_str().unwrap().to_string()
+}
+
+/// A catalogue test id by slug (e.g. `quest-lipid-panel`).
+pub fn test_id(app: &TestApp, key: &str, slug: &str) -> String {
+    let res = app.client().api_get("/v3/lab_tests", TEAM, key);
+    assert_eq!(res.status, 200, "{}", res.body);
+    res.json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["slug"] == slug)
+        .unwrap_or_else(|| panic!("no test {slug}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// A valid order body for a patient in `state`.
+pub fn body(user_id: &str, test_id: &str, state: &str) -> Value {
+    json!({
+        "user_id": user_id,
+        "lab_test_id": test_id,
+        "patient_details": {
+            "first_name": "Jane", "last_name": "Doe", "dob": "1990-01-01", "gender": "female",
+            "phone_number": "+15555550100", "email": "jane@example.com"
+        },
+        "patient_address": {"first_line": "1 Main St", "city": "Springfield", "state": state, "zip": "85001", "country": "US"}
+    })
+}
+
+pub fn place(app: &TestApp, key: &str, body: &Value) -> Resp {
+    app.client()
+        .api_post(TEAM, key, "/v3/order", &body.to_string(), None)
+}
+
+pub fn order_count(app: &TestApp) -> i64 {
+    use diesel::prelude::*;
+    use labdesk::db::schema::orders::dsl as o;
+    o::orders.count().get_result(&mut app.conn()).unwrap()
+}
