@@ -1,5 +1,6 @@
 //! The integration test binary: the real app over a real database per test.
 mod helpers;
+mod hl7_samples;
 mod webdriver;
 
 mod api_lab_accounts;
