@@ -14,8 +14,9 @@ pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
     }
     // The offset, if any, must look like one.
     let offset = &t[t.find(['+', '-']).unwrap_or(t.len())..];
-    if !offset.is_empty() && !(offset.len() == 5 && offset[1..].bytes().all(|b| b.is_ascii_digit()))
-    {
+    let offset_ok =
+        offset.is_empty() || (offset.len() == 5 && offset[1..].bytes().all(|b| b.is_ascii_digit()));
+    if !offset_ok {
         return None;
     }
     let num = |r: std::ops::Range<usize>| body.get(r).and_then(|s| s.parse::<u32>().ok());
