@@ -242,6 +242,80 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    inbound_messages (id) {
+        id -> Text,
+        lab_slug -> Text,
+        control_id -> Text,
+        format -> Text,
+        outcome -> Text,
+        result_id -> Nullable<Text>,
+        unmatched_id -> Nullable<Text>,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    results (id) {
+        id -> Text,
+        order_id -> Text,
+        lab_account_id -> Text,
+        version -> Integer,
+        status -> Text,
+        interpretation -> Text,
+        control_id -> Text,
+        metadata -> Text,
+        source -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    result_biomarkers (result_id, position) {
+        result_id -> Text,
+        position -> Integer,
+        name -> Text,
+        slug -> Text,
+        code -> Text,
+        loinc -> Nullable<Text>,
+        value_type -> Text,
+        result -> Text,
+        numeric_value -> Nullable<Double>,
+        unit -> Nullable<Text>,
+        reference_range -> Nullable<Text>,
+        min_range -> Nullable<Double>,
+        max_range -> Nullable<Double>,
+        flags -> Text,
+        interpretation -> Text,
+        observed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    unmatched_results (id) {
+        id -> Text,
+        lab_slug -> Text,
+        lab_account_id -> Nullable<Text>,
+        org_id -> Nullable<Text>,
+        team_id -> Nullable<Text>,
+        account_number -> Text,
+        placer_order_number -> Nullable<Text>,
+        control_id -> Text,
+        decision_code -> Text,
+        reasons -> Text,
+        candidate_order_id -> Nullable<Text>,
+        raw_message -> Text,
+        parsed -> Text,
+        status -> Text,
+        resolution_note -> Nullable<Text>,
+        resolved_order_id -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(teams -> organizations (org_id));
 diesel::joinable!(team_members -> teams (team_id));
 diesel::joinable!(team_members -> users (user_id));
@@ -253,6 +327,8 @@ diesel::joinable!(orders -> lab_accounts (lab_account_id));
 diesel::joinable!(order_tests -> orders (order_id));
 diesel::joinable!(order_tests -> lab_tests (lab_test_id));
 diesel::joinable!(order_events -> orders (order_id));
+diesel::joinable!(results -> orders (order_id));
+diesel::joinable!(result_biomarkers -> results (result_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
@@ -274,4 +350,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_events,
     idempotency_keys,
     order_drafts,
+    inbound_messages,
+    results,
+    result_biomarkers,
+    unmatched_results,
 );

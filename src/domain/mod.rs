@@ -10,4 +10,6 @@ pub mod lockout;
 pub mod npi;
 pub mod order_input;
 pub mod order_status;
+pub mod result_matching;
+pub mod result_values;
 pub mod validation;
