@@ -90,11 +90,14 @@ enum ApiKeyCommand {
     /// Create a key and print it once, alone on the last line.
     Create {
         /// Team id or name: a team API key (x-vital-api-key).
-        #[arg(long, conflicts_with = "org", required_unless_present = "org")]
+        #[arg(long, conflicts_with_all = ["org", "lab"], required_unless_present_any = ["org", "lab"])]
         team: Option<String>,
         /// Organization id or name: an org management key (X-Management-Key).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "lab")]
         org: Option<String>,
+        /// Lab slug (e.g. quest): a lab interface key for result delivery (X-Lab-Interface-Key).
+        #[arg(long)]
+        lab: Option<String>,
         #[arg(long, default_value = "created on the command line")]
         label: String,
         #[arg(long, env = "DATABASE_URL")]
@@ -185,14 +188,23 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 ApiKeyCommand::Create {
                     team,
                     org,
+                    lab,
                     label,
                     database_url,
                 },
         } => {
             let pool = startup::prepare_database(&database_url, 1)?;
             let mut conn = pool.get()?;
-            let owner = match (team, org) {
-                (Some(team), _) => {
+            let owner = match (team, org, lab) {
+                (_, _, Some(lab)) => {
+                    let slug: labdesk::domain::lab::LabSlug =
+                        lab.parse().map_err(AppError::Config)?;
+                    println!("lab interface key for {}; send it as X-Lab-Interface-Key. It is shown only once:", slug.display_name());
+                    KeyOwner::Lab {
+                        slug: slug.as_str().to_string(),
+                    }
+                }
+                (Some(team), _, _) => {
                     let team = orgs::find_team_by_id_or_name(&mut conn, &team)?
                         .ok_or_else(|| AppError::Config(format!("no team '{team}'")))?;
                     println!("team API key for Team {} ({}); send it as x-vital-api-key. It is shown only once:", team.name, team.id);
@@ -201,13 +213,15 @@ fn run(cli: Cli) -> Result<(), AppError> {
                         org_id: team.org_id,
                     }
                 }
-                (None, Some(org)) => {
+                (None, Some(org), None) => {
                     let org = orgs::find_org_by_id_or_name(&mut conn, &org)?
                         .ok_or_else(|| AppError::Config(format!("no organization '{org}'")))?;
                     println!("management key for {} ({}); send it as X-Management-Key. It is shown only once:", org.name, org.id);
                     KeyOwner::Org { org_id: org.id }
                 }
-                (None, None) => return Err(AppError::Config("give --team or --org".into())),
+                (None, None, None) => {
+                    return Err(AppError::Config("give --team, --org or --lab".into()))
+                }
             };
             let (_, secret) =
                 api_keys::create(&mut conn, &Actor::system("command line"), &owner, &label)?;
@@ -240,6 +254,10 @@ fn run_demo(server: ServerArgs, database_url: String) -> Result<(), AppError> {
         demo::DEMO_TEAM,
         keys.team_key,
         keys.team_key
+    ));
+    banner.push_str(&format!(
+        "Lab interface key (Quest): {}\n  curl -s -H 'X-Lab-Interface-Key: {}' -H 'Content-Type: application/hl7-v2' --data-binary @result.hl7 {url}/lab-interface/v1/results\n",
+        keys.lab_key, keys.lab_key
     ));
     banner.push_str(&format!(
         "Org management key ({}): {}\n  curl -s -H 'X-Management-Key: {}' {url}/v1/org/{}/lab_account/{}/{}\n",

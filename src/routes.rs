@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 
 use crate::domain::validation::FieldError;
 use crate::error::AppError;
-use crate::web::api::{catalogue, orders as api_orders, org, team, users};
+use crate::web::api::{catalogue, lab_interface, orders as api_orders, org, team, users};
 use crate::web::pages::{
     account_form, account_links, account_page, account_status, audit, auth, home, lab_accounts,
     teams,
@@ -139,6 +139,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/v3/orders", web::get().to(api_orders::list))
         .route("/v3/lab_tests", web::get().to(catalogue::tests))
         .route("/v3/lab_tests/labs", web::get().to(catalogue::labs))
+        // Lab interface
+        .route(
+            "/lab-interface/v1/results",
+            web::post().to(lab_interface::deliver),
+        )
         // Org Management API
         .route("/v1/org/{org_id}/team", web::get().to(org::teams))
         .route(

@@ -333,3 +333,17 @@ pub fn set_status(
     .map_err(|e| AppError::db("changing a lab account's status", e))?;
     Ok(n == 1)
 }
+
+/// Accounts at a lab with this account number, across owners: (id, org_id).
+pub fn find_by_number(
+    conn: &mut DbConnection,
+    lab: &str,
+    provider_account_id: &str,
+) -> Result<Vec<(String, Option<String>)>, AppError> {
+    lab_accounts::table
+        .filter(lab_accounts::lab_slug.eq(lab))
+        .filter(lab_accounts::provider_account_id.eq(provider_account_id))
+        .select((lab_accounts::id, lab_accounts::org_id))
+        .load(conn)
+        .map_err(|e| AppError::db("finding accounts by number", e))
+}

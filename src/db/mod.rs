@@ -11,7 +11,9 @@ pub mod login_attempts;
 pub mod orders;
 pub mod orgs;
 pub mod patients;
+pub mod results;
 pub mod schema;
+pub mod unmatched;
 pub mod users;
 
 use std::time::Duration;

@@ -248,3 +248,18 @@ pub fn list_numbered(
         .map_err(failed)?;
     Ok((rows, total))
 }
+
+pub fn set_interpretation(
+    conn: &mut DbConnection,
+    order_id: &str,
+    interpretation: &str,
+) -> Result<(), AppError> {
+    diesel::update(orders::table.find(order_id))
+        .set((
+            orders::interpretation.eq(interpretation),
+            orders::updated_at.eq(super::now()),
+        ))
+        .execute(conn)
+        .map_err(|e| AppError::db("updating an order's interpretation", e))?;
+    Ok(())
+}

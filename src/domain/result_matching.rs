@@ -159,6 +159,7 @@ pub fn decide(
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)] // table rows are tuples on purpose
 mod tests {
     use super::*;
 
@@ -289,7 +290,7 @@ mod tests {
     #[test]
     fn mismatches_carry_the_candidate_and_reasons() {
         let a = acct("a", Some("org-1"));
-        let d = decide(&[a.clone()], Some(&order("b")), &jane());
+        let d = decide(std::slice::from_ref(&a), Some(&order("b")), &jane());
         assert_eq!(
             d,
             Decision::Unmatched {

@@ -47,6 +47,11 @@ pub struct Segment {
 }
 
 impl Segment {
+    /// How many fields the segment has (the last one numbered).
+    pub fn field_count(&self) -> usize {
+        self.fields.len().saturating_sub(1)
+    }
+
     /// Field `n` as sent (escapes not resolved); "" when absent.
     pub fn raw(&self, n: usize) -> &str {
         self.fields.get(n).map(String::as_str).unwrap_or("")

@@ -2,6 +2,7 @@
 //! No crate on crates.io was both maintained and tolerant of the odd-but-real shapes labs use
 //! (batch envelopes, BOMs, mixed terminators, 5-character encoding fields), so this keeps to what
 //! result matching needs and refuses everything else with a reason.
+pub mod ack;
 pub mod escape;
 pub mod message;
 pub mod oru;

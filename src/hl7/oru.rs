@@ -130,6 +130,12 @@ pub fn read(text: &str) -> Result<OruMessage, String> {
     let msh = m
         .first("MSH")
         .ok_or("the message must start with an MSH segment")?;
+    if msh.field_count() < 12 {
+        return Err(format!(
+            "the MSH segment is truncated: it has {} fields, and MSH-9 to MSH-12 are required",
+            msh.field_count()
+        ));
+    }
     let kind = (msh.component(d, 9, 1), msh.component(d, 9, 2));
     if kind != ("ORU".to_string(), "R01".to_string()) {
         return Err(format!(

@@ -46,6 +46,7 @@ pub struct DemoKeys {
     pub team_id: String,
     pub team_key: String,
     pub org_key: String,
+    pub lab_key: String,
 }
 
 fn billing(pairs: &[(&str, &[&str])]) -> std::collections::BTreeMap<String, Vec<String>> {
@@ -122,11 +123,20 @@ pub fn ensure_demo(conn: &mut DbConnection) -> Result<DemoKeys, AppError> {
         },
         "demo management key",
     )?;
+    let (_, lab_key) = api_keys::create(
+        conn,
+        &actor,
+        &KeyOwner::Lab {
+            slug: "quest".into(),
+        },
+        "demo lab interface key",
+    )?;
     Ok(DemoKeys {
         org_id: org.id,
         team_id: team.id,
         team_key,
         org_key,
+        lab_key,
     })
 }
 

@@ -5,4 +5,6 @@ pub mod idempotency;
 pub mod lab_accounts;
 pub mod orders;
 pub mod patients;
+pub mod result_json;
+pub mod results;
 pub mod users;

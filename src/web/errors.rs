@@ -127,7 +127,9 @@ pub async fn middleware(
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
+        // Handlers that render their own error bodies (pages, JSON, HL7 ACKs) set a content type;
+        // actix's own errors are plain text.
+        .is_some_and(|ct| !ct.starts_with("text/plain"));
     if app_error.is_none() && already_rendered {
         return Ok(res.map_into_left_body());
     }

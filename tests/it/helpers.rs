@@ -61,6 +61,8 @@ pub struct World {
     pub other_team_key: String,
     pub org_key: String,
     pub other_org_key: String,
+    /// Quest's lab interface key.
+    pub lab_key: String,
 }
 
 impl World {
@@ -275,6 +277,7 @@ fn world(conn: &mut labdesk::db::DbConnection, keys: demo::DemoKeys) -> World {
         other_team_key,
         org_key: keys.org_key,
         other_org_key,
+        lab_key: keys.lab_key,
     }
 }
 
@@ -456,6 +459,15 @@ impl Client {
             req = req.set("X-Idempotency-Key", k);
         }
         to_resp(req.send_string(body))
+    }
+
+    /// A raw post with headers (for the lab interface).
+    pub fn post_raw(&self, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
+        let mut req = self.agent.post(&self.url(path));
+        for (k, v) in headers {
+            req = req.set(k, v);
+        }
+        to_resp(req.send_bytes(body))
     }
 
     pub fn api_patch(&self, path: &str, header: &str, key: &str, body: &str) -> Resp {

@@ -13,3 +13,4 @@ mod migrations;
 mod mutations;
 mod order_helpers;
 mod pages;
+mod results_ingest;

@@ -22,6 +22,14 @@ pub struct TeamKey {
     pub actor: Actor,
 }
 
+/// A delivery made with a lab interface key.
+pub struct LabKey {
+    pub lab: String,
+    pub actor: Actor,
+}
+
+pub const LAB_HEADER: &str = "x-lab-interface-key";
+
 /// A request made with an org management key.
 pub struct OrgKey {
     pub org_id: String,
@@ -97,6 +105,22 @@ impl FromRequest for OrgKey {
                 .org_id
                 .ok_or_else(|| AppError::Internal("management key without an org".into()))?;
             Ok(OrgKey { org_id, actor })
+        })
+    }
+}
+
+impl FromRequest for LabKey {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let auth = authenticate(req, LAB_HEADER, KeyScope::Lab);
+        Box::pin(async move {
+            let (key, actor, _) = auth.await?;
+            let lab = key
+                .lab_slug
+                .ok_or_else(|| AppError::Internal("lab key without a lab".into()))?;
+            Ok(LabKey { lab, actor })
         })
     }
 }

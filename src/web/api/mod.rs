@@ -2,6 +2,7 @@
 //! (`X-Management-Key`). Errors are rendered in Junction's shapes by `web::errors`.
 pub mod catalogue;
 pub mod keys;
+pub mod lab_interface;
 pub mod order_body;
 pub mod orders;
 pub mod org;

@@ -1,0 +1,142 @@
+//! The review queue of results that did not fit.
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::unmatched_results;
+use super::DbConnection;
+use crate::error::AppError;
+
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = unmatched_results)]
+pub struct UnmatchedRow {
+    pub id: String,
+    pub lab_slug: String,
+    pub lab_account_id: Option<String>,
+    pub org_id: Option<String>,
+    pub team_id: Option<String>,
+    pub account_number: String,
+    pub placer_order_number: Option<String>,
+    pub control_id: String,
+    pub decision_code: String,
+    /// JSON list of reason codes.
+    pub reasons: String,
+    pub candidate_order_id: Option<String>,
+    pub raw_message: String,
+    /// JSON of what was read from the message.
+    pub parsed: String,
+    pub status: String,
+    pub resolution_note: Option<String>,
+    pub resolved_order_id: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &UnmatchedRow) -> Result<(), AppError> {
+    diesel::insert_into(unmatched_results::table)
+        .values(row)
+        .execute(conn)
+        .map_err(|e| AppError::db("queueing an unmatched result", e))?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<UnmatchedRow>, AppError> {
+    unmatched_results::table
+        .find(id)
+        .select(UnmatchedRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(|e| AppError::db("loading an unmatched result", e))
+}
+
+/// Records a decision only if nobody decided since `expected_version` was read: the first
+/// reviewer wins, the second is told.
+pub fn decide(
+    conn: &mut DbConnection,
+    id: &str,
+    expected_version: i32,
+    status: &str,
+    note: Option<&str>,
+    resolved_order_id: Option<&str>,
+    decided_by: &str,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        unmatched_results::table
+            .find(id)
+            .filter(unmatched_results::version.eq(expected_version)),
+    )
+    .set((
+        unmatched_results::status.eq(status),
+        unmatched_results::resolution_note.eq(note),
+        unmatched_results::resolved_order_id.eq(resolved_order_id),
+        unmatched_results::decided_by.eq(decided_by),
+        unmatched_results::decided_at.eq(super::now()),
+        unmatched_results::version.eq(expected_version + 1),
+    ))
+    .execute(conn)
+    .map_err(|e| AppError::db("deciding an unmatched result", e))?;
+    Ok(n == 1)
+}
+
+/// Filters of the queue. `org_ids` None means every org (quarantine included) for CSMs.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    pub org_ids: Option<Vec<String>>,
+    pub include_quarantine: bool,
+    pub team_id: Option<String>,
+    pub statuses: Vec<String>,
+    pub decision_code: Option<String>,
+    pub lab: Option<String>,
+    /// Keyset: (created_at, id) strictly after this, newest first.
+    pub before: Option<(NaiveDateTime, String)>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    f: &QueueFilter,
+    limit: i64,
+) -> Result<Vec<UnmatchedRow>, AppError> {
+    let mut q = unmatched_results::table.into_boxed();
+    match (&f.org_ids, f.include_quarantine) {
+        (Some(orgs), true) => {
+            q = q.filter(
+                unmatched_results::org_id
+                    .eq_any(orgs.clone())
+                    .or(unmatched_results::org_id.is_null()),
+            )
+        }
+        (Some(orgs), false) => q = q.filter(unmatched_results::org_id.eq_any(orgs.clone())),
+        (None, true) => {}
+        (None, false) => q = q.filter(unmatched_results::org_id.is_not_null()),
+    }
+    if let Some(team) = &f.team_id {
+        q = q.filter(unmatched_results::team_id.eq(team.clone()));
+    }
+    if !f.statuses.is_empty() {
+        q = q.filter(unmatched_results::status.eq_any(f.statuses.clone()));
+    }
+    if let Some(code) = &f.decision_code {
+        q = q.filter(unmatched_results::decision_code.eq(code.clone()));
+    }
+    if let Some(lab) = &f.lab {
+        q = q.filter(unmatched_results::lab_slug.eq(lab.clone()));
+    }
+    if let Some((at, id)) = &f.before {
+        q = q.filter(
+            unmatched_results::created_at
+                .lt(*at)
+                .or(unmatched_results::created_at
+                    .eq(*at)
+                    .and(unmatched_results::id.lt(id.clone()))),
+        );
+    }
+    q.order((
+        unmatched_results::created_at.desc(),
+        unmatched_results::id.desc(),
+    ))
+    .limit(limit)
+    .select(UnmatchedRow::as_select())
+    .load(conn)
+    .map_err(|e| AppError::db("listing unmatched results", e))
+}

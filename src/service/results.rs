@@ -1,0 +1,376 @@
+//! Result ingestion: a lab's delivery is matched to the order and account that ordered it, or
+//! queued for review; duplicates change nothing; nothing here creates patients or orders.
+use chrono::NaiveDateTime;
+use serde_json::json;
+
+use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::lab_accounts::find_by_number;
+use crate::db::orders as orders_db;
+use crate::db::results::{self as results_db, BiomarkerRow, ResultRow};
+use crate::db::unmatched::{self as unmatched_db, UnmatchedRow};
+use crate::db::{write_tx, DbConnection};
+use crate::domain::order_input::PatientDetails;
+use crate::domain::order_status::{event_status, LowStatus};
+use crate::domain::result_matching::{
+    decide, AccountRef, Decision, DecisionCode, Delivered, OrderRef,
+};
+use crate::domain::result_values::{interpret, overall, parse_number, parse_range, Interpretation};
+use crate::error::AppError;
+use crate::hl7::oru::{OruMessage, ResultStatus};
+
+/// What happened to a delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Attached {
+        order_id: String,
+        result_id: String,
+        version: i32,
+    },
+    Queued {
+        unmatched_id: String,
+        code: DecisionCode,
+    },
+    Duplicate {
+        previous: String,
+    },
+}
+
+impl Outcome {
+    pub fn word(&self) -> &'static str {
+        match self {
+            Outcome::Attached { .. } => "attached",
+            Outcome::Queued { .. } => "queued_for_review",
+            Outcome::Duplicate { .. } => "duplicate",
+        }
+    }
+}
+
+/// A delivery as received: the parsed message plus the raw text kept for reviewers.
+pub struct Delivery<'a> {
+    pub lab: &'a str,
+    pub format: &'a str,
+    pub raw: &'a str,
+    pub message: &'a OruMessage,
+}
+
+fn slug(name: &str, code: &str) -> String {
+    let base = if name.trim().is_empty() { code } else { name };
+    base.trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn value_type(hl7_type: &str, numeric: bool) -> &'static str {
+    match hl7_type {
+        "NM" if numeric => "numeric",
+        "SN" => "range",
+        "CE" | "CWE" | "CNE" => "coded_value",
+        _ if numeric => "numeric",
+        _ => "comment",
+    }
+}
+
+/// Biomarker rows and the overall interpretation of one delivery.
+pub fn biomarkers(result_id: &str, m: &OruMessage) -> (Vec<BiomarkerRow>, Interpretation) {
+    let mut rows = Vec::new();
+    let mut levels = Vec::new();
+    for obx in m.orders.iter().flat_map(|o| o.observations.iter()) {
+        let numeric = parse_number(&obx.value);
+        let (min, max) = parse_range(&obx.reference_range);
+        let level = interpret(&obx.abnormal_flags, numeric, min, max);
+        levels.push(level);
+        rows.push(BiomarkerRow {
+            result_id: result_id.to_string(),
+            position: rows.len() as i32,
+            name: if obx.name.is_empty() {
+                obx.code.clone()
+            } else {
+                obx.name.clone()
+            },
+            slug: slug(&obx.name, &obx.code),
+            code: obx.code.clone(),
+            loinc: (obx.coding_system == "LN").then(|| obx.code.clone()),
+            value_type: value_type(&obx.value_type, numeric.is_some()).to_string(),
+            result: obx.value.clone(),
+            numeric_value: numeric,
+            unit: (!obx.units.is_empty()).then(|| obx.units.clone()),
+            reference_range: (!obx.reference_range.is_empty()).then(|| obx.reference_range.clone()),
+            min_range: min,
+            max_range: max,
+            flags: json!(obx.abnormal_flags).to_string(),
+            interpretation: level.as_str().to_string(),
+            observed_at: obx.observed_at,
+        });
+    }
+    (rows, overall(levels))
+}
+
+fn metadata(m: &OruMessage, received_at: NaiveDateTime) -> serde_json::Value {
+    let first = m.orders.first();
+    json!({
+        "specimen_number": first.and_then(|o| o.filler_order_number.clone()),
+        "date_collected": first.and_then(|o| o.collected_at).map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        "date_reported": first.and_then(|o| o.reported_at).or(m.sent_at).map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        "date_received": received_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "laboratory": m.sending_facility,
+        "sending_application": m.sending_application,
+        "patient_id": m.patient.id,
+    })
+}
+
+fn order_ref(
+    conn: &mut DbConnection,
+    placer: Option<&str>,
+) -> Result<Option<(OrderRef, String)>, AppError> {
+    let Some(id) = placer.and_then(|p| uuid::Uuid::parse_str(p.trim()).ok()) else {
+        return Ok(None);
+    };
+    let Some(row) = orders_db::find(conn, &id.to_string())? else {
+        return Ok(None);
+    };
+    let details: PatientDetails = serde_json::from_str(&row.patient_details).map_err(|e| {
+        AppError::Internal(format!("order {} has bad patient details: {e}", row.id))
+    })?;
+    Ok(Some((
+        OrderRef {
+            id: row.id.clone(),
+            org_id: row.org_id.clone(),
+            lab_account_id: row.lab_account_id.clone(),
+            last_name: details.last_name,
+            dob: details.dob,
+        },
+        row.team_id,
+    )))
+}
+
+/// Moves the order's status with its results: partial, final, corrected.
+fn follow_status(
+    conn: &mut DbConnection,
+    order_id: &str,
+    status: ResultStatus,
+    interpretation: Interpretation,
+) -> Result<(), AppError> {
+    let order = orders_db::find(conn, order_id)?.ok_or(AppError::NotFound)?;
+    let method = order
+        .collection_method
+        .parse()
+        .map_err(|e: String| AppError::Internal(e))?;
+    let low = match status {
+        ResultStatus::Preliminary => LowStatus::PartialResults,
+        ResultStatus::Final => LowStatus::Completed,
+        ResultStatus::Corrected => LowStatus::Corrected,
+    };
+    if order.status_low != low.as_str() {
+        orders_db::add_event(
+            conn,
+            order_id,
+            &event_status(method, low),
+            low.high().as_str(),
+            low.as_str(),
+        )?;
+    }
+    orders_db::set_interpretation(conn, order_id, interpretation.as_str())
+}
+
+/// Attaches a delivery to an order as its next result version (also used by reviewers' accepts).
+pub fn attach(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order_id: &str,
+    account_id: &str,
+    m: &OruMessage,
+    source: &str,
+) -> Result<(String, i32), AppError> {
+    let order = orders_db::find(conn, order_id)?.ok_or(AppError::NotFound)?;
+    let result_id = crate::db::new_id();
+    let version = results_db::next_version(conn, order_id)?;
+    let (markers, interpretation) = biomarkers(&result_id, m);
+    let now = crate::db::now();
+    let status = m.status();
+    results_db::insert(
+        conn,
+        &ResultRow {
+            id: result_id.clone(),
+            order_id: order_id.to_string(),
+            lab_account_id: account_id.to_string(),
+            version,
+            status: status.as_str().to_string(),
+            interpretation: interpretation.as_str().to_string(),
+            control_id: m.control_id.clone(),
+            metadata: metadata(m, now).to_string(),
+            source: source.to_string(),
+            created_at: now,
+        },
+        &markers,
+    )?;
+    follow_status(conn, order_id, status, interpretation)?;
+    audit::record(
+        conn,
+        actor,
+        AuditEntry {
+            action: "result.attached",
+            entity_type: "order",
+            entity_id: order_id,
+            org_id: Some(&order.org_id),
+            team_id: Some(&order.team_id),
+            summary: format!(
+                "Result version {version} ({}) attached, {} values, {}",
+                status.as_str(),
+                markers.len(),
+                interpretation.as_str()
+            ),
+            details: json!({"result_id": result_id, "version": version, "control_id": m.control_id, "source": source}),
+        },
+    )?;
+    Ok((result_id, version))
+}
+
+/// Ingests one parsed delivery in one transaction.
+pub fn ingest(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    d: &Delivery<'_>,
+) -> Result<Outcome, AppError> {
+    let m = d.message;
+    write_tx(conn, |conn| {
+        if let Some(prev) = results_db::find_inbound(conn, d.lab, &m.control_id)? {
+            return Ok(Outcome::Duplicate {
+                previous: prev.outcome,
+            });
+        }
+        let accounts: Vec<AccountRef> = find_by_number(conn, d.lab, &m.receiving_facility)?
+            .into_iter()
+            .map(|(id, org_id)| AccountRef { id, org_id })
+            .collect();
+        let found = order_ref(conn, m.placer_order_number())?;
+        let delivered = Delivered {
+            last_name: m.patient.last_name.clone(),
+            dob: m.patient.dob,
+        };
+        let outcome = match decide(&accounts, found.as_ref().map(|(o, _)| o), &delivered) {
+            Decision::Attach {
+                account_id,
+                order_id,
+            } => {
+                let (result_id, version) =
+                    attach(conn, actor, &order_id, &account_id, m, d.format)?;
+                Outcome::Attached {
+                    order_id,
+                    result_id,
+                    version,
+                }
+            }
+            Decision::Unmatched {
+                code,
+                account_id,
+                candidate_order_id,
+                reasons,
+            } => {
+                let account_org = account_id
+                    .as_ref()
+                    .and_then(|a| accounts.iter().find(|x| &x.id == a))
+                    .and_then(|a| a.org_id.clone());
+                let candidate = found
+                    .as_ref()
+                    .filter(|(o, _)| Some(&o.id) == candidate_order_id.as_ref());
+                // Quarantine is for CSMs only: no org. A platform account's item goes to the order's org.
+                let org_id = match code {
+                    DecisionCode::Quarantine => None,
+                    _ => account_org.or_else(|| candidate.map(|(o, _)| o.org_id.clone())),
+                };
+                let id = crate::db::new_id();
+                unmatched_db::insert(
+                    conn,
+                    &UnmatchedRow {
+                        id: id.clone(),
+                        lab_slug: d.lab.to_string(),
+                        lab_account_id: account_id.clone(),
+                        org_id: org_id.clone(),
+                        team_id: candidate.map(|(_, team)| team.clone()),
+                        account_number: m.receiving_facility.clone(),
+                        placer_order_number: m.placer_order_number().map(str::to_string),
+                        control_id: m.control_id.clone(),
+                        decision_code: code.as_str().to_string(),
+                        reasons: json!(reasons).to_string(),
+                        candidate_order_id: candidate_order_id.clone(),
+                        raw_message: d.raw.to_string(),
+                        parsed: super::result_json::parsed_summary(m).to_string(),
+                        status: "open".into(),
+                        resolution_note: None,
+                        resolved_order_id: None,
+                        decided_by: None,
+                        decided_at: None,
+                        version: 1,
+                        created_at: crate::db::now(),
+                    },
+                )?;
+                audit::record(
+                    conn,
+                    actor,
+                    AuditEntry {
+                        action: "result.queued",
+                        entity_type: "unmatched_result",
+                        entity_id: &id,
+                        org_id: org_id.as_deref(),
+                        team_id: None,
+                        summary: format!(
+                            "Result from {} queued for review: {}",
+                            d.lab,
+                            code.as_str()
+                        ),
+                        details: json!({"decision_code": code.as_str(), "reasons": reasons, "control_id": m.control_id}),
+                    },
+                )?;
+                Outcome::Queued {
+                    unmatched_id: id,
+                    code,
+                }
+            }
+        };
+        let (result_id, unmatched_id) = match &outcome {
+            Outcome::Attached { result_id, .. } => (Some(result_id.as_str()), None),
+            Outcome::Queued { unmatched_id, .. } => (None, Some(unmatched_id.as_str())),
+            Outcome::Duplicate { .. } => (None, None),
+        };
+        results_db::record_inbound(
+            conn,
+            d.lab,
+            &m.control_id,
+            d.format,
+            outcome.word(),
+            result_id,
+            unmatched_id,
+        )?;
+        Ok(outcome)
+    })
+}
+
+/// A delivery that could not be read is kept nowhere but the audit log: the reason, no content.
+pub fn record_rejection(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    lab: &str,
+    reason: &str,
+) -> Result<(), AppError> {
+    write_tx(conn, |conn| {
+        audit::record(
+            conn,
+            actor,
+            AuditEntry {
+                action: "result.rejected",
+                entity_type: "lab_delivery",
+                entity_id: lab,
+                org_id: None,
+                team_id: None,
+                summary: format!("Delivery from {lab} rejected: {reason}"),
+                details: json!({"reason": reason}),
+            },
+        )
+    })
+}
