@@ -360,7 +360,7 @@ fn malformed_deliveries_are_refused_with_a_reason_and_stored_nowhere_but_the_aud
         let cases: Vec<(&str, Vec<u8>, &str)> = vec![
             (
                 "truncated",
-                good[..20].as_bytes().to_vec(),
+                good.as_bytes()[..20].to_vec(),
                 "MSH segment is truncated",
             ),
             (
@@ -370,7 +370,7 @@ fn malformed_deliveries_are_refused_with_a_reason_and_stored_nowhere_but_the_aud
             ),
             (
                 "cut mid-segment",
-                good[..good.find("\rPID").unwrap() + 3].as_bytes().to_vec(),
+                good.as_bytes()[..good.find("\rPID").unwrap() + 3].to_vec(),
                 "does not start with a segment name",
             ),
             (
