@@ -4,7 +4,10 @@ use actix_web::{web, HttpResponse};
 
 use crate::domain::validation::FieldError;
 use crate::error::AppError;
-use crate::web::api::{catalogue, lab_interface, orders as api_orders, org, team, users};
+use crate::web::api::{
+    catalogue, lab_interface, orders as api_orders, org, results as api_results, team,
+    unmatched as api_unmatched, users,
+};
 use crate::web::pages::{
     account_form, account_links, account_page, account_status, audit, auth, home, lab_accounts,
     teams,
@@ -137,6 +140,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(api_orders::cancel),
         )
         .route("/v3/orders", web::get().to(api_orders::list))
+        .route(
+            "/v3/order/{order_id}/result",
+            web::get().to(api_results::result),
+        )
+        .route(
+            "/v3/order/{order_id}/result/metadata",
+            web::get().to(api_results::result_metadata),
+        )
+        .route(
+            "/v3/order/{order_id}/test",
+            web::post().to(api_results::sandbox_test),
+        )
+        .route("/v3/unmatched_result", web::get().to(api_unmatched::list))
+        .route(
+            "/v3/unmatched_result/{raw_result_id}",
+            web::get().to(api_unmatched::get),
+        )
         .route("/v3/lab_tests", web::get().to(catalogue::tests))
         .route("/v3/lab_tests/labs", web::get().to(catalogue::labs))
         // Lab interface

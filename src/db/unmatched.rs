@@ -2,7 +2,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::unmatched_results;
+use super::schema::{lab_account_teams, unmatched_results};
 use super::DbConnection;
 use crate::error::AppError;
 
@@ -92,11 +92,7 @@ pub struct QueueFilter {
     pub before: Option<(NaiveDateTime, String)>,
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    f: &QueueFilter,
-    limit: i64,
-) -> Result<Vec<UnmatchedRow>, AppError> {
+fn filtered(f: &QueueFilter) -> unmatched_results::BoxedQuery<'static, super::MultiBackend> {
     let mut q = unmatched_results::table.into_boxed();
     match (&f.org_ids, f.include_quarantine) {
         (Some(orgs), true) => {
@@ -111,7 +107,16 @@ pub fn list(
         (None, false) => q = q.filter(unmatched_results::org_id.is_not_null()),
     }
     if let Some(team) = &f.team_id {
-        q = q.filter(unmatched_results::team_id.eq(team.clone()));
+        // A Team sees items about its own orders, and items delivered on accounts linked to it.
+        q = q.filter(
+            unmatched_results::team_id
+                .eq(team.clone())
+                .or(unmatched_results::lab_account_id.eq_any(
+                    lab_account_teams::table
+                        .filter(lab_account_teams::team_id.eq(team.clone()))
+                        .select(lab_account_teams::lab_account_id.nullable()),
+                )),
+        );
     }
     if !f.statuses.is_empty() {
         q = q.filter(unmatched_results::status.eq_any(f.statuses.clone()));
@@ -122,6 +127,22 @@ pub fn list(
     if let Some(lab) = &f.lab {
         q = q.filter(unmatched_results::lab_slug.eq(lab.clone()));
     }
+    q
+}
+
+pub fn count(conn: &mut DbConnection, f: &QueueFilter) -> Result<i64, AppError> {
+    filtered(f)
+        .count()
+        .get_result(conn)
+        .map_err(|e| AppError::db("counting unmatched results", e))
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    f: &QueueFilter,
+    limit: i64,
+) -> Result<Vec<UnmatchedRow>, AppError> {
+    let mut q = filtered(f);
     if let Some((at, id)) = &f.before {
         q = q.filter(
             unmatched_results::created_at
@@ -139,4 +160,53 @@ pub fn list(
     .select(UnmatchedRow::as_select())
     .load(conn)
     .map_err(|e| AppError::db("listing unmatched results", e))
+}
+
+/// Moves an open item to ops review, keeping it open.
+pub fn escalate(
+    conn: &mut DbConnection,
+    id: &str,
+    expected_version: i32,
+    note: Option<&str>,
+    by: &str,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        unmatched_results::table
+            .find(id)
+            .filter(unmatched_results::version.eq(expected_version)),
+    )
+    .set((
+        unmatched_results::status.eq("pending_ops_review"),
+        unmatched_results::resolution_note.eq(note),
+        unmatched_results::decided_by.eq(by),
+        unmatched_results::version.eq(expected_version + 1),
+    ))
+    .execute(conn)
+    .map_err(|e| AppError::db("escalating an unmatched result", e))?;
+    Ok(n == 1)
+}
+
+/// Whether a Team may see an item: its own order's, or delivered on an account linked to it.
+pub fn visible_to_team(
+    conn: &mut DbConnection,
+    item: &UnmatchedRow,
+    org_id: &str,
+    team_id: &str,
+) -> Result<bool, AppError> {
+    if item.org_id.as_deref() != Some(org_id) {
+        return Ok(false);
+    }
+    if item.team_id.as_deref() == Some(team_id) {
+        return Ok(true);
+    }
+    let Some(account) = &item.lab_account_id else {
+        return Ok(false);
+    };
+    let linked: i64 = lab_account_teams::table
+        .filter(lab_account_teams::lab_account_id.eq(account))
+        .filter(lab_account_teams::team_id.eq(team_id))
+        .count()
+        .get_result(conn)
+        .map_err(|e| AppError::db("checking a link", e))?;
+    Ok(linked > 0)
 }

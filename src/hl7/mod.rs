@@ -3,6 +3,7 @@
 //! (batch envelopes, BOMs, mixed terminators, 5-character encoding fields), so this keeps to what
 //! result matching needs and refuses everything else with a reason.
 pub mod ack;
+pub mod build;
 pub mod escape;
 pub mod message;
 pub mod oru;

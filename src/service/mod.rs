@@ -7,4 +7,6 @@ pub mod orders;
 pub mod patients;
 pub mod result_json;
 pub mod results;
+pub mod review;
+pub mod sandbox;
 pub mod users;

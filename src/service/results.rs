@@ -17,6 +17,7 @@ use crate::domain::result_matching::{
 use crate::domain::result_values::{interpret, overall, parse_number, parse_range, Interpretation};
 use crate::error::AppError;
 use crate::hl7::oru::{OruMessage, ResultStatus};
+use crate::service::review;
 
 /// What happened to a delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -301,7 +302,7 @@ pub fn ingest(
                         candidate_order_id: candidate_order_id.clone(),
                         raw_message: d.raw.to_string(),
                         parsed: super::result_json::parsed_summary(m).to_string(),
-                        status: "open".into(),
+                        status: review::PENDING_CUSTOMER.into(),
                         resolution_note: None,
                         resolved_order_id: None,
                         decided_by: None,

@@ -1,0 +1,231 @@
+//! Reviewers' decisions on results that did not fit: accept onto an order, reject, escalate.
+//! The first decision wins (a version check); every decision is audited with its note.
+use serde_json::json;
+
+use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::orders as orders_db;
+use crate::db::unmatched::{self as unmatched_db, UnmatchedRow};
+use crate::db::{write_tx, DbConnection};
+use crate::error::AppError;
+use crate::hl7::oru::{self, OruMessage};
+use crate::service::result_json::read_json;
+use crate::service::results::attach;
+
+pub const PENDING_CUSTOMER: &str = "pending_customer_review";
+pub const PENDING_OPS: &str = "pending_ops_review";
+pub const ACCEPTED: &str = "accepted";
+pub const REJECTED: &str = "rejected";
+
+pub fn is_open(item: &UnmatchedRow) -> bool {
+    item.status == PENDING_CUSTOMER || item.status == PENDING_OPS
+}
+
+/// Who is deciding: the orgs whose items they may act on, and whether quarantine is theirs.
+#[derive(Debug, Clone)]
+pub struct Reviewer {
+    pub actor: Actor,
+    pub org_ids: Vec<String>,
+    pub sees_quarantine: bool,
+}
+
+impl Reviewer {
+    pub fn may_see(&self, item: &UnmatchedRow) -> bool {
+        match &item.org_id {
+            Some(org) => self.org_ids.contains(org),
+            None => self.sees_quarantine,
+        }
+    }
+}
+
+pub const ALREADY_DECIDED: &str = "already_decided";
+
+fn already_decided(item: &UnmatchedRow) -> AppError {
+    AppError::rule(
+        ALREADY_DECIDED,
+        format!(
+            "This result was already decided by {} ({}). Nothing was changed.",
+            item.decided_by.as_deref().unwrap_or("another reviewer"),
+            item.status
+        ),
+    )
+}
+
+/// Loads an item the reviewer may act on, still open at `expected_version`.
+fn open_item(
+    conn: &mut DbConnection,
+    r: &Reviewer,
+    id: &str,
+    expected_version: i32,
+) -> Result<UnmatchedRow, AppError> {
+    let item = unmatched_db::find(conn, id)?
+        .filter(|i| r.may_see(i))
+        .ok_or(AppError::NotFound)?;
+    if !is_open(&item) || item.version != expected_version {
+        return Err(already_decided(&item));
+    }
+    Ok(item)
+}
+
+/// The delivery as it was received, read again.
+pub fn reparse(item: &UnmatchedRow) -> Result<OruMessage, AppError> {
+    let raw = item.raw_message.trim_start();
+    let parsed = if raw.starts_with('{') {
+        read_json(raw.as_bytes())
+    } else {
+        oru::read(raw)
+    };
+    parsed.map_err(|e| AppError::Internal(format!("stored delivery no longer parses: {e}")))
+}
+
+fn record(
+    conn: &mut DbConnection,
+    r: &Reviewer,
+    item: &UnmatchedRow,
+    action: &str,
+    note: Option<&str>,
+    order_id: Option<&str>,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        &r.actor,
+        AuditEntry {
+            action,
+            entity_type: "unmatched_result",
+            entity_id: &item.id,
+            org_id: item.org_id.as_deref(),
+            team_id: item.team_id.as_deref(),
+            summary: format!(
+                "{} ({}){}",
+                action,
+                item.decision_code,
+                note.map(|n| format!(": {n}")).unwrap_or_default()
+            ),
+            details: json!({"note": note, "order_id": order_id, "decision_code": item.decision_code}),
+        },
+    )
+}
+
+fn note_required(note: &str, what: &str) -> Result<String, AppError> {
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(AppError::rule(
+            "note_required",
+            format!("A note is required to {what}."),
+        ));
+    }
+    if note.chars().count() > 1000 {
+        return Err(AppError::rule(
+            "note_too_long",
+            "The note may be at most 1000 characters.",
+        ));
+    }
+    Ok(note.to_string())
+}
+
+/// Accepts the result onto an order of the item's org. A `lab_account_mismatch` needs an
+/// explicit confirmation and a note.
+pub fn accept(
+    conn: &mut DbConnection,
+    r: &Reviewer,
+    id: &str,
+    expected_version: i32,
+    order_id: &str,
+    confirmed_mismatch: bool,
+    note: &str,
+) -> Result<String, AppError> {
+    write_tx(conn, |conn| {
+        let item = open_item(conn, r, id, expected_version)?;
+        let order = orders_db::find(conn, order_id)?.ok_or(AppError::NotFound)?;
+        let same_org = match &item.org_id {
+            Some(org) => *org == order.org_id,
+            None => r.org_ids.contains(&order.org_id),
+        };
+        if !same_org {
+            return Err(AppError::NotFound);
+        }
+        let note = note.trim();
+        if item.decision_code == "lab_account_mismatch" {
+            if !confirmed_mismatch {
+                return Err(AppError::rule(
+                    "confirmation_required",
+                    "This result was delivered on another lab account than the order used: confirm that it belongs to this order.",
+                ));
+            }
+            note_required(note, "accept a result delivered on another lab account")?;
+        }
+        let note = (!note.is_empty()).then_some(note);
+        if !unmatched_db::decide(
+            conn,
+            id,
+            expected_version,
+            ACCEPTED,
+            note,
+            Some(order_id),
+            &r.actor.label,
+        )? {
+            return Err(already_decided(&item));
+        }
+        let message = reparse(&item)?;
+        let account = item
+            .lab_account_id
+            .clone()
+            .unwrap_or_else(|| order.lab_account_id.clone());
+        let (result_id, _) = attach(conn, &r.actor, order_id, &account, &message, "review")?;
+        record(
+            conn,
+            r,
+            &item,
+            "result.review_accepted",
+            note,
+            Some(order_id),
+        )?;
+        Ok(result_id)
+    })
+}
+
+pub fn reject(
+    conn: &mut DbConnection,
+    r: &Reviewer,
+    id: &str,
+    expected_version: i32,
+    note: &str,
+) -> Result<(), AppError> {
+    let note = note_required(note, "reject a result")?;
+    write_tx(conn, |conn| {
+        let item = open_item(conn, r, id, expected_version)?;
+        if !unmatched_db::decide(
+            conn,
+            id,
+            expected_version,
+            REJECTED,
+            Some(&note),
+            None,
+            &r.actor.label,
+        )? {
+            return Err(already_decided(&item));
+        }
+        record(conn, r, &item, "result.review_rejected", Some(&note), None)
+    })
+}
+
+/// Hands the item to the CSMs (ops review); it stays open for them.
+pub fn escalate(
+    conn: &mut DbConnection,
+    r: &Reviewer,
+    id: &str,
+    expected_version: i32,
+    note: &str,
+) -> Result<(), AppError> {
+    write_tx(conn, |conn| {
+        let item = open_item(conn, r, id, expected_version)?;
+        if item.status == PENDING_OPS {
+            return Err(already_decided(&item));
+        }
+        let note = note.trim();
+        let note = (!note.is_empty()).then_some(note);
+        if !unmatched_db::escalate(conn, id, expected_version, note, &r.actor.label)? {
+            return Err(already_decided(&item));
+        }
+        record(conn, r, &item, "result.review_escalated", note, None)
+    })
+}

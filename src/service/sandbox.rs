@@ -1,0 +1,198 @@
+//! Sandbox deployments: move an order forward and produce its results through the same ingestion
+//! path a lab uses, so a demo needs no lab.
+use chrono::Duration;
+use serde_json::json;
+
+use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::orders as orders_db;
+use crate::db::results as results_db;
+use crate::db::{write_tx, DbConnection};
+use crate::domain::order_status::{event_status, sandbox_next, HighStatus, LowStatus};
+use crate::error::AppError;
+use crate::hl7::build::{self, typical, Value};
+use crate::hl7::oru;
+use crate::service::orders::{load_for_teams, OrderView};
+use crate::service::results::{ingest, Delivery, Outcome};
+
+fn markers(order: &OrderView) -> Vec<(String, String)> {
+    order
+        .tests
+        .iter()
+        .flat_map(|t| {
+            serde_json::from_str::<Vec<serde_json::Value>>(&t.markers).unwrap_or_default()
+        })
+        .map(|m| {
+            (
+                m["slug"].as_str().unwrap_or("marker").to_string(),
+                m["name"].as_str().unwrap_or("Marker").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Generates and ingests a result message for the order: P (partial), F (final) or C (corrected).
+fn deliver_result(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order: &OrderView,
+    status: &str,
+) -> Result<Outcome, AppError> {
+    let version = results_db::versions(conn, &order.row.id)?.len() + 1;
+    let all = markers(order);
+    // A partial result reports the first half of the markers; a corrected one changes the last value.
+    let shown = if status == "P" {
+        all.len().div_ceil(2)
+    } else {
+        all.len()
+    };
+    let values: Vec<Value> = all
+        .iter()
+        .take(shown)
+        .enumerate()
+        .map(|(i, (slug, name))| {
+            let (value, unit, range) = typical(slug);
+            let value = if status == "C" && i + 1 == shown {
+                value * 1.1
+            } else {
+                value
+            };
+            Value {
+                code: slug,
+                name,
+                value: format!("{value:.1}"),
+                unit,
+                range,
+                flag: "",
+            }
+        })
+        .collect();
+    let now = crate::db::now();
+    let control_id = format!(
+        "SBX-{}-{version}-{}",
+        &order.row.id[..8],
+        uuid::Uuid::new_v4().simple()
+    );
+    let text = build::write(&build::Oru {
+        control_id: &control_id,
+        sending_facility: order
+            .lab
+            .as_ref()
+            .map(|l| l.name.as_str())
+            .unwrap_or("Sandbox Lab"),
+        account_number: &order.account.provider_account_id,
+        placer_order_number: &order.row.id,
+        accession: &format!("SBX-{}", &order.row.id[..8]),
+        last_name: &order.details.last_name,
+        first_name: &order.details.first_name,
+        dob: order.details.dob,
+        sex: match order.details.gender.as_str() {
+            "female" => "F",
+            "male" => "M",
+            _ => "U",
+        },
+        status,
+        collected_at: now - Duration::hours(20),
+        reported_at: now,
+        values,
+    });
+    let message = oru::read(&text)
+        .map_err(|e| AppError::Internal(format!("sandbox message does not read: {e}")))?;
+    ingest(
+        conn,
+        actor,
+        &Delivery {
+            lab: &order.row.lab_slug,
+            format: "hl7",
+            raw: &text,
+            message: &message,
+        },
+    )
+}
+
+fn move_to(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order: &OrderView,
+    low: LowStatus,
+) -> Result<(), AppError> {
+    let method = order
+        .method()
+        .ok_or_else(|| AppError::Internal("order without a collection method".into()))?;
+    write_tx(conn, |conn| {
+        orders_db::add_event(
+            conn,
+            &order.row.id,
+            &event_status(method, low),
+            low.high().as_str(),
+            low.as_str(),
+        )?;
+        audit::record(
+            conn,
+            actor,
+            AuditEntry {
+                action: "order.status_changed",
+                entity_type: "order",
+                entity_id: &order.row.id,
+                org_id: Some(&order.row.org_id),
+                team_id: Some(&order.row.team_id),
+                summary: format!("Sandbox moved the order to {}", low.as_str()),
+                details: json!({"status": low.as_str(), "sandbox": true}),
+            },
+        )
+    })
+}
+
+/// Advances the order one step, or to `target` (including `corrected` after `completed`).
+pub fn advance(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order_id: &str,
+    team_ids: &[String],
+    target: Option<LowStatus>,
+) -> Result<(), AppError> {
+    let mut steps = 0;
+    loop {
+        let order = load_for_teams(conn, order_id, team_ids)?;
+        let low = order
+            .low()
+            .ok_or_else(|| AppError::Internal("order without a status".into()))?;
+        let method = order
+            .method()
+            .ok_or_else(|| AppError::Internal("order without a collection method".into()))?;
+        if matches!(low.high(), HighStatus::Cancelled | HighStatus::Failed) {
+            return Err(AppError::rule(
+                "order_closed",
+                format!("The order is {} and cannot move forward.", low.as_str()),
+            ));
+        }
+        let next = match (target, sandbox_next(method, low)) {
+            (Some(t), _) if t == low => return Ok(()),
+            (Some(LowStatus::Corrected), None) | (None, None)
+                if low == LowStatus::Completed && target.is_some() =>
+            {
+                LowStatus::Corrected
+            }
+            (_, Some(next)) => next,
+            (_, None) => {
+                return if steps > 0 {
+                    Ok(())
+                } else {
+                    Err(AppError::rule(
+                        "order_finished",
+                        format!("The order is already {}; use final_status=corrected to send a corrected result.", low.as_str()),
+                    ))
+                }
+            }
+        };
+        match next {
+            LowStatus::PartialResults => drop(deliver_result(conn, actor, &order, "P")?),
+            LowStatus::Completed => drop(deliver_result(conn, actor, &order, "F")?),
+            LowStatus::Corrected => drop(deliver_result(conn, actor, &order, "C")?),
+            other => move_to(conn, actor, &order, other)?,
+        }
+        steps += 1;
+        if target.is_none() || steps > 20 || next == LowStatus::Corrected {
+            return Ok(());
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Team API results: `GET /v3/order/{id}/result` (LabResultsRaw), `/result/metadata`, and the
+//! sandbox's `POST /v3/order/{id}/test`.
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::keys::TeamKey;
+use super::{query, wire_orders};
+use crate::db::audit::{self, AuditEntry};
+use crate::db::results::{self as results_db, BiomarkerRow, ResultRow};
+use crate::db::DbConnection;
+use crate::domain::order_status::{sandbox_next, LowStatus};
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::service::orders::{self, OrderView};
+use crate::service::sandbox;
+use crate::web::{run_db, AppState};
+
+fn age_at(dob: chrono::NaiveDate, on: chrono::NaiveDate) -> i32 {
+    use chrono::Datelike;
+    let mut years = on.year() - dob.year();
+    if (on.month(), on.day()) < (dob.month(), dob.day()) {
+        years -= 1;
+    }
+    years
+}
+
+/// LabResultsMetadata of the latest result.
+fn metadata(order: &OrderView, result: &ResultRow) -> Value {
+    let m: Value = serde_json::from_str(&result.metadata).unwrap_or_else(|_| json!({}));
+    let text = |k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
+    let collected = text("date_collected");
+    let age_on = collected
+        .as_deref()
+        .and_then(|c| chrono::DateTime::parse_from_rfc3339(c).ok())
+        .map(|d| d.date_naive())
+        .unwrap_or_else(|| result.created_at.date());
+    let d = &order.details;
+    json!({
+        "age": age_at(d.dob, age_on).to_string(),
+        "dob": d.dob.format("%Y-%m-%d").to_string(),
+        "clia_#": null,
+        "patient": format!("{} {}", d.first_name, d.last_name),
+        "provider": order.physician.as_ref().map(|p| format!("{} {}", p.first_name, p.last_name)),
+        "laboratory": text("laboratory").filter(|s| !s.is_empty()).or_else(|| order.lab.as_ref().map(|l| l.name.clone())),
+        "date_reported": text("date_reported").unwrap_or_else(|| super::wire::rfc3339(&result.created_at)),
+        "date_collected": collected,
+        "specimen_number": text("specimen_number").unwrap_or_default(),
+        "date_received": text("date_received"),
+        "status": if result.status == "partial" { "partial" } else { "final" },
+        "interpretation": result.interpretation,
+        "patient_id": order.row.user_id,
+        "account_id": order.account.provider_account_id,
+    })
+}
+
+/// BiomarkerResult
+fn biomarker(b: &BiomarkerRow, reported: &str) -> Value {
+    let flags: Vec<String> = serde_json::from_str(&b.flags).unwrap_or_default();
+    json!({
+        "name": b.name,
+        "slug": b.slug,
+        "value": b.numeric_value,
+        "result": b.result,
+        "type": b.value_type,
+        "unit": b.unit,
+        "timestamp": b.observed_at.map(|t| super::wire::rfc3339(&t)).unwrap_or_else(|| reported.to_string()),
+        "notes": null,
+        "reference_range": b.reference_range,
+        "min_range_value": b.min_range,
+        "max_range_value": b.max_range,
+        "is_above_max_range": match (b.numeric_value, b.max_range) { (Some(v), Some(m)) => Some(v > m), _ => None },
+        "is_below_min_range": match (b.numeric_value, b.min_range) { (Some(v), Some(m)) => Some(v < m), _ => None },
+        "interpretation": b.interpretation,
+        "source_interpretation": flags.join(","),
+        "loinc": b.loinc,
+        "provider_id": b.code,
+    })
+}
+
+/// The order (of this Team) and its latest result; no result yet is a 404.
+fn latest(
+    conn: &mut DbConnection,
+    key_team: &str,
+    order_id: &str,
+) -> Result<(OrderView, ResultRow, Vec<BiomarkerRow>), AppError> {
+    let order = orders::load_for_teams(conn, order_id, &[key_team.to_string()])?;
+    let result = results_db::versions(conn, order_id)?
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    let markers = results_db::biomarkers(conn, &result.id)?;
+    Ok((order, result, markers))
+}
+
+fn record_read(
+    conn: &mut DbConnection,
+    key: &TeamKey,
+    order: &OrderView,
+    what: &str,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        &key.actor,
+        AuditEntry {
+            action: "result.viewed",
+            entity_type: "order",
+            entity_id: &order.row.id,
+            org_id: Some(&order.row.org_id),
+            team_id: Some(&order.row.team_id),
+            summary: format!("Result {what} read"),
+            details: json!({}),
+        },
+    )
+}
+
+pub async fn result(
+    state: web::Data<AppState>,
+    key: TeamKey,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = query::uuid("path", "order_id", &path.into_inner())?;
+    let body = run_db(&state, move |conn| {
+        let (order, result, markers) = latest(conn, &key.team_id, &id)?;
+        record_read(conn, &key, &order, "values")?;
+        let meta = metadata(&order, &result);
+        let reported = meta["date_reported"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        Ok(json!({
+            "metadata": meta,
+            "results": markers.iter().map(|b| biomarker(b, &reported)).collect::<Vec<_>>(),
+            "missing_results": [],
+        }))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+pub async fn result_metadata(
+    state: web::Data<AppState>,
+    key: TeamKey,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = query::uuid("path", "order_id", &path.into_inner())?;
+    let body = run_db(&state, move |conn| {
+        let (order, result, _) = latest(conn, &key.team_id, &id)?;
+        record_read(conn, &key, &order, "metadata")?;
+        Ok(metadata(&order, &result))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Deserialize)]
+pub struct TestQuery {
+    final_status: Option<String>,
+}
+
+/// `POST /v3/order/{order_id}/test`: sandbox deployments only.
+pub async fn sandbox_test(
+    state: web::Data<AppState>,
+    key: TeamKey,
+    path: web::Path<String>,
+    q: web::Query<TestQuery>,
+) -> Result<HttpResponse, AppError> {
+    if !state.settings.is_sandbox() {
+        return Err(AppError::NotFound);
+    }
+    let id = query::uuid("path", "order_id", &path.into_inner())?;
+    let target = match q.final_status.as_deref() {
+        None | Some("") => None,
+        Some(s) => {
+            let low = s.parse::<LowStatus>().ok().filter(|l| {
+                *l == LowStatus::Corrected
+                    || crate::domain::lab::CollectionMethod::ALL.iter().any(|m| {
+                        let mut at = Some(LowStatus::Ordered);
+                        while let Some(x) = at {
+                            if x == *l {
+                                return true;
+                            }
+                            at = sandbox_next(*m, x);
+                        }
+                        false
+                    })
+            });
+            match low {
+                Some(l) => Some(l),
+                None => {
+                    let mut e = FieldErrors::default();
+                    e.push_at(
+                        &["query", "final_status"],
+                        format!("{s:?} is not a status the sandbox can move an order to"),
+                        "enum",
+                    );
+                    return Err(AppError::invalid(e));
+                }
+            }
+        }
+    };
+    let teams = vec![key.team_id.clone()];
+    let actor = key.actor.clone();
+    let body = run_db(&state, move |conn| {
+        sandbox::advance(conn, &actor, &id, &teams, target)?;
+        let order = orders::load_for_teams(conn, &id, &teams)?;
+        Ok(wire_orders::post_order_response(
+            &order,
+            "order moved forward",
+        ))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
