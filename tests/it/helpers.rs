@@ -110,6 +110,11 @@ fn with_database(url: &str, name: &str) -> String {
 
 impl TestApp {
     pub fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_in(backend, "sandbox")
+    }
+
+    /// An app whose deployment environment is `env` (`sandbox` or `production`).
+    pub fn spawn_in(backend: Backend, env: &str) -> TestApp {
         let (db, url) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
@@ -144,7 +149,7 @@ impl TestApp {
             bind: addr,
             database_url: url,
             session_key: Key::generate(),
-            deployment_env: "sandbox".into(),
+            deployment_env: env.into(),
             region: "us".into(),
             https: false,
             pool_size: 8,

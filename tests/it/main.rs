@@ -14,3 +14,4 @@ mod mutations;
 mod order_helpers;
 mod pages;
 mod results_ingest;
+mod review;

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 const LAB_HEADER: &str = "X-Lab-Interface-Key";
 
-fn fixture(name: &str) -> String {
+pub fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!(
         "{}/tests/fixtures/oru/{name}",
         env!("CARGO_MANIFEST_DIR")
