@@ -438,6 +438,16 @@ impl Client {
         to_resp(self.agent.get(&self.url(path)).set(header, key).call())
     }
 
+    pub fn api_post(&self, path: &str, header: &str, key: &str, body: &str) -> Resp {
+        to_resp(
+            self.agent
+                .post(&self.url(path))
+                .set(header, key)
+                .set("Content-Type", "application/json")
+                .send_string(body),
+        )
+    }
+
     pub fn api_patch(&self, path: &str, header: &str, key: &str, body: &str) -> Resp {
         to_resp(
             self.agent
