@@ -10,7 +10,7 @@ use crate::web::api::{
 };
 use crate::web::pages::{
     account_form, account_links, account_page, account_status, audit, auth, home, lab_accounts,
-    teams,
+    orders, team_keys, teams,
 };
 use crate::web::{run_db, AppState};
 
@@ -124,6 +124,36 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         // Teams and audit
         .route("/orgs/{org}/teams", web::get().to(teams::list))
         .route("/orgs/{org}/teams/{team}", web::get().to(teams::show))
+        .route(
+            "/orgs/{org}/teams/{team}/keys",
+            web::get().to(team_keys::list),
+        )
+        .route(
+            "/orgs/{org}/teams/{team}/keys",
+            web::post().to(team_keys::create),
+        )
+        .route(
+            "/orgs/{org}/teams/{team}/keys/{key}/revoke",
+            web::get().to(team_keys::revoke_confirm),
+        )
+        .route(
+            "/orgs/{org}/teams/{team}/keys/{key}/revoke",
+            web::post().to(team_keys::revoke),
+        )
+        // Orders (an order id is a uuid, so other words under /orders stay free for other pages)
+        .route("/orgs/{org}/orders", web::get().to(orders::list::page))
+        .route(
+            "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}",
+            web::get().to(orders::show::page),
+        )
+        .route(
+            "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/cancel",
+            web::get().to(orders::cancel::confirm),
+        )
+        .route(
+            "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/cancel",
+            web::post().to(orders::cancel::cancel),
+        )
         .route("/orgs/{org}/audit", web::get().to(audit::page))
         .route("/orgs/{org}/audit.csv", web::get().to(audit::csv))
         // Team API

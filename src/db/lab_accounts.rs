@@ -347,3 +347,43 @@ pub fn find_by_number(
         .load(conn)
         .map_err(|e| AppError::db("finding accounts by number", e))
 }
+
+/// What a list of orders shows of each account: its name and number.
+#[derive(Queryable, Debug, Clone)]
+pub struct AccountLabel {
+    pub id: String,
+    pub lab_slug: String,
+    pub account_name: Option<String>,
+    pub provider_account_id: String,
+}
+
+impl AccountLabel {
+    /// The account's name, or its lab and number when it has none (as `LabAccount::display_name`).
+    pub fn name(&self) -> String {
+        match &self.account_name {
+            Some(name) => name.clone(),
+            None => {
+                let lab = self
+                    .lab_slug
+                    .parse::<crate::domain::lab::LabSlug>()
+                    .map(|l| l.display_name().to_string())
+                    .unwrap_or_else(|_| self.lab_slug.clone());
+                format!("{lab} {}", self.provider_account_id)
+            }
+        }
+    }
+}
+
+/// Names and numbers of several accounts in one query.
+pub fn labels(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<AccountLabel>, AppError> {
+    lab_accounts::table
+        .filter(lab_accounts::id.eq_any(ids))
+        .select((
+            lab_accounts::id,
+            lab_accounts::lab_slug,
+            lab_accounts::account_name,
+            lab_accounts::provider_account_id,
+        ))
+        .load(conn)
+        .map_err(|e| AppError::db("loading lab account names", e))
+}

@@ -8,6 +8,7 @@ pub mod idempotency;
 pub mod lab_accounts;
 pub mod lab_tests;
 pub mod login_attempts;
+pub mod order_list;
 pub mod orders;
 pub mod orgs;
 pub mod patients;

@@ -6,6 +6,11 @@ use super::schema::{order_events, order_tests, orders};
 use super::DbConnection;
 use crate::error::AppError;
 
+// The list queries live in `order_list`; these paths stay where callers know them.
+pub use super::order_list::{
+    list_numbered, list_page, list_page_at, name_needle, test_names, Cursor, OrderFilter, PageAt,
+};
+
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = orders)]
 pub struct OrderRow {
@@ -22,6 +27,8 @@ pub struct OrderRow {
     /// JSON: PatientAddress.
     pub patient_address: String,
     pub patient_search_name: String,
+    /// Lower-case last name, so a name filter can match it from its start on an index.
+    pub patient_search_last_name: String,
     /// JSON: Physician.
     pub physician: Option<String>,
     pub clinical_notes: Option<String>,
@@ -146,107 +153,6 @@ pub fn open_count(
         .count()
         .get_result(conn)
         .map_err(|e| AppError::db("counting open orders", e))
-}
-
-/// Filters of order lists. Exactly one of `org_id` / `team_ids` scopes the list.
-#[derive(Debug, Clone, Default)]
-pub struct OrderFilter {
-    pub org_id: Option<String>,
-    pub team_ids: Option<Vec<String>>,
-    pub statuses: Vec<String>,
-    pub lab_account_id: Option<String>,
-    pub user_id: Option<String>,
-    pub order_ids: Vec<String>,
-    pub from: Option<NaiveDateTime>,
-    pub to: Option<NaiveDateTime>,
-    /// Part of the patient's name, lower-case.
-    pub patient_name: Option<String>,
-}
-
-/// Where a keyset page starts: after (created_at, id) in the list's order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor {
-    pub created_at: NaiveDateTime,
-    pub id: String,
-}
-
-fn filtered(f: &OrderFilter) -> orders::BoxedQuery<'static, super::MultiBackend> {
-    let mut q = orders::table.into_boxed();
-    if let Some(org) = &f.org_id {
-        q = q.filter(orders::org_id.eq(org.clone()));
-    }
-    if let Some(teams) = &f.team_ids {
-        q = q.filter(orders::team_id.eq_any(teams.clone()));
-    }
-    if !f.statuses.is_empty() {
-        q = q.filter(orders::status_low.eq_any(f.statuses.clone()));
-    }
-    if let Some(a) = &f.lab_account_id {
-        q = q.filter(orders::lab_account_id.eq(a.clone()));
-    }
-    if let Some(u) = &f.user_id {
-        q = q.filter(orders::user_id.eq(u.clone()));
-    }
-    if !f.order_ids.is_empty() {
-        q = q.filter(orders::id.eq_any(f.order_ids.clone()));
-    }
-    if let Some(from) = f.from {
-        q = q.filter(orders::created_at.ge(from));
-    }
-    if let Some(to) = f.to {
-        q = q.filter(orders::created_at.lt(to));
-    }
-    if let Some(name) = &f.patient_name {
-        let needle = name.trim().to_lowercase().replace(['%', '_'], "");
-        q = q.filter(orders::patient_search_name.like(format!("%{needle}%")));
-    }
-    q
-}
-
-/// Newest first, keyset-paged: rows strictly after `after`.
-pub fn list_page(
-    conn: &mut DbConnection,
-    f: &OrderFilter,
-    after: Option<&Cursor>,
-    limit: i64,
-) -> Result<Vec<OrderRow>, AppError> {
-    let mut q = filtered(f);
-    if let Some(c) = after {
-        q = q.filter(
-            orders::created_at.lt(c.created_at).or(orders::created_at
-                .eq(c.created_at)
-                .and(orders::id.lt(c.id.clone()))),
-        );
-    }
-    q.order((orders::created_at.desc(), orders::id.desc()))
-        .limit(limit)
-        .select(OrderRow::as_select())
-        .load(conn)
-        .map_err(|e| AppError::db("listing orders", e))
-}
-
-/// Page-numbered listing for the API (`page` from 1), in either direction, with the total.
-pub fn list_numbered(
-    conn: &mut DbConnection,
-    f: &OrderFilter,
-    page: i64,
-    size: i64,
-    ascending: bool,
-) -> Result<(Vec<OrderRow>, i64), AppError> {
-    let failed = |e| AppError::db("listing orders", e);
-    let total: i64 = filtered(f).count().get_result(conn).map_err(failed)?;
-    let q = if ascending {
-        filtered(f).order((orders::created_at.asc(), orders::id.asc()))
-    } else {
-        filtered(f).order((orders::created_at.desc(), orders::id.desc()))
-    };
-    let rows = q
-        .offset((page - 1) * size)
-        .limit(size)
-        .select(OrderRow::as_select())
-        .load(conn)
-        .map_err(failed)?;
-    Ok((rows, total))
 }
 
 pub fn set_interpretation(

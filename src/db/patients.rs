@@ -39,6 +39,11 @@ pub fn search_name(first: &str, last: &str) -> String {
     format!("{} {}", first.trim(), last.trim()).to_lowercase()
 }
 
+/// Lower-case last name, the second key a name filter matches from its start.
+pub fn search_last_name(last: &str) -> String {
+    last.trim().to_lowercase()
+}
+
 pub fn insert(
     conn: &mut DbConnection,
     team_id: &str,

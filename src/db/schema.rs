@@ -183,6 +183,7 @@ diesel::table! {
         patient_details -> Text,
         patient_address -> Text,
         patient_search_name -> Text,
+        patient_search_last_name -> Text,
         physician -> Nullable<Text>,
         clinical_notes -> Nullable<Text>,
         notes -> Nullable<Text>,

@@ -62,6 +62,41 @@ pub enum Action<'a> {
     ViewAudit {
         org_id: &'a str,
     },
+    /// The org's orders list (which orders it shows: `order_visibility`).
+    ViewOrders {
+        org_id: &'a str,
+    },
+    /// One order of a Team (a PHI read).
+    ViewOrder {
+        org_id: &'a str,
+        team_id: &'a str,
+    },
+    /// Cancelling an order of a Team (whether its status allows it is the order's rule).
+    CancelOrder {
+        org_id: &'a str,
+        team_id: &'a str,
+    },
+    /// Listing, creating and revoking a Team's API keys.
+    ManageTeamKeys {
+        org_id: &'a str,
+        team_id: &'a str,
+    },
+}
+
+/// Which of an org's orders a person sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrderVisibility {
+    /// Org admins and the org's CSMs: every Team's orders.
+    WholeOrg,
+    /// Clinicians: their Teams' orders only.
+    Teams(Vec<String>),
+}
+
+pub fn order_visibility(p: &Principal) -> OrderVisibility {
+    match p.role {
+        Role::Clinician => OrderVisibility::Teams(p.team_ids.clone()),
+        Role::OrgAdmin | Role::Csm => OrderVisibility::WholeOrg,
+    }
 }
 
 /// The answer to a request: allowed, or refused as if the object did not exist (another org's or
@@ -138,225 +173,27 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
             }
             allow_if(p.role != Role::Clinician, Forbidden)
         }
+        Action::ViewOrders { org_id } => allow_if(p.is_member_of_org(org_id), NotFound),
+        Action::ViewOrder { org_id, team_id } => decide(p, Action::ViewTeam { org_id, team_id }),
+        // Clinicians of the Team and the org's admins; CSMs read orders but take no clinical
+        // action on a customer's order.
+        Action::CancelOrder { org_id, team_id } => {
+            match decide(p, Action::ViewTeam { org_id, team_id }) {
+                Allow => allow_if(p.role != Role::Csm, Forbidden),
+                other => other,
+            }
+        }
+        // A Team key reads the Team's patients and orders: only the customer's own admins hold
+        // them, not platform staff (CSMs) and not clinicians.
+        Action::ManageTeamKeys { org_id, team_id } => {
+            match decide(p, Action::ViewTeam { org_id, team_id }) {
+                Allow => allow_if(p.role == Role::OrgAdmin, Forbidden),
+                other => other,
+            }
+        }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use Decision::*;
-
-    fn person(role: Role) -> Principal {
-        Principal {
-            user_id: "u".into(),
-            email: "u@example.com".into(),
-            name: "U".into(),
-            role,
-            org_id: (role != Role::Csm).then(|| "o1".to_string()),
-            team_ids: if role == Role::Clinician {
-                vec!["t1".into()]
-            } else {
-                vec![]
-            },
-            csm_org_ids: if role == Role::Csm {
-                vec!["o1".into()]
-            } else {
-                vec![]
-            },
-        }
-    }
-
-    #[test]
-    fn decisions_by_role_and_object() {
-        let t1 = vec!["t1".to_string()];
-        let t2 = vec!["t2".to_string()];
-        let none: Vec<String> = vec![];
-        let table: Vec<(Role, Action, Decision)> = vec![
-            (Role::Csm, Action::ViewOrg { org_id: "o1" }, Allow),
-            (Role::Csm, Action::ViewOrg { org_id: "o2" }, NotFound),
-            (Role::OrgAdmin, Action::ViewOrg { org_id: "o2" }, NotFound),
-            (
-                Role::Clinician,
-                Action::ViewTeam {
-                    org_id: "o1",
-                    team_id: "t1",
-                },
-                Allow,
-            ),
-            (
-                Role::Clinician,
-                Action::ViewTeam {
-                    org_id: "o1",
-                    team_id: "t2",
-                },
-                NotFound,
-            ),
-            (
-                Role::OrgAdmin,
-                Action::ViewTeam {
-                    org_id: "o1",
-                    team_id: "t2",
-                },
-                Allow,
-            ),
-            (
-                Role::OrgAdmin,
-                Action::ViewTeam {
-                    org_id: "o2",
-                    team_id: "t9",
-                },
-                NotFound,
-            ),
-            (
-                Role::Clinician,
-                Action::ViewAccount {
-                    owner_org: Some("o1"),
-                    viewing_org: "o1",
-                    linked_teams: &t1,
-                },
-                Allow,
-            ),
-            (
-                Role::Clinician,
-                Action::ViewAccount {
-                    owner_org: Some("o1"),
-                    viewing_org: "o1",
-                    linked_teams: &t2,
-                },
-                NotFound,
-            ),
-            (
-                Role::OrgAdmin,
-                Action::ViewAccount {
-                    owner_org: Some("o1"),
-                    viewing_org: "o1",
-                    linked_teams: &none,
-                },
-                Allow,
-            ),
-            (
-                Role::OrgAdmin,
-                Action::ViewAccount {
-                    owner_org: Some("o2"),
-                    viewing_org: "o2",
-                    linked_teams: &none,
-                },
-                NotFound,
-            ),
-            (
-                Role::OrgAdmin,
-                Action::ViewAccount {
-                    owner_org: None,
-                    viewing_org: "o1",
-                    linked_teams: &none,
-                },
-                NotFound,
-            ),
-            (
-                Role::OrgAdmin,
-                Action::ViewAccount {
-                    owner_org: None,
-                    viewing_org: "o1",
-                    linked_teams: &t2,
-                },
-                Allow,
-            ),
-            (Role::Csm, Action::ViewPlatformAccounts, Allow),
-            (Role::OrgAdmin, Action::ViewPlatformAccounts, Forbidden),
-            (
-                Role::Csm,
-                Action::ManageAccounts {
-                    owner_org: Some("o1"),
-                },
-                Allow,
-            ),
-            (
-                Role::Csm,
-                Action::ManageAccounts {
-                    owner_org: Some("o2"),
-                },
-                NotFound,
-            ),
-            (Role::Csm, Action::ManageAccounts { owner_org: None }, Allow),
-            (
-                Role::OrgAdmin,
-                Action::ManageAccounts {
-                    owner_org: Some("o1"),
-                },
-                Forbidden,
-            ),
-            (
-                Role::OrgAdmin,
-                Action::ManageAccounts {
-                    owner_org: Some("o2"),
-                },
-                NotFound,
-            ),
-            (
-                Role::Clinician,
-                Action::ManageAccounts {
-                    owner_org: Some("o1"),
-                },
-                Forbidden,
-            ),
-            (
-                Role::OrgAdmin,
-                Action::LinkTeam {
-                    owner_org: Some("o1"),
-                    team_org: "o1",
-                },
-                Allow,
-            ),
-            (
-                Role::OrgAdmin,
-                Action::LinkTeam {
-                    owner_org: Some("o1"),
-                    team_org: "o2",
-                },
-                NotFound,
-            ),
-            (
-                Role::OrgAdmin,
-                Action::LinkTeam {
-                    owner_org: None,
-                    team_org: "o1",
-                },
-                Forbidden,
-            ),
-            (
-                Role::Csm,
-                Action::LinkTeam {
-                    owner_org: None,
-                    team_org: "o1",
-                },
-                Allow,
-            ),
-            (
-                Role::Csm,
-                Action::LinkTeam {
-                    owner_org: None,
-                    team_org: "o2",
-                },
-                NotFound,
-            ),
-            (
-                Role::Clinician,
-                Action::LinkTeam {
-                    owner_org: Some("o1"),
-                    team_org: "o1",
-                },
-                Forbidden,
-            ),
-            (Role::OrgAdmin, Action::ViewAudit { org_id: "o1" }, Allow),
-            (
-                Role::Clinician,
-                Action::ViewAudit { org_id: "o1" },
-                Forbidden,
-            ),
-            (Role::Csm, Action::ViewAudit { org_id: "o2" }, NotFound),
-        ];
-        for (role, action, expected) in table {
-            assert_eq!(decide(&person(role), action), expected, "{role} {action:?}");
-        }
-    }
-}
+#[path = "access_tests.rs"]
+mod tests;

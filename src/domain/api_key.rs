@@ -43,6 +43,24 @@ pub fn mint(scope: KeyScope) -> MintedKey {
     }
 }
 
+pub const LABEL_MAX_CHARS: usize = 100;
+
+/// A key's label says who or what uses it, so a person can tell keys apart before revoking one.
+pub fn validate_label(text: &str) -> Result<String, String> {
+    let label = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if label.is_empty() {
+        return Err(
+            "Give the key a label, e.g. the program or integration that will use it.".into(),
+        );
+    }
+    if label.chars().count() > LABEL_MAX_CHARS {
+        return Err(format!(
+            "Use at most {LABEL_MAX_CHARS} characters for the label."
+        ));
+    }
+    Ok(label)
+}
+
 pub fn digest(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.trim().as_bytes()))
 }
@@ -59,5 +77,13 @@ mod tests {
         assert_eq!(digest(&key.secret), key.digest);
         assert!(!key.digest.contains(&key.secret[9..]));
         assert_ne!(mint(KeyScope::Team).secret, key.secret);
+    }
+
+    #[test]
+    fn labels_are_required_trimmed_and_bounded() {
+        assert_eq!(validate_label("  EHR   sync ").as_deref(), Ok("EHR sync"));
+        assert!(validate_label("   ").is_err());
+        assert!(validate_label(&"x".repeat(LABEL_MAX_CHARS)).is_ok());
+        assert!(validate_label(&"x".repeat(LABEL_MAX_CHARS + 1)).is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! The demo organization: Teams, people in every role, accounts in every status, a platform
-//! account, and a second org that nobody in the first may see. Written through the same use
-//! cases as the dashboard, so the audit log and status history are real.
+//! account, patients and orders in several states, and a second org that nobody in the first
+//! may see. Written through the same use cases as the dashboard, so the audit log and status
+//! history are real.
 use crate::db::audit::Actor;
 use crate::db::{orgs, write_tx, DbConnection};
 use crate::domain::access::Role;
@@ -31,7 +32,7 @@ pub const DEMO_LOGINS: &[(&str, &str, &str)] = &[
     (
         "clinician@northwind.test",
         "clinician",
-        "member of Primary Care: reads that Team's accounts",
+        "member of Primary Care: reads that Team's accounts and orders, cancels its orders",
     ),
     (
         "ops@globex.test",
@@ -323,5 +324,6 @@ fn seed(conn: &mut DbConnection, actor: &Actor) -> Result<orgs::Org, AppError> {
         &[(AccountStatus::Active, "Go-live")],
         &[&other_team],
     )?;
+    super::demo_orders::seed(conn, actor, &primary, &cardio, &tele, &other_team)?;
     Ok(org)
 }

@@ -1,3 +1,4 @@
 //! Reference data every deployment needs (the labs) and the demo organization.
 pub mod catalogue;
 pub mod demo;
+pub mod demo_orders;

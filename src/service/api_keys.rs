@@ -70,21 +70,47 @@ pub fn create(
 pub fn revoke(conn: &mut DbConnection, actor: &Actor, key_id: &str) -> Result<(), AppError> {
     write_tx(conn, |conn| {
         let key = api_keys::find(conn, key_id)?.ok_or(AppError::NotFound)?;
-        if !api_keys::revoke(conn, key_id)? {
-            return Ok(());
-        }
-        audit::record(
-            conn,
-            actor,
-            AuditEntry {
-                action: "api_key.revoked",
-                entity_type: "api_key",
-                entity_id: key_id,
-                org_id: key.org_id.as_deref(),
-                team_id: key.team_id.as_deref(),
-                summary: format!("Revoked {} API key {}…", key.scope, key.prefix),
-                details: json!({"prefix": key.prefix}),
-            },
-        )
+        revoke_found(conn, actor, &key).map(drop)
     })
+}
+
+/// Revokes a key of this Team; another Team's key is "not found". Returns false when the key
+/// was already revoked (nothing changes, no audit row).
+pub fn revoke_team_key(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    team_id: &str,
+    key_id: &str,
+) -> Result<bool, AppError> {
+    write_tx(conn, |conn| {
+        let key = api_keys::find(conn, key_id)?
+            .filter(|k| k.scope == KeyScope::Team.as_str() && k.team_id.as_deref() == Some(team_id))
+            .ok_or(AppError::NotFound)?;
+        revoke_found(conn, actor, &key)
+    })
+}
+
+fn revoke_found(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    key: &api_keys::ApiKeyRow,
+) -> Result<bool, AppError> {
+    let key_id = key.id.as_str();
+    if !api_keys::revoke(conn, key_id)? {
+        return Ok(false);
+    }
+    audit::record(
+        conn,
+        actor,
+        AuditEntry {
+            action: "api_key.revoked",
+            entity_type: "api_key",
+            entity_id: key_id,
+            org_id: key.org_id.as_deref(),
+            team_id: key.team_id.as_deref(),
+            summary: format!("Revoked {} API key {}…", key.scope, key.prefix),
+            details: json!({"prefix": key.prefix}),
+        },
+    )?;
+    Ok(true)
 }

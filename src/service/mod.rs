@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod idempotency;
 pub mod lab_accounts;
+pub mod order_progress;
 pub mod orders;
 pub mod patients;
 pub mod result_json;

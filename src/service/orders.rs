@@ -231,6 +231,7 @@ pub fn create(
                 &req.patient.details.first_name,
                 &req.patient.details.last_name,
             ),
+            patient_search_last_name: patients::search_last_name(&req.patient.details.last_name),
             physician: match &req.physician {
                 Some(p) => Some(to_json(p)?),
                 None => None,

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::helpers::{each_backend, TestApp};
-use crate::order_helpers::{body, new_user, order_count, place, test_id, TEAM};
+use crate::order_helpers::{body, fresh_team, new_user, order_count, place, test_id, TEAM};
 use labdesk::db::audit::Actor;
 use labdesk::domain::account_config::AccountConfigInput;
 use labdesk::domain::lab_account::{AccountStatus, Owner};
@@ -574,7 +574,8 @@ fn cancel_is_allowed_only_from_early_states() {
 #[test]
 fn orders_list_filters_and_pages() {
     each_backend(|app| {
-        let key = &app.world.team_key;
+        let (_, key) = fresh_team(app, "Listing");
+        let key = &key;
         let user = new_user(app, key, "p-1");
         let user2 = new_user(app, key, "p-2");
         let test = test_id(app, key, "quest-lipid-panel");

@@ -69,6 +69,7 @@ fn orders_racing_a_suspension_never_land_after_it_commits() {
         let users: Vec<String> = (0..8)
             .map(|i| new_user(&app, &key, &format!("p-{i}")))
             .collect();
+        let user_ids = users.clone();
         let test = test_id(&app, &key, "quest-lipid-panel");
         let base = app.base.clone();
         let pool = app.pool.clone();
@@ -122,6 +123,7 @@ fn orders_racing_a_suspension_never_land_after_it_commits() {
             .unwrap();
         let created: Vec<chrono::NaiveDateTime> = o::orders
             .filter(o::lab_account_id.eq(&account))
+            .filter(o::user_id.eq_any(&user_ids))
             .select(o::created_at)
             .load(&mut app.conn())
             .unwrap();

@@ -475,6 +475,17 @@ impl Client {
         to_resp(req.send_bytes(body))
     }
 
+    /// A JSON post with an API key (path first).
+    pub fn api_post_json(&self, path: &str, header: &str, key: &str, body: &str) -> Resp {
+        to_resp(
+            self.agent
+                .post(&self.url(path))
+                .set(header, key)
+                .set("Content-Type", "application/json")
+                .send_string(body),
+        )
+    }
+
     pub fn api_patch(&self, path: &str, header: &str, key: &str, body: &str) -> Resp {
         to_resp(
             self.agent

@@ -55,3 +55,24 @@ pub fn order_count(app: &TestApp) -> i64 {
     use labdesk::db::schema::orders::dsl as o;
     o::orders.count().get_result(&mut app.conn()).unwrap()
 }
+
+/// A new Team of Northwind with Quest West linked and its own key: a Team with no demo orders.
+pub fn fresh_team(app: &TestApp, name: &str) -> (String, String) {
+    use labdesk::db::audit::Actor;
+    let mut conn = app.conn();
+    let team = labdesk::db::orgs::insert_team(&mut conn, &app.world.org_id, name).unwrap();
+    let actor = Actor::system("test");
+    labdesk::service::lab_accounts::link_team(
+        &mut conn,
+        &actor,
+        app.world.account("97500001"),
+        &team.id,
+    )
+    .unwrap();
+    let owner = labdesk::service::api_keys::KeyOwner::Team {
+        team_id: team.id.clone(),
+        org_id: app.world.org_id.clone(),
+    };
+    let (_, key) = labdesk::service::api_keys::create(&mut conn, &actor, &owner, "test").unwrap();
+    (team.id, key)
+}

@@ -8,6 +8,8 @@ pub mod audit;
 pub mod auth;
 pub mod home;
 pub mod lab_accounts;
+pub mod orders;
+pub mod team_keys;
 pub mod teams;
 pub mod views;
 

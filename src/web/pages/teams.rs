@@ -89,6 +89,7 @@ struct ShowPage {
     team_id: String,
     team_name: String,
     created_at: String,
+    keys_url: Option<String>,
     accounts: Vec<AccountRow>,
 }
 
@@ -120,8 +121,16 @@ pub async fn show(
         };
         let accounts = accounts_db::list_for_org(conn, &org_id, &filter)?;
         let teams = vec![team.clone()];
+        let may_manage_keys = policy::allowed(
+            &p,
+            Action::ManageTeamKeys {
+                org_id: &org_id,
+                team_id: &team.id,
+            },
+        );
         Ok(ShowPage {
             chrome,
+            keys_url: may_manage_keys.then(|| super::team_keys::keys_url(&org_id, &team.id)),
             back_url: format!("/orgs/{org_id}/teams"),
             team_id: team.id.clone(),
             team_name: team.name.clone(),

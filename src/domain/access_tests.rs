@@ -1,0 +1,280 @@
+//! Table-driven tests of every access decision.
+use super::*;
+use Decision::*;
+
+fn person(role: Role) -> Principal {
+    Principal {
+        user_id: "u".into(),
+        email: "u@example.com".into(),
+        name: "U".into(),
+        role,
+        org_id: (role != Role::Csm).then(|| "o1".to_string()),
+        team_ids: if role == Role::Clinician {
+            vec!["t1".into()]
+        } else {
+            vec![]
+        },
+        csm_org_ids: if role == Role::Csm {
+            vec!["o1".into()]
+        } else {
+            vec![]
+        },
+    }
+}
+
+fn order<'a>(org_id: &'a str, team_id: &'a str) -> Action<'a> {
+    Action::ViewOrder { org_id, team_id }
+}
+
+fn cancel<'a>(org_id: &'a str, team_id: &'a str) -> Action<'a> {
+    Action::CancelOrder { org_id, team_id }
+}
+
+fn keys<'a>(org_id: &'a str, team_id: &'a str) -> Action<'a> {
+    Action::ManageTeamKeys { org_id, team_id }
+}
+
+#[test]
+fn clinicians_see_their_teams_orders_and_the_others_the_whole_org() {
+    assert_eq!(
+        order_visibility(&person(Role::Clinician)),
+        OrderVisibility::Teams(vec!["t1".into()])
+    );
+    assert_eq!(
+        order_visibility(&person(Role::OrgAdmin)),
+        OrderVisibility::WholeOrg
+    );
+    assert_eq!(
+        order_visibility(&person(Role::Csm)),
+        OrderVisibility::WholeOrg
+    );
+}
+
+#[test]
+fn decisions_by_role_and_object() {
+    let t1 = vec!["t1".to_string()];
+    let t2 = vec!["t2".to_string()];
+    let none: Vec<String> = vec![];
+    let table: Vec<(Role, Action, Decision)> = vec![
+        (Role::Csm, Action::ViewOrg { org_id: "o1" }, Allow),
+        (Role::Csm, Action::ViewOrg { org_id: "o2" }, NotFound),
+        (Role::OrgAdmin, Action::ViewOrg { org_id: "o2" }, NotFound),
+        (
+            Role::Clinician,
+            Action::ViewTeam {
+                org_id: "o1",
+                team_id: "t1",
+            },
+            Allow,
+        ),
+        (
+            Role::Clinician,
+            Action::ViewTeam {
+                org_id: "o1",
+                team_id: "t2",
+            },
+            NotFound,
+        ),
+        (
+            Role::OrgAdmin,
+            Action::ViewTeam {
+                org_id: "o1",
+                team_id: "t2",
+            },
+            Allow,
+        ),
+        (
+            Role::OrgAdmin,
+            Action::ViewTeam {
+                org_id: "o2",
+                team_id: "t9",
+            },
+            NotFound,
+        ),
+        (
+            Role::Clinician,
+            Action::ViewAccount {
+                owner_org: Some("o1"),
+                viewing_org: "o1",
+                linked_teams: &t1,
+            },
+            Allow,
+        ),
+        (
+            Role::Clinician,
+            Action::ViewAccount {
+                owner_org: Some("o1"),
+                viewing_org: "o1",
+                linked_teams: &t2,
+            },
+            NotFound,
+        ),
+        (
+            Role::OrgAdmin,
+            Action::ViewAccount {
+                owner_org: Some("o1"),
+                viewing_org: "o1",
+                linked_teams: &none,
+            },
+            Allow,
+        ),
+        (
+            Role::OrgAdmin,
+            Action::ViewAccount {
+                owner_org: Some("o2"),
+                viewing_org: "o2",
+                linked_teams: &none,
+            },
+            NotFound,
+        ),
+        (
+            Role::OrgAdmin,
+            Action::ViewAccount {
+                owner_org: None,
+                viewing_org: "o1",
+                linked_teams: &none,
+            },
+            NotFound,
+        ),
+        (
+            Role::OrgAdmin,
+            Action::ViewAccount {
+                owner_org: None,
+                viewing_org: "o1",
+                linked_teams: &t2,
+            },
+            Allow,
+        ),
+        (Role::Csm, Action::ViewPlatformAccounts, Allow),
+        (Role::OrgAdmin, Action::ViewPlatformAccounts, Forbidden),
+        (
+            Role::Csm,
+            Action::ManageAccounts {
+                owner_org: Some("o1"),
+            },
+            Allow,
+        ),
+        (
+            Role::Csm,
+            Action::ManageAccounts {
+                owner_org: Some("o2"),
+            },
+            NotFound,
+        ),
+        (Role::Csm, Action::ManageAccounts { owner_org: None }, Allow),
+        (
+            Role::OrgAdmin,
+            Action::ManageAccounts {
+                owner_org: Some("o1"),
+            },
+            Forbidden,
+        ),
+        (
+            Role::OrgAdmin,
+            Action::ManageAccounts {
+                owner_org: Some("o2"),
+            },
+            NotFound,
+        ),
+        (
+            Role::Clinician,
+            Action::ManageAccounts {
+                owner_org: Some("o1"),
+            },
+            Forbidden,
+        ),
+        (
+            Role::OrgAdmin,
+            Action::LinkTeam {
+                owner_org: Some("o1"),
+                team_org: "o1",
+            },
+            Allow,
+        ),
+        (
+            Role::OrgAdmin,
+            Action::LinkTeam {
+                owner_org: Some("o1"),
+                team_org: "o2",
+            },
+            NotFound,
+        ),
+        (
+            Role::OrgAdmin,
+            Action::LinkTeam {
+                owner_org: None,
+                team_org: "o1",
+            },
+            Forbidden,
+        ),
+        (
+            Role::Csm,
+            Action::LinkTeam {
+                owner_org: None,
+                team_org: "o1",
+            },
+            Allow,
+        ),
+        (
+            Role::Csm,
+            Action::LinkTeam {
+                owner_org: None,
+                team_org: "o2",
+            },
+            NotFound,
+        ),
+        (
+            Role::Clinician,
+            Action::LinkTeam {
+                owner_org: Some("o1"),
+                team_org: "o1",
+            },
+            Forbidden,
+        ),
+        (Role::OrgAdmin, Action::ViewAudit { org_id: "o1" }, Allow),
+        (
+            Role::Clinician,
+            Action::ViewAudit { org_id: "o1" },
+            Forbidden,
+        ),
+        (Role::Csm, Action::ViewAudit { org_id: "o2" }, NotFound),
+        // Orders: the list is open to every member of the org (what it shows differs).
+        (Role::Clinician, Action::ViewOrders { org_id: "o1" }, Allow),
+        (Role::OrgAdmin, Action::ViewOrders { org_id: "o1" }, Allow),
+        (Role::Csm, Action::ViewOrders { org_id: "o1" }, Allow),
+        (
+            Role::OrgAdmin,
+            Action::ViewOrders { org_id: "o2" },
+            NotFound,
+        ),
+        (Role::Csm, Action::ViewOrders { org_id: "o2" }, NotFound),
+        (
+            Role::Clinician,
+            Action::ViewOrders { org_id: "o2" },
+            NotFound,
+        ),
+        (Role::Clinician, order("o1", "t1"), Allow),
+        (Role::Clinician, order("o1", "t2"), NotFound),
+        (Role::OrgAdmin, order("o1", "t2"), Allow),
+        (Role::Csm, order("o1", "t2"), Allow),
+        (Role::OrgAdmin, order("o2", "t9"), NotFound),
+        (Role::Csm, order("o2", "t9"), NotFound),
+        (Role::Clinician, cancel("o1", "t1"), Allow),
+        (Role::Clinician, cancel("o1", "t2"), NotFound),
+        (Role::OrgAdmin, cancel("o1", "t2"), Allow),
+        (Role::Csm, cancel("o1", "t1"), Forbidden),
+        (Role::OrgAdmin, cancel("o2", "t9"), NotFound),
+        (Role::Csm, cancel("o2", "t9"), NotFound),
+        // A Team's API keys: the org's admins only.
+        (Role::OrgAdmin, keys("o1", "t2"), Allow),
+        (Role::OrgAdmin, keys("o2", "t9"), NotFound),
+        (Role::Csm, keys("o1", "t1"), Forbidden),
+        (Role::Csm, keys("o2", "t9"), NotFound),
+        (Role::Clinician, keys("o1", "t1"), Forbidden),
+        (Role::Clinician, keys("o1", "t2"), NotFound),
+        (Role::Clinician, keys("o2", "t9"), NotFound),
+    ];
+    for (role, action, expected) in table {
+        assert_eq!(decide(&person(role), action), expected, "{role} {action:?}");
+    }
+}

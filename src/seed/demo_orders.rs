@@ -1,0 +1,293 @@
+//! Demo patients and orders in several states, so the orders pages, the order page and the unlink
+//! warning have something to show. Placed through the same use cases as the API (account
+//! resolution, audit rows), then moved along their lifecycle like the sandbox does.
+use chrono::NaiveDate;
+
+use crate::db::audit::Actor;
+use crate::db::lab_tests;
+use crate::db::orgs::Team;
+use crate::db::DbConnection;
+use crate::domain::billing::BillingType;
+use crate::domain::order_input::{
+    Gender, OrderRequest, Patient, PatientAddress, PatientDetails, Physician,
+};
+use crate::domain::order_status::LowStatus;
+use crate::error::AppError;
+use crate::service::{order_progress, orders, patients};
+
+/// (first, last, dob, gender, city, state, zip)
+type Person = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Gender,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+/// One demo order: who, which tests (slugs), where it ends up, and whether a physician orders.
+struct DemoOrder {
+    person: Person,
+    tests: &'static [&'static str],
+    status: LowStatus,
+    physician: bool,
+}
+
+const fn order(
+    person: Person,
+    tests: &'static [&'static str],
+    status: LowStatus,
+    physician: bool,
+) -> DemoOrder {
+    DemoOrder {
+        person,
+        tests,
+        status,
+        physician,
+    }
+}
+
+use Gender::{Female, Male};
+use LowStatus::*;
+
+const JANE: Person = (
+    "Jane",
+    "Doe",
+    "1984-03-12",
+    Female,
+    "Phoenix",
+    "AZ",
+    "85004",
+);
+const MARCUS: Person = (
+    "Marcus",
+    "Chen",
+    "1979-07-30",
+    Male,
+    "San Diego",
+    "CA",
+    "92101",
+);
+const AISHA: Person = (
+    "Aisha",
+    "Patel",
+    "1991-11-02",
+    Female,
+    "Reno",
+    "NV",
+    "89501",
+);
+const ROBERT: Person = (
+    "Robert",
+    "Johnson",
+    "1958-01-21",
+    Male,
+    "Tucson",
+    "AZ",
+    "85701",
+);
+const EMILY: Person = (
+    "Emily",
+    "Nguyen",
+    "1995-05-17",
+    Female,
+    "Fresno",
+    "CA",
+    "93721",
+);
+const DAVID: Person = ("David", "Kim", "1969-09-08", Male, "Mesa", "AZ", "85201");
+const OLIVIA: Person = (
+    "Olivia",
+    "Martinez",
+    "1988-02-25",
+    Female,
+    "Albany",
+    "NY",
+    "12207",
+);
+const THOMAS: Person = (
+    "Thomas",
+    "Wright",
+    "1949-12-03",
+    Male,
+    "Austin",
+    "TX",
+    "73301",
+);
+const GRACE: Person = (
+    "Grace",
+    "Lee",
+    "2001-06-14",
+    Female,
+    "Newark",
+    "NJ",
+    "07102",
+);
+const SOFIA: Person = (
+    "Sofia",
+    "Garcia",
+    "1976-04-09",
+    Female,
+    "Tempe",
+    "AZ",
+    "85281",
+);
+const LIAM: Person = (
+    "Liam",
+    "Brown",
+    "1999-10-28",
+    Male,
+    "Oakland",
+    "CA",
+    "94607",
+);
+const NOAH: Person = (
+    "Noah",
+    "Wilson",
+    "1983-08-19",
+    Male,
+    "Chicago",
+    "IL",
+    "60601",
+);
+
+const LIPID: &[&str] = &["quest-lipid-panel"];
+const CMP: &[&str] = &["quest-cmp"];
+
+/// Primary Care orders on Quest West, in every stage a walk-in order goes through.
+const PRIMARY_CARE: &[DemoOrder] = &[
+    order(EMILY, LIPID, Completed, false),
+    order(DAVID, LIPID, Cancelled, false),
+    order(ROBERT, CMP, PartialResults, false),
+    order(
+        AISHA,
+        &["quest-lipid-panel", "quest-cmp"],
+        AppointmentScheduled,
+        false,
+    ),
+    order(MARCUS, CMP, RequisitionCreated, false),
+    order(JANE, LIPID, Ordered, false),
+    order(JANE, CMP, Ordered, false),
+];
+
+/// Cardiology: order-delegated Quest East (a physician is required) and the platform's Labcorp.
+const CARDIOLOGY: &[DemoOrder] = &[
+    order(THOMAS, &["labcorp-hba1c"], Completed, false),
+    order(OLIVIA, LIPID, AppointmentScheduled, true),
+    order(GRACE, CMP, Ordered, true),
+];
+
+const TELEHEALTH: &[DemoOrder] = &[
+    order(SOFIA, &["sonora-vitamin-d"], RequisitionCreated, true),
+    order(LIAM, LIPID, Ordered, false),
+];
+
+const GLOBEX: &[DemoOrder] = &[order(NOAH, LIPID, Ordered, false)];
+
+fn patient(p: &Person) -> Result<Patient, AppError> {
+    let (first, last, dob, gender, city, state, zip) = *p;
+    let dob = NaiveDate::parse_from_str(dob, "%Y-%m-%d")
+        .map_err(|e| AppError::Internal(format!("demo date of birth: {e}")))?;
+    Ok(Patient {
+        details: PatientDetails {
+            first_name: first.into(),
+            last_name: last.into(),
+            dob,
+            gender,
+            phone_number: "+15555550100".into(),
+            email: format!("{}.{}@example.com", first, last).to_lowercase(),
+        },
+        address: PatientAddress {
+            first_line: "100 Main St".into(),
+            second_line: None,
+            city: city.into(),
+            state: state.into(),
+            zip: zip.into(),
+            country: "US".into(),
+            receiver_name: None,
+            access_notes: None,
+        },
+    })
+}
+
+fn test_ids(conn: &mut DbConnection, slugs: &[&str]) -> Result<Vec<String>, AppError> {
+    let all = lab_tests::list_tests(conn, None)?;
+    slugs
+        .iter()
+        .map(|slug| {
+            all.iter()
+                .find(|t| t.slug == *slug)
+                .map(|t| t.id.clone())
+                .ok_or_else(|| AppError::Config(format!("the demo catalogue has no test {slug}")))
+        })
+        .collect()
+}
+
+fn place(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    team: &Team,
+    demo: &DemoOrder,
+) -> Result<(), AppError> {
+    let person = patient(&demo.person)?;
+    let client_user_id = format!(
+        "demo-{}-{}",
+        person.details.first_name, person.details.last_name
+    )
+    .to_lowercase();
+    let existing = crate::db::patients::find_by_client_id(conn, &team.id, &client_user_id)?;
+    let user_id = match existing {
+        Some(p) => p.id,
+        None => patients::create(conn, actor, &team.org_id, &team.id, &client_user_id)?.id,
+    };
+    let req = OrderRequest {
+        team_id: team.id.clone(),
+        org_id: team.org_id.clone(),
+        user_id,
+        patient: person,
+        test_ids: test_ids(conn, demo.tests)?,
+        lab_account_id: None,
+        billing: BillingType::ClientBill,
+        collection_method: None,
+        physician: demo.physician.then(|| Physician {
+            first_name: "Priya".into(),
+            last_name: "Shah".into(),
+            npi: "1234567893".into(),
+        }),
+        clinical_notes: None,
+        priority: false,
+        icd_codes: None,
+        passthrough: None,
+        activate_by: None,
+    };
+    let id = orders::create(conn, actor, &req)?;
+    match demo.status {
+        Ordered => Ok(()),
+        Cancelled => orders::cancel(conn, actor, &id, std::slice::from_ref(&team.id)),
+        to => order_progress::advance(conn, actor, &id, to),
+    }
+}
+
+/// Places the demo orders of Northwind's three Teams and of Globex's.
+pub fn seed(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    primary: &Team,
+    cardio: &Team,
+    tele: &Team,
+    other_team: &Team,
+) -> Result<(), AppError> {
+    let plan = [
+        (primary, PRIMARY_CARE),
+        (cardio, CARDIOLOGY),
+        (tele, TELEHEALTH),
+        (other_team, GLOBEX),
+    ];
+    for (team, orders) in plan {
+        for demo in orders {
+            place(conn, actor, team, demo)?;
+        }
+    }
+    Ok(())
+}

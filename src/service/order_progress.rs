@@ -1,0 +1,68 @@
+//! Moving an order forward through its lifecycle without a lab (demo data, sandbox): one event
+//! per step along the collection method's path, and one audit row, in one transaction.
+use serde_json::json;
+
+use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::orders as orders_db;
+use crate::db::{write_tx, DbConnection};
+use crate::domain::order_status::{event_status, sandbox_next, LowStatus};
+use crate::error::AppError;
+
+/// Advances the order step by step until it reaches `to`; a status that is not ahead of the
+/// order's current one on its path is refused and changes nothing.
+pub fn advance(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order_id: &str,
+    to: LowStatus,
+) -> Result<(), AppError> {
+    write_tx(conn, |conn| {
+        let order = orders_db::find(conn, order_id)?.ok_or(AppError::NotFound)?;
+        let bad = |what: &str| AppError::Internal(format!("order {order_id} has a bad {what}"));
+        let from: LowStatus = order.status_low.parse().map_err(|_| bad("status"))?;
+        let method = order
+            .collection_method
+            .parse()
+            .map_err(|_| bad("collection method"))?;
+        let mut steps = Vec::new();
+        let mut at = from;
+        while at != to {
+            at = sandbox_next(method, at).ok_or_else(|| {
+                AppError::rule(
+                    "order_status_not_ahead",
+                    format!(
+                        "An order in status {} cannot move forward to {}.",
+                        from.as_str(),
+                        to.as_str()
+                    ),
+                )
+            })?;
+            steps.push(at);
+        }
+        for step in &steps {
+            orders_db::add_event(
+                conn,
+                order_id,
+                &event_status(method, *step),
+                step.high().as_str(),
+                step.as_str(),
+            )?;
+        }
+        if steps.is_empty() {
+            return Ok(());
+        }
+        audit::record(
+            conn,
+            actor,
+            AuditEntry {
+                action: "order.status_changed",
+                entity_type: "order",
+                entity_id: order_id,
+                org_id: Some(&order.org_id),
+                team_id: Some(&order.team_id),
+                summary: format!("Order moved from {} to {}", from.as_str(), to.as_str()),
+                details: json!({"before": from.as_str(), "after": to.as_str()}),
+            },
+        )
+    })
+}

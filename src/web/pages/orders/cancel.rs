@@ -1,0 +1,129 @@
+//! Cancelling an order: htmx posts behind a confirm dialog and gets the status panel back;
+//! without JavaScript the button leads to a confirmation page whose form posts and redirects.
+//! Whether the status allows it is `LowStatus::cancellable`, checked by `service::orders::cancel`.
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::show::{status_panel, StatusPanel, CANCEL_QUESTION};
+use super::{load_visible, order_url, visible_team_ids};
+use crate::db::DbConnection;
+use crate::domain::access::{Action, Principal};
+use crate::error::AppError;
+use crate::service::orders::{self as orders_service, OrderView};
+use crate::web::htmx::is_htmx;
+use crate::web::pages::{chrome, fmt_time, render, see_other, Chrome, Scope};
+use crate::web::policy;
+use crate::web::session::SignedIn;
+use crate::web::{run_db, AppState};
+
+#[derive(Template)]
+#[template(path = "orders/_status.html")]
+struct StatusFragment {
+    panel: StatusPanel,
+}
+
+#[derive(Template)]
+#[template(path = "orders/cancel_confirm.html")]
+struct ConfirmPage {
+    chrome: Chrome,
+    question: &'static str,
+    tests: String,
+    account: String,
+    created_at: String,
+    status: String,
+    action: String,
+    back_url: String,
+}
+
+/// The order, if this person may cancel orders of its Team (its status is checked on cancel).
+fn authorize_cancel(
+    conn: &mut DbConnection,
+    p: &Principal,
+    org_id: &str,
+    order_id: &str,
+) -> Result<OrderView, AppError> {
+    let order = load_visible(conn, p, org_id, order_id)?;
+    policy::authorize(
+        p,
+        Action::CancelOrder {
+            org_id,
+            team_id: &order.row.team_id,
+        },
+    )?;
+    Ok(order)
+}
+
+pub async fn confirm(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let p = user.principal.clone();
+    let csrf = user.csrf.clone();
+    let (org_id, order_id) = path.into_inner();
+    let page = run_db(&state, move |conn| {
+        let chrome = chrome(conn, &p, &csrf, Some(&Scope::Org(org_id.clone())), "orders")?;
+        let o = authorize_cancel(conn, &p, &org_id, &order_id)?;
+        let low = o.low();
+        if !low.is_some_and(|l| l.cancellable()) {
+            return Err(AppError::rule(
+                "order_not_cancellable",
+                format!(
+                    "An order in status {} cannot be cancelled.",
+                    o.row.status_low
+                ),
+            ));
+        }
+        let url = order_url(&org_id, &o.row.id);
+        Ok(ConfirmPage {
+            chrome,
+            question: CANCEL_QUESTION,
+            tests: o
+                .tests
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            account: format!(
+                "{} ({})",
+                o.account.display_name(),
+                o.account.provider_account_id
+            ),
+            created_at: fmt_time(&o.row.created_at),
+            status: low.map(|l| l.label()).unwrap_or_default(),
+            action: format!("{url}/cancel"),
+            back_url: url,
+        })
+    })
+    .await?;
+    render(&page)
+}
+
+pub async fn cancel(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: SignedIn,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let p = user.principal.clone();
+    let actor = user.actor();
+    let (org_id, order_id) = path.into_inner();
+    let redirect = order_url(&org_id, &order_id);
+    let panel = run_db(&state, move |conn| {
+        authorize_cancel(conn, &p, &org_id, &order_id)?;
+        let teams = visible_team_ids(conn, &p, &org_id)?;
+        orders_service::cancel(conn, &actor, &order_id, &teams)?;
+        let o = load_visible(conn, &p, &org_id, &order_id)?;
+        Ok(status_panel(
+            &p,
+            &org_id,
+            &o,
+            Some("Order cancelled.".to_string()),
+        ))
+    })
+    .await?;
+    if is_htmx(&req) {
+        return render(&StatusFragment { panel });
+    }
+    Ok(see_other(&format!("{redirect}?done=cancelled")))
+}

@@ -1,0 +1,245 @@
+//! One order: patient, tests, lab account, billing, physician, the event timeline and, where
+//! allowed, a cancel button. Showing it is a PHI read, audited in the same request.
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{done_notice, load_visible, order_url, orders_url, patient_name, StatusBadge};
+use crate::domain::access::{Action, Principal};
+use crate::domain::billing::BillingType;
+use crate::domain::order_status::LowStatus;
+use crate::error::AppError;
+use crate::service::orders::{self as orders_service, OrderView};
+use crate::web::pages::views::account_url;
+use crate::web::pages::{chrome, fmt_time, render, Chrome, Scope};
+use crate::web::policy;
+use crate::web::session::SignedIn;
+use crate::web::{run_db, AppState};
+
+pub struct EventRow {
+    pub at: String,
+    pub label: String,
+    pub status: String,
+}
+
+/// The cancel control: an htmx post behind a confirm dialog, or the confirmation page without
+/// JavaScript.
+pub struct CancelControl {
+    pub post_url: String,
+    pub confirm_url: String,
+    pub question: String,
+}
+
+/// Status, cancel and timeline: the part of the page a cancel re-renders.
+pub struct StatusPanel {
+    pub status: StatusBadge,
+    pub events: Vec<EventRow>,
+    pub cancel: Option<CancelControl>,
+    /// Why there is no cancel button, when the reason is the order's status.
+    pub cannot_cancel: Option<String>,
+    pub message: Option<String>,
+}
+
+pub const CANCEL_QUESTION: &str =
+    "Cancel this order? The lab will not process it, and this cannot be undone.";
+
+pub fn status_panel(
+    p: &Principal,
+    org_id: &str,
+    o: &OrderView,
+    message: Option<String>,
+) -> StatusPanel {
+    let low = o.low();
+    let may_cancel = policy::allowed(
+        p,
+        Action::CancelOrder {
+            org_id,
+            team_id: &o.row.team_id,
+        },
+    );
+    let url = order_url(org_id, &o.row.id);
+    let cancellable = low.is_some_and(LowStatus::cancellable);
+    let cannot_cancel = match low {
+        _ if cancellable || !may_cancel => None,
+        Some(LowStatus::Cancelled) => None,
+        Some(l) => Some(format!(
+            "This order can no longer be cancelled: it is {}.",
+            l.label().to_lowercase()
+        )),
+        None => None,
+    };
+    StatusPanel {
+        status: StatusBadge::new(&o.row.status_high, &o.row.status_low),
+        events: o
+            .events
+            .iter()
+            .rev()
+            .map(|e| {
+                let low = e.status.rsplit('.').next().unwrap_or(&e.status);
+                EventRow {
+                    at: fmt_time(&e.created_at),
+                    label: StatusBadge::new("", low).label,
+                    status: e.status.clone(),
+                }
+            })
+            .collect(),
+        cancel: (cancellable && may_cancel).then(|| CancelControl {
+            post_url: format!("{url}/cancel"),
+            confirm_url: format!("{url}/cancel"),
+            question: CANCEL_QUESTION.to_string(),
+        }),
+        cannot_cancel,
+        message,
+    }
+}
+
+pub struct TestView {
+    pub name: String,
+    pub markers: usize,
+    pub sample_type: String,
+}
+
+pub struct AccountView {
+    pub name: String,
+    pub number: String,
+    pub lab: String,
+    pub url: Option<String>,
+    pub platform: bool,
+}
+
+#[derive(Template)]
+#[template(path = "orders/show.html")]
+struct ShowPage {
+    chrome: Chrome,
+    back_url: String,
+    id: String,
+    created_at: String,
+    created_by: String,
+    patient: String,
+    dob: String,
+    gender: String,
+    phone: String,
+    email: String,
+    address: Vec<String>,
+    tests: Vec<TestView>,
+    method: String,
+    account: AccountView,
+    billing: String,
+    physician: Option<String>,
+    clinical_notes: Option<String>,
+    priority: bool,
+    panel: StatusPanel,
+}
+
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    done: Option<String>,
+}
+
+fn account_view(p: &Principal, org_id: &str, o: &OrderView) -> AccountView {
+    let a = &o.account;
+    let visible = policy::allowed(
+        p,
+        Action::ViewAccount {
+            owner_org: a.owner.org_id(),
+            viewing_org: org_id,
+            linked_teams: &a.team_ids,
+        },
+    );
+    AccountView {
+        name: a.display_name(),
+        number: a.provider_account_id.clone(),
+        lab: a.lab.display_name().to_string(),
+        url: visible.then(|| account_url(&Scope::Org(org_id.to_string()), &a.id)),
+        platform: a.is_platform_managed(),
+    }
+}
+
+/// `walk_in_test` -> "Walk in test".
+fn sentence(slug: &str) -> String {
+    let text = slug.replace('_', " ");
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
+fn address_lines(o: &OrderView) -> Vec<String> {
+    let a = &o.address;
+    let mut lines = vec![a.first_line.clone()];
+    lines.extend(a.second_line.clone());
+    lines.push(format!("{}, {} {}", a.city, a.state, a.zip));
+    lines.push(a.country.clone());
+    lines
+}
+
+fn test_views(o: &OrderView) -> Vec<TestView> {
+    o.tests
+        .iter()
+        .map(|t| TestView {
+            name: t.name.clone(),
+            markers: serde_json::from_str::<Vec<serde_json::Value>>(&t.markers)
+                .map(|m| m.len())
+                .unwrap_or(0),
+            sample_type: t.sample_type.replace('_', " "),
+        })
+        .collect()
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    path: web::Path<(String, String)>,
+    q: web::Query<ShowQuery>,
+) -> Result<HttpResponse, AppError> {
+    let p = user.principal.clone();
+    let csrf = user.csrf.clone();
+    let actor = user.actor();
+    let (org_id, order_id) = path.into_inner();
+    let notice = done_notice(q.done.as_deref());
+    let page = run_db(&state, move |conn| {
+        let mut chrome = chrome(conn, &p, &csrf, Some(&Scope::Org(org_id.clone())), "orders")?;
+        chrome.notice = notice;
+        let o = load_visible(conn, &p, &org_id, &order_id)?;
+        orders_service::record_read(conn, &actor, &o)?;
+        let d = &o.details;
+        Ok(ShowPage {
+            back_url: orders_url(&org_id),
+            id: o.row.id.clone(),
+            created_at: fmt_time(&o.row.created_at),
+            created_by: o.row.created_by.clone(),
+            patient: patient_name(d),
+            dob: d.dob.format("%Y-%m-%d").to_string(),
+            gender: d.gender.as_str().to_string(),
+            phone: d.phone_number.clone(),
+            email: d.email.clone(),
+            address: address_lines(&o),
+            tests: test_views(&o),
+            method: sentence(&o.row.collection_method),
+            account: account_view(&p, &org_id, &o),
+            billing: o
+                .row
+                .billing_type
+                .parse::<BillingType>()
+                .map(|b| b.label().to_string())
+                .unwrap_or_else(|_| o.row.billing_type.clone()),
+            physician: o
+                .physician
+                .as_ref()
+                .map(|ph| format!("{} {} (NPI {})", ph.first_name, ph.last_name, ph.npi)),
+            clinical_notes: o.row.clinical_notes.clone(),
+            priority: o.row.priority,
+            panel: status_panel(&p, &org_id, &o, None),
+            chrome,
+        })
+    })
+    .await?;
+    let mut res = render(&page)?;
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(res)
+}
