@@ -62,6 +62,13 @@ pub enum Action<'a> {
     ViewAudit {
         org_id: &'a str,
     },
+    /// Placing an order for a Team through the wizard; `draft_creator` is the user who started
+    /// the draft being used (None when starting a new one). A draft is its creator's alone.
+    PlaceOrder {
+        org_id: &'a str,
+        team_id: &'a str,
+        draft_creator: Option<&'a str>,
+    },
 }
 
 /// The answer to a request: allowed, or refused as if the object did not exist (another org's or
@@ -138,6 +145,20 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
             }
             allow_if(p.role != Role::Clinician, Forbidden)
         }
+        Action::PlaceOrder {
+            org_id,
+            team_id,
+            draft_creator,
+        } => {
+            if !p.is_member_of_org(org_id) {
+                return NotFound;
+            }
+            if p.role != Role::Clinician {
+                return Forbidden;
+            }
+            let own_draft = draft_creator.is_none_or(|c| c == p.user_id);
+            allow_if(p.in_team(team_id) && own_draft, NotFound)
+        }
     }
 }
 
@@ -163,6 +184,14 @@ mod tests {
             } else {
                 vec![]
             },
+        }
+    }
+
+    fn place<'a>(org_id: &'a str, team_id: &'a str, creator: Option<&'a str>) -> Action<'a> {
+        Action::PlaceOrder {
+            org_id,
+            team_id,
+            draft_creator: creator,
         }
     }
 
@@ -354,6 +383,27 @@ mod tests {
                 Forbidden,
             ),
             (Role::Csm, Action::ViewAudit { org_id: "o2" }, NotFound),
+            (Role::Clinician, place("o1", "t1", None), Allow),
+            (Role::Clinician, place("o1", "t1", Some("u")), Allow),
+            // Another clinician's draft, even in the same Team, is not there for this one.
+            (
+                Role::Clinician,
+                place("o1", "t1", Some("someone-else")),
+                NotFound,
+            ),
+            (Role::Clinician, place("o1", "t2", None), NotFound),
+            (Role::Clinician, place("o1", "t2", Some("u")), NotFound),
+            (Role::Clinician, place("o2", "t9", None), NotFound),
+            // Roles that do not order: refused in their own org, not found in another.
+            (Role::OrgAdmin, place("o1", "t1", None), Forbidden),
+            (
+                Role::OrgAdmin,
+                place("o1", "t1", Some("someone-else")),
+                Forbidden,
+            ),
+            (Role::OrgAdmin, place("o2", "t9", None), NotFound),
+            (Role::Csm, place("o1", "t1", None), Forbidden),
+            (Role::Csm, place("o2", "t9", None), NotFound),
         ];
         for (role, action, expected) in table {
             assert_eq!(decide(&person(role), action), expected, "{role} {action:?}");

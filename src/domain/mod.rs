@@ -11,3 +11,4 @@ pub mod npi;
 pub mod order_input;
 pub mod order_status;
 pub mod validation;
+pub mod wizard;
