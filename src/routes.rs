@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::web::api::{catalogue, orders as api_orders, org, team, users};
 use crate::web::pages::{
     account_form, account_links, account_page, account_status, audit, auth, home, lab_accounts,
-    teams,
+    teams, wizard,
 };
 use crate::web::{run_db, AppState};
 
@@ -121,6 +121,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         // Teams and audit
         .route("/orgs/{org}/teams", web::get().to(teams::list))
         .route("/orgs/{org}/teams/{team}", web::get().to(teams::show))
+        // The order wizard (submit before the {step} routes, which it would match)
+        .route(
+            "/orgs/{org}/teams/{team}/orders/new",
+            web::get().to(wizard::start),
+        )
+        .route(
+            "/orgs/{org}/drafts/{draft}/submit",
+            web::post().to(wizard::submit),
+        )
+        .route(
+            "/orgs/{org}/drafts/{draft}/{step}",
+            web::get().to(wizard::show),
+        )
+        .route(
+            "/orgs/{org}/drafts/{draft}/{step}",
+            web::post().to(wizard::save),
+        )
         .route("/orgs/{org}/audit", web::get().to(audit::page))
         .route("/orgs/{org}/audit.csv", web::get().to(audit::csv))
         // Team API

@@ -10,6 +10,7 @@ pub mod home;
 pub mod lab_accounts;
 pub mod teams;
 pub mod views;
+pub mod wizard;
 
 use actix_web::http::header;
 use actix_web::HttpResponse;
