@@ -10,7 +10,7 @@ use crate::web::api::{
 };
 use crate::web::pages::{
     account_form, account_links, account_page, account_status, audit, auth, home, lab_accounts,
-    orders, team_keys, teams,
+    orders, team_keys, teams, wizard,
 };
 use crate::web::{run_db, AppState};
 
@@ -153,6 +153,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/cancel",
             web::post().to(orders::cancel::cancel),
+        )
+        // The order wizard (submit before the {step} routes, which it would match)
+        .route(
+            "/orgs/{org}/teams/{team}/orders/new",
+            web::get().to(wizard::start),
+        )
+        .route(
+            "/orgs/{org}/drafts/{draft}/submit",
+            web::post().to(wizard::submit),
+        )
+        .route(
+            "/orgs/{org}/drafts/{draft}/{step}",
+            web::get().to(wizard::show),
+        )
+        .route(
+            "/orgs/{org}/drafts/{draft}/{step}",
+            web::post().to(wizard::save),
         )
         .route("/orgs/{org}/audit", web::get().to(audit::page))
         .route("/orgs/{org}/audit.csv", web::get().to(audit::csv))

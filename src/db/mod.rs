@@ -140,12 +140,14 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<(), AppError> {
 
 /// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE` so concurrent writers queue on
 /// the busy timeout instead of failing with "database is locked" when a read upgrades to a write.
+/// Inside another write transaction it is a savepoint of it, on both backends, so use cases
+/// compose (the wizard places an order and marks its draft submitted in one transaction).
 pub fn write_tx<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    if !matches!(conn, DbConnection::Sqlite(_)) {
+    if !matches!(conn, DbConnection::Sqlite(_)) || in_transaction(conn)? {
         return conn.transaction(f);
     }
     if let DbConnection::Sqlite(c) = &mut *conn {
@@ -165,6 +167,15 @@ where
         }
     }
     result
+}
+
+fn in_transaction(conn: &mut DbConnection) -> Result<bool, diesel::result::Error> {
+    let DbConnection::Sqlite(c) = conn else {
+        return Ok(false);
+    };
+    let status =
+        <AnsiTransactionManager as TransactionManager<SqliteConnection>>::transaction_manager_status_mut(c);
+    Ok(status.transaction_depth()?.is_some())
 }
 
 /// The current time as stored (UTC, microseconds, so both backends keep the same value).

@@ -81,6 +81,13 @@ pub enum Action<'a> {
         org_id: &'a str,
         team_id: &'a str,
     },
+    /// Placing an order for a Team through the wizard; `draft_creator` is the user who started
+    /// the draft being used (None when starting a new one). A draft is its creator's alone.
+    PlaceOrder {
+        org_id: &'a str,
+        team_id: &'a str,
+        draft_creator: Option<&'a str>,
+    },
 }
 
 /// Which of an org's orders a person sees.
@@ -190,6 +197,20 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
                 Allow => allow_if(p.role == Role::OrgAdmin, Forbidden),
                 other => other,
             }
+        }
+        Action::PlaceOrder {
+            org_id,
+            team_id,
+            draft_creator,
+        } => {
+            if !p.is_member_of_org(org_id) {
+                return NotFound;
+            }
+            if p.role != Role::Clinician {
+                return Forbidden;
+            }
+            let own_draft = draft_creator.is_none_or(|c| c == p.user_id);
+            allow_if(p.in_team(team_id) && own_draft, NotFound)
         }
     }
 }

@@ -30,6 +30,14 @@ fn cancel<'a>(org_id: &'a str, team_id: &'a str) -> Action<'a> {
     Action::CancelOrder { org_id, team_id }
 }
 
+fn place<'a>(org_id: &'a str, team_id: &'a str, creator: Option<&'a str>) -> Action<'a> {
+    Action::PlaceOrder {
+        org_id,
+        team_id,
+        draft_creator: creator,
+    }
+}
+
 fn keys<'a>(org_id: &'a str, team_id: &'a str) -> Action<'a> {
     Action::ManageTeamKeys { org_id, team_id }
 }
@@ -56,6 +64,27 @@ fn decisions_by_role_and_object() {
     let t2 = vec!["t2".to_string()];
     let none: Vec<String> = vec![];
     let table: Vec<(Role, Action, Decision)> = vec![
+        (Role::Clinician, place("o1", "t1", None), Allow),
+        (Role::Clinician, place("o1", "t1", Some("u")), Allow),
+        // Another clinician's draft, even in the same Team, is not there for this one.
+        (
+            Role::Clinician,
+            place("o1", "t1", Some("someone-else")),
+            NotFound,
+        ),
+        (Role::Clinician, place("o1", "t2", None), NotFound),
+        (Role::Clinician, place("o1", "t2", Some("u")), NotFound),
+        (Role::Clinician, place("o2", "t9", None), NotFound),
+        // Roles that do not order: refused in their own org, not found in another.
+        (Role::OrgAdmin, place("o1", "t1", None), Forbidden),
+        (
+            Role::OrgAdmin,
+            place("o1", "t1", Some("someone-else")),
+            Forbidden,
+        ),
+        (Role::OrgAdmin, place("o2", "t9", None), NotFound),
+        (Role::Csm, place("o1", "t1", None), Forbidden),
+        (Role::Csm, place("o2", "t9", None), NotFound),
         (Role::Csm, Action::ViewOrg { org_id: "o1" }, Allow),
         (Role::Csm, Action::ViewOrg { org_id: "o2" }, NotFound),
         (Role::OrgAdmin, Action::ViewOrg { org_id: "o2" }, NotFound),

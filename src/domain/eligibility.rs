@@ -27,6 +27,15 @@ pub enum Ineligible {
 }
 
 impl Ineligible {
+    pub const ALL: [Ineligible; 6] = [
+        Ineligible::NotLinked,
+        Ineligible::NotActive,
+        Ineligible::WrongLab,
+        Ineligible::BillingNotSupported,
+        Ineligible::StateNotAllowed,
+        Ineligible::PhysicianRequired,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Ineligible::NotLinked => "lab_account_not_linked",
@@ -101,6 +110,18 @@ pub fn check(a: &LabAccount, needs: &OrderNeeds) -> Result<(), Ineligible> {
     Ok(())
 }
 
+/// Whether a rule error's code says the account was refused (one of `Ineligible::code` or
+/// `Refusal::code`), as opposed to a problem with the tests or the patient.
+pub fn is_account_refusal(code: &str) -> bool {
+    const REFUSALS: [&str; 4] = [
+        "lab_account_not_found",
+        "no_lab_account",
+        "lab_account_id_required",
+        "no_eligible_lab_account",
+    ];
+    Ineligible::ALL.iter().any(|i| i.code() == code) || REFUSALS.contains(&code)
+}
+
 /// Why no account could be chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
@@ -161,6 +182,25 @@ fn visible(a: &LabAccount, needs: &OrderNeeds) -> bool {
     }
 }
 
+/// The accounts `resolve` chooses among when no id is given: the org's own accounts linked to the
+/// Team for the order's lab, or, only when there are none, the platform accounts linked to it.
+/// The wizard lists these (eligible or not, each with its reason) on its account step.
+pub fn candidates<'a>(accounts: &'a [LabAccount], needs: &OrderNeeds) -> Vec<&'a LabAccount> {
+    let linked_for_lab = |platform: bool| -> Vec<&'a LabAccount> {
+        accounts
+            .iter()
+            .filter(|a| a.is_platform_managed() == platform && a.lab == needs.lab)
+            .filter(|a| a.team_ids.contains(&needs.team_id) && visible(a, needs))
+            .collect()
+    };
+    let own = linked_for_lab(false);
+    if own.is_empty() {
+        linked_for_lab(true)
+    } else {
+        own
+    }
+}
+
 /// Picks the account for an order. `accounts` are the org's own accounts and the platform
 /// accounts linked to the Team, each with its linked Teams.
 pub fn resolve<'a>(
@@ -181,21 +221,9 @@ pub fn resolve<'a>(
                 message: reason.message(a, needs),
             });
     }
-    let linked_for_lab = |platform: bool| -> Vec<&'a LabAccount> {
-        accounts
-            .iter()
-            .filter(|a| a.is_platform_managed() == platform && a.lab == needs.lab)
-            .filter(|a| a.team_ids.contains(&needs.team_id) && visible(a, needs))
-            .collect()
-    };
-    let own = linked_for_lab(false);
-    let candidates = if own.is_empty() {
-        linked_for_lab(true)
-    } else {
-        own
-    };
-    let (eligible, ineligible): (Vec<&LabAccount>, Vec<&LabAccount>) =
-        candidates.iter().partition(|a| check(a, needs).is_ok());
+    let (eligible, ineligible): (Vec<&LabAccount>, Vec<&LabAccount>) = candidates(accounts, needs)
+        .into_iter()
+        .partition(|a| check(a, needs).is_ok());
     match eligible.as_slice() {
         [one] => Ok(one),
         [] if ineligible.is_empty() => Err(Refusal::NoAccount {
@@ -223,3 +251,7 @@ pub fn resolve<'a>(
 #[cfg(test)]
 #[path = "eligibility_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "eligibility_candidates_tests.rs"]
+mod candidates_tests;

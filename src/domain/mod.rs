@@ -13,3 +13,4 @@ pub mod order_status;
 pub mod result_matching;
 pub mod result_values;
 pub mod validation;
+pub mod wizard;

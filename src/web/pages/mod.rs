@@ -12,6 +12,7 @@ pub mod orders;
 pub mod team_keys;
 pub mod teams;
 pub mod views;
+pub mod wizard;
 
 use actix_web::http::header;
 use actix_web::HttpResponse;

@@ -7,7 +7,7 @@ use super::views::{account_row, account_url, team_url, AccountRow};
 use super::{chrome, fmt_time, render, Chrome, Scope};
 use crate::db::lab_accounts::{self as accounts_db, AccountFilter};
 use crate::db::orgs;
-use crate::domain::access::{Action, Role};
+use crate::domain::access::{Action, Principal, Role};
 use crate::error::AppError;
 use crate::web::policy;
 use crate::web::session::SignedIn;
@@ -25,6 +25,21 @@ pub struct TeamRow {
     name: String,
     url: String,
     accounts: Vec<TeamAccount>,
+    /// For clinicians of the Team.
+    new_order_url: Option<String>,
+}
+
+/// Where a person who may order for the Team starts a new order.
+fn new_order_url(p: &Principal, org_id: &str, team_id: &str) -> Option<String> {
+    policy::allowed(
+        p,
+        Action::PlaceOrder {
+            org_id,
+            team_id,
+            draft_creator: None,
+        },
+    )
+    .then(|| format!("/orgs/{org_id}/teams/{team_id}/orders/new"))
 }
 
 #[derive(Template)]
@@ -51,6 +66,7 @@ pub async fn list(
         let rows = teams
             .iter()
             .map(|t| TeamRow {
+                new_order_url: new_order_url(&p, &org_id, &t.id),
                 id: t.id.clone(),
                 name: t.name.clone(),
                 url: team_url(&org_id, &t.id),
@@ -91,6 +107,7 @@ struct ShowPage {
     created_at: String,
     keys_url: Option<String>,
     accounts: Vec<AccountRow>,
+    new_order_url: Option<String>,
 }
 
 pub async fn show(
@@ -129,6 +146,7 @@ pub async fn show(
             },
         );
         Ok(ShowPage {
+            new_order_url: new_order_url(&p, &org_id, &team.id),
             chrome,
             keys_url: may_manage_keys.then(|| super::team_keys::keys_url(&org_id, &team.id)),
             back_url: format!("/orgs/{org_id}/teams"),

@@ -1,0 +1,100 @@
+//! `candidates` (what the wizard's account step lists) and `is_account_refusal`.
+use super::*;
+use crate::domain::billing::AllowedBilling;
+use crate::domain::lab_account::{AccountStatus, DelegatedFlow};
+
+fn account(id: &str, lab: LabSlug, platform: bool, org: &str, teams: &[&str]) -> LabAccount {
+    LabAccount {
+        id: id.to_string(),
+        lab,
+        owner: if platform {
+            Owner::Platform
+        } else {
+            Owner::Org(org.to_string())
+        },
+        provider_account_id: format!("P-{id}"),
+        account_name: None,
+        status: AccountStatus::Active,
+        delegated_flow: DelegatedFlow::NotDelegated,
+        allowed_billing: AllowedBilling::from_pairs(&[(BillingType::ClientBill, &["AZ"])]),
+        business_units: None,
+        default_clinical_notes: None,
+        version: 1,
+        created_at: chrono::NaiveDateTime::default(),
+        updated_at: chrono::NaiveDateTime::default(),
+        team_ids: teams.iter().map(|t| t.to_string()).collect(),
+    }
+}
+
+fn needs(lab: LabSlug) -> OrderNeeds {
+    OrderNeeds {
+        team_id: "t1".into(),
+        org_id: "o1".into(),
+        lab,
+        billing: None,
+        state: UsState::parse("AZ").unwrap(),
+        has_physician: false,
+    }
+}
+
+fn ids(found: Vec<&LabAccount>) -> Vec<&str> {
+    found.iter().map(|a| a.id.as_str()).collect()
+}
+
+#[test]
+fn candidates_are_the_teams_own_accounts_for_the_lab_else_its_platform_accounts() {
+    let mut suspended = account("own-suspended", LabSlug::Quest, false, "o1", &["t1"]);
+    suspended.status = AccountStatus::Suspended;
+    let accounts = vec![
+        account("own", LabSlug::Quest, false, "o1", &["t1"]),
+        suspended,
+        account("own-other-team", LabSlug::Quest, false, "o1", &["t2"]),
+        account("foreign", LabSlug::Quest, false, "o2", &["t1"]),
+        account("platform-quest", LabSlug::Quest, true, "", &["t1"]),
+        account("platform-labcorp", LabSlug::Labcorp, true, "", &["t1"]),
+        account(
+            "platform-labcorp-elsewhere",
+            LabSlug::Labcorp,
+            true,
+            "",
+            &["t2"],
+        ),
+    ];
+    // Own accounts win, eligible or not (the step shows the suspended one greyed out).
+    assert_eq!(
+        ids(candidates(&accounts, &needs(LabSlug::Quest))),
+        vec!["own", "own-suspended"]
+    );
+    // No own Labcorp account linked: the platform account linked to the Team is the fallback.
+    assert_eq!(
+        ids(candidates(&accounts, &needs(LabSlug::Labcorp))),
+        vec!["platform-labcorp"]
+    );
+    assert!(candidates(&accounts, &needs(LabSlug::Bioreference)).is_empty());
+}
+
+#[test]
+fn account_refusal_codes_are_told_apart_from_other_rule_codes() {
+    for reason in Ineligible::ALL {
+        assert!(is_account_refusal(reason.code()), "{reason:?}");
+    }
+    let refusals = [
+        Refusal::NotFound,
+        Refusal::NoAccount {
+            message: String::new(),
+        },
+        Refusal::Ambiguous { eligible: vec![] },
+        Refusal::NoneEligible { reasons: vec![] },
+    ];
+    for r in refusals {
+        assert!(is_account_refusal(r.code()), "{r:?}");
+    }
+    for other in [
+        "lab_test_inactive",
+        "lab_tests_mixed",
+        "duplicate_client_user_id",
+        "",
+    ] {
+        assert!(!is_account_refusal(other), "{other}");
+    }
+}

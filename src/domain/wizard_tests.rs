@@ -1,0 +1,367 @@
+use super::*;
+use crate::domain::billing::AllowedBilling;
+use crate::domain::lab_account::{AccountStatus, DelegatedFlow, Owner};
+
+fn account(id: &str, lab: LabSlug) -> LabAccount {
+    LabAccount {
+        id: id.to_string(),
+        lab,
+        owner: Owner::Org("o1".into()),
+        provider_account_id: format!("P-{id}"),
+        account_name: Some(format!("Account {id}")),
+        status: AccountStatus::Active,
+        delegated_flow: DelegatedFlow::NotDelegated,
+        allowed_billing: AllowedBilling::from_pairs(&[
+            (BillingType::ClientBill, &["AZ", "CA"]),
+            (BillingType::CommercialInsurance, &["CA"]),
+            (BillingType::PatientBill, &["NY"]),
+        ]),
+        business_units: None,
+        default_clinical_notes: None,
+        version: 1,
+        created_at: chrono::NaiveDateTime::default(),
+        updated_at: chrono::NaiveDateTime::default(),
+        team_ids: vec!["t1".into()],
+    }
+}
+
+fn patient(state: &str) -> PatientInput {
+    PatientInput {
+        first_name: "Ada".into(),
+        state: state.into(),
+        ..PatientInput::default()
+    }
+}
+
+/// A draft filled up to review: patient in CA, Quest tests, account `a`, billing saved.
+fn complete() -> DraftState {
+    let mut s = DraftState {
+        existing_patient_id: Some("p1".into()),
+        ..DraftState::default()
+    };
+    s.save_patient(patient("CA"));
+    s.set_tests(vec!["t-lipid".into()], LabSlug::Quest);
+    s.choose_account(&account("a", LabSlug::Quest), true);
+    s.save_billing(
+        BillingType::ClientBill,
+        PhysicianInput::default(),
+        String::new(),
+    );
+    s
+}
+
+#[test]
+fn steps_parse_from_the_url_and_unknown_ones_do_not() {
+    for step in Step::ALL {
+        assert_eq!(step.as_str().parse::<Step>(), Ok(*step));
+    }
+    assert!("submit".parse::<Step>().is_err());
+    assert!("".parse::<Step>().is_err());
+}
+
+#[test]
+fn the_first_incomplete_step_follows_what_is_saved() {
+    let mut s = DraftState::default();
+    assert_eq!(s.first_incomplete(), Step::Patient);
+    s.existing_patient_id = Some("p1".into());
+    assert_eq!(s.first_incomplete(), Step::Patient, "picked but not saved");
+    s.save_patient(patient("CA"));
+    assert_eq!(s.patient_id(), Some("p1"));
+    assert_eq!(s.first_incomplete(), Step::Tests);
+    s.set_tests(vec!["t".into()], LabSlug::Quest);
+    assert_eq!(s.first_incomplete(), Step::Account);
+    s.choose_account(&account("a", LabSlug::Quest), false);
+    assert_eq!(s.first_incomplete(), Step::Billing);
+    s.save_billing(
+        BillingType::ClientBill,
+        PhysicianInput::default(),
+        String::new(),
+    );
+    assert_eq!(s.first_incomplete(), Step::Review);
+}
+
+#[test]
+fn later_steps_are_not_reachable_before_earlier_ones_are_done() {
+    let mut s = DraftState::default();
+    let table = [
+        (Step::Patient, Step::Patient),
+        (Step::Tests, Step::Patient),
+        (Step::Review, Step::Patient),
+    ];
+    for (wanted, shown) in table {
+        assert_eq!(s.reachable(wanted), shown, "{wanted}");
+    }
+    s.created_patient_id = Some("p".into());
+    s.save_patient(patient("CA"));
+    assert_eq!(s.reachable(Step::Billing), Step::Tests);
+    assert_eq!(
+        s.reachable(Step::Patient),
+        Step::Patient,
+        "going back is fine"
+    );
+    let done = complete();
+    for step in Step::ALL {
+        assert_eq!(done.reachable(*step), *step);
+    }
+}
+
+#[test]
+fn continue_goes_to_the_next_step_or_back_to_an_incomplete_one() {
+    let done = complete();
+    let table = [
+        (Step::Patient, Step::Tests),
+        (Step::Tests, Step::Account),
+        (Step::Account, Step::Billing),
+        (Step::Billing, Step::Review),
+        (Step::Review, Step::Review),
+    ];
+    for (from, to) in table {
+        assert_eq!(done.next_after(from), to, "from {from}");
+    }
+    let mut no_tests = complete();
+    no_tests.test_ids.clear();
+    assert_eq!(no_tests.next_after(Step::Patient), Step::Tests);
+    assert_eq!(no_tests.next_after(Step::Billing), Step::Tests);
+}
+
+#[test]
+fn tests_of_another_lab_undo_the_account_and_tests_of_the_same_lab_keep_it() {
+    let mut s = complete();
+    s.set_tests(vec!["t-cmp".into(), "t-lipid".into()], LabSlug::Quest);
+    assert_eq!(s.account.as_ref().map(|a| a.id.as_str()), Some("a"));
+    assert!(s.billing_done);
+    s.set_tests(vec!["t-a1c".into()], LabSlug::Labcorp);
+    assert_eq!(s.account, None);
+    assert!(!s.billing_done);
+    assert_eq!(s.first_incomplete(), Step::Account);
+}
+
+#[test]
+fn choosing_an_account_of_another_lab_clears_the_tests_with_a_notice() {
+    let mut s = complete();
+    let cleared = s.choose_account(&account("lc", LabSlug::Labcorp), false);
+    assert!(cleared);
+    assert!(s.test_ids.is_empty());
+    assert_eq!(s.lab, None);
+    let notice = s.tests_notice.clone().unwrap();
+    assert!(
+        notice.contains("Your tests were cleared")
+            && notice.contains("Account lc, P-lc")
+            && notice.contains("Choose Labcorp tests"),
+        "{notice}"
+    );
+    assert_eq!(s.first_incomplete(), Step::Tests);
+    // Labcorp tests now keep the Labcorp account, and clear the notice.
+    s.set_tests(vec!["t-a1c".into()], LabSlug::Labcorp);
+    assert_eq!(s.account.as_ref().map(|a| a.id.as_str()), Some("lc"));
+    assert_eq!(s.tests_notice, None);
+    assert_eq!(
+        s.first_incomplete(),
+        Step::Billing,
+        "billing is confirmed again"
+    );
+}
+
+#[test]
+fn choosing_another_account_of_the_same_lab_keeps_the_tests() {
+    let mut s = complete();
+    assert!(!s.choose_account(&account("b", LabSlug::Quest), false));
+    assert_eq!(s.test_ids, vec!["t-lipid".to_string()]);
+    assert_eq!(s.tests_notice, None);
+    assert_eq!(s.first_incomplete(), Step::Billing);
+    // Choosing the same account again keeps the saved billing.
+    let mut same = complete();
+    same.choose_account(&account("a", LabSlug::Quest), false);
+    assert_eq!(same.first_incomplete(), Step::Review);
+}
+
+#[test]
+fn a_new_patient_state_undoes_the_account_but_the_same_state_keeps_it() {
+    let mut s = complete();
+    s.save_patient(PatientInput {
+        city: "Fresno".into(),
+        ..patient("ca")
+    });
+    assert!(s.account.is_some(), "CA and ca are the same state");
+    s.save_patient(patient("NY"));
+    assert_eq!(s.account, None);
+    assert_eq!(s.first_incomplete(), Step::Account);
+}
+
+#[test]
+fn a_new_patient_reuses_the_patient_this_draft_created() {
+    let mut s = DraftState::default();
+    s.set_created_patient("created");
+    s.save_patient(patient("CA"));
+    assert_eq!(s.patient_id(), Some("created"));
+    s.pick_patient("existing", patient("AZ"));
+    assert_eq!(s.patient_id(), None, "picked details are confirmed first");
+    s.save_patient(patient("AZ"));
+    assert_eq!(s.patient_id(), Some("existing"));
+    s.start_new_patient();
+    assert_eq!(s.patient, PatientInput::default());
+    s.save_patient(patient("CA"));
+    assert_eq!(s.patient_id(), Some("created"));
+}
+
+#[test]
+fn a_refused_account_sends_the_user_back_with_the_reason() {
+    let mut s = complete();
+    s.refuse_account("Lab account Quest West is suspended.".into());
+    assert_eq!(s.first_incomplete(), Step::Account);
+    assert_eq!(s.reachable(Step::Review), Step::Account);
+    assert!(s.shows_account_step());
+    s.choose_account(&account("a", LabSlug::Quest), false);
+    assert_eq!(s.account_notice, None);
+}
+
+#[test]
+fn refused_tests_are_chosen_again_and_the_account_of_their_lab_is_kept() {
+    let mut s = complete();
+    s.refuse_tests("Lab test Lipid Panel is not active.".into());
+    assert_eq!(s.first_incomplete(), Step::Tests);
+    assert!(s.tests_notice.is_some());
+    s.set_tests(vec!["t-cmp".into()], LabSlug::Quest);
+    assert_eq!(s.first_incomplete(), Step::Review);
+}
+
+#[test]
+fn the_account_step_is_listed_unless_the_wizard_chose_the_account() {
+    let mut s = complete();
+    assert!(!s.shows_account_step());
+    s.choose_account(&account("b", LabSlug::Quest), false);
+    assert!(s.shows_account_step());
+    assert!(DraftState::default().shows_account_step());
+}
+
+#[test]
+fn the_state_survives_its_json_and_old_drafts_still_open() {
+    let s = complete();
+    assert_eq!(DraftState::from_json(&s.to_json()), Ok(s));
+    assert_eq!(DraftState::from_json("{}"), Ok(DraftState::default()));
+    assert!(DraftState::from_json("not json").is_err());
+}
+
+#[test]
+fn billing_options_are_the_types_the_account_allows_in_the_patients_state() {
+    let a = account("a", LabSlug::Quest);
+    let needs =
+        |state: &str| account_needs("t1", "o1", LabSlug::Quest, UsState::parse(state).unwrap());
+    assert_eq!(
+        billing_options(&a, &needs("CA")),
+        vec![BillingType::ClientBill, BillingType::CommercialInsurance]
+    );
+    assert_eq!(
+        billing_options(&a, &needs("NY")),
+        vec![BillingType::PatientBill]
+    );
+    assert!(billing_options(&a, &needs("TX")).is_empty());
+}
+
+#[test]
+fn account_options_list_eligible_and_greyed_out_accounts_with_reasons() {
+    let mut suspended = account("s", LabSlug::Quest);
+    suspended.status = AccountStatus::Suspended;
+    let mut delegated = account("d", LabSlug::Quest);
+    delegated.delegated_flow = DelegatedFlow::OrderDelegated;
+    let accounts = vec![
+        account("a", LabSlug::Quest),
+        suspended,
+        delegated,
+        account("l", LabSlug::Labcorp),
+    ];
+    let needs = account_needs("t1", "o1", LabSlug::Quest, UsState::parse("CA").unwrap());
+    let got: Vec<(&str, Option<Ineligible>)> = account_options(&accounts, &needs)
+        .iter()
+        .map(|o| (o.account.id.as_str(), o.problem.as_ref().map(|p| p.0)))
+        .collect();
+    // The delegated account is eligible here: its physician is asked for on the billing step.
+    assert_eq!(
+        got,
+        vec![("a", None), ("s", Some(Ineligible::NotActive)), ("d", None)]
+    );
+    let tx = account_needs("t1", "o1", LabSlug::Quest, UsState::parse("TX").unwrap());
+    let reasons: Vec<String> = account_options(&accounts, &tx)
+        .into_iter()
+        .filter_map(|o| o.problem.map(|p| p.1))
+        .collect();
+    assert_eq!(reasons.len(), 3);
+    assert!(
+        reasons[0].contains("allows no billing type for patients in TX"),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn billing_validation_keeps_to_the_offered_types_and_the_physician_rule() {
+    let options = [BillingType::ClientBill];
+    let physician = PhysicianInput {
+        first_name: "Grace".into(),
+        last_name: "Hopper".into(),
+        npi: "1234567893".into(),
+    };
+    let input = |b: &str, p: PhysicianInput| BillingInput {
+        billing_type: b.into(),
+        physician: p,
+        clinical_notes: String::new(),
+    };
+    let ok = validate_billing(
+        &input("client_bill", PhysicianInput::default()),
+        &options,
+        false,
+    );
+    assert_eq!(ok, Ok((BillingType::ClientBill, None)));
+    // A physician typed for an account that does not need one is not sent.
+    let ignored = validate_billing(&input("client_bill", physician.clone()), &options, false);
+    assert_eq!(ignored, Ok((BillingType::ClientBill, None)));
+    let needed =
+        validate_billing(&input("client_bill", physician.clone()), &options, true).unwrap();
+    assert_eq!(needed.1.map(|p| p.npi), Some("1234567893".to_string()));
+
+    let cases: Vec<(BillingInput, bool, &str, &str)> = vec![
+        (
+            input("", PhysicianInput::default()),
+            false,
+            "billing_type",
+            "Choose a billing type.",
+        ),
+        (
+            input("patient_bill", PhysicianInput::default()),
+            false,
+            "billing_type",
+            "does not allow",
+        ),
+        (
+            input("client_bill", PhysicianInput::default()),
+            true,
+            "npi",
+            "Required",
+        ),
+        (
+            input(
+                "client_bill",
+                PhysicianInput {
+                    npi: "1234567890".into(),
+                    ..physician.clone()
+                },
+            ),
+            true,
+            "npi",
+            "check digit",
+        ),
+        (
+            BillingInput {
+                clinical_notes: "x".repeat(1001),
+                ..input("client_bill", PhysicianInput::default())
+            },
+            false,
+            "clinical_notes",
+            "at most 1000",
+        ),
+    ];
+    for (given, requires, field, message) in cases {
+        let errors = validate_billing(&given, &options, requires).unwrap_err();
+        let got = errors.for_last(field).unwrap_or_default();
+        assert!(got.contains(message), "{field}: {got:?} in {errors:?}");
+    }
+}

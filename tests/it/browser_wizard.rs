@@ -1,0 +1,292 @@
+//! The order wizard in a real headless Chromium: htmx moves between steps without page loads and
+//! keeps the URL on the step; the account step appears only with a choice; with no eligible
+//! account the wizard stops and says why; an account suspended before submit sends the user back
+//! to the account step. Each test checks the page and the database. SQLite only; skipped without
+//! chromedriver, except under CI.
+use labdesk::domain::lab_account::AccountStatus;
+use serde_json::json;
+
+use crate::helpers::{Backend, TestApp};
+use crate::webdriver::{Browser, WAIT};
+use crate::wizard::support::*;
+
+macro_rules! app_and_browser {
+    () => {{
+        let Some(browser) = Browser::start() else {
+            return;
+        };
+        (TestApp::spawn(Backend::Sqlite), browser)
+    }};
+}
+
+/// Signs the demo clinician in and opens a new Primary Care order from the Team page.
+fn start_order(b: &Browser, app: &TestApp) {
+    b.goto(&format!("{}/login", app.base));
+    b.find("#email").send_keys(CLINICIAN);
+    b.find("#password")
+        .send_keys(labdesk::seed::demo::DEMO_PASSWORD);
+    b.find("form button[type=submit]").click();
+    b.wait_until("sign-in lands on the dashboard", WAIT, || {
+        b.current_url().contains("/lab_accounts")
+    });
+    b.goto(&format!(
+        "{}/orgs/{}/teams/{}",
+        app.base,
+        app.world.org_id,
+        app.world.team(TEAM)
+    ));
+    b.find(".page-head a.button.primary").click();
+    wait_for_step(b, "patient");
+    // Marks this document: the mark survives htmx swaps but not a page load.
+    b.execute_script("window.__marker = 1; return null;", vec![]);
+}
+
+fn still_same_page(b: &Browser) -> bool {
+    b.execute_script("return window.__marker === 1;", vec![]) == json!(true)
+}
+
+/// Waits until the URL is the step's and the step's heading is shown.
+fn wait_for_step(b: &Browser, step: &str) {
+    let suffix = format!("/{step}");
+    b.wait_until(&format!("the {step} step opens"), WAIT, || {
+        b.current_url().ends_with(&suffix)
+    });
+    let heading = match step {
+        "patient" => "Patient",
+        "tests" => "Tests",
+        "account" => "Lab account",
+        "billing" => "Billing",
+        _ => "Review",
+    };
+    b.wait_until(&format!("the {step} heading shows"), WAIT, || {
+        b.find("#step-h").text() == heading
+    });
+}
+
+fn type_into(b: &Browser, css: &str, text: &str) {
+    let e = b.find(css);
+    e.clear();
+    e.send_keys(text);
+}
+
+fn fill_patient(b: &Browser, state: &str) {
+    for (name, value) in patient_fields(state) {
+        match name {
+            "gender" | "state" => b.find(&format!("#{name}")).select_by_value(&value),
+            _ => type_into(b, &format!("#{name}"), &value),
+        }
+    }
+}
+
+fn continue_button(b: &Browser) {
+    b.find("#wizard form.wizard-form button.primary").click();
+}
+
+fn choose_test(b: &Browser, app: &TestApp, slug: &str) {
+    b.find(&format!(
+        "input[name=test_id][value=\"{}\"]",
+        test_id(app, slug)
+    ))
+    .click();
+}
+
+/// Patient in `state` (after one invalid try that keeps what was typed), then the Lipid Panel.
+fn patient_and_tests(b: &Browser, app: &TestApp, state: &str) {
+    fill_patient(b, state);
+    type_into(b, "#zip", "941");
+    continue_button(b);
+    let error = b.find("#zip-err").text();
+    assert!(error.contains("Enter a ZIP code like 12345"), "{error}");
+    assert_eq!(b.find("#last_name").property("value"), json!("Lovelace"));
+    assert_eq!(b.find("#state").property("value"), json!(state));
+    assert!(b.current_url().ends_with("/patient"));
+    type_into(b, "#zip", "94105");
+    continue_button(b);
+    wait_for_step(b, "tests");
+    choose_test(b, app, "quest-lipid-panel");
+    continue_button(b);
+}
+
+fn order_url_prefix(app: &TestApp) -> String {
+    format!("{}/orgs/{}/orders/", app.base, app.world.org_id)
+}
+
+/// Places the order from the review step and returns its id (from the URL it opens).
+fn place_order(b: &Browser, app: &TestApp) -> String {
+    b.find("#place-order").click();
+    let prefix = order_url_prefix(app);
+    b.wait_until("the order's page opens", WAIT, || {
+        b.current_url().starts_with(&prefix)
+    });
+    b.current_url()[prefix.len()..].to_string()
+}
+
+#[test]
+fn browser_wizard_with_one_eligible_account_skips_the_account_step() {
+    let (app, b) = app_and_browser!();
+    start_order(&b, &app);
+    patient_and_tests(&b, &app, "CA");
+    wait_for_step(&b, "billing");
+    assert!(
+        still_same_page(&b),
+        "htmx moved between steps without a page load"
+    );
+    let steps = b.find("ol.wizard-steps").text();
+    assert!(!steps.contains("Lab account"), "{steps}");
+    assert!(b.find("#wizard").text().contains("Quest West, 97500001"));
+
+    // Back returns to the tests step as saved (asked from the server, not a stale snapshot).
+    b.back();
+    wait_for_step(&b, "tests");
+    let lipid = format!(
+        "input[name=test_id][value=\"{}\"]",
+        test_id(&app, "quest-lipid-panel")
+    );
+    assert_eq!(b.find(&lipid).property("checked"), json!(true));
+    continue_button(&b);
+    wait_for_step(&b, "billing");
+
+    b.find("input[name=billing_type][value=client_bill]")
+        .click();
+    continue_button(&b);
+    wait_for_step(&b, "review");
+    assert_eq!(
+        b.find("#review-account strong").text(),
+        "Quest West, 97500001"
+    );
+    assert!(b.find("#review-tests").text().contains("Lipid Panel"));
+
+    let before = order_count(&app);
+    let order_id = place_order(&b, &app);
+    assert_eq!(order_count(&app), before + 1);
+    let o = order(&app, &order_id);
+    assert_eq!(o.lab_account_id, app.world.account("97500001"));
+    assert_eq!(o.billing_type, "client_bill");
+    assert_eq!(app.audit_rows("order.created", &order_id).len(), 1);
+}
+
+#[test]
+fn browser_wizard_with_two_eligible_accounts_shows_the_step_and_uses_the_choice() {
+    let (app, b) = app_and_browser!();
+    let central = add_quest_central(&app);
+    start_order(&b, &app);
+    patient_and_tests(&b, &app, "CA");
+    wait_for_step(&b, "account");
+    assert!(still_same_page(&b));
+    assert!(b.find("ol.wizard-steps").text().contains("Lab account"));
+    let west = app.world.account("97500001");
+    for id in [west, central.as_str()] {
+        let radio = b.find(&format!("input[name=account_id][value=\"{id}\"]"));
+        assert_eq!(radio.property("disabled"), json!(false), "{id}");
+    }
+    b.find(&format!("input[name=account_id][value=\"{central}\"]"))
+        .click();
+    continue_button(&b);
+    wait_for_step(&b, "billing");
+    b.find("input[name=billing_type][value=client_bill]")
+        .click();
+    continue_button(&b);
+    wait_for_step(&b, "review");
+    assert_eq!(
+        b.find("#review-account strong").text(),
+        "Quest Central, 97500077"
+    );
+    let order_id = place_order(&b, &app);
+    assert_eq!(order(&app, &order_id).lab_account_id, central);
+}
+
+#[test]
+fn browser_wizard_with_no_eligible_account_is_blocked_with_the_reason() {
+    let (app, b) = app_and_browser!();
+    start_order(&b, &app);
+    // Quest West bills nothing in NY.
+    patient_and_tests(&b, &app, "NY");
+    wait_for_step(&b, "account");
+    let blocked = b.find("#account-blocked").text();
+    assert!(
+        blocked.contains("Lab account Quest West allows no billing type for patients in NY.")
+            && blocked.contains("Ask your ops admin to link"),
+        "{blocked}"
+    );
+    let west = b.find(&format!(
+        "input[name=account_id][value=\"{}\"]",
+        app.world.account("97500001")
+    ));
+    assert_eq!(west.property("disabled"), json!(true));
+    assert!(
+        b.find_all("#wizard button.primary").is_empty(),
+        "no Continue"
+    );
+    // The review cannot be reached, so nothing can be placed.
+    let before = order_count(&app);
+    let draft_url = b.current_url();
+    b.goto(&draft_url.replace("/account", "/review"));
+    wait_for_step(&b, "account");
+    assert!(b.find_all("#place-order").is_empty());
+    assert_eq!(order_count(&app), before);
+}
+
+#[test]
+fn browser_wizard_account_suspended_before_submit_returns_to_the_account_step() {
+    let (app, b) = app_and_browser!();
+    start_order(&b, &app);
+    patient_and_tests(&b, &app, "CA");
+    wait_for_step(&b, "billing");
+    b.find("input[name=billing_type][value=client_bill]")
+        .click();
+    continue_button(&b);
+    wait_for_step(&b, "review");
+    assert_eq!(
+        b.find("#review-account strong").text(),
+        "Quest West, 97500001"
+    );
+
+    // Meanwhile, the account is suspended.
+    set_status(
+        &app,
+        app.world.account("97500001"),
+        AccountStatus::Suspended,
+    );
+    let (orders, audit) = (order_count(&app), app.audit_total());
+    b.find("#place-order").click();
+    wait_for_step(&b, "account");
+    let notice = b.find("#account-notice").text();
+    assert!(
+        notice.contains("Lab account Quest West is suspended and does not take new orders."),
+        "{notice}"
+    );
+    assert!(b
+        .find("#account-blocked")
+        .text()
+        .contains("Ask your ops admin"));
+    assert_eq!(order_count(&app), orders, "no order row");
+    assert_eq!(app.audit_total(), audit, "no audit row");
+}
+
+#[test]
+fn browser_wizard_shows_a_refused_htmx_request_in_the_flash() {
+    let (app, b) = app_and_browser!();
+    let patient_count = || -> i64 {
+        use diesel::prelude::*;
+        use labdesk::db::schema::patients::dsl as p;
+        p::patients.count().get_result(&mut app.conn()).unwrap()
+    };
+    let before = patient_count();
+    start_order(&b, &app);
+    fill_patient(&b, "CA");
+    // A stale token (as after signing in again in another tab): the server refuses with 403.
+    b.execute_script(
+        "document.body.setAttribute('hx-headers', '{\"X-CSRF-Token\": \"stale\"}'); return null;",
+        vec![],
+    );
+    continue_button(&b);
+    let flash = b.find("#flash .flash-error").text();
+    assert!(flash.contains("missing or wrong CSRF token"), "{flash}");
+    assert!(
+        still_same_page(&b),
+        "the error was swapped in, no page load"
+    );
+    assert_eq!(b.find("#first_name").property("value"), json!("Ada"));
+    assert!(b.current_url().ends_with("/patient"));
+    assert_eq!(patient_count(), before, "no patient was created");
+}

@@ -1,0 +1,185 @@
+//! Who may use the order wizard: a draft is its creator's, a clinician of its Team. Another
+//! org's or Team's draft (or another person's) answers 404 like a missing one; a role that does
+//! not order answers 403. Also the way in (the Team page) and CSRF on every step.
+use crate::helpers::each_backend;
+use crate::wizard::support::*;
+
+const OPS: &str = "ops@northwind.test";
+const CSM: &str = "csm@labdesk.test";
+const OTHER_OPS: &str = "ops@globex.test";
+
+#[test]
+fn another_teams_or_orgs_draft_is_not_found() {
+    each_backend(|app| {
+        let w = Wizard::start(app);
+        w.post_patient("CA");
+        add_clinician(app, "cardio@northwind.test", "Cardiology");
+        add_clinician(app, "colleague@northwind.test", TEAM);
+        let cardio = app.login("cardio@northwind.test");
+        let colleague = app.login("colleague@northwind.test");
+        let other_org = app.login(OTHER_OPS);
+        for (who, c) in [
+            ("a clinician of another Team", &cardio),
+            ("another clinician of the same Team", &colleague),
+            ("an admin of another org", &other_org),
+        ] {
+            for step in ["patient", "tests", "review"] {
+                assert_eq!(c.get(&w.url(step)).status, 404, "{who} GET {step}");
+            }
+            let post = c.post_form(&w.url("patient"), &[("action", "new")]);
+            assert_eq!(post.status, 404, "{who} POST");
+            assert_eq!(
+                c.post_form(&w.url("submit"), &[]).status,
+                404,
+                "{who} submit"
+            );
+        }
+        // Nothing they sent changed the draft.
+        assert!(w.state().patient_done);
+        // The draft under another org's URL, an unknown draft and an unknown step: 404 too.
+        let own = &w.c;
+        let foreign = format!(
+            "/orgs/{}/drafts/{}/patient",
+            app.world.other_org_id, w.draft_id
+        );
+        assert_eq!(own.get(&foreign).status, 404);
+        let unknown = format!("/orgs/{}/drafts/not-a-draft/patient", app.world.org_id);
+        assert_eq!(own.get(&unknown).status, 404);
+        assert_eq!(own.get(&w.url("shipping")).status, 404);
+        // Starting an order for a Team one is not in, or of another org, is not found either.
+        assert_eq!(own.get(&new_order_url(app, "Cardiology")).status, 404);
+        assert_eq!(own.get(&new_order_url(app, "Globex Downtown")).status, 404);
+        let cross = format!(
+            "/orgs/{}/teams/{}/orders/new",
+            app.world.other_org_id,
+            app.world.team(TEAM)
+        );
+        assert_eq!(own.get(&cross).status, 404);
+        // The Cardiology clinician can start one for their own Team.
+        let theirs = Wizard::start_as(app, cardio, "Cardiology");
+        assert_eq!(theirs.get("patient").status, 200);
+    });
+}
+
+#[test]
+fn roles_that_do_not_order_are_refused() {
+    each_backend(|app| {
+        let w = Wizard::start(app);
+        for who in [OPS, CSM] {
+            let c = app.login(who);
+            let start = c.get(&new_order_url(app, TEAM));
+            assert_eq!(start.status, 403, "{who} starts an order");
+            assert!(start.text().contains("cannot do this"), "{}", start.text());
+            assert_eq!(c.get(&w.url("patient")).status, 403, "{who} opens a draft");
+            let post = c.post_form(&w.url("patient"), &[("action", "new")]);
+            assert_eq!(post.status, 403, "{who} posts to a draft");
+            assert_eq!(
+                c.post_form(&w.url("submit"), &[]).status,
+                403,
+                "{who} submits"
+            );
+        }
+        let drafts_before = draft_count(app);
+        let ops = app.login(OPS);
+        assert_eq!(ops.get(&new_order_url(app, TEAM)).status, 403);
+        assert_eq!(
+            draft_count(app),
+            drafts_before,
+            "a refused start creates no draft"
+        );
+    });
+}
+
+fn draft_count(app: &crate::helpers::TestApp) -> i64 {
+    use diesel::prelude::*;
+    use labdesk::db::schema::order_drafts::dsl as d;
+    d::order_drafts.count().get_result(&mut app.conn()).unwrap()
+}
+
+#[test]
+fn the_team_page_offers_a_new_order_to_its_clinicians_only() {
+    each_backend(|app| {
+        let team_url = format!("/orgs/{}/teams/{}", app.world.org_id, app.world.team(TEAM));
+        let link = format!(r#"href="{}""#, new_order_url(app, TEAM));
+        let clinician = app.login(CLINICIAN);
+        assert!(clinician.get(&team_url).body.contains(&link));
+        let list = clinician.get(&format!("/orgs/{}/teams", app.world.org_id));
+        assert!(list.body.contains(&link), "the Teams list offers it too");
+        let ops = app.login(OPS);
+        assert!(!ops.get(&team_url).body.contains("New order"));
+        // The link starts a draft owned by the clinician, on its first step.
+        let w = Wizard::start(app);
+        let draft = w.draft();
+        assert_eq!(draft.team_id, app.world.team(TEAM));
+        let page = w.get("patient");
+        assert_eq!(page.status, 200);
+        assert!(
+            page.text().contains("New order for Team Primary Care"),
+            "{}",
+            page.text()
+        );
+    });
+}
+
+#[test]
+fn every_wizard_post_needs_the_csrf_token() {
+    each_backend(|app| {
+        let w = Wizard::start(app);
+        let fields = patient_fields("CA");
+        let mut raw: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = w.c.post_form_raw(&w.url("patient"), &raw);
+        assert_eq!(res.status, 403);
+        raw.push(("csrf_token", "forged"));
+        assert_eq!(w.c.post_form_raw(&w.url("patient"), &raw).status, 403);
+        assert!(!w.state().patient_done, "nothing saved");
+        assert_eq!(w.c.post_form_raw(&w.url("submit"), &[]).status, 403);
+    });
+}
+
+#[test]
+fn a_found_patient_is_ordered_for_without_creating_another() {
+    each_backend(|app| {
+        let first = Wizard::start(app);
+        first.to_review();
+        first.place();
+        let patient_id = first.state().created_patient_id.unwrap();
+        let w = Wizard::start(app);
+        let audit_before = app.audit_total();
+        w.post("patient", &[("action", "search"), ("q", "ada")]);
+        let found = w.get("patient");
+        assert!(found
+            .body
+            .contains(&format!(r#"name="patient_id" value="{patient_id}""#)));
+        w.post("patient", &[("action", "search"), ("q", "nobody")]);
+        let none = w.get("patient");
+        assert!(none.text().contains("No patient of this Team matches"));
+        // Their details from the last order are complete, so picking goes straight to the tests.
+        let pick = w.post(
+            "patient",
+            &[("action", "pick"), ("patient_id", &patient_id)],
+        );
+        assert_eq!(location(&pick), w.url("tests"));
+        assert_eq!(w.state().patient_id(), Some(patient_id.as_str()));
+        let page = w.get("patient");
+        assert!(page.text().contains("Ordering for Ada Lovelace"));
+        assert!(page.body.contains(r#"value="1 Market St""#));
+        assert_eq!(location(&w.post_tests(&["quest-cmp"])), w.url("billing"));
+        w.post_billing("client_bill");
+        let o = order(app, &w.place());
+        assert_eq!(o.user_id, patient_id);
+        assert_eq!(app.audit_rows("patient.created", &patient_id).len(), 1);
+        assert_eq!(
+            app.audit_total(),
+            audit_before + 1,
+            "only the order.created row"
+        );
+        // A patient of another Team cannot be picked.
+        add_clinician(app, "cardio@northwind.test", "Cardiology");
+        let cardio_draft = Wizard::start_as(app, app.login("cardio@northwind.test"), "Cardiology");
+        let res = cardio_draft.post(
+            "patient",
+            &[("action", "pick"), ("patient_id", &patient_id)],
+        );
+        assert_eq!(res.status, 404);
+    });
+}
