@@ -10,6 +10,8 @@ pub mod lockout;
 pub mod npi;
 pub mod order_input;
 pub mod order_status;
+pub mod result_diff;
 pub mod result_matching;
 pub mod result_values;
+pub mod sparkline;
 pub mod validation;
