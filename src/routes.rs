@@ -154,6 +154,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/cancel",
             web::post().to(orders::cancel::cancel),
         )
+        .route(
+            "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/sandbox/advance",
+            web::post().to(orders::sandbox::advance),
+        )
         .route("/orgs/{org}/audit", web::get().to(audit::page))
         .route("/orgs/{org}/audit.csv", web::get().to(audit::csv))
         // Team API
