@@ -171,6 +171,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/orgs/{org}/drafts/{draft}/{step}",
             web::post().to(wizard::save),
         )
+        .route(
+            "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/sandbox/advance",
+            web::post().to(orders::sandbox::advance),
+        )
         .route("/orgs/{org}/audit", web::get().to(audit::page))
         .route("/orgs/{org}/audit.csv", web::get().to(audit::csv))
         // Team API

@@ -141,3 +141,102 @@ pub fn biomarkers(conn: &mut DbConnection, result_id: &str) -> Result<Vec<Biomar
         .load(conn)
         .map_err(|e| AppError::db("loading biomarkers", e))
 }
+
+/// The latest result version of one of a patient's orders.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatientResult {
+    pub order_id: String,
+    pub order_created_at: NaiveDateTime,
+    pub result_id: String,
+    pub version: i32,
+}
+
+/// The latest result of each of a patient's last `max_orders` orders with results in a Team,
+/// created up to `up_to`, oldest order first (by creation time, then id). One indexed read:
+/// `orders_user` (user_id, created_at) walked newest first, `results_order` (order_id, version)
+/// for their versions; the number of rows read is bounded, however long the patient's history.
+pub fn latest_for_patient(
+    conn: &mut DbConnection,
+    team_id: &str,
+    user_id: &str,
+    up_to: NaiveDateTime,
+    max_orders: usize,
+) -> Result<Vec<PatientResult>, AppError> {
+    use super::schema::orders;
+    // Each order has a few versions; this many rows hold at least `max_orders` orders' latest.
+    let max_rows = i64::try_from(max_orders.saturating_mul(8)).unwrap_or(i64::MAX);
+    let rows: Vec<(String, String, NaiveDateTime, String, i32)> = orders::table
+        .inner_join(results::table)
+        .filter(orders::user_id.eq(user_id))
+        .filter(orders::created_at.le(up_to))
+        .order((
+            orders::created_at.desc(),
+            orders::id.desc(),
+            results::version.desc(),
+        ))
+        .select((
+            orders::id,
+            orders::team_id,
+            orders::created_at,
+            results::id,
+            results::version,
+        ))
+        .limit(max_rows)
+        .load(conn)
+        .map_err(|e| AppError::db("loading a patient's results", e))?;
+    let mut latest: Vec<PatientResult> = Vec::new();
+    // Newest version first within each order: the first row of an order is its latest result.
+    for (order_id, team, created_at, result_id, version) in rows {
+        // A patient belongs to one Team; the filter keeps it so whatever the data says.
+        if team != team_id || latest.last().is_some_and(|l| l.order_id == order_id) {
+            continue;
+        }
+        if latest.len() == max_orders {
+            break;
+        }
+        latest.push(PatientResult {
+            order_id,
+            order_created_at: created_at,
+            result_id,
+            version,
+        });
+    }
+    latest.reverse();
+    Ok(latest)
+}
+
+/// A value of a marker in one result version.
+#[derive(Queryable, Debug, Clone, PartialEq)]
+pub struct MarkerValue {
+    pub result_id: String,
+    pub slug: String,
+    /// The value as the lab wrote it.
+    pub result: String,
+    pub numeric_value: Option<f64>,
+    pub unit: Option<String>,
+}
+
+/// The values of these markers in these result versions, by the primary key's
+/// (result_id, position) prefix.
+pub fn marker_values(
+    conn: &mut DbConnection,
+    result_ids: &[String],
+    slugs: &[String],
+) -> Result<Vec<MarkerValue>, AppError> {
+    if result_ids.is_empty() || slugs.is_empty() {
+        return Ok(Vec::new());
+    }
+    result_biomarkers::table
+        .filter(result_biomarkers::result_id.eq_any(result_ids))
+        .filter(result_biomarkers::slug.eq_any(slugs))
+        .order((result_biomarkers::result_id, result_biomarkers::position))
+        .select((
+            result_biomarkers::result_id,
+            result_biomarkers::slug,
+            result_biomarkers::result,
+            result_biomarkers::numeric_value,
+            result_biomarkers::unit,
+        ))
+        .load(conn)
+        .map_err(|e| AppError::db("loading marker values", e))
+}

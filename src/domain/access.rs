@@ -76,6 +76,12 @@ pub enum Action<'a> {
         org_id: &'a str,
         team_id: &'a str,
     },
+    /// Sandbox deployments only: moving an order of a Team one step forward (results included)
+    /// or sending a corrected result for it.
+    AdvanceSandboxOrder {
+        org_id: &'a str,
+        team_id: &'a str,
+    },
     /// Listing, creating and revoking a Team's API keys.
     ManageTeamKeys {
         org_id: &'a str,
@@ -189,6 +195,11 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
                 Allow => allow_if(p.role != Role::Csm, Forbidden),
                 other => other,
             }
+        }
+        // The same people as cancelling: it acts on the customer's order (fake results are still
+        // results a clinician reads), so platform staff do not.
+        Action::AdvanceSandboxOrder { org_id, team_id } => {
+            decide(p, Action::CancelOrder { org_id, team_id })
         }
         // A Team key reads the Team's patients and orders: only the customer's own admins hold
         // them, not platform staff (CSMs) and not clinicians.

@@ -38,6 +38,10 @@ fn place<'a>(org_id: &'a str, team_id: &'a str, creator: Option<&'a str>) -> Act
     }
 }
 
+fn sandbox<'a>(org_id: &'a str, team_id: &'a str) -> Action<'a> {
+    Action::AdvanceSandboxOrder { org_id, team_id }
+}
+
 fn keys<'a>(org_id: &'a str, team_id: &'a str) -> Action<'a> {
     Action::ManageTeamKeys { org_id, team_id }
 }
@@ -294,6 +298,14 @@ fn decisions_by_role_and_object() {
         (Role::Csm, cancel("o1", "t1"), Forbidden),
         (Role::OrgAdmin, cancel("o2", "t9"), NotFound),
         (Role::Csm, cancel("o2", "t9"), NotFound),
+        // The sandbox's "Advance": the Team's clinicians and the org's admins, not CSMs.
+        (Role::Clinician, sandbox("o1", "t1"), Allow),
+        (Role::Clinician, sandbox("o1", "t2"), NotFound),
+        (Role::Clinician, sandbox("o2", "t9"), NotFound),
+        (Role::OrgAdmin, sandbox("o1", "t2"), Allow),
+        (Role::OrgAdmin, sandbox("o2", "t9"), NotFound),
+        (Role::Csm, sandbox("o1", "t1"), Forbidden),
+        (Role::Csm, sandbox("o2", "t9"), NotFound),
         // A Team's API keys: the org's admins only.
         (Role::OrgAdmin, keys("o1", "t2"), Allow),
         (Role::OrgAdmin, keys("o2", "t9"), NotFound),

@@ -64,6 +64,41 @@ pub fn interpret(
     flag_level.max(range_level)
 }
 
+/// The text shown beside a value that is not normal, so the flag does not rest on colour alone:
+/// the lab's own flags (`H`, `LL`, ...) or, without them, `H`/`L` from the range; a critical
+/// value also says "critical". None for a normal value.
+pub fn flag_marker(
+    flags: &[String],
+    level: Interpretation,
+    value: Option<f64>,
+    min: Option<f64>,
+    max: Option<f64>,
+) -> Option<String> {
+    if level == Interpretation::Normal {
+        return None;
+    }
+    let lab: Vec<String> = flags
+        .iter()
+        .map(|f| f.trim().to_ascii_uppercase())
+        .filter(|f| !matches!(f.as_str(), "" | "N" | "NEG" | "NORMAL"))
+        .collect();
+    let marker = if !lab.is_empty() {
+        lab.join(",")
+    } else {
+        match value {
+            Some(v) if max.is_some_and(|m| v > m) => "H".to_string(),
+            Some(v) if min.is_some_and(|m| v < m) => "L".to_string(),
+            _ => String::new(),
+        }
+    };
+    Some(match (level, marker.is_empty()) {
+        (Interpretation::Critical, true) => "critical".to_string(),
+        (Interpretation::Critical, false) => format!("{marker} critical"),
+        (_, true) => "abnormal".to_string(),
+        (_, false) => marker,
+    })
+}
+
 /// The order's interpretation: the worst of its values.
 pub fn overall(levels: impl IntoIterator<Item = Interpretation>) -> Interpretation {
     levels.into_iter().max().unwrap_or(Interpretation::Normal)
@@ -147,5 +182,44 @@ mod tests {
             Interpretation::Critical
         );
         assert_eq!(overall([]), Interpretation::Normal);
+    }
+    #[test]
+    fn flag_markers_table() {
+        use Interpretation::*;
+        let f = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let table = [
+            (f(&[]), Normal, Some(95.0), Some(70.0), Some(99.0), None),
+            (f(&["N"]), Normal, Some(95.0), None, None, None),
+            (
+                f(&["H"]),
+                Abnormal,
+                Some(130.0),
+                None,
+                Some(100.0),
+                Some("H"),
+            ),
+            (f(&[]), Abnormal, Some(130.0), None, Some(100.0), Some("H")),
+            (f(&[]), Abnormal, Some(30.0), Some(40.0), None, Some("L")),
+            (f(&["n", "h"]), Abnormal, None, None, None, Some("H")),
+            (f(&["A"]), Abnormal, None, None, None, Some("A")),
+            (f(&[]), Abnormal, None, None, None, Some("abnormal")),
+            (
+                f(&["HH"]),
+                Critical,
+                Some(420.0),
+                None,
+                Some(100.0),
+                Some("HH critical"),
+            ),
+            (f(&["C"]), Critical, None, None, None, Some("C critical")),
+            (f(&[]), Critical, Some(1.0), None, None, Some("critical")),
+        ];
+        for (flags, level, value, min, max, expected) in table {
+            assert_eq!(
+                flag_marker(&flags, level, value, min, max).as_deref(),
+                expected,
+                "{flags:?} {level:?} {value:?}"
+            );
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Demo patients and orders in several states, so the orders pages, the order page and the unlink
 //! warning have something to show. Placed through the same use cases as the API (account
-//! resolution, audit rows), then moved along their lifecycle like the sandbox does.
+//! resolution, audit rows), then moved along their lifecycle; orders with results get them from
+//! the sandbox, through the same ingestion path a lab's messages take.
 use chrono::NaiveDate;
 
 use crate::db::audit::Actor;
@@ -13,7 +14,7 @@ use crate::domain::order_input::{
 };
 use crate::domain::order_status::LowStatus;
 use crate::error::AppError;
-use crate::service::{order_progress, orders, patients};
+use crate::service::{order_progress, orders, patients, sandbox};
 
 /// (first, last, dob, gender, city, state, zip)
 type Person = (
@@ -156,8 +157,13 @@ const LIPID: &[&str] = &["quest-lipid-panel"];
 const CMP: &[&str] = &["quest-cmp"];
 
 /// Primary Care orders on Quest West, in every stage a walk-in order goes through.
+///
+/// Emily has three lipid panels with results (the last one corrected by the lab), so her order
+/// page charts each marker over her orders.
 const PRIMARY_CARE: &[DemoOrder] = &[
     order(EMILY, LIPID, Completed, false),
+    order(EMILY, LIPID, Completed, false),
+    order(EMILY, LIPID, Corrected, false),
     order(DAVID, LIPID, Cancelled, false),
     order(ROBERT, CMP, PartialResults, false),
     order(
@@ -262,9 +268,14 @@ fn place(
         activate_by: None,
     };
     let id = orders::create(conn, actor, &req)?;
+    let team_ids = std::slice::from_ref(&team.id);
     match demo.status {
         Ordered => Ok(()),
-        Cancelled => orders::cancel(conn, actor, &id, std::slice::from_ref(&team.id)),
+        Cancelled => orders::cancel(conn, actor, &id, team_ids),
+        // Results come from the sandbox's lab messages through ingestion, like a lab's.
+        to @ (PartialResults | Completed | Corrected) => {
+            sandbox::advance(conn, actor, &id, team_ids, Some(to))
+        }
         to => order_progress::advance(conn, actor, &id, to),
     }
 }

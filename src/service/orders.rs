@@ -334,6 +334,24 @@ pub fn record_read(
     actor: &Actor,
     order: &OrderView,
 ) -> Result<(), AppError> {
+    record_view(conn, actor, order, None)
+}
+
+/// An order read that also showed its result (`(result id, version)`, the latest shown): one
+/// `order.viewed` row naming the version, so the audit log says which values were seen.
+pub fn record_view(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order: &OrderView,
+    result: Option<(&str, i32)>,
+) -> Result<(), AppError> {
+    let (summary, details) = match result {
+        None => ("Order viewed".to_string(), json!({})),
+        Some((id, version)) => (
+            format!("Order viewed with result version {version}"),
+            json!({"result_id": id, "result_version": version}),
+        ),
+    };
     audit::record(
         conn,
         actor,
@@ -343,8 +361,8 @@ pub fn record_read(
             entity_id: &order.row.id,
             org_id: Some(&order.row.org_id),
             team_id: Some(&order.row.team_id),
-            summary: "Order viewed".into(),
-            details: json!({}),
+            summary,
+            details,
         },
     )
 }

@@ -30,6 +30,18 @@ fn markers(order: &OrderView) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A typical value moved by up to 15% either way, the same for the same order and marker (a
+/// partial and the final result agree) but different between orders, so a patient's values over
+/// several sandbox orders form a trend rather than a flat line.
+fn varied(typical: f64, order_id: &str, slug: &str) -> f64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in order_id.bytes().chain(slug.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    typical * (0.85 + (h % 31) as f64 / 100.0)
+}
+
 /// Generates and ingests a result message for the order: P (partial), F (final) or C (corrected).
 fn deliver_result(
     conn: &mut DbConnection,
@@ -51,6 +63,7 @@ fn deliver_result(
         .enumerate()
         .map(|(i, (slug, name))| {
             let (value, unit, range) = typical(slug);
+            let value = varied(value, &order.row.id, slug);
             let value = if status == "C" && i + 1 == shown {
                 value * 1.1
             } else {
@@ -194,5 +207,21 @@ pub fn advance(
         if target.is_none() || steps > 20 || next == LowStatus::Corrected {
             return Ok(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::varied;
+
+    #[test]
+    fn sandbox_values_vary_by_order_but_not_between_versions() {
+        let a = varied(100.0, "order-a", "ldl");
+        assert_eq!(a, varied(100.0, "order-a", "ldl"));
+        let all: Vec<f64> = (0..50)
+            .map(|i| varied(100.0, &format!("order-{i}"), "ldl"))
+            .collect();
+        assert!(all.iter().all(|v| (85.0..=115.0).contains(v)), "{all:?}");
+        assert!(all.iter().any(|v| (*v - a).abs() > 1.0));
     }
 }

@@ -12,6 +12,8 @@ mod migrations;
 mod mutations;
 mod order_fixtures;
 mod order_helpers;
+mod order_results_page;
+mod order_results_sandbox;
 mod orders_list;
 mod orders_show;
 mod pages;

@@ -1,8 +1,11 @@
-//! The orders pages: the list (filters, keyset pages), one order (an audited PHI read) and
-//! cancelling it. Which orders a person sees is `domain::access::order_visibility`.
+//! The orders pages: the list (filters, keyset pages), one order with its results (an audited
+//! PHI read), cancelling it, and the sandbox's "Advance". Which orders a person sees is
+//! `domain::access::order_visibility`.
 pub mod cancel;
 pub mod filters;
 pub mod list;
+pub mod results;
+pub mod sandbox;
 pub mod show;
 
 use crate::db::orgs;
@@ -102,6 +105,8 @@ impl StatusBadge {
 pub fn done_notice(done: Option<&str>) -> Option<String> {
     match done {
         Some("cancelled") => Some("Order cancelled.".to_string()),
+        Some("advanced") => Some("Sandbox: the order moved one step forward.".to_string()),
+        Some("corrected") => Some("Sandbox: a corrected result was sent.".to_string()),
         _ => None,
     }
 }

@@ -1,10 +1,12 @@
-//! One order: patient, tests, lab account, billing, physician, the event timeline and, where
-//! allowed, a cancel button. Showing it is a PHI read, audited in the same request.
+//! One order: patient, tests, lab account, billing, physician, its results, the event timeline
+//! and, where allowed, a cancel button (and the sandbox's buttons). Showing it is a PHI read,
+//! audited in the same request together with the result version it shows.
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::results::{results_panel, ResultsPanel};
 use super::{done_notice, load_visible, order_url, orders_url, patient_name, StatusBadge};
 use crate::domain::access::{Action, Principal};
 use crate::domain::billing::BillingType;
@@ -130,6 +132,7 @@ struct ShowPage {
     clinical_notes: Option<String>,
     priority: bool,
     panel: StatusPanel,
+    results: ResultsPanel,
 }
 
 #[derive(Deserialize)]
@@ -199,11 +202,13 @@ pub async fn page(
     let actor = user.actor();
     let (org_id, order_id) = path.into_inner();
     let notice = done_notice(q.done.as_deref());
+    let sandbox = state.settings.is_sandbox();
     let page = run_db(&state, move |conn| {
         let mut chrome = chrome(conn, &p, &csrf, Some(&Scope::Org(org_id.clone())), "orders")?;
         chrome.notice = notice;
         let o = load_visible(conn, &p, &org_id, &order_id)?;
-        orders_service::record_read(conn, &actor, &o)?;
+        let results = results_panel(conn, &p, &org_id, &o, sandbox, &csrf, None)?;
+        orders_service::record_view(conn, &actor, &o, results.shown())?;
         let d = &o.details;
         Ok(ShowPage {
             back_url: orders_url(&org_id),
@@ -232,6 +237,7 @@ pub async fn page(
             clinical_notes: o.row.clinical_notes.clone(),
             priority: o.row.priority,
             panel: status_panel(&p, &org_id, &o, None),
+            results,
             chrome,
         })
     })
