@@ -10,7 +10,7 @@ use crate::web::api::{
 };
 use crate::web::pages::{
     account_form, account_links, account_page, account_status, audit, auth, home, lab_accounts,
-    orders, team_keys, teams, wizard,
+    lab_keys, orders, review, team_keys, teams, wizard,
 };
 use crate::web::{run_db, AppState};
 
@@ -174,6 +174,53 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/sandbox/advance",
             web::post().to(orders::sandbox::advance),
+        )
+        // The review queue of results that did not fit (an org's, and the CSMs' platform one
+        // with quarantine); item ids are uuids.
+        .route("/orgs/{org}/review", web::get().to(review::list::page))
+        .route(
+            "/orgs/{org}/review/{id:[0-9a-fA-F-]+}",
+            web::get().to(review::item::page),
+        )
+        .route(
+            "/orgs/{org}/review/{id:[0-9a-fA-F-]+}/accept",
+            web::post().to(review::decide::accept),
+        )
+        .route(
+            "/orgs/{org}/review/{id:[0-9a-fA-F-]+}/reject",
+            web::post().to(review::decide::reject),
+        )
+        .route(
+            "/orgs/{org}/review/{id:[0-9a-fA-F-]+}/escalate",
+            web::post().to(review::decide::escalate),
+        )
+        .route("/platform/review", web::get().to(review::list::page))
+        .route(
+            "/platform/review/{id:[0-9a-fA-F-]+}",
+            web::get().to(review::item::page),
+        )
+        .route(
+            "/platform/review/{id:[0-9a-fA-F-]+}/accept",
+            web::post().to(review::decide::accept),
+        )
+        .route(
+            "/platform/review/{id:[0-9a-fA-F-]+}/reject",
+            web::post().to(review::decide::reject),
+        )
+        .route(
+            "/platform/review/{id:[0-9a-fA-F-]+}/escalate",
+            web::post().to(review::decide::escalate),
+        )
+        // Lab interface keys (CSMs)
+        .route("/platform/lab_keys", web::get().to(lab_keys::list))
+        .route("/platform/lab_keys", web::post().to(lab_keys::create))
+        .route(
+            "/platform/lab_keys/{key}/revoke",
+            web::get().to(lab_keys::revoke_confirm),
+        )
+        .route(
+            "/platform/lab_keys/{key}/revoke",
+            web::post().to(lab_keys::revoke),
         )
         .route("/orgs/{org}/audit", web::get().to(audit::page))
         .route("/orgs/{org}/audit.csv", web::get().to(audit::csv))

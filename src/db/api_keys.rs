@@ -86,3 +86,13 @@ pub fn revoke(conn: &mut DbConnection, id: &str) -> Result<bool, AppError> {
     .map_err(|e| AppError::db("revoking an API key", e))?;
     Ok(n == 1)
 }
+
+/// Every lab interface key, by lab, newest first within a lab.
+pub fn list_lab_keys(conn: &mut DbConnection) -> Result<Vec<ApiKeyRow>, AppError> {
+    api_keys::table
+        .filter(api_keys::scope.eq("lab"))
+        .order((api_keys::lab_slug.asc(), api_keys::created_at.desc()))
+        .select(ApiKeyRow::as_select())
+        .load(conn)
+        .map_err(|e| AppError::db("listing lab interface keys", e))
+}

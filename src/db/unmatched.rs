@@ -144,7 +144,8 @@ pub fn list(
 ) -> Result<Vec<UnmatchedRow>, AppError> {
     let mut q = filtered(f);
     if let Some((at, id)) = &f.before {
-        q = q.filter(
+        // The plain bound lets the planners start the index scan at the cursor.
+        q = q.filter(unmatched_results::created_at.le(*at)).filter(
             unmatched_results::created_at
                 .lt(*at)
                 .or(unmatched_results::created_at

@@ -94,6 +94,13 @@ pub enum Action<'a> {
         team_id: &'a str,
         draft_creator: Option<&'a str>,
     },
+    /// Working the review queue of results that did not fit: an org's items, or (None) the
+    /// quarantine of deliveries on unknown accounts, which belongs to no org.
+    ReviewResults {
+        org_id: Option<&'a str>,
+    },
+    /// Listing, creating and revoking the labs' result delivery keys.
+    ManageLabKeys,
 }
 
 /// Which of an org's orders a person sees.
@@ -223,6 +230,19 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
             let own_draft = draft_creator.is_none_or(|c| c == p.user_id);
             allow_if(p.in_team(team_id) && own_draft, NotFound)
         }
+        // Ops staff work their org's queue; the org's CSMs too, and only CSMs see quarantine
+        // (a delivery on an unknown account may be any org's: nobody's org may read it).
+        Action::ReviewResults {
+            org_id: Some(org_id),
+        } => {
+            if !p.is_member_of_org(org_id) {
+                return NotFound;
+            }
+            allow_if(p.role != Role::Clinician, Forbidden)
+        }
+        Action::ReviewResults { org_id: None } => allow_if(p.role == Role::Csm, Forbidden),
+        // A lab key delivers results for every org: platform staff only.
+        Action::ManageLabKeys => allow_if(p.role == Role::Csm, Forbidden),
     }
 }
 

@@ -46,6 +46,10 @@ fn keys<'a>(org_id: &'a str, team_id: &'a str) -> Action<'a> {
     Action::ManageTeamKeys { org_id, team_id }
 }
 
+fn review(org_id: Option<&str>) -> Action<'_> {
+    Action::ReviewResults { org_id }
+}
+
 #[test]
 fn clinicians_see_their_teams_orders_and_the_others_the_whole_org() {
     assert_eq!(
@@ -314,6 +318,20 @@ fn decisions_by_role_and_object() {
         (Role::Clinician, keys("o1", "t1"), Forbidden),
         (Role::Clinician, keys("o1", "t2"), NotFound),
         (Role::Clinician, keys("o2", "t9"), NotFound),
+        // The review queue: the org's admins and CSMs; quarantine (no org) for CSMs only.
+        (Role::OrgAdmin, review(Some("o1")), Allow),
+        (Role::Csm, review(Some("o1")), Allow),
+        (Role::Clinician, review(Some("o1")), Forbidden),
+        (Role::OrgAdmin, review(Some("o2")), NotFound),
+        (Role::Csm, review(Some("o2")), NotFound),
+        (Role::Clinician, review(Some("o2")), NotFound),
+        (Role::Csm, review(None), Allow),
+        (Role::OrgAdmin, review(None), Forbidden),
+        (Role::Clinician, review(None), Forbidden),
+        // Lab interface keys: CSMs only.
+        (Role::Csm, Action::ManageLabKeys, Allow),
+        (Role::OrgAdmin, Action::ManageLabKeys, Forbidden),
+        (Role::Clinician, Action::ManageLabKeys, Forbidden),
     ];
     for (role, action, expected) in table {
         assert_eq!(decide(&person(role), action), expected, "{role} {action:?}");

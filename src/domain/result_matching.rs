@@ -24,6 +24,25 @@ impl DecisionCode {
     }
 }
 
+/// What a reason code on a queued result means, for reviewers.
+pub fn reason_label(code: &str) -> &'static str {
+    match code {
+        "unknown_account" => "The account number is not a lab account known to labdesk.",
+        "ambiguous_account" => {
+            "Several lab accounts have this number and the order does not settle which one."
+        }
+        "unknown_placer_order" => {
+            "The placer order number names no order of the account's organization."
+        }
+        "lab_account_mismatch" => {
+            "The lab delivered it on another lab account than the one the order was placed on."
+        }
+        "last_name_differs" => "The patient's last name differs from the order's.",
+        "dob_differs" => "The patient's date of birth differs from the order's.",
+        _ => "Another reason.",
+    }
+}
+
 /// An account whose number (at this lab) is the one the lab delivered to.
 #[derive(Debug, Clone)]
 pub struct AccountRef {
@@ -76,7 +95,8 @@ fn unmatched(
     }
 }
 
-fn same_name(a: &str, b: &str) -> bool {
+/// Whether two last names are the same for matching: case, spaces, hyphens and apostrophes aside.
+pub fn same_name(a: &str, b: &str) -> bool {
     let norm = |s: &str| s.trim().to_lowercase().replace(['-', '\'', ' '], "");
     norm(a) == norm(b)
 }

@@ -324,6 +324,8 @@ fn seed(conn: &mut DbConnection, actor: &Actor) -> Result<orgs::Org, AppError> {
         &[(AccountStatus::Active, "Go-live")],
         &[&other_team],
     )?;
-    super::demo_orders::seed(conn, actor, &primary, &cardio, &tele, &other_team)?;
+    let placed = super::demo_orders::seed(conn, actor, &primary, &cardio, &tele, &other_team)?;
+    // One result of each kind that does not fit, queued for review like a lab's delivery.
+    super::demo_review::seed(conn, &placed)?;
     Ok(org)
 }

@@ -230,12 +230,19 @@ fn test_ids(conn: &mut DbConnection, slugs: &[&str]) -> Result<Vec<String>, AppE
         .collect()
 }
 
+/// A demo order as placed: whose it is and its id, for the demo's review queue.
+pub struct Placed {
+    pub last_name: &'static str,
+    pub tests: &'static [&'static str],
+    pub id: String,
+}
+
 fn place(
     conn: &mut DbConnection,
     actor: &Actor,
     team: &Team,
     demo: &DemoOrder,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     let person = patient(&demo.person)?;
     let client_user_id = format!(
         "demo-{}-{}",
@@ -270,14 +277,15 @@ fn place(
     let id = orders::create(conn, actor, &req)?;
     let team_ids = std::slice::from_ref(&team.id);
     match demo.status {
-        Ordered => Ok(()),
-        Cancelled => orders::cancel(conn, actor, &id, team_ids),
+        Ordered => {}
+        Cancelled => orders::cancel(conn, actor, &id, team_ids)?,
         // Results come from the sandbox's lab messages through ingestion, like a lab's.
         to @ (PartialResults | Completed | Corrected) => {
-            sandbox::advance(conn, actor, &id, team_ids, Some(to))
+            sandbox::advance(conn, actor, &id, team_ids, Some(to))?
         }
-        to => order_progress::advance(conn, actor, &id, to),
+        to => order_progress::advance(conn, actor, &id, to)?,
     }
+    Ok(id)
 }
 
 /// Places the demo orders of Northwind's three Teams and of Globex's.
@@ -288,17 +296,22 @@ pub fn seed(
     cardio: &Team,
     tele: &Team,
     other_team: &Team,
-) -> Result<(), AppError> {
+) -> Result<Vec<Placed>, AppError> {
     let plan = [
         (primary, PRIMARY_CARE),
         (cardio, CARDIOLOGY),
         (tele, TELEHEALTH),
         (other_team, GLOBEX),
     ];
+    let mut placed = Vec::new();
     for (team, orders) in plan {
         for demo in orders {
-            place(conn, actor, team, demo)?;
+            placed.push(Placed {
+                last_name: demo.person.1,
+                tests: demo.tests,
+                id: place(conn, actor, team, demo)?,
+            });
         }
     }
-    Ok(())
+    Ok(placed)
 }

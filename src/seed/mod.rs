@@ -2,3 +2,4 @@
 pub mod catalogue;
 pub mod demo;
 pub mod demo_orders;
+pub mod demo_review;

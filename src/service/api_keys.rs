@@ -90,6 +90,21 @@ pub fn revoke_team_key(
     })
 }
 
+/// Revokes a lab interface key; any other key is "not found". Returns false when the key was
+/// already revoked (nothing changes, no audit row).
+pub fn revoke_lab_key(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    key_id: &str,
+) -> Result<bool, AppError> {
+    write_tx(conn, |conn| {
+        let key = api_keys::find(conn, key_id)?
+            .filter(|k| k.scope == KeyScope::Lab.as_str())
+            .ok_or(AppError::NotFound)?;
+        revoke_found(conn, actor, &key)
+    })
+}
+
 fn revoke_found(
     conn: &mut DbConnection,
     actor: &Actor,

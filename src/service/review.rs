@@ -6,6 +6,7 @@ use crate::db::audit::{self, Actor, AuditEntry};
 use crate::db::orders as orders_db;
 use crate::db::unmatched::{self as unmatched_db, UnmatchedRow};
 use crate::db::{write_tx, DbConnection};
+use crate::domain::access::{Principal, Role};
 use crate::error::AppError;
 use crate::hl7::oru::{self, OruMessage};
 use crate::service::result_json::read_json;
@@ -29,6 +30,21 @@ pub struct Reviewer {
 }
 
 impl Reviewer {
+    /// A signed-in person as a reviewer: an org admin acts on their org's items, a CSM on the
+    /// items of the orgs they look after and on quarantine; clinicians on nothing.
+    pub fn of(p: &Principal, actor: Actor) -> Reviewer {
+        let (org_ids, sees_quarantine) = match p.role {
+            Role::Csm => (p.csm_org_ids.clone(), true),
+            Role::OrgAdmin => (p.org_id.iter().cloned().collect(), false),
+            Role::Clinician => (Vec::new(), false),
+        };
+        Reviewer {
+            actor,
+            org_ids,
+            sees_quarantine,
+        }
+    }
+
     pub fn may_see(&self, item: &UnmatchedRow) -> bool {
         match &item.org_id {
             Some(org) => self.org_ids.contains(org),
@@ -38,6 +54,7 @@ impl Reviewer {
 }
 
 pub const ALREADY_DECIDED: &str = "already_decided";
+pub const NOTE_MAX_CHARS: usize = 1000;
 
 fn already_decided(item: &UnmatchedRow) -> AppError {
     AppError::rule(
@@ -48,6 +65,16 @@ fn already_decided(item: &UnmatchedRow) -> AppError {
             item.status
         ),
     )
+}
+
+/// Another reviewer's decision landed between reading the item and writing ours (on PostgreSQL
+/// the update waited for it): tell who decided what from the row as it is now, not as it was read.
+fn decided_meanwhile(conn: &mut DbConnection, read: UnmatchedRow) -> AppError {
+    match unmatched_db::find(conn, &read.id) {
+        Ok(Some(now)) => already_decided(&now),
+        Ok(None) => already_decided(&read),
+        Err(e) => e,
+    }
 }
 
 /// Loads an item the reviewer may act on, still open at `expected_version`.
@@ -113,13 +140,19 @@ fn note_required(note: &str, what: &str) -> Result<String, AppError> {
             format!("A note is required to {what}."),
         ));
     }
-    if note.chars().count() > 1000 {
+    note_optional(note).map(|n| n.unwrap_or_default().to_string())
+}
+
+/// A note that may be left out, within the same length bound as a required one.
+fn note_optional(note: &str) -> Result<Option<&str>, AppError> {
+    let note = note.trim();
+    if note.chars().count() > NOTE_MAX_CHARS {
         return Err(AppError::rule(
             "note_too_long",
-            "The note may be at most 1000 characters.",
+            format!("The note may be at most {NOTE_MAX_CHARS} characters."),
         ));
     }
-    Ok(note.to_string())
+    Ok((!note.is_empty()).then_some(note))
 }
 
 /// Accepts the result onto an order of the item's org. A `lab_account_mismatch` needs an
@@ -143,7 +176,7 @@ pub fn accept(
         if !same_org {
             return Err(AppError::NotFound);
         }
-        let note = note.trim();
+        let note = note_optional(note)?.unwrap_or_default();
         if item.decision_code == "lab_account_mismatch" {
             if !confirmed_mismatch {
                 return Err(AppError::rule(
@@ -163,7 +196,7 @@ pub fn accept(
             Some(order_id),
             &r.actor.label,
         )? {
-            return Err(already_decided(&item));
+            return Err(decided_meanwhile(conn, item));
         }
         let message = reparse(&item)?;
         let account = item
@@ -202,7 +235,7 @@ pub fn reject(
             None,
             &r.actor.label,
         )? {
-            return Err(already_decided(&item));
+            return Err(decided_meanwhile(conn, item));
         }
         record(conn, r, &item, "result.review_rejected", Some(&note), None)
     })
@@ -221,11 +254,56 @@ pub fn escalate(
         if item.status == PENDING_OPS {
             return Err(already_decided(&item));
         }
-        let note = note.trim();
-        let note = (!note.is_empty()).then_some(note);
+        let note = note_optional(note)?;
         if !unmatched_db::escalate(conn, id, expected_version, note, &r.actor.label)? {
-            return Err(already_decided(&item));
+            return Err(decided_meanwhile(conn, item));
         }
         record(conn, r, &item, "result.review_escalated", note, None)
     })
+}
+
+/// The order a reviewer most likely wants: the candidate the matching found, else the order the
+/// placer order number names when it is one the reviewer may put the result on.
+pub fn suggested_order(
+    conn: &mut DbConnection,
+    r: &Reviewer,
+    item: &UnmatchedRow,
+) -> Result<Option<String>, AppError> {
+    if let Some(candidate) = &item.candidate_order_id {
+        return Ok(Some(candidate.clone()));
+    }
+    let Some(id) = item
+        .placer_order_number
+        .as_deref()
+        .and_then(|p| uuid::Uuid::parse_str(p.trim()).ok())
+    else {
+        return Ok(None);
+    };
+    Ok(orders_db::find(conn, &id.to_string())?
+        .filter(|o| match &item.org_id {
+            Some(org) => *org == o.org_id,
+            None => r.org_ids.contains(&o.org_id),
+        })
+        .map(|o| o.id))
+}
+
+/// Reading an item shows what the lab sent about a patient: a PHI read, audited.
+pub fn record_view(
+    conn: &mut DbConnection,
+    r: &Reviewer,
+    item: &UnmatchedRow,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        &r.actor,
+        AuditEntry {
+            action: "result.review_viewed",
+            entity_type: "unmatched_result",
+            entity_id: &item.id,
+            org_id: item.org_id.as_deref(),
+            team_id: item.team_id.as_deref(),
+            summary: format!("Unmatched result viewed ({})", item.decision_code),
+            details: json!({}),
+        },
+    )
 }

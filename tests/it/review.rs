@@ -20,7 +20,7 @@ fn reviewer(app: &TestApp, org: &str, label: &str) -> Reviewer {
 }
 
 /// A lab_account_mismatch item for a fresh Jane order (delivered on Quest East's number).
-fn mismatch_item(app: &TestApp) -> (String, String) {
+pub fn mismatch_item(app: &TestApp) -> (String, String) {
     let order = jane_order(app);
     let control = format!("M-{}", uuid::Uuid::new_v4().simple());
     deliver(
@@ -42,7 +42,7 @@ fn mismatch_item(app: &TestApp) -> (String, String) {
     (item.id, order)
 }
 
-fn latest_item(app: &TestApp) -> labdesk::db::unmatched::UnmatchedRow {
+pub fn latest_item(app: &TestApp) -> labdesk::db::unmatched::UnmatchedRow {
     use diesel::prelude::*;
     use labdesk::db::schema::unmatched_results::dsl as u;
     u::unmatched_results
@@ -52,7 +52,7 @@ fn latest_item(app: &TestApp) -> labdesk::db::unmatched::UnmatchedRow {
         .unwrap()
 }
 
-fn item(app: &TestApp, id: &str) -> labdesk::db::unmatched::UnmatchedRow {
+pub fn item(app: &TestApp, id: &str) -> labdesk::db::unmatched::UnmatchedRow {
     labdesk::db::unmatched::find(&mut app.conn(), id)
         .unwrap()
         .unwrap()
@@ -259,12 +259,23 @@ fn quarantine_is_for_csms_only() {
 #[test]
 fn teams_see_their_own_queue_items_through_the_api() {
     each_backend(|app| {
-        let (id, _) = mismatch_item(app);
         let c = app.client();
+        let total = |key: &str, query: &str| -> i64 {
+            c.api_get(&format!("/v3/unmatched_result{query}"), TEAM, key)
+                .json()["total"]
+                .as_i64()
+                .unwrap()
+        };
+        // The demo's own review items are there already: count from what each Team sees now.
+        let keys = [&app.world.team_key, &app.world.cardio_key];
+        let before: Vec<i64> = keys.iter().map(|k| total(k, "")).collect();
+        let no_match_before = total(&app.world.team_key, "?decision_code=no_match");
+        let resolved_before = total(&app.world.team_key, "?status=resolved");
+        let (id, _) = mismatch_item(app);
         // Primary Care placed the order: it sees the item. Cardiology (linked to Quest East) sees it too.
-        for key in [&app.world.team_key, &app.world.cardio_key] {
+        for (key, before) in keys.iter().zip(&before) {
             let list = c.api_get("/v3/unmatched_result", TEAM, key).json();
-            assert_eq!(list["total"], 1, "{list}");
+            assert_eq!(list["total"], before + 1, "{list}");
             assert_eq!(list["data"][0]["id"], id.as_str());
             assert_eq!(list["data"][0]["decision_code"], "lab_account_mismatch");
             assert_eq!(
@@ -293,60 +304,45 @@ fn teams_see_their_own_queue_items_through_the_api() {
             404
         );
         // Filters and cursor pagination.
+        let mut mine = vec![id];
         for _ in 0..2 {
-            mismatch_item(app);
+            mine.push(mismatch_item(app).0);
         }
-        let page1 = c
-            .api_get("/v3/unmatched_result?limit=2", TEAM, &app.world.team_key)
-            .json();
-        assert_eq!(page1["data"].as_array().unwrap().len(), 2);
-        let cursor = page1["next_cursor"].as_str().unwrap().to_string();
-        let page2 = c
-            .api_get(
-                &format!("/v3/unmatched_result?limit=2&next_cursor={cursor}"),
-                TEAM,
-                &app.world.team_key,
-            )
-            .json();
-        assert_eq!(page2["data"].as_array().unwrap().len(), 1);
-        assert_eq!(page2["next_cursor"], serde_json::Value::Null);
-        let mut ids: Vec<String> = page1["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .chain(page2["data"].as_array().unwrap())
-            .map(|i| i["id"].as_str().unwrap().to_string())
-            .collect();
+        let expected = before[0] + 3;
+        let mut ids: Vec<String> = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let url = match &cursor {
+                Some(c) => format!("/v3/unmatched_result?limit=2&next_cursor={c}"),
+                None => "/v3/unmatched_result?limit=2".to_string(),
+            };
+            let page = c.api_get(&url, TEAM, &app.world.team_key).json();
+            let data = page["data"].as_array().unwrap();
+            assert!(data.len() <= 2 && !data.is_empty(), "{page}");
+            ids.extend(data.iter().map(|i| i["id"].as_str().unwrap().to_string()));
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_string()),
+                None => break,
+            }
+            assert!(ids.len() < 100, "paging does not end");
+        }
+        assert_eq!(ids.len() as i64, expected);
+        // Newest first: this test's three items lead.
+        mine.reverse();
+        assert_eq!(ids[..3], mine[..]);
         ids.sort();
         ids.dedup();
-        assert_eq!(ids.len(), 3);
+        assert_eq!(ids.len() as i64, expected, "no item twice");
         assert_eq!(
-            c.api_get(
-                "/v3/unmatched_result?decision_code=no_match",
-                TEAM,
-                &app.world.team_key
-            )
-            .json()["total"],
-            0
+            total(&app.world.team_key, "?decision_code=no_match"),
+            no_match_before
         );
         assert_eq!(
-            c.api_get(
-                "/v3/unmatched_result?status=resolved",
-                TEAM,
-                &app.world.team_key
-            )
-            .json()["total"],
-            0
+            total(&app.world.team_key, "?status=resolved"),
+            resolved_before
         );
-        assert_eq!(
-            c.api_get(
-                "/v3/unmatched_result?lab_slug=quest",
-                TEAM,
-                &app.world.team_key
-            )
-            .json()["total"],
-            3
-        );
+        assert_eq!(total(&app.world.team_key, "?lab_slug=quest"), expected);
+        assert_eq!(total(&app.world.team_key, "?lab_slug=labcorp"), 0);
         for bad in [
             "limit=0",
             "status=done",

@@ -8,7 +8,9 @@ pub mod audit;
 pub mod auth;
 pub mod home;
 pub mod lab_accounts;
+pub mod lab_keys;
 pub mod orders;
+pub mod review;
 pub mod team_keys;
 pub mod teams;
 pub mod views;
@@ -38,6 +40,7 @@ pub struct OrgNav {
     pub id: String,
     pub name: String,
     pub can_audit: bool,
+    pub can_review: bool,
 }
 
 /// Where an account is being looked at from: one org's dashboard, or the CSMs' platform view.
@@ -77,6 +80,12 @@ pub fn chrome(
             let org = orgs::find_org(conn, org_id)?.ok_or(AppError::NotFound)?;
             Some(OrgNav {
                 can_audit: policy::allowed(p, Action::ViewAudit { org_id }),
+                can_review: policy::allowed(
+                    p,
+                    Action::ReviewResults {
+                        org_id: Some(org_id),
+                    },
+                ),
                 id: org.id,
                 name: org.name,
             })

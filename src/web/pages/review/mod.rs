@@ -1,0 +1,99 @@
+//! The review queue of results that did not fit their order: the list (filters, keyset pages),
+//! one item (what the lab sent next to the candidate order, differences marked) and the
+//! decisions (accept, reject, escalate), all through `service::review`.
+//!
+//! Two scopes: `/orgs/{org}/review` is an org's queue (its org admins and CSMs);
+//! `/platform/review` is the CSMs' queue: quarantine (deliveries on unknown accounts, which
+//! belong to no org) plus the items of every org they look after, escalations included.
+pub mod compare;
+pub mod decide;
+pub mod item;
+pub mod list;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::HttpResponse;
+
+use crate::db::unmatched::{self as unmatched_db, UnmatchedRow};
+use crate::db::DbConnection;
+use crate::domain::access::{Action, Principal};
+use crate::error::AppError;
+use crate::service::review;
+use crate::web::pages::{chrome, Chrome, Scope};
+use crate::web::policy;
+
+pub fn base_url(scope: &Scope) -> String {
+    match scope {
+        Scope::Org(id) => format!("/orgs/{id}/review"),
+        Scope::Platform => "/platform/review".to_string(),
+    }
+}
+
+pub fn item_url(scope: &Scope, id: &str) -> String {
+    format!("{}/{id}", base_url(scope))
+}
+
+/// Checks the person may work the queue of this scope and builds the layout for it.
+pub fn review_chrome(
+    conn: &mut DbConnection,
+    p: &Principal,
+    csrf: &str,
+    scope: &Scope,
+) -> Result<Chrome, AppError> {
+    let active = match scope {
+        Scope::Org(_) => "review",
+        Scope::Platform => "platform_review",
+    };
+    let chrome = chrome(conn, p, csrf, Some(scope), active)?;
+    policy::authorize(
+        p,
+        Action::ReviewResults {
+            org_id: scope.org_id(),
+        },
+    )?;
+    Ok(chrome)
+}
+
+/// An item of this scope the person may review; anything else is "not found".
+pub fn load_item(
+    conn: &mut DbConnection,
+    p: &Principal,
+    scope: &Scope,
+    id: &str,
+) -> Result<UnmatchedRow, AppError> {
+    let item = unmatched_db::find(conn, id)?.ok_or(AppError::NotFound)?;
+    if let Scope::Org(org) = scope {
+        if item.org_id.as_deref() != Some(org.as_str()) {
+            return Err(AppError::NotFound);
+        }
+    }
+    let allowed = policy::allowed(
+        p,
+        Action::ReviewResults {
+            org_id: item.org_id.as_deref(),
+        },
+    );
+    if !allowed {
+        return Err(AppError::NotFound);
+    }
+    Ok(item)
+}
+
+/// A status as people read it, and the badge class that colours it.
+pub fn status_badge(status: &str) -> (&'static str, &'static str) {
+    match status {
+        review::PENDING_CUSTOMER => ("Needs review", "badge-pending"),
+        review::PENDING_OPS => ("Escalated to ops review", "badge-ready_to_launch"),
+        review::ACCEPTED => ("Accepted", "badge-active"),
+        review::REJECTED => ("Rejected", "badge-suspended"),
+        _ => ("Unknown", ""),
+    }
+}
+
+/// Patient data on every page here: not for shared caches or the disk cache.
+pub fn no_store(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    res
+}

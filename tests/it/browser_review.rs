@@ -1,0 +1,104 @@
+//! The review queue in a real headless Chromium: an org admin opens the queue, opens the demo's
+//! lab_account_mismatch item, is refused without the confirmation (the typed note stays), confirms
+//! with a note, accepts, follows the link to the order and sees it completed. SQLite only;
+//! skipped without chromedriver, except under CI.
+use crate::helpers::{Backend, TestApp};
+use crate::review::item;
+use crate::review_pages::demo_item;
+use crate::webdriver::{Browser, WAIT};
+
+const OPS: &str = "ops@northwind.test";
+const NOTE: &str = "Quest confirmed: the requisition carried Quest East's account number.";
+
+#[test]
+fn browser_ops_accepts_a_mismatched_result_onto_its_order() {
+    let Some(b) = Browser::start() else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite);
+    let m = demo_item(&app, "M-1003");
+    let order = m.candidate_order_id.clone().expect("a candidate order");
+    let org = &app.world.org_id;
+
+    // Sign in and open the queue from the navigation.
+    b.goto(&format!("{}/login", app.base));
+    b.find("#email").send_keys(OPS);
+    b.find("#password")
+        .send_keys(labdesk::seed::demo::DEMO_PASSWORD);
+    b.find("form button[type=submit]").click();
+    let landing = format!("{}/orgs/{org}/lab_accounts", app.base);
+    b.wait_until("the landing page", WAIT, || b.current_url() == landing);
+    b.find("nav a[href$=\"/review\"]").click();
+    let queue = format!("{}/orgs/{org}/review", app.base);
+    b.wait_until("the review queue opens", WAIT, || b.current_url() == queue);
+    assert!(b.find("h1").text().contains("Review queue"));
+
+    // Open the item delivered on the wrong account.
+    b.find("#review-table tr[data-decision-code=\"lab_account_mismatch\"] td:first-child a")
+        .click();
+    let item_url = format!("{queue}/{}", m.id);
+    b.wait_until("the item opens", WAIT, || b.current_url() == item_url);
+    let differing = b.find("#review-compare tr.differs").text();
+    assert!(
+        differing.contains("Lab account") && differing.contains("Differs"),
+        "{differing}"
+    );
+    assert_eq!(
+        b.find("#order_id").property("value"),
+        serde_json::json!(order),
+        "the candidate order is preselected"
+    );
+
+    // Without the confirmation: refused, the note is still there, nothing changed.
+    b.find("#accept-note").send_keys(NOTE);
+    b.find("#accept-form button[type=submit]").click();
+    let error = b.find("#accept-error").text();
+    assert!(
+        error.contains("confirm that it belongs to this order"),
+        "{error}"
+    );
+    assert_eq!(
+        b.find("#accept-note").property("value"),
+        serde_json::json!(NOTE)
+    );
+    assert_eq!(item(&app, &m.id).status, "pending_customer_review");
+
+    // Confirm and accept.
+    b.find("#confirm_mismatch").click();
+    b.find("#accept-form button[type=submit]").click();
+    b.wait_until("the decision is shown", WAIT, || {
+        b.current_url() == format!("{item_url}?done=accepted")
+    });
+    let state = b.find("#review-state").text();
+    assert!(state.contains(&format!("Accepted by {OPS}")), "{state}");
+    let decided = item(&app, &m.id);
+    assert_eq!(decided.status, "accepted");
+    assert_eq!(decided.resolution_note.as_deref(), Some(NOTE));
+    assert_eq!(
+        labdesk::db::results::versions(&mut app.conn(), &order)
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // The order now shows the result's effect.
+    b.find("#resolved-order-link").click();
+    let order_url = format!("{}/orgs/{org}/orders/{order}", app.base);
+    b.wait_until("the order page opens", WAIT, || {
+        b.current_url() == order_url
+    });
+    let status = b.find("#order-status").text();
+    assert!(status.contains("Completed"), "{status}");
+    assert!(
+        status.contains("completed.walk_in_test.completed"),
+        "{status}"
+    );
+    // The accepted result is on the order page: its first value by name.
+    let parsed: serde_json::Value = serde_json::from_str(&item(&app, &m.id).parsed).unwrap();
+    let marker = parsed["observations"][0]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let results = b.find("#order-results").text();
+    assert!(results.contains(&marker), "{marker} not in {results}");
+}

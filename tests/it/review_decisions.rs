@@ -1,0 +1,308 @@
+//! Decisions through the review pages: accept, reject and escalate with their audit rows and
+//! database effects; refusals (no confirmation or note for a mismatch, no CSRF token, not an
+//! order id) that keep what was typed and change nothing; two reviewers at once (one wins, the
+//! other gets 409 with the current state); an order of another org (404).
+use std::sync::{Arc, Barrier};
+
+use crate::helpers::{each_backend, Resp};
+use crate::order_fixtures::{place_with, CSM, OPS, OTHER_OPS};
+use crate::review::{item, mismatch_item};
+use crate::review_pages::{
+    demo_item, item_url, results_of, row_ids, DEMOGRAPHICS, MISMATCH, NO_MATCH, QUARANTINE,
+};
+
+#[test]
+fn accept_reject_and_escalate_through_the_pages() {
+    each_backend(|app| {
+        let ops = app.login(OPS);
+        // Accept the name typo onto its order.
+        let demo = demo_item(app, DEMOGRAPHICS);
+        let order = demo.candidate_order_id.clone().unwrap();
+        let url = item_url(app, &demo.id);
+        let res = ops.post_form(
+            &format!("{url}/accept"),
+            &[
+                ("version", "1"),
+                ("order_id", &order),
+                ("note", "Lab typo in the last name"),
+            ],
+        );
+        assert_eq!(res.status, 303, "{}", res.text());
+        assert_eq!(
+            res.header("location"),
+            Some(format!("{url}?done=accepted").as_str())
+        );
+        let decided = item(app, &demo.id);
+        assert_eq!(decided.status, "accepted");
+        assert_eq!(decided.resolved_order_id.as_deref(), Some(order.as_str()));
+        assert_eq!(results_of(app, &order), 1);
+        let audit = app.audit_rows("result.review_accepted", &demo.id);
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].actor_label, OPS);
+        assert!(audit[0].summary.contains("Lab typo in the last name"));
+        let after = ops.get(&format!("{url}?done=accepted"));
+        assert!(after
+            .text()
+            .contains("Accepted: the result is now on the order."));
+        assert!(after.text().contains(&format!("Accepted by {OPS}")));
+        assert!(after
+            .body
+            .contains(&format!("/orders/{order}\" id=\"resolved-order-link\"")));
+        assert!(
+            !after.body.contains("id=\"accept-form\""),
+            "no forms once decided"
+        );
+
+        // Reject needs a note; with one, it is rejected and audited.
+        let no_match = demo_item(app, NO_MATCH);
+        let url = item_url(app, &no_match.id);
+        let refused = ops.post_form(&format!("{url}/reject"), &[("version", "1"), ("note", " ")]);
+        assert_eq!(refused.status, 422);
+        assert!(refused
+            .text()
+            .contains("A note is required to reject a result."));
+        assert_eq!(item(app, &no_match.id).status, "pending_customer_review");
+        let res = ops.post_form(
+            &format!("{url}/reject"),
+            &[("version", "1"), ("note", "Not our patient")],
+        );
+        assert_eq!(res.status, 303, "{}", res.text());
+        assert_eq!(item(app, &no_match.id).status, "rejected");
+        let audit = app.audit_rows("result.review_rejected", &no_match.id);
+        assert!(audit.len() == 1 && audit[0].summary.contains("Not our patient"));
+
+        // Escalate: the CSM finds it among the escalations and accepts it with confirmation.
+        let (id, order) = mismatch_item(app);
+        let url = item_url(app, &id);
+        let res = ops.post_form(
+            &format!("{url}/escalate"),
+            &[("version", "1"), ("note", "Which account?")],
+        );
+        assert_eq!(res.status, 303, "{}", res.text());
+        assert_eq!(
+            (item(app, &id).status.as_str(), item(app, &id).version),
+            ("pending_ops_review", 2)
+        );
+        assert_eq!(app.audit_rows("result.review_escalated", &id).len(), 1);
+        let csm = app.login(CSM);
+        let escalations = csm.get("/platform/review?status=pending_ops_review");
+        assert_eq!(row_ids(&escalations), vec![id.clone()]);
+        let page = csm.get(&format!("/platform/review/{id}"));
+        assert!(page
+            .text()
+            .contains("Escalated to ops review by ops@northwind.test"));
+        assert!(!page.body.contains("id=\"escalate-form\""));
+        let res = csm.post_form(
+            &format!("/platform/review/{id}/accept"),
+            &[
+                ("version", "2"),
+                ("order_id", &order),
+                ("confirm_mismatch", "yes"),
+                ("note", "Lab confirmed"),
+            ],
+        );
+        assert_eq!(res.status, 303, "{}", res.text());
+        assert_eq!(item(app, &id).status, "accepted");
+        assert_eq!(results_of(app, &order), 1);
+        assert_eq!(
+            app.audit_rows("result.review_accepted", &id)[0].actor_label,
+            CSM
+        );
+
+        // Quarantine: the CSM puts it on the order its placer number names.
+        let q = demo_item(app, QUARANTINE);
+        let liam = q.placer_order_number.clone().unwrap();
+        let res = csm.post_form(
+            &format!("/platform/review/{}/accept", q.id),
+            &[("version", "1"), ("order_id", &liam), ("note", "")],
+        );
+        assert_eq!(res.status, 303, "{}", res.text());
+        assert_eq!(results_of(app, &liam), 1);
+    });
+}
+
+#[test]
+fn a_mismatch_accept_without_confirmation_or_note_is_refused_and_changes_nothing() {
+    each_backend(|app| {
+        let ops = app.login(OPS);
+        let m = demo_item(app, MISMATCH);
+        let order = m.candidate_order_id.clone().unwrap();
+        let url = format!("{}/accept", item_url(app, &m.id));
+        let audit = app.audit_total();
+        let res = ops.post_form(
+            &url,
+            &[
+                ("version", "1"),
+                ("order_id", &order),
+                ("note", "typed and kept"),
+            ],
+        );
+        assert_eq!(res.status, 422);
+        assert!(
+            res.text().contains("confirm that it belongs to this order"),
+            "{}",
+            res.text()
+        );
+        assert!(res.body.contains(">typed and kept</textarea>"));
+        assert!(res
+            .body
+            .contains(&format!("name=\"order_id\" value=\"{order}\"")));
+        let res = ops.post_form(
+            &url,
+            &[
+                ("version", "1"),
+                ("order_id", &order),
+                ("confirm_mismatch", "yes"),
+                ("note", "  "),
+            ],
+        );
+        assert_eq!(res.status, 422);
+        assert!(res.text().contains("A note is required"));
+        assert!(res.body.contains("id=\"confirm_mismatch\" checked"));
+        // Without the CSRF token: 403.
+        let res = ops.post_form_raw(
+            &url,
+            &[
+                ("version", "1"),
+                ("order_id", &order),
+                ("confirm_mismatch", "yes"),
+                ("note", "x"),
+            ],
+        );
+        assert_eq!(res.status, 403);
+        // Not an id at all: the form again.
+        let res = ops.post_form(
+            &url,
+            &[
+                ("version", "1"),
+                ("order_id", "Jane's CMP"),
+                ("confirm_mismatch", "yes"),
+                ("note", "x"),
+            ],
+        );
+        assert_eq!(res.status, 422);
+        assert!(
+            res.body.contains("value=\"Jane&#x27;s CMP\"")
+                || res.body.contains("value=\"Jane&#39;s CMP\""),
+            "typed order id kept"
+        );
+        let now = item(app, &m.id);
+        assert_eq!(
+            (now.status.as_str(), now.version),
+            ("pending_customer_review", 1)
+        );
+        assert_eq!(results_of(app, &order), 0);
+        assert_eq!(app.audit_total(), audit);
+    });
+}
+
+#[test]
+fn two_reviewers_with_the_same_version_one_wins_and_the_other_gets_409() {
+    each_backend(|app| {
+        let (id, order) = mismatch_item(app);
+        let url = item_url(app, &id);
+        let clients = [app.login(OPS), app.login(CSM)];
+        for c in &clients {
+            assert!(c.get(&url).body.contains("name=\"version\" value=\"1\""));
+        }
+        let barrier = Arc::new(Barrier::new(2));
+        let responses: Vec<Resp> = std::thread::scope(|s| {
+            let handles: Vec<_> = clients
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let (barrier, url, order) = (barrier.clone(), url.clone(), order.clone());
+                    s.spawn(move || {
+                        barrier.wait();
+                        if i == 0 {
+                            c.post_form(
+                                &format!("{url}/accept"),
+                                &[
+                                    ("version", "1"),
+                                    ("order_id", &order),
+                                    ("confirm_mismatch", "yes"),
+                                    ("note", "Lab confirmed"),
+                                ],
+                            )
+                        } else {
+                            c.post_form(
+                                &format!("{url}/reject"),
+                                &[("version", "1"), ("note", "Not ours")],
+                            )
+                        }
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let mut statuses: Vec<u16> = responses.iter().map(|r| r.status).collect();
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [303, 409],
+            "{:?}",
+            responses.iter().map(Resp::text).collect::<Vec<_>>()
+        );
+        let loser = responses.iter().find(|r| r.status == 409).unwrap();
+        let decided = item(app, &id);
+        let winner = decided.decided_by.clone().unwrap();
+        let expected = format!(
+            "This result was already decided by {winner} ({}). Nothing was changed.",
+            decided.status
+        );
+        assert!(loser.text().contains(&expected), "{}", loser.text());
+        assert!(loser.text().contains("Your note was not saved"));
+        assert!(loser.body.contains("id=\"review-state\""));
+        assert!(!loser.body.contains("id=\"accept-form\""));
+        assert_eq!(
+            results_of(app, &order),
+            usize::from(decided.status == "accepted")
+        );
+        let audits = app.audit_rows("result.review_accepted", &id).len()
+            + app.audit_rows("result.review_rejected", &id).len();
+        assert_eq!(audits, 1);
+        assert_eq!(decided.version, 2);
+    });
+}
+
+#[test]
+fn accepting_onto_an_order_of_another_org_is_not_found() {
+    each_backend(|app| {
+        let ops = app.login(OPS);
+        let m = demo_item(app, MISMATCH);
+        let globex_order = place_with(
+            app,
+            "Globex Downtown",
+            "Noah",
+            "Wilson",
+            "quest-lipid-panel",
+        );
+        let audit = app.audit_total();
+        for order in [globex_order.clone(), uuid::Uuid::new_v4().to_string()] {
+            let res = ops.post_form(
+                &format!("{}/accept", item_url(app, &m.id)),
+                &[
+                    ("version", "1"),
+                    ("order_id", &order),
+                    ("confirm_mismatch", "yes"),
+                    ("note", "x"),
+                ],
+            );
+            assert_eq!(res.status, 404, "{}", res.text());
+            assert!(res
+                .text()
+                .contains("it must be an order of the same organization"));
+        }
+        assert_eq!(results_of(app, &globex_order), 0);
+        assert_eq!(item(app, &m.id).status, "pending_customer_review");
+        assert_eq!(app.audit_total(), audit);
+        // Globex's admin cannot reach Northwind's item at all.
+        let globex = app.login(OTHER_OPS);
+        let res = globex.post_form(
+            &format!("{}/reject", item_url(app, &m.id)),
+            &[("version", "1"), ("note", "x")],
+        );
+        assert_eq!(res.status, 404);
+        assert_eq!(item(app, &m.id).status, "pending_customer_review");
+    });
+}
