@@ -268,3 +268,47 @@ mod tests {
         assert_eq!(m.delimiters.subcomponent, '&');
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    /// Deterministic pseudo-random bytes (xorshift), so a failure can be replayed.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+    }
+
+    #[test]
+    fn mangled_messages_never_panic() {
+        let base = "MSH|^~\\&|LAB|FAC|APP|97500001|20261130101500||ORU^R01|C1|P|2.5.1\rPID|1||P1||Doe^Jane||19900101|F\rORC|RE|O-1|A-1\rOBR|1|O-1|A-1|X^Y|||20261129||||||||||||||20261130|||F\rOBX|1|NM|GLU^Glucose^LN||95|mg/dL|70-99|N|||F\rOBX|2|SN|X^MIC||>^4|ug/mL||||||F";
+        let alphabet: Vec<char> = "|^~\\&\r\nMSHPIDOBXR0123456789-. #\u{feff}é"
+            .chars()
+            .collect();
+        let mut rng = Rng(0x5eed_1abd_e5c0_ffee);
+        for _ in 0..5000 {
+            let mut chars: Vec<char> = base.chars().collect();
+            for _ in 0..(rng.next() % 8 + 1) {
+                let at = (rng.next() as usize) % (chars.len() + 1);
+                match rng.next() % 3 {
+                    0 if at < chars.len() => {
+                        chars.remove(at);
+                    }
+                    1 => chars.insert(at, alphabet[(rng.next() as usize) % alphabet.len()]),
+                    _ => chars.truncate(at),
+                }
+            }
+            let text: String = chars.into_iter().collect();
+            let _ = crate::hl7::oru::read(&text);
+            for m in split_messages(&text) {
+                let _ = crate::hl7::oru::read(&m);
+            }
+        }
+    }
+}
