@@ -15,7 +15,10 @@ use labdesk::seed::demo;
 use labdesk::startup;
 
 fn env_num(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 struct Stats {
@@ -35,7 +38,10 @@ fn measure(rounds: usize, mut f: impl FnMut()) -> Stats {
         })
         .collect();
     times.sort();
-    Stats { p50: times[times.len() / 2], p99: times[(times.len() * 99 / 100).min(times.len() - 1)] }
+    Stats {
+        p50: times[times.len() / 2],
+        p99: times[(times.len() * 99 / 100).min(times.len() - 1)],
+    }
 }
 
 fn get(agent: &ureq::Agent, url: &str) -> String {
@@ -56,7 +62,11 @@ fn main() {
     let rounds = env_num("BENCH_ROUNDS", 200);
     let extra = env_num("BENCH_ORDERS", 200_000);
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = dir.path().join("bench.sqlite").to_string_lossy().to_string();
+    let url = dir
+        .path()
+        .join("bench.sqlite")
+        .to_string_lossy()
+        .to_string();
     let pool = startup::prepare_database(&url, 16).expect("database");
     let keys = demo::ensure_demo(&mut pool.get().expect("conn")).expect("demo");
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -79,7 +89,11 @@ fn main() {
     let login = get(&agent, &format!("{base}/login"));
     agent
         .post(&format!("{base}/login"))
-        .send_form(&[("csrf_token", &csrf(&login)), ("email", "ops@northwind.test"), ("password", demo::DEMO_PASSWORD)])
+        .send_form(&[
+            ("csrf_token", &csrf(&login)),
+            ("email", "ops@northwind.test"),
+            ("password", demo::DEMO_PASSWORD),
+        ])
         .expect("sign in");
     let org = keys.org_id.clone();
     // A cursor in the middle of the org's orders, for a deep "Older" page.
@@ -98,15 +112,27 @@ fn main() {
         vec![
             ("livez", format!("{base}/livez")),
             ("orders, first page", format!("{base}/orgs/{org}/orders")),
-            ("orders, deep page", format!("{base}/orgs/{org}/orders?older={cursor}")),
-            ("orders, status filter", format!("{base}/orgs/{org}/orders?status=ordered")),
-            ("orders, patient name", format!("{base}/orgs/{org}/orders?patient=nguyen")),
+            (
+                "orders, deep page",
+                format!("{base}/orgs/{org}/orders?older={cursor}"),
+            ),
+            (
+                "orders, status filter",
+                format!("{base}/orgs/{org}/orders?status=ordered"),
+            ),
+            (
+                "orders, patient name",
+                format!("{base}/orgs/{org}/orders?patient=nguyen"),
+            ),
             ("lab accounts", format!("{base}/orgs/{org}/lab_accounts")),
         ]
     };
     let run = |label: &str, pages: &[(&str, String)]| -> Vec<Stats> {
         println!("\n{label}");
-        let all: Vec<Stats> = pages.iter().map(|(_, url)| measure(rounds, || drop(get(&agent, url)))).collect();
+        let all: Vec<Stats> = pages
+            .iter()
+            .map(|(_, url)| measure(rounds, || drop(get(&agent, url))))
+            .collect();
         for ((name, _), s) in pages.iter().zip(&all) {
             println!(
                 "  {name:<24} p50 {:>8.2?} p99 {:>8.2?}  p50 x livez {:>6.1}",
@@ -143,7 +169,10 @@ fn main() {
     let n = rounds * 5;
     let started = Instant::now();
     for _ in 0..n {
-        ureq::post(&format!("{base}/v3/order")).set("x-vital-api-key", &keys.team_key).send_json(&body).expect("order");
+        ureq::post(&format!("{base}/v3/order"))
+            .set("x-vital-api-key", &keys.team_key)
+            .send_json(&body)
+            .expect("order");
     }
     let per_sec = n as f64 / started.elapsed().as_secs_f64();
     println!(
@@ -154,7 +183,11 @@ fn main() {
     // Many more orders, spread over the org's Teams and the last year.
     println!("\nadding {extra} orders ...");
     let mut conn = pool.get().expect("conn");
-    let templates: Vec<OrderRow> = orders::table.select(OrderRow::as_select()).limit(20).load(&mut conn).expect("orders");
+    let templates: Vec<OrderRow> = orders::table
+        .select(OrderRow::as_select())
+        .limit(20)
+        .load(&mut conn)
+        .expect("orders");
     let now = chrono::Utc::now().naive_utc();
     conn.transaction::<_, diesel::result::Error, _>(|conn| {
         for i in 0..extra {
@@ -162,7 +195,9 @@ fn main() {
             row.id = uuid::Uuid::new_v4().to_string();
             row.created_at = now - chrono::Duration::seconds((i as i64) * 157 % 31_536_000);
             row.updated_at = row.created_at;
-            diesel::insert_into(orders::table).values(&row).execute(conn)?;
+            diesel::insert_into(orders::table)
+                .values(&row)
+                .execute(conn)?;
         }
         Ok(())
     })
@@ -172,6 +207,9 @@ fn main() {
     let large = run(&format!("with {extra} more orders"), &pages);
     println!("\nlarge / small (p50):");
     for (((name, _), s), l) in pages.iter().zip(&small).zip(&large) {
-        println!("  {name:<24} {:>5.2}x", l.p50.as_secs_f64() / s.p50.as_secs_f64());
+        println!(
+            "  {name:<24} {:>5.2}x",
+            l.p50.as_secs_f64() / s.p50.as_secs_f64()
+        );
     }
 }

@@ -136,6 +136,22 @@ pub fn sandbox_next(method: CollectionMethod, low: LowStatus) -> Option<LowStatu
     path.get(at + 1).copied()
 }
 
+/// Whether the sandbox can move an order to this status: a step of some collection method's
+/// path, or a correction after completion.
+pub fn sandbox_reachable(target: LowStatus) -> bool {
+    target == LowStatus::Corrected
+        || CollectionMethod::ALL.iter().any(|m| {
+            let mut at = Some(LowStatus::Ordered);
+            while let Some(x) = at {
+                if x == target {
+                    return true;
+                }
+                at = sandbox_next(*m, x);
+            }
+            false
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,5 +223,24 @@ mod tests {
         }
         assert_eq!(low, LowStatus::Completed);
         assert_eq!(steps, 4);
+    }
+
+    #[test]
+    fn sandbox_reaches_path_steps_and_corrections_only() {
+        use LowStatus::*;
+        let table = [
+            (Ordered, true),
+            (RequisitionCreated, true),
+            (TransitLab, true),
+            (PartialResults, true),
+            (Completed, true),
+            (Corrected, true),
+            (Cancelled, false),
+            (SampleError, false),
+            (Lost, false),
+        ];
+        for (low, expected) in table {
+            assert_eq!(sandbox_reachable(low), expected, "{low}");
+        }
     }
 }

@@ -9,7 +9,7 @@ use super::{query, wire_orders};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::results::{self as results_db, BiomarkerRow, ResultRow};
 use crate::db::DbConnection;
-use crate::domain::order_status::{sandbox_next, LowStatus};
+use crate::domain::order_status::{sandbox_reachable, LowStatus};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::service::orders::{self, OrderView};
@@ -171,19 +171,10 @@ pub async fn sandbox_test(
     let target = match q.final_status.as_deref() {
         None | Some("") => None,
         Some(s) => {
-            let low = s.parse::<LowStatus>().ok().filter(|l| {
-                *l == LowStatus::Corrected
-                    || crate::domain::lab::CollectionMethod::ALL.iter().any(|m| {
-                        let mut at = Some(LowStatus::Ordered);
-                        while let Some(x) = at {
-                            if x == *l {
-                                return true;
-                            }
-                            at = sandbox_next(*m, x);
-                        }
-                        false
-                    })
-            });
+            let low = s
+                .parse::<LowStatus>()
+                .ok()
+                .filter(|l| sandbox_reachable(*l));
             match low {
                 Some(l) => Some(l),
                 None => {
