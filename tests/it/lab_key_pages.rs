@@ -79,7 +79,7 @@ fn csms_create_a_lab_key_shown_once_and_a_revoked_one_gets_401() {
             &[("lab", "quest"), ("label", "Quest HL7 feed")],
         );
         assert_eq!(res.status, 200, "{}", res.text());
-        assert_eq!(res.header("cache-control"), Some("no-store"));
+        assert_eq!(res.header("cache-control"), Some("private, no-store"));
         let secret = secret_in(&res.body);
         assert!(res
             .text()

@@ -56,7 +56,7 @@ fn ops_creates_a_team_key_that_is_shown_once_and_works() {
             &[("label", "  EHR   sync ")],
         );
         assert_eq!(res.status, 200, "{}", res.text());
-        assert_eq!(res.header("cache-control"), Some("no-store"));
+        assert_eq!(res.header("cache-control"), Some("private, no-store"));
         let secret = secret_in(&res.body);
         assert!(res
             .text()

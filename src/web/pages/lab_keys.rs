@@ -2,13 +2,12 @@
 //! org), listed by lab with prefix, label, who created it and when; creating one shows the secret
 //! on that one response only; revoking asks first (htmx confirm dialog, or a confirmation page
 //! without JavaScript) and the key gets 401 from its next delivery.
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{chrome, fmt_time, render, render_with_status, see_other, Chrome, Scope};
+use super::{chrome, fmt_time, no_store, render, render_with_status, see_other, Chrome, Scope};
 use super::{non_empty, SelectOption};
 use crate::db::api_keys::{self as keys_db, ApiKeyRow};
 use crate::db::DbConnection;
@@ -142,12 +141,6 @@ fn keys_page(
         label_error,
         keys: keys_table(conn, None)?,
     })
-}
-
-fn no_store(mut res: HttpResponse) -> HttpResponse {
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
 }
 
 pub async fn list(

@@ -123,6 +123,15 @@ pub fn render_with_status<T: Template>(
         .body(body))
 }
 
+/// Pages with patient data or secrets: not for shared caches, the disk cache or Back.
+pub fn no_store(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-store"),
+    );
+    res
+}
+
 /// POST/redirect/GET.
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()

@@ -1,14 +1,13 @@
 //! A Team's API keys, for the org's admins: the list (prefix, label, who and when, revoked),
 //! creating one (the secret is on that one response and nowhere else, ever) and revoking one
 //! (htmx confirm dialog, or a confirmation page without JavaScript).
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::views::team_url;
-use super::{chrome, fmt_time, render, render_with_status, see_other, Chrome, Scope};
+use super::{chrome, fmt_time, no_store, render, render_with_status, see_other, Chrome, Scope};
 use crate::db::api_keys::{self as keys_db, ApiKeyRow};
 use crate::db::orgs::{self, Team};
 use crate::db::DbConnection;
@@ -163,12 +162,6 @@ fn keys_page(
         label,
         label_error,
     })
-}
-
-fn no_store(mut res: HttpResponse) -> HttpResponse {
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
 }
 
 pub async fn list(

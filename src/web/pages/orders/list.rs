@@ -334,9 +334,5 @@ pub async fn page(
     // The same URL answers a fragment or a whole page.
     headers.append(header::VARY, HeaderValue::from_static("HX-Request"));
     // Patient names: not for shared caches or the disk cache.
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(res)
+    Ok(super::super::no_store(res))
 }

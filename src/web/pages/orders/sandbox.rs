@@ -4,7 +4,6 @@
 //! production the route answers 404 to everyone. Without JavaScript the form posts and redirects
 //! back to the order; htmx gets the results and status panels back (an audited read, since it
 //! shows results).
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -119,14 +118,7 @@ pub async fn advance(
     })
     .await?;
     match fragment {
-        Some(f) => {
-            let mut res = render(&f)?;
-            res.headers_mut().insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            );
-            Ok(res)
-        }
+        Some(f) => Ok(super::super::no_store(render(&f)?)),
         None => {
             let done = if target.is_some() {
                 "corrected"

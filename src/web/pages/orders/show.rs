@@ -1,7 +1,6 @@
 //! One order: patient, tests, lab account, billing, physician, its results, the event timeline
 //! and, where allowed, a cancel button (and the sandbox's buttons). Showing it is a PHI read,
 //! audited in the same request together with the result version it shows.
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -242,10 +241,5 @@ pub async fn page(
         })
     })
     .await?;
-    let mut res = render(&page)?;
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(res)
+    Ok(super::super::no_store(render(&page)?))
 }

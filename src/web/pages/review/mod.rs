@@ -10,9 +10,6 @@ pub mod decide;
 pub mod item;
 pub mod list;
 
-use actix_web::http::header::{self, HeaderValue};
-use actix_web::HttpResponse;
-
 use crate::db::unmatched::{self as unmatched_db, UnmatchedRow};
 use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
@@ -90,10 +87,4 @@ pub fn status_badge(status: &str) -> (&'static str, &'static str) {
 }
 
 /// Patient data on every page here: not for shared caches or the disk cache.
-pub fn no_store(mut res: HttpResponse) -> HttpResponse {
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    res
-}
+pub use super::no_store;
