@@ -183,16 +183,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(review::item::page),
         )
         .route(
-            "/orgs/{org}/review/{id:[0-9a-fA-F-]+}/accept",
-            web::post().to(review::decide::accept),
-        )
-        .route(
-            "/orgs/{org}/review/{id:[0-9a-fA-F-]+}/reject",
-            web::post().to(review::decide::reject),
-        )
-        .route(
-            "/orgs/{org}/review/{id:[0-9a-fA-F-]+}/escalate",
-            web::post().to(review::decide::escalate),
+            "/orgs/{org}/review/{id:[0-9a-fA-F-]+}/{action:accept|reject|escalate}",
+            web::post().to(review::decide::decide),
         )
         .route("/platform/review", web::get().to(review::list::page))
         .route(
@@ -200,16 +192,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(review::item::page),
         )
         .route(
-            "/platform/review/{id:[0-9a-fA-F-]+}/accept",
-            web::post().to(review::decide::accept),
-        )
-        .route(
-            "/platform/review/{id:[0-9a-fA-F-]+}/reject",
-            web::post().to(review::decide::reject),
-        )
-        .route(
-            "/platform/review/{id:[0-9a-fA-F-]+}/escalate",
-            web::post().to(review::decide::escalate),
+            "/platform/review/{id:[0-9a-fA-F-]+}/{action:accept|reject|escalate}",
+            web::post().to(review::decide::decide),
         )
         // Lab interface keys (CSMs)
         .route("/platform/lab_keys", web::get().to(lab_keys::list))

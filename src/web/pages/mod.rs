@@ -175,6 +175,9 @@ pub struct ScopedPath {
     id: Option<String>,
     #[serde(default)]
     team: Option<String>,
+    /// The verb of a route that serves several actions (e.g. review decisions).
+    #[serde(default)]
+    action: Option<String>,
 }
 
 impl ScopedPath {
@@ -191,5 +194,9 @@ impl ScopedPath {
 
     pub fn team(&self) -> Result<String, AppError> {
         self.team.clone().ok_or(AppError::NotFound)
+    }
+
+    pub fn action(&self) -> Result<&str, AppError> {
+        self.action.as_deref().ok_or(AppError::NotFound)
     }
 }

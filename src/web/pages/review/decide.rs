@@ -35,6 +35,15 @@ enum Which {
 }
 
 impl Which {
+    fn parse(action: &str) -> Result<Which, AppError> {
+        match action {
+            "accept" => Ok(Which::Accept),
+            "reject" => Ok(Which::Reject),
+            "escalate" => Ok(Which::Escalate),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
     fn form(self) -> &'static str {
         match self {
             Which::Accept => "accept",
@@ -150,50 +159,14 @@ async fn act(
     }
 }
 
-pub async fn accept(
+/// One handler for the three decisions; the route's last segment says which.
+pub async fn decide(
     state: web::Data<AppState>,
     user: SignedIn,
     path: web::Path<ScopedPath>,
     form: web::Form<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
-    act(
-        state,
-        user,
-        path.into_inner(),
-        Which::Accept,
-        form.into_inner(),
-    )
-    .await
-}
-
-pub async fn reject(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<ScopedPath>,
-    form: web::Form<DecisionForm>,
-) -> Result<HttpResponse, AppError> {
-    act(
-        state,
-        user,
-        path.into_inner(),
-        Which::Reject,
-        form.into_inner(),
-    )
-    .await
-}
-
-pub async fn escalate(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<ScopedPath>,
-    form: web::Form<DecisionForm>,
-) -> Result<HttpResponse, AppError> {
-    act(
-        state,
-        user,
-        path.into_inner(),
-        Which::Escalate,
-        form.into_inner(),
-    )
-    .await
+    let path = path.into_inner();
+    let which = Which::parse(path.action()?)?;
+    act(state, user, path, which, form.into_inner()).await
 }
