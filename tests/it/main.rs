@@ -23,6 +23,7 @@ mod results_ingest;
 mod review;
 mod review_decisions;
 mod review_pages;
+mod skips;
 mod team_keys;
 mod webdriver;
 mod wizard;
