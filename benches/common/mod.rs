@@ -1,0 +1,4 @@
+//! What the benchmarks share: real server processes and a many-connection load driver.
+#![allow(dead_code)] // each benchmark uses part of it
+pub mod instances;
+pub mod load;
