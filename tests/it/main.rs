@@ -1,4 +1,5 @@
 //! The integration test binary: the real app over a real database per test.
+mod access_matrix;
 mod api_lab_accounts;
 mod api_orders;
 mod auth;
