@@ -6,6 +6,9 @@ use base64::Engine;
 
 use crate::error::AppError;
 
+pub const SANDBOX: &str = "sandbox";
+pub const PRODUCTION: &str = "production";
+
 pub const SESSION_KEY_HELP: &str =
     "make one with `labdesk session-key` (or `openssl rand -hex 64`) and pass it as --session-key or LABDESK_SESSION_KEY";
 
@@ -15,9 +18,10 @@ pub struct ServerArgs {
     /// Address to listen on.
     #[arg(long, env = "LABDESK_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
-    /// Deployment environment, as the Org Management API's `{env}` path segment.
-    #[arg(long, env = "LABDESK_DEPLOYMENT_ENV", default_value = "sandbox", value_parser = ["sandbox", "production"])]
-    pub deployment_env: String,
+    /// Deployment environment, as the Org Management API's `{env}` path segment. `serve` runs
+    /// production unless told otherwise; `demo` runs sandbox unless told otherwise.
+    #[arg(long, env = "LABDESK_DEPLOYMENT_ENV", value_parser = [SANDBOX, PRODUCTION])]
+    pub deployment_env: Option<String>,
     /// Deployment region, as the Org Management API's `{region}` path segment.
     #[arg(long, env = "LABDESK_REGION", default_value = "us", value_parser = ["us", "eu"])]
     pub region: String,
@@ -30,6 +34,16 @@ pub struct ServerArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "LABDESK_MAX_BODY_BYTES", default_value_t = 1_048_576)]
     pub max_body_bytes: usize,
+}
+
+impl ServerArgs {
+    /// The same flags with `env` as the deployment environment unless one was given. Only the
+    /// demo calls this (with sandbox): everything else falls back to production, where made-up
+    /// results cannot be attached to real orders.
+    pub fn default_deployment_env(mut self, env: &str) -> ServerArgs {
+        self.deployment_env.get_or_insert_with(|| env.to_string());
+        self
+    }
 }
 
 /// Everything a running server needs, resolved and validated.
@@ -51,7 +65,10 @@ impl Settings {
             bind: args.bind,
             database_url,
             session_key,
-            deployment_env: args.deployment_env.clone(),
+            deployment_env: args
+                .deployment_env
+                .clone()
+                .unwrap_or_else(|| PRODUCTION.to_string()),
             region: args.region.clone(),
             https: args.https,
             pool_size: args.pool_size,
@@ -60,7 +77,7 @@ impl Settings {
     }
 
     pub fn is_sandbox(&self) -> bool {
-        self.deployment_env == "sandbox"
+        self.deployment_env == SANDBOX
     }
 }
 
@@ -100,6 +117,45 @@ pub fn generate_session_key_hex() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Flags {
+        #[command(flatten)]
+        server: ServerArgs,
+    }
+
+    fn env_of(flags: &[&str], command_default: Option<&str>) -> String {
+        let args = Flags::try_parse_from(std::iter::once("labdesk").chain(flags.iter().copied()))
+            .expect("flags parse")
+            .server;
+        let args = match command_default {
+            Some(env) => args.default_deployment_env(env),
+            None => args,
+        };
+        let key = Key::generate();
+        Settings::new(&args, String::new(), key).deployment_env
+    }
+
+    #[test]
+    fn serve_runs_production_and_demo_sandbox_unless_the_flag_says_otherwise() {
+        // (flags, the command's default, expected); None: no command default applied at all.
+        let table: [(&[&str], Option<&str>, &str); 6] = [
+            (&[], Some(PRODUCTION), PRODUCTION),
+            (&[], Some(SANDBOX), SANDBOX),
+            (&[], None, PRODUCTION),
+            (&["--deployment-env", "sandbox"], Some(PRODUCTION), SANDBOX),
+            (
+                &["--deployment-env", "production"],
+                Some(SANDBOX),
+                PRODUCTION,
+            ),
+            (&["--deployment-env", "sandbox"], None, SANDBOX),
+        ];
+        for (flags, default, expected) in table {
+            assert_eq!(env_of(flags, default), expected, "{flags:?} {default:?}");
+        }
+    }
 
     #[test]
     fn session_key_needs_64_bytes_in_hex_or_base64() {

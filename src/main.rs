@@ -134,6 +134,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             session_key,
         } => {
             let key = config::parse_session_key(session_key.as_deref())?;
+            let server = server.default_deployment_env(config::PRODUCTION);
             let settings = Settings::new(&server, database_url, key);
             let pool = startup::prepare_database(&settings.database_url, settings.pool_size)?;
             serve(settings, pool, None)
@@ -234,6 +235,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
 fn run_demo(server: ServerArgs, database_url: String) -> Result<(), AppError> {
     // A fresh key per run: demo sessions end when the demo restarts.
     let key = config::parse_session_key(Some(&config::generate_session_key_hex()))?;
+    let server = server.default_deployment_env(config::SANDBOX);
     let settings = Settings::new(&server, database_url, key);
     let pool = startup::prepare_database(&settings.database_url, settings.pool_size)?;
     let keys = {

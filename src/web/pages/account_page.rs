@@ -155,6 +155,7 @@ pub fn show_page(
     conn: &mut DbConnection,
     p: &Principal,
     csrf: &str,
+    sandbox: bool,
     scope: &Scope,
     account_id: &str,
     status_form: Option<StatusForm>,
@@ -163,6 +164,7 @@ pub fn show_page(
         conn,
         p,
         csrf,
+        sandbox,
         Some(scope),
         if *scope == Scope::Platform {
             "platform"
@@ -283,8 +285,9 @@ async fn show(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let page = run_db(&state, move |conn| {
-        show_page(conn, &p, &csrf, &scope, &id, None)
+        show_page(conn, &p, &csrf, sandbox, &scope, &id, None)
     })
     .await?;
     render(&page)

@@ -32,6 +32,7 @@ async fn change(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let actor = user.actor();
     let outcome = run_db(&state, move |conn| {
         let account = load_visible(conn, &p, &scope, &id)?;
@@ -67,7 +68,15 @@ async fn change(
                     error: errors.for_field("status").map(str::to_string),
                     reason_error: errors.for_field("reason").map(str::to_string),
                 };
-                Ok(Ok(show_page(conn, &p, &csrf, &scope, &id, Some(form))?))
+                Ok(Ok(show_page(
+                    conn,
+                    &p,
+                    &csrf,
+                    sandbox,
+                    &scope,
+                    &id,
+                    Some(form),
+                )?))
             }
             Err(e) => Err(e),
         }

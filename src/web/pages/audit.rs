@@ -114,10 +114,18 @@ pub async fn page(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let org_id = path.into_inner();
     let q = q.into_inner();
     let page = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, Some(&Scope::Org(org_id.clone())), "audit")?;
+        let chrome = chrome(
+            conn,
+            &p,
+            &csrf,
+            sandbox,
+            Some(&Scope::Org(org_id.clone())),
+            "audit",
+        )?;
         policy::authorize(&p, Action::ViewAudit { org_id: &org_id })?;
         let (filter, filter_error) = to_filter(&org_id, &q);
         let events = audit_db::list(conn, &filter, PAGE_SIZE + 1)?;
@@ -171,6 +179,17 @@ pub async fn page(
     render(&page)
 }
 
+/// A CSV cell a spreadsheet will show as text, never run as a formula: audit summaries quote
+/// names people typed (an account named `=HYPERLINK(...)`), so a cell that starts like a formula
+/// gets a leading `'`.
+pub fn spreadsheet_safe(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
 pub async fn csv(
     state: web::Data<AppState>,
     user: SignedIn,
@@ -202,7 +221,7 @@ pub async fn csv(
         ])
         .map_err(fail)?;
         for e in events {
-            w.write_record([
+            let record = [
                 e.id.to_string(),
                 e.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
                 e.actor_type,
@@ -215,8 +234,8 @@ pub async fn csv(
                 e.summary,
                 e.details,
                 e.request_id.unwrap_or_default(),
-            ])
-            .map_err(fail)?;
+            ];
+            w.write_record(record.map(spreadsheet_safe)).map_err(fail)?;
         }
         w.into_inner()
             .map_err(|e| AppError::Internal(format!("writing CSV: {e}")))
@@ -229,4 +248,33 @@ pub async fn csv(
             "attachment; filename=\"labdesk-audit.csv\"",
         ))
         .body(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn cells_that_start_like_a_formula_are_quoted_as_text() {
+        let table = [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("=1+2", "'=1+2"),
+            ("+1 415 555 0100", "'+1 415 555 0100"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("Account Quest West created", "Account Quest West created"),
+            ("a=1", "a=1"),
+            ("2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z"),
+            ("{\"team\":\"x\"}", "{\"team\":\"x\"}"),
+            ("", ""),
+        ];
+        for (cell, expected) in table {
+            assert_eq!(spreadsheet_safe(cell.to_string()), expected, "{cell:?}");
+        }
+    }
 }

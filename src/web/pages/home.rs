@@ -28,13 +28,14 @@ struct PickPage {
 pub async fn pick(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let page = run_db(&state, move |conn| {
         let ids = match &p.org_id {
             Some(org) => vec![org.clone()],
             None => p.csm_org_ids.clone(),
         };
         Ok(PickPage {
-            chrome: chrome(conn, &p, &csrf, None, "orgs")?,
+            chrome: chrome(conn, &p, &csrf, sandbox, None, "orgs")?,
             orgs: orgs::list_orgs(conn, &ids)?,
         })
     })

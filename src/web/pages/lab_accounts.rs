@@ -103,9 +103,10 @@ async fn list(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let filter = parse_filter(&q)?;
     let (page, fragment) = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, Some(&scope), if scope == Scope::Platform { "platform" } else { "lab_accounts" })?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), if scope == Scope::Platform { "platform" } else { "lab_accounts" })?;
         let teams = visible_teams(conn, &p, &scope)?;
         let mut filter = filter;
         if let Some(team) = &filter.team_id {

@@ -7,7 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{chrome, fmt_time, no_store, render, render_with_status, see_other, Chrome, Scope};
+use super::{chrome, fmt_time, render, render_with_status, see_other, Chrome, Scope};
 use super::{non_empty, SelectOption};
 use crate::db::api_keys::{self as keys_db, ApiKeyRow};
 use crate::db::DbConnection;
@@ -23,8 +23,13 @@ use crate::web::{run_db, AppState};
 
 pub const BASE: &str = "/platform/lab_keys";
 
-fn platform_chrome(conn: &mut DbConnection, p: &Principal, csrf: &str) -> Result<Chrome, AppError> {
-    let chrome = chrome(conn, p, csrf, Some(&Scope::Platform), "lab_keys")?;
+fn platform_chrome(
+    conn: &mut DbConnection,
+    p: &Principal,
+    csrf: &str,
+    sandbox: bool,
+) -> Result<Chrome, AppError> {
+    let chrome = chrome(conn, p, csrf, sandbox, Some(&Scope::Platform), "lab_keys")?;
     policy::authorize(p, Action::ManageLabKeys)?;
     Ok(chrome)
 }
@@ -150,9 +155,10 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let revoked = q.done.as_deref() == Some("revoked");
     let page = run_db(&state, move |conn| {
-        let mut chrome = platform_chrome(conn, &p, &csrf)?;
+        let mut chrome = platform_chrome(conn, &p, &csrf, sandbox)?;
         chrome.notice = revoked.then(|| "Key revoked.".to_string());
         keys_page(conn, chrome, None, String::new(), None, None)
     })
@@ -167,10 +173,11 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let actor = user.actor();
     let form = form.into_inner();
     let outcome = run_db(&state, move |conn| {
-        let chrome = platform_chrome(conn, &p, &csrf)?;
+        let chrome = platform_chrome(conn, &p, &csrf, sandbox)?;
         let typed_lab = non_empty(&form.lab).map(str::to_string);
         let lab = typed_lab.as_deref().map(str::parse::<LabSlug>);
         let label = validate_label(&form.label);
@@ -211,7 +218,7 @@ pub async fn create(
     .await?;
     match outcome {
         // The secret is on this response only: nothing stores or repeats it, no cache keeps it.
-        Ok(created) => Ok(no_store(render(&created)?)),
+        Ok(created) => Ok(render(&created)?),
         Err(form) => render_with_status(&form, StatusCode::UNPROCESSABLE_ENTITY),
     }
 }
@@ -230,9 +237,10 @@ pub async fn revoke_confirm(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let key_id = path.into_inner();
     let page = run_db(&state, move |conn| {
-        let chrome = platform_chrome(conn, &p, &csrf)?;
+        let chrome = platform_chrome(conn, &p, &csrf, sandbox)?;
         let key = find_key(conn, &key_id)?;
         Ok(RevokeConfirmPage {
             chrome,
@@ -255,10 +263,11 @@ pub async fn revoke(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let actor = user.actor();
     let key_id = path.into_inner();
     let table = run_db(&state, move |conn| {
-        platform_chrome(conn, &p, &csrf)?;
+        platform_chrome(conn, &p, &csrf, sandbox)?;
         let key = find_key(conn, &key_id)?;
         let revoked = keys_service::revoke_lab_key(conn, &actor, &key.id)?;
         let message = if revoked {

@@ -30,6 +30,8 @@ pub struct Chrome {
     pub user_name: String,
     pub role_label: &'static str,
     pub csrf: String,
+    /// A sandbox deployment: the layout says so on every page.
+    pub sandbox: bool,
     pub org: Option<OrgNav>,
     pub is_csm: bool,
     pub active: &'static str,
@@ -71,6 +73,7 @@ pub fn chrome(
     conn: &mut DbConnection,
     p: &Principal,
     csrf: &str,
+    sandbox: bool,
     scope: Option<&Scope>,
     active: &'static str,
 ) -> Result<Chrome, AppError> {
@@ -100,6 +103,7 @@ pub fn chrome(
         user_name: p.name.clone(),
         role_label: p.role.label(),
         csrf: csrf.to_string(),
+        sandbox,
         org,
         is_csm: p.role == Role::Csm,
         active,
@@ -121,15 +125,6 @@ pub fn render_with_status<T: Template>(
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(body))
-}
-
-/// Pages with patient data or secrets: not for shared caches, the disk cache or Back.
-pub fn no_store(mut res: HttpResponse) -> HttpResponse {
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("private, no-store"),
-    );
-    res
 }
 
 /// POST/redirect/GET.

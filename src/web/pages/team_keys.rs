@@ -7,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::views::team_url;
-use super::{chrome, fmt_time, no_store, render, render_with_status, see_other, Chrome, Scope};
+use super::{chrome, fmt_time, render, render_with_status, see_other, Chrome, Scope};
 use crate::db::api_keys::{self as keys_db, ApiKeyRow};
 use crate::db::orgs::{self, Team};
 use crate::db::DbConnection;
@@ -139,19 +139,12 @@ pub struct CreateForm {
 fn keys_page(
     conn: &mut DbConnection,
     p: &Principal,
-    csrf: &str,
+    chrome: Chrome,
     org_id: &str,
     team_id: &str,
     label: String,
     label_error: Option<String>,
 ) -> Result<KeysPage, AppError> {
-    let chrome = chrome(
-        conn,
-        p,
-        csrf,
-        Some(&Scope::Org(org_id.to_string())),
-        "teams",
-    )?;
     let team = authorize_team(conn, p, org_id, team_id)?;
     Ok(KeysPage {
         chrome,
@@ -172,10 +165,13 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let (org_id, team_id) = path.into_inner();
     let revoked = q.done.as_deref() == Some("revoked");
     let page = run_db(&state, move |conn| {
-        let mut page = keys_page(conn, &p, &csrf, &org_id, &team_id, String::new(), None)?;
+        let scope = Scope::Org(org_id.clone());
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "teams")?;
+        let mut page = keys_page(conn, &p, chrome, &org_id, &team_id, String::new(), None)?;
         page.chrome.notice = revoked.then(|| "Key revoked.".to_string());
         Ok(page)
     })
@@ -191,18 +187,20 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let actor = user.actor();
     let (org_id, team_id) = path.into_inner();
     let typed = form.into_inner().label;
     let outcome = run_db(&state, move |conn| {
+        let scope = Scope::Org(org_id.clone());
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "teams")?;
         let label = match validate_label(&typed) {
             Ok(label) => label,
             Err(message) => {
-                let page = keys_page(conn, &p, &csrf, &org_id, &team_id, typed, Some(message))?;
+                let page = keys_page(conn, &p, chrome, &org_id, &team_id, typed, Some(message))?;
                 return Ok(Err(page));
             }
         };
-        let chrome = chrome(conn, &p, &csrf, Some(&Scope::Org(org_id.clone())), "teams")?;
         let team = authorize_team(conn, &p, &org_id, &team_id)?;
         let owner = KeyOwner::Team {
             team_id: team.id.clone(),
@@ -225,7 +223,7 @@ pub async fn create(
     match outcome {
         // Rendered on this response only: nothing stores or repeats the secret, and no cache
         // may keep it.
-        Ok(created) => Ok(no_store(render(&created)?)),
+        Ok(created) => Ok(render(&created)?),
         Err(form) => render_with_status(&form, StatusCode::UNPROCESSABLE_ENTITY),
     }
 }
@@ -252,9 +250,17 @@ pub async fn revoke_confirm(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let (org_id, team_id, key_id) = path.into_inner();
     let page = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, Some(&Scope::Org(org_id.clone())), "teams")?;
+        let chrome = chrome(
+            conn,
+            &p,
+            &csrf,
+            sandbox,
+            Some(&Scope::Org(org_id.clone())),
+            "teams",
+        )?;
         let (team, key) = find_key(conn, &p, &org_id, &team_id, &key_id)?;
         let back_url = keys_url(&org_id, &team.id);
         Ok(RevokeConfirmPage {

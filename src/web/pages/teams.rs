@@ -57,10 +57,11 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let org_id = path.into_inner();
     let page = run_db(&state, move |conn| {
         let scope = Scope::Org(org_id.clone());
-        let chrome = chrome(conn, &p, &csrf, Some(&scope), "teams")?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "teams")?;
         let teams = visible_teams(conn, &p, &scope)?;
         let accounts = accounts_db::list_for_org(conn, &org_id, &AccountFilter::default())?;
         let rows = teams
@@ -117,10 +118,11 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let (org_id, team_id) = path.into_inner();
     let page = run_db(&state, move |conn| {
         let scope = Scope::Org(org_id.clone());
-        let chrome = chrome(conn, &p, &csrf, Some(&scope), "teams")?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "teams")?;
         let team = orgs::find_team(conn, &team_id)?.ok_or(AppError::NotFound)?;
         if team.org_id != org_id {
             return Err(AppError::NotFound);

@@ -47,14 +47,25 @@ fn another_teams_or_orgs_draft_is_not_found() {
         assert_eq!(own.get(&unknown).status, 404);
         assert_eq!(own.get(&w.url("shipping")).status, 404);
         // Starting an order for a Team one is not in, or of another org, is not found either.
-        assert_eq!(own.get(&new_order_url(app, "Cardiology")).status, 404);
-        assert_eq!(own.get(&new_order_url(app, "Globex Downtown")).status, 404);
+        let drafts_before = draft_count(app);
         let cross = format!(
             "/orgs/{}/teams/{}/orders/new",
             app.world.other_org_id,
             app.world.team(TEAM)
         );
-        assert_eq!(own.get(&cross).status, 404);
+        for url in [
+            new_order_url(app, "Cardiology"),
+            new_order_url(app, "Globex Downtown"),
+            cross,
+        ] {
+            assert_eq!(own.get(&url).status, 404, "GET {url}");
+            assert_eq!(own.post_form(&url, &[]).status, 404, "POST {url}");
+        }
+        assert_eq!(
+            draft_count(app),
+            drafts_before,
+            "no draft for a foreign Team"
+        );
         // The Cardiology clinician can start one for their own Team.
         let theirs = Wizard::start_as(app, cardio, "Cardiology");
         assert_eq!(theirs.get("patient").status, 200);
@@ -82,6 +93,7 @@ fn roles_that_do_not_order_are_refused() {
         let drafts_before = draft_count(app);
         let ops = app.login(OPS);
         assert_eq!(ops.get(&new_order_url(app, TEAM)).status, 403);
+        assert_eq!(ops.post_form(&new_order_url(app, TEAM), &[]).status, 403);
         assert_eq!(
             draft_count(app),
             drafts_before,
@@ -100,14 +112,14 @@ fn draft_count(app: &crate::helpers::TestApp) -> i64 {
 fn the_team_page_offers_a_new_order_to_its_clinicians_only() {
     each_backend(|app| {
         let team_url = format!("/orgs/{}/teams/{}", app.world.org_id, app.world.team(TEAM));
-        let link = format!(r#"href="{}""#, new_order_url(app, TEAM));
+        let link = format!(r#"action="{}""#, new_order_url(app, TEAM));
         let clinician = app.login(CLINICIAN);
         assert!(clinician.get(&team_url).body.contains(&link));
         let list = clinician.get(&format!("/orgs/{}/teams", app.world.org_id));
         assert!(list.body.contains(&link), "the Teams list offers it too");
         let ops = app.login(OPS);
         assert!(!ops.get(&team_url).body.contains("New order"));
-        // The link starts a draft owned by the clinician, on its first step.
+        // Its button starts a draft owned by the clinician, on its first step.
         let w = Wizard::start(app);
         let draft = w.draft();
         assert_eq!(draft.team_id, app.world.team(TEAM));
@@ -118,6 +130,36 @@ fn the_team_page_offers_a_new_order_to_its_clinicians_only() {
             "{}",
             page.text()
         );
+    });
+}
+
+#[test]
+fn starting_an_order_is_a_csrf_checked_post_and_its_get_writes_nothing() {
+    each_backend(|app| {
+        let c = app.login(CLINICIAN);
+        let url = new_order_url(app, TEAM);
+        let before = draft_count(app);
+        // The GET (a link, a prefetch, a crawler) shows the button and writes nothing.
+        let page = c.get(&url);
+        assert_eq!(page.status, 200);
+        assert!(page
+            .body
+            .contains(&format!(r#"<form method="post" action="{url}">"#)));
+        assert!(page.text().contains("Start a new order"), "{}", page.text());
+        assert_eq!(draft_count(app), before, "a GET created a draft");
+        // Without the token, or with a forged one: refused, nothing written.
+        assert_eq!(c.post_form_raw(&url, &[]).status, 403);
+        assert_eq!(
+            c.post_form_raw(&url, &[("csrf_token", "forged")]).status,
+            403
+        );
+        assert_eq!(draft_count(app), before, "a refused POST created a draft");
+        // With it: one draft of the clinician for the Team, opened on its first step.
+        let w = Wizard::start_as(app, c, TEAM);
+        assert_eq!(draft_count(app), before + 1);
+        let draft = w.draft();
+        assert_eq!(draft.team_id, app.world.team(TEAM));
+        assert_eq!(w.get("patient").status, 200);
     });
 }
 

@@ -154,7 +154,7 @@ impl<'a> Wizard<'a> {
     }
 
     pub fn start_as(app: &'a TestApp, c: Client, team: &str) -> Wizard<'a> {
-        let res = c.get(&new_order_url(app, team));
+        let res = c.post_form(&new_order_url(app, team), &[]);
         let to = location(&res);
         let prefix = format!("/orgs/{}/drafts/", app.world.org_id);
         let draft_id = to

@@ -60,9 +60,17 @@ pub async fn confirm(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let (org_id, order_id) = path.into_inner();
     let page = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, Some(&Scope::Org(org_id.clone())), "orders")?;
+        let chrome = chrome(
+            conn,
+            &p,
+            &csrf,
+            sandbox,
+            Some(&Scope::Org(org_id.clone())),
+            "orders",
+        )?;
         let o = authorize_cancel(conn, &p, &org_id, &order_id)?;
         let low = o.low();
         if !low.is_some_and(|l| l.cancellable()) {

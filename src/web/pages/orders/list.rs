@@ -218,11 +218,19 @@ pub async fn page(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let org_id = path.into_inner();
     let q = q.into_inner();
     let htmx = is_htmx(&req);
     let output = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, Some(&Scope::Org(org_id.clone())), "orders")?;
+        let chrome = chrome(
+            conn,
+            &p,
+            &csrf,
+            sandbox,
+            Some(&Scope::Org(org_id.clone())),
+            "orders",
+        )?;
         policy::authorize(&p, Action::ViewOrders { org_id: &org_id })?;
         let wanted = parse(&q)?;
         let teams = visible_teams(conn, &p, &org_id)?;
@@ -333,6 +341,5 @@ pub async fn page(
     let headers = res.headers_mut();
     // The same URL answers a fragment or a whole page.
     headers.append(header::VARY, HeaderValue::from_static("HX-Request"));
-    // Patient names: not for shared caches or the disk cache.
-    Ok(super::super::no_store(res))
+    Ok(res)
 }

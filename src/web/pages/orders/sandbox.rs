@@ -118,7 +118,7 @@ pub async fn advance(
     })
     .await?;
     match fragment {
-        Some(f) => Ok(super::super::no_store(render(&f)?)),
+        Some(f) => Ok(render(&f)?),
         None => {
             let done = if target.is_some() {
                 "corrected"

@@ -203,7 +203,14 @@ pub async fn page(
     let notice = done_notice(q.done.as_deref());
     let sandbox = state.settings.is_sandbox();
     let page = run_db(&state, move |conn| {
-        let mut chrome = chrome(conn, &p, &csrf, Some(&Scope::Org(org_id.clone())), "orders")?;
+        let mut chrome = chrome(
+            conn,
+            &p,
+            &csrf,
+            sandbox,
+            Some(&Scope::Org(org_id.clone())),
+            "orders",
+        )?;
         chrome.notice = notice;
         let o = load_visible(conn, &p, &org_id, &order_id)?;
         let results = results_panel(conn, &p, &org_id, &o, sandbox, &csrf, None)?;
@@ -241,5 +248,5 @@ pub async fn page(
         })
     })
     .await?;
-    Ok(super::super::no_store(render(&page)?))
+    render(&page)
 }

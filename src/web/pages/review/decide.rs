@@ -8,7 +8,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::item::{item_page, Typed};
-use super::{item_url, load_item, no_store, review_chrome};
+use super::{item_url, load_item, review_chrome};
 use crate::db::unmatched as unmatched_db;
 use crate::error::AppError;
 use crate::service::review::{self, Reviewer, ALREADY_DECIDED};
@@ -75,11 +75,12 @@ async fn act(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let reviewer = Reviewer::of(&p, user.actor());
     let scope = path.scope();
     let id = path.id()?;
     let outcome = run_db(&state, move |conn| {
-        let chrome = review_chrome(conn, &p, &csrf, &scope)?;
+        let chrome = review_chrome(conn, &p, &csrf, sandbox, &scope)?;
         let item = load_item(conn, &p, &scope, &id)?;
         let order_id = form.order_id.trim().to_string();
         let result = match which {
@@ -155,7 +156,7 @@ async fn act(
     .await?;
     match outcome {
         Outcome::Done(url) => Ok(see_other(&url)),
-        Outcome::Refused(page, status) => Ok(no_store(render_with_status(page.as_ref(), status)?)),
+        Outcome::Refused(page, status) => render_with_status(page.as_ref(), status),
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::compare::{compare, text, values, CompareRow, ValueRow};
 use super::list::lab_name;
-use super::{base_url, item_url, load_item, no_store, review_chrome, status_badge};
+use super::{base_url, item_url, load_item, review_chrome, status_badge};
 use crate::db::order_list::{self, OrderFilter, PageAt};
 use crate::db::orders as orders_db;
 use crate::db::unmatched::UnmatchedRow;
@@ -264,17 +264,18 @@ pub async fn page(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let reviewer = Reviewer::of(&p, user.actor());
     let scope = path.scope();
     let id = path.id()?;
     let notice = done_notice(q.done.as_deref());
     let page = run_db(&state, move |conn| {
-        let mut chrome = review_chrome(conn, &p, &csrf, &scope)?;
+        let mut chrome = review_chrome(conn, &p, &csrf, sandbox, &scope)?;
         chrome.notice = notice;
         let item = load_item(conn, &p, &scope, &id)?;
         review::record_view(conn, &reviewer, &item)?;
         item_page(conn, chrome, &scope, &reviewer, &item, None, None)
     })
     .await?;
-    Ok(no_store(render(&page)?))
+    render(&page)
 }

@@ -7,7 +7,7 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::{base_url, item_url, no_store, review_chrome, status_badge};
+use super::{base_url, item_url, review_chrome, status_badge};
 use crate::db::lab_accounts as accounts_db;
 use crate::db::orgs;
 use crate::db::unmatched::{self as unmatched_db, QueueFilter, UnmatchedRow};
@@ -283,12 +283,13 @@ pub async fn page(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let reviewer = Reviewer::of(&p, user.actor());
     let scope = path.scope();
     let q = q.into_inner();
     let htmx = is_htmx(&req);
     let output = run_db(&state, move |conn| {
-        let chrome = review_chrome(conn, &p, &csrf, &scope)?;
+        let chrome = review_chrome(conn, &p, &csrf, sandbox, &scope)?;
         let wanted = parse(&q)?;
         let platform = scope == Scope::Platform;
         let filter = QueueFilter {
@@ -374,5 +375,5 @@ pub async fn page(
     // The same URL answers a fragment or a whole page.
     res.headers_mut()
         .append(header::VARY, HeaderValue::from_static("HX-Request"));
-    Ok(no_store(res))
+    Ok(res)
 }

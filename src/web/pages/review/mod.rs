@@ -34,13 +34,14 @@ pub fn review_chrome(
     conn: &mut DbConnection,
     p: &Principal,
     csrf: &str,
+    sandbox: bool,
     scope: &Scope,
 ) -> Result<Chrome, AppError> {
     let active = match scope {
         Scope::Org(_) => "review",
         Scope::Platform => "platform_review",
     };
-    let chrome = chrome(conn, p, csrf, Some(scope), active)?;
+    let chrome = chrome(conn, p, csrf, sandbox, Some(scope), active)?;
     policy::authorize(
         p,
         Action::ReviewResults {
@@ -85,6 +86,3 @@ pub fn status_badge(status: &str) -> (&'static str, &'static str) {
         _ => ("Unknown", ""),
     }
 }
-
-/// Patient data on every page here: not for shared caches or the disk cache.
-pub use super::no_store;

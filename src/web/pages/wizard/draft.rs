@@ -51,6 +51,7 @@ pub fn load(
     conn: &mut DbConnection,
     p: &Principal,
     csrf: &str,
+    sandbox: bool,
     org_id: &str,
     draft_id: &str,
 ) -> Result<Ctx, AppError> {
@@ -58,6 +59,7 @@ pub fn load(
         conn,
         p,
         csrf,
+        sandbox,
         Some(&Scope::Org(org_id.to_string())),
         "orders",
     )?;

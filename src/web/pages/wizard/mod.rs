@@ -1,6 +1,6 @@
 //! The order wizard: patient -> tests -> lab account (shown only when there is a choice) ->
 //! billing -> review -> submit. The draft lives on the server, so every step's GET shows what is
-//! saved and every POST saves and redirects (POST/redirect/GET). One handler per route answers
+//! saved and every POST saves and redirects (POST/redirect/GET); starting one is a POST as well. One handler per route answers
 //! the whole page, or for htmx only the wizard fragment. The rules are in `domain::wizard`,
 //! `domain::eligibility` and `service::orders`, shared with the API.
 pub mod account;
@@ -9,6 +9,7 @@ pub mod draft;
 pub mod lab_tests;
 pub mod patient;
 pub mod review;
+pub mod start;
 
 use actix_web::http::header::{HeaderValue, VARY};
 use actix_web::http::StatusCode;
@@ -21,7 +22,6 @@ use super::{render_with_status, see_other, Chrome};
 use crate::db::DbConnection;
 use crate::domain::wizard::Step;
 use crate::error::AppError;
-use crate::service::drafts as drafts_service;
 use crate::web::htmx::is_htmx;
 use crate::web::session::SignedIn;
 use crate::web::{run_db, AppState};
@@ -134,23 +134,6 @@ pub struct DraftPath {
     draft: String,
 }
 
-/// `GET /orgs/{org}/teams/{team}/orders/new`: starts a draft and opens its first step.
-pub async fn start(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let (org_id, team_id) = path.into_inner();
-    let url = run_db(&state, move |conn| {
-        let team = draft::authorize_team(conn, &p, &org_id, &team_id)?;
-        let id = drafts_service::start(conn, &team.id, &p.user_id)?;
-        Ok(draft::step_url(&org_id, &id, Step::Patient))
-    })
-    .await?;
-    Ok(see_other(&url))
-}
-
 fn parse_step(step: &str) -> Result<Step, AppError> {
     step.parse().map_err(|_| AppError::NotFound)
 }
@@ -165,9 +148,10 @@ pub async fn show(
     let step = parse_step(&path.step)?;
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let StepPath { org, draft, .. } = path.into_inner();
     let outcome = run_db(&state, move |conn| {
-        let ctx = draft::load(conn, &p, &csrf, &org, &draft)?;
+        let ctx = draft::load(conn, &p, &csrf, sandbox, &org, &draft)?;
         if let Some(order_id) = &ctx.order_id {
             return Ok(Outcome::Redirect(draft::order_url(&org, order_id)));
         }
@@ -198,11 +182,12 @@ pub async fn save(
     let step = parse_step(&path.step)?;
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let actor = user.actor();
     let StepPath { org, draft, .. } = path.into_inner();
     let form = form.into_inner();
     let outcome = run_db(&state, move |conn| {
-        let ctx = draft::load(conn, &p, &csrf, &org, &draft)?;
+        let ctx = draft::load(conn, &p, &csrf, sandbox, &org, &draft)?;
         if let Some(order_id) = &ctx.order_id {
             return Ok(Outcome::Redirect(draft::order_url(&org, order_id)));
         }
@@ -231,10 +216,11 @@ pub async fn submit(
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
+    let sandbox = state.settings.is_sandbox();
     let actor = user.actor();
     let DraftPath { org, draft } = path.into_inner();
     let outcome = run_db(&state, move |conn| {
-        let ctx = draft::load(conn, &p, &csrf, &org, &draft)?;
+        let ctx = draft::load(conn, &p, &csrf, sandbox, &org, &draft)?;
         if let Some(order_id) = &ctx.order_id {
             return Ok(Outcome::Redirect(draft::order_url(&org, order_id)));
         }

@@ -1,0 +1,238 @@
+//! The headers every answer carries (CSP, nosniff, framing, referrer, HSTS over HTTPS only) and
+//! `no-store` as the default for signed-in pages and API answers with patient data.
+use std::net::TcpListener;
+
+use actix_web::cookie::Key;
+use clap::Parser;
+use diesel::prelude::*;
+use labdesk::config::{ServerArgs, Settings};
+use labdesk::startup;
+
+use crate::helpers::{each_backend, Client, Resp, TestApp};
+use crate::order_fixtures::{org_url, place};
+use crate::wizard::support::{Wizard, TEAM};
+
+const OPS: &str = "ops@northwind.test";
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+const HSTS: &str = "max-age=31536000";
+
+fn assert_security_headers(what: &str, res: &Resp) {
+    assert_eq!(res.header("content-security-policy"), Some(CSP), "{what}");
+    assert_eq!(
+        res.header("x-content-type-options"),
+        Some("nosniff"),
+        "{what}"
+    );
+    assert_eq!(res.header("referrer-policy"), Some("same-origin"), "{what}");
+    assert_eq!(res.header("x-frame-options"), Some("DENY"), "{what}");
+}
+
+/// A page, an API answer, a static file, an API error, a page 404 and the sign-in form.
+fn kinds_of_answer(app: &TestApp, c: &Client) -> Vec<(&'static str, Resp, u16)> {
+    let key = &app.world.team_key;
+    vec![
+        ("page", c.get(&org_url(app, "/lab_accounts")), 200),
+        (
+            "API",
+            c.api_get("/v3/lab_test/lab_account", "x-vital-api-key", key),
+            200,
+        ),
+        ("static file", c.get("/static/app.css"), 200),
+        (
+            "API 404",
+            c.api_get(
+                "/v3/order/00000000-0000-4000-8000-000000000000",
+                "x-vital-api-key",
+                key,
+            ),
+            404,
+        ),
+        ("page 404", c.get("/no/such/page"), 404),
+        ("sign-in form", app.client().get("/login"), 200),
+    ]
+}
+
+#[test]
+fn every_kind_of_answer_carries_the_security_headers_and_no_hsts_over_http() {
+    each_backend(|app| {
+        let c = app.login(OPS);
+        for (what, res, status) in kinds_of_answer(app, &c) {
+            assert_eq!(res.status, status, "{what}: {}", res.body);
+            assert_security_headers(what, &res);
+            assert_eq!(res.header("strict-transport-security"), None, "{what}");
+        }
+    });
+}
+
+/// A second server on the app's database, configured as served over HTTPS (behind a proxy).
+fn https_server(app: &TestApp) -> String {
+    #[derive(Parser)]
+    struct Flags {
+        #[command(flatten)]
+        server: ServerArgs,
+    }
+    let flags = Flags::parse_from(["labdesk", "--https", "--bind", "127.0.0.1:0"]);
+    let mut settings = Settings::new(&flags.server, String::new(), Key::generate());
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    settings.bind = listener.local_addr().expect("addr");
+    let base = format!("http://{}", settings.bind);
+    let server = startup::build(settings, app.pool.clone(), listener).expect("server");
+    std::thread::spawn(move || actix_web::rt::System::new().block_on(server));
+    base
+}
+
+#[test]
+fn hsts_is_sent_on_every_answer_when_served_over_https() {
+    let app = TestApp::spawn(crate::helpers::Backend::Sqlite);
+    let c = Client::new(&https_server(&app));
+    let key = &app.world.team_key;
+    for (what, res) in [
+        ("sign-in form", c.get("/login")),
+        ("static file", c.get("/static/app.css")),
+        ("page 404", c.get("/no/such/page")),
+        (
+            "API",
+            c.api_get("/v3/lab_test/lab_account", "x-vital-api-key", key),
+        ),
+    ] {
+        assert_security_headers(what, &res);
+        assert_eq!(
+            res.header("strict-transport-security"),
+            Some(HSTS),
+            "{what}"
+        );
+    }
+}
+
+/// An order of Primary Care that the demo seed gave a result.
+fn order_with_result(app: &TestApp) -> String {
+    use labdesk::db::schema::orders::dsl as o;
+    use labdesk::db::schema::results::dsl as r;
+    let with_results: Vec<String> = r::results
+        .select(r::order_id)
+        .load(&mut app.conn())
+        .unwrap();
+    o::orders
+        .filter(o::id.eq_any(with_results))
+        .filter(o::team_id.eq(app.world.team(TEAM)))
+        .select(o::id)
+        .first(&mut app.conn())
+        .expect("the demo seed has a Primary Care order with a result")
+}
+
+#[test]
+fn signed_in_pages_and_api_answers_with_patient_data_are_not_stored() {
+    each_backend(|app| {
+        let wizard = Wizard::start(app);
+        let ops = app.login(OPS);
+        let fresh = place(app, TEAM, "Ada", "Lovelace");
+        let resulted = order_with_result(app);
+        let key = &app.world.team_key;
+        let table: Vec<(&str, Resp)> = vec![
+            ("wizard patient step", wizard.get("patient")),
+            ("audit page", ops.get(&org_url(app, "/audit"))),
+            ("audit CSV", ops.get(&org_url(app, "/audit.csv"))),
+            (
+                "cancel confirmation",
+                ops.get(&org_url(app, &format!("/orders/{fresh}/cancel"))),
+            ),
+            (
+                "order page",
+                ops.get(&org_url(app, &format!("/orders/{resulted}"))),
+            ),
+            (
+                "GET /v3/orders",
+                ops.api_get("/v3/orders", "x-vital-api-key", key),
+            ),
+            (
+                "GET /v3/order/{id}/result",
+                ops.api_get(
+                    &format!("/v3/order/{resulted}/result"),
+                    "x-vital-api-key",
+                    key,
+                ),
+            ),
+        ];
+        for (what, res) in table {
+            assert_eq!(res.status, 200, "{what}: {}", res.text());
+            assert_eq!(
+                res.header("cache-control"),
+                Some("private, no-store"),
+                "{what}"
+            );
+        }
+        // The API answer really carries the patient's result (so the row above means something).
+        let result = ops.api_get(
+            &format!("/v3/order/{resulted}/result"),
+            "x-vital-api-key",
+            key,
+        );
+        assert!(result.body.contains("results"), "{}", result.body);
+        // What holds nothing about anyone keeps its caching as it is.
+        let anon = app.client();
+        for path in ["/static/app.css", "/livez", "/readyz", "/login"] {
+            let res = anon.get(path);
+            assert_eq!(res.status, 200, "{path}");
+            assert_eq!(res.header("cache-control"), None, "{path}");
+        }
+    });
+}
+
+/// Every template file, as (path, text).
+fn templates() -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
+        &mut out,
+    );
+    assert!(out.len() > 20, "found the templates");
+    out
+}
+
+#[test]
+fn no_template_needs_what_the_csp_refuses() {
+    // What the browser would refuse (inline code or style) or what htmx would have to eval.
+    let refused = ["style=", "<style", "javascript:", "hx-on", "js:", "hx-vals"];
+    for (path, text) in templates() {
+        for needle in refused {
+            assert!(!text.contains(needle), "{path} contains {needle}");
+        }
+        assert!(
+            !has_inline_handler(&text),
+            "{path} has an inline on…= event handler"
+        );
+        // Scripts only from our own files, with nothing between the tags.
+        for (at, _) in text.match_indices("<script") {
+            let tag = &text[at..];
+            let open_end = tag.find('>').expect("a closed script tag");
+            assert!(
+                tag[..open_end].contains("src=\"/static/"),
+                "{path}: inline script"
+            );
+            assert!(
+                tag[open_end + 1..].starts_with("</script>"),
+                "{path}: a script with a body"
+            );
+        }
+    }
+}
+
+/// Whether the text has an attribute like ` onclick=` (an inline event handler).
+fn has_inline_handler(text: &str) -> bool {
+    text.match_indices(" on").any(|(at, _)| {
+        let rest = &text[at + 3..];
+        let name_len = rest.bytes().take_while(u8::is_ascii_lowercase).count();
+        name_len > 0 && rest[name_len..].starts_with('=')
+    })
+}
