@@ -191,6 +191,7 @@ fn matrix() -> Vec<Entry> {
         e("POST", "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/sandbox/advance", ORG_FORM, NOT_CSM_OTHER_TEAM),
         // The order wizard
         e("GET", "/orgs/{org}/teams/{team}/orders/new", ORG_PAGE, NOT_CSM_OTHER_TEAM),
+        e("POST", "/orgs/{org}/teams/{team}/orders/new", ORG_FORM, NOT_CSM_OTHER_TEAM),
         e("POST", "/orgs/{org}/drafts/{draft}/submit", ORG_FORM, NOT_CSM_OTHER_TEAM),
         e("GET", "/orgs/{org}/drafts/{draft}/{step}", ORG_PAGE, NOT_CSM_OTHER_TEAM),
         e("POST", "/orgs/{org}/drafts/{draft}/{step}", ORG_FORM, NOT_CSM_OTHER_TEAM),
