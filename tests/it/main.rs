@@ -7,6 +7,7 @@ mod browser_review;
 mod browser_wizard;
 mod cli;
 mod concurrency;
+mod delivery_refusals;
 mod helpers;
 mod hl7_samples;
 mod lab_key_pages;
