@@ -107,14 +107,18 @@ fn filtered(f: &QueueFilter) -> unmatched_results::BoxedQuery<'static, super::Mu
         (None, false) => q = q.filter(unmatched_results::org_id.is_not_null()),
     }
     if let Some(team) = &f.team_id {
-        // A Team sees items about its own orders, and items delivered on accounts linked to it.
+        // `domain::access::team_sees_queue_item` in one query: the Team's own items, and items
+        // of no Team delivered on an account linked to it. Never another Team's item, even on a
+        // shared account. (The org is the `org_ids` filter above.)
         q = q.filter(
             unmatched_results::team_id
                 .eq(team.clone())
-                .or(unmatched_results::lab_account_id.eq_any(
-                    lab_account_teams::table
-                        .filter(lab_account_teams::team_id.eq(team.clone()))
-                        .select(lab_account_teams::lab_account_id.nullable()),
+                .or(unmatched_results::team_id.is_null().and(
+                    unmatched_results::lab_account_id.eq_any(
+                        lab_account_teams::table
+                            .filter(lab_account_teams::team_id.eq(team.clone()))
+                            .select(lab_account_teams::lab_account_id.nullable()),
+                    ),
                 )),
         );
     }
@@ -187,19 +191,12 @@ pub fn escalate(
     Ok(n == 1)
 }
 
-/// Whether a Team may see an item: its own order's, or delivered on an account linked to it.
-pub fn visible_to_team(
+/// Whether the account an item was delivered on is linked to this Team.
+pub fn account_linked_to_team(
     conn: &mut DbConnection,
     item: &UnmatchedRow,
-    org_id: &str,
     team_id: &str,
 ) -> Result<bool, AppError> {
-    if item.org_id.as_deref() != Some(org_id) {
-        return Ok(false);
-    }
-    if item.team_id.as_deref() == Some(team_id) {
-        return Ok(true);
-    }
     let Some(account) = &item.lab_account_id else {
         return Ok(false);
     };

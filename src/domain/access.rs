@@ -119,6 +119,33 @@ pub fn order_visibility(p: &Principal) -> OrderVisibility {
     }
 }
 
+/// Who a review-queue item (a delivered result that did not fit) belongs to, as far as a Team's
+/// access to it goes.
+#[derive(Debug, Clone, Copy)]
+pub struct QueueItemOwner<'a> {
+    /// The org it was routed to; None for quarantine (deliveries on unknown accounts).
+    pub org_id: Option<&'a str>,
+    /// The Team of its candidate order, when the matching found one.
+    pub team_id: Option<&'a str>,
+    /// Whether the account it was delivered on is linked to the Team asking.
+    pub account_linked: bool,
+}
+
+/// Whether a Team (through its API key) sees a review-queue item. An item about a Team's order
+/// is that Team's alone, even when the account it came in on is shared with other Teams: it
+/// names the Team's patient. Only an item that belongs to no Team falls back to the account's
+/// links. Another org's item and quarantine never. `db::unmatched`'s Team filter is this rule
+/// in SQL.
+pub fn team_sees_queue_item(org_id: &str, team_id: &str, item: QueueItemOwner<'_>) -> bool {
+    if item.org_id != Some(org_id) {
+        return false;
+    }
+    match item.team_id {
+        Some(owner) => owner == team_id,
+        None => item.account_linked,
+    }
+}
+
 /// The answer to a request: allowed, or refused as if the object did not exist (another org's or
 /// team's object), or refused because the role may not do it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -337,3 +337,36 @@ fn decisions_by_role_and_object() {
         assert_eq!(decide(&person(role), action), expected, "{role} {action:?}");
     }
 }
+
+#[test]
+fn a_teams_queue_item_is_its_own_and_only_items_without_a_team_follow_the_account_links() {
+    let item = |org_id, team_id, account_linked| QueueItemOwner {
+        org_id,
+        team_id,
+        account_linked,
+    };
+    // (item, seen by Team t1 of org o1)
+    let table = [
+        // The Team's own order: seen, linked account or not.
+        (item(Some("o1"), Some("t1"), true), true),
+        (item(Some("o1"), Some("t1"), false), true),
+        // Another Team's order on an account shared with t1: not seen (the leak this rule closes).
+        (item(Some("o1"), Some("t2"), true), false),
+        (item(Some("o1"), Some("t2"), false), false),
+        // No Team: the account's links decide.
+        (item(Some("o1"), None, true), true),
+        (item(Some("o1"), None, false), false),
+        // Another org's item, whatever it names; quarantine (no org) never.
+        (item(Some("o2"), Some("t1"), true), false),
+        (item(Some("o2"), None, true), false),
+        (item(None, None, true), false),
+        (item(None, Some("t1"), true), false),
+    ];
+    for (owner, expected) in table {
+        assert_eq!(
+            team_sees_queue_item("o1", "t1", owner),
+            expected,
+            "{owner:?}"
+        );
+    }
+}

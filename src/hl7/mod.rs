@@ -7,4 +7,5 @@ pub mod build;
 pub mod escape;
 pub mod message;
 pub mod oru;
+pub mod refusal;
 pub mod time;

@@ -2,6 +2,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::message::{self, Delimiters, Message, Segment};
+use super::refusal::Refusal;
 use super::time::{parse_date, parse_datetime};
 
 pub const SUPPORTED_VERSIONS: [&str; 5] = ["2.3", "2.3.1", "2.4", "2.5", "2.5.1"];
@@ -123,67 +124,94 @@ fn optional_time(seg: &Segment, d: &Delimiters, n: usize) -> Option<NaiveDateTim
     parse_datetime(&seg.component(d, n, 1))
 }
 
-/// Reads one message. Refusals say what is wrong in words a lab's interface analyst can act on.
-pub fn read(text: &str) -> Result<OruMessage, String> {
-    let m: Message = message::parse(text).map_err(|e| e.to_string())?;
+/// Reads one message. Refusals say what is wrong in words a lab's interface analyst can act on,
+/// and separately (for the audit log) where and what kind, without the values sent.
+pub fn read(text: &str) -> Result<OruMessage, Refusal> {
+    let m: Message = message::parse(text)?;
     let d = &m.delimiters;
-    let msh = m
-        .first("MSH")
-        .ok_or("the message must start with an MSH segment")?;
+    let msh = m.first("MSH").ok_or_else(|| {
+        Refusal::new(
+            "MSH",
+            "missing or not first",
+            "the message must start with an MSH segment",
+        )
+    })?;
     if msh.field_count() < 12 {
-        return Err(format!(
-            "the MSH segment is truncated: it has {} fields, and MSH-9 to MSH-12 are required",
-            msh.field_count()
+        return Err(Refusal::new(
+            "MSH",
+            "truncated",
+            format!(
+                "the MSH segment is truncated: it has {} fields, and MSH-9 to MSH-12 are required",
+                msh.field_count()
+            ),
         ));
     }
     let kind = (msh.component(d, 9, 1), msh.component(d, 9, 2));
     if kind != ("ORU".to_string(), "R01".to_string()) {
-        return Err(format!(
-            "MSH-9 message type is {}^{}; only ORU^R01 results are accepted",
-            kind.0, kind.1
+        return Err(Refusal::new(
+            "MSH-9",
+            "not ORU^R01",
+            format!(
+                "MSH-9 message type is {}^{}; only ORU^R01 results are accepted",
+                kind.0, kind.1
+            ),
         ));
     }
     let version = msh.component(d, 12, 1);
     if !SUPPORTED_VERSIONS.contains(&version.as_str()) {
-        return Err(format!(
-            "MSH-12 version {version:?} is not supported; send 2.3 to 2.5.1"
+        return Err(Refusal::new(
+            "MSH-12",
+            "version not supported",
+            format!("MSH-12 version {version:?} is not supported; send 2.3 to 2.5.1"),
         ));
     }
     let control_id = msh.component(d, 10, 1);
     if control_id.is_empty() {
-        return Err("MSH-10 message control id is missing".into());
+        return Err(Refusal::new(
+            "MSH-10",
+            "missing",
+            "MSH-10 message control id is missing",
+        ));
     }
     let sent_raw = msh.component(d, 7, 1);
     let sent_at = match sent_raw.as_str() {
         "" => None,
-        raw => Some(
-            parse_datetime(raw)
-                .ok_or_else(|| format!("MSH-7 date/time {raw:?} is not a valid HL7 date"))?,
-        ),
+        raw => Some(parse_datetime(raw).ok_or_else(|| {
+            Refusal::new(
+                "MSH-7",
+                "not a date/time",
+                format!("MSH-7 date/time {raw:?} is not a valid HL7 date"),
+            )
+        })?),
     };
-    let pid_at = m
-        .segments
-        .iter()
-        .position(|s| s.id == "PID")
-        .ok_or("missing PID segment")?;
-    let first_obr = m
-        .segments
-        .iter()
-        .position(|s| s.id == "OBR")
-        .ok_or("missing OBR segment")?;
+    let missing = |id: &'static str, message: &'static str| {
+        let at = m.segments.iter().position(|s| s.id == id);
+        at.ok_or_else(|| Refusal::new(id, "missing segment", message))
+    };
+    let pid_at = missing("PID", "missing PID segment")?;
+    let first_obr = missing("OBR", "missing OBR segment")?;
     if first_obr < pid_at {
-        return Err(format!(
-            "segment order: OBR (segment {}) comes before PID (segment {})",
-            first_obr + 1,
-            pid_at + 1
-        ));
+        return Err(Refusal::new(
+            "OBR",
+            "comes before PID",
+            format!(
+                "segment order: OBR (segment {}) comes before PID (segment {})",
+                first_obr + 1,
+                pid_at + 1
+            ),
+        )
+        .in_segment(first_obr + 1));
     }
     let pid = &m.segments[pid_at];
     let dob_raw = pid.component(d, 7, 1);
     let dob = match dob_raw.as_str() {
         "" => None,
         raw => Some(parse_date(raw).ok_or_else(|| {
-            format!("PID-7 date of birth {raw:?} is not a valid HL7 date (YYYYMMDD)")
+            Refusal::new(
+                "PID-7",
+                "not a date",
+                format!("PID-7 date of birth {raw:?} is not a valid HL7 date (YYYYMMDD)"),
+            )
         })?),
     };
     // PID-5 may repeat; the first repetition with a family name is the patient's name.
@@ -223,10 +251,15 @@ pub fn read(text: &str) -> Result<OruMessage, String> {
             }
             "OBX" => {
                 let order = orders.last_mut().ok_or_else(|| {
-                    format!(
-                        "segment order: OBX (segment {}) is not inside an OBR group",
-                        seg.line
+                    Refusal::new(
+                        "OBX",
+                        "not inside an OBR group",
+                        format!(
+                            "segment order: OBX (segment {}) is not inside an OBR group",
+                            seg.line
+                        ),
                     )
+                    .in_segment(seg.line)
                 })?;
                 order.observations.push(Observation {
                     set_id: seg.component(d, 1, 1),

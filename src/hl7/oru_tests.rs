@@ -34,49 +34,81 @@ fn a_complete_message_yields_what_matching_needs() {
     assert_eq!(obx.abnormal_flags, vec!["H".to_string()]);
 }
 
+/// Each refusal: (message, what the lab is told, what the audit log keeps). The audit form
+/// names the field and the kind of problem and never carries a value that was sent.
 #[test]
-fn refusals_say_what_is_wrong() {
-    let table: Vec<(String, &str)> = vec![
+fn refusals_tell_the_lab_what_is_wrong_and_keep_sent_values_out_of_the_audit_form() {
+    let table: Vec<(String, &str, &str)> = vec![
         (
             msg(&[&MSH.replace("ORU^R01", "ADT^A01"), PID, OBR]),
-            "only ORU^R01",
+            "ADT^A01; only ORU^R01",
+            "MSH-9: not ORU^R01",
         ),
         (
             msg(&[&MSH.replace("2.5.1", "2.6"), PID, OBR]),
             "version \"2.6\" is not supported",
+            "MSH-12: version not supported",
         ),
-        (msg(&[&MSH.replace("CTRL-1", ""), PID, OBR]), "MSH-10"),
-        (msg(&[MSH, OBR, OBX]), "missing PID"),
-        (msg(&[MSH, PID]), "missing OBR"),
+        (
+            msg(&[&MSH.replace("CTRL-1", ""), PID, OBR]),
+            "MSH-10",
+            "MSH-10: missing",
+        ),
+        (
+            msg(&[MSH, OBR, OBX]),
+            "missing PID",
+            "PID: missing segment",
+        ),
+        (msg(&[MSH, PID]), "missing OBR", "OBR: missing segment"),
         (
             msg(&[MSH, OBR, PID, OBX]),
             "OBR (segment 2) comes before PID",
+            "OBR in segment 2: comes before PID",
         ),
         (
             msg(&[MSH, PID, OBX, OBR]),
             "OBX (segment 3) is not inside an OBR group",
+            "OBX in segment 3: not inside an OBR group",
         ),
         (
             msg(&[MSH, &PID.replace("19900101", "19901301"), OBR]),
             "PID-7 date of birth \"19901301\"",
+            "PID-7: not a date",
+        ),
+        (
+            msg(&[MSH, &PID.replace("19900101", "1984-03-12-Jane-Doe"), OBR]),
+            "\"1984-03-12-Jane-Doe\"",
+            "PID-7: not a date",
         ),
         (
             msg(&[&MSH.replace("20261130101500", "yesterday"), PID, OBR]),
-            "MSH-7",
+            "MSH-7 date/time \"yesterday\"",
+            "MSH-7: not a date/time",
         ),
         (
             msg(&[&MSH.replace("^~\\&", "^~"), PID, OBR]),
             "encoding characters",
+            "MSH-2: not valid encoding characters",
         ),
         (
-            "MSH|^~\\&|LAB|QUEST|LABDESK|97500001|20261130101500||ORU^R01|C|P|2.5.1\rPID|1\rOB"
+            "MSH|^~\\&|LAB|QUEST|LABDESK|97500001|20261130101500||ORU^R01|C|P|2.5.1\rPID|1\rJane Doe 1984"
                 .to_string(),
-            "does not start with a segment name",
+            "does not start with a segment name: \"Jane Doe 198\"",
+            "segment name in segment 3: missing",
+        ),
+        (
+            "MSH|^~\\&|LAB".to_string(),
+            "truncated",
+            "MSH: truncated",
         ),
     ];
-    for (text, expected) in table {
+    for (text, told, audit) in table {
         let err = read(&text).unwrap_err();
-        assert!(err.contains(expected), "{expected:?} not in {err:?}");
+        assert!(err.message().contains(told), "{told:?} not in {err:?}");
+        assert_eq!(err.audit_text(), audit, "{text:?}");
+        for sent in ["ADT", "2.6", "19901301", "Jane", "1984", "yesterday"] {
+            assert!(!err.audit_text().contains(sent), "{sent:?} in {err:?}");
+        }
     }
 }
 

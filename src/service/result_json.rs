@@ -1,9 +1,11 @@
 //! The JSON form of a delivery (the same content as an ORU message), and the summary of a parsed
 //! message kept on review-queue items.
 use serde::Deserialize;
+use serde_json::error::Category;
 use serde_json::{json, Value};
 
 use crate::hl7::oru::{Observation, OruMessage, OruOrder, OruPatient, ResultStatus};
+use crate::hl7::refusal::Refusal;
 use crate::hl7::time::{parse_date, parse_datetime};
 
 #[derive(Deserialize)]
@@ -61,20 +63,32 @@ fn date_time(text: &str) -> Option<chrono::NaiveDateTime> {
         .or_else(|| parse_datetime(text))
 }
 
-/// Reads the JSON form, refusing with a reason like the HL7 reader does.
-pub fn read_json(body: &[u8]) -> Result<OruMessage, String> {
-    let d: JsonDelivery =
-        serde_json::from_slice(body).map_err(|e| format!("the JSON delivery is not valid: {e}"))?;
+/// Reads the JSON form, refusing with a reason like the HL7 reader does (the lab's sentence may
+/// quote what was sent; the audit form does not).
+pub fn read_json(body: &[u8]) -> Result<OruMessage, Refusal> {
+    let d: JsonDelivery = serde_json::from_slice(body).map_err(|e| {
+        let kind = match e.classify() {
+            Category::Data => "does not match the delivery format",
+            Category::Syntax | Category::Eof | Category::Io => "not valid JSON",
+        };
+        Refusal::new("body", kind, format!("the JSON delivery is not valid: {e}"))
+    })?;
     if d.message_control_id.trim().is_empty() {
-        return Err("message_control_id is missing".into());
+        return Err(Refusal::new(
+            "message_control_id",
+            "missing",
+            "message_control_id is missing",
+        ));
     }
     let status = match d.status.as_str() {
         "partial" => ResultStatus::Preliminary,
         "final" => ResultStatus::Final,
         "corrected" => ResultStatus::Corrected,
         other => {
-            return Err(format!(
-                "status {other:?} is not one of partial, final, corrected"
+            return Err(Refusal::new(
+                "status",
+                "not partial, final or corrected",
+                format!("status {other:?} is not one of partial, final, corrected"),
             ))
         }
     };
@@ -84,15 +98,27 @@ pub fn read_json(body: &[u8]) -> Result<OruMessage, String> {
             chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
                 .ok()
                 .or_else(|| parse_date(t))
-                .ok_or_else(|| format!("patient.dob {t:?} is not a date (YYYY-MM-DD)"))?,
+                .ok_or_else(|| {
+                    Refusal::new(
+                        "patient.dob",
+                        "not a date",
+                        format!("patient.dob {t:?} is not a date (YYYY-MM-DD)"),
+                    )
+                })?,
         ),
     };
-    let time = |field: &str, v: &Option<String>| -> Result<Option<chrono::NaiveDateTime>, String> {
+    let time = |field: &'static str,
+                v: &Option<String>|
+     -> Result<Option<chrono::NaiveDateTime>, Refusal> {
         match v.as_deref() {
             None | Some("") => Ok(None),
-            Some(t) => date_time(t)
-                .map(Some)
-                .ok_or_else(|| format!("{field} {t:?} is not a date/time")),
+            Some(t) => date_time(t).map(Some).ok_or_else(|| {
+                Refusal::new(
+                    field,
+                    "not a date/time",
+                    format!("{field} {t:?} is not a date/time"),
+                )
+            }),
         }
     };
     let collected_at = time("collected_at", &d.collected_at)?;

@@ -17,6 +17,7 @@ use crate::domain::result_matching::{
 use crate::domain::result_values::{interpret, overall, parse_number, parse_range, Interpretation};
 use crate::error::AppError;
 use crate::hl7::oru::{OruMessage, ResultStatus};
+use crate::hl7::refusal::Refusal;
 use crate::service::review;
 
 /// What happened to a delivery.
@@ -352,12 +353,13 @@ pub fn ingest(
     })
 }
 
-/// A delivery that could not be read is kept nowhere but the audit log: the reason, no content.
+/// A delivery that could not be read is kept nowhere but the audit log: where the problem was
+/// and what kind, never a value from the message (a refused field may be patient data).
 pub fn record_rejection(
     conn: &mut DbConnection,
     actor: &Actor,
     lab: &str,
-    reason: &str,
+    refusal: &Refusal,
 ) -> Result<(), AppError> {
     write_tx(conn, |conn| {
         audit::record(
@@ -369,8 +371,8 @@ pub fn record_rejection(
                 entity_id: lab,
                 org_id: None,
                 team_id: None,
-                summary: format!("Delivery from {lab} rejected: {reason}"),
-                details: json!({"reason": reason}),
+                summary: format!("Delivery from {lab} rejected: {}", refusal.audit_text()),
+                details: json!({"field": refusal.field(), "error": refusal.kind()}),
             },
         )
     })

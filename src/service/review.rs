@@ -287,15 +287,16 @@ pub fn suggested_order(
         .map(|o| o.id))
 }
 
-/// Reading an item shows what the lab sent about a patient: a PHI read, audited.
+/// Reading an item shows what the lab sent about a patient: a PHI read, audited (the dashboard's
+/// item page and a Team key's `GET /v3/unmatched_result/{id}` alike).
 pub fn record_view(
     conn: &mut DbConnection,
-    r: &Reviewer,
+    actor: &Actor,
     item: &UnmatchedRow,
 ) -> Result<(), AppError> {
     audit::record(
         conn,
-        &r.actor,
+        actor,
         AuditEntry {
             action: "result.review_viewed",
             entity_type: "unmatched_result",
@@ -306,4 +307,56 @@ pub fn record_view(
             details: json!({}),
         },
     )
+}
+
+/// Who was shown a page of the queue.
+#[derive(Debug, Clone, Copy)]
+pub enum ListedBy<'a> {
+    /// A Team's API key: one row for the Team.
+    Team { org_id: &'a str, team_id: &'a str },
+    /// A reviewer on the dashboard (an org's queue, or a CSM's across orgs and quarantine): one
+    /// row per org whose items were on the page, so each org's audit log shows the read.
+    Reviewer,
+}
+
+/// A page of the queue was shown (each row names a patient): `result.review_listed` rows naming
+/// the item ids, never the names. Nothing shown, nothing read: no row.
+pub fn record_list(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    by: ListedBy<'_>,
+    items: &[UnmatchedRow],
+) -> Result<(), AppError> {
+    let mut groups: Vec<(Option<&str>, Vec<&str>)> = Vec::new();
+    for item in items {
+        let org = match by {
+            ListedBy::Team { org_id, .. } => Some(org_id),
+            ListedBy::Reviewer => item.org_id.as_deref(),
+        };
+        match groups.iter_mut().find(|(o, _)| *o == org) {
+            Some((_, ids)) => ids.push(&item.id),
+            None => groups.push((org, vec![&item.id])),
+        }
+    }
+    for (org, ids) in groups {
+        let (entity_type, entity_id, team_id) = match (by, org) {
+            (ListedBy::Team { team_id, .. }, _) => ("team", team_id, Some(team_id)),
+            (ListedBy::Reviewer, Some(org)) => ("org", org, None),
+            (ListedBy::Reviewer, None) => ("platform", "quarantine", None),
+        };
+        audit::record(
+            conn,
+            actor,
+            AuditEntry {
+                action: "result.review_listed",
+                entity_type,
+                entity_id,
+                org_id: org,
+                team_id,
+                summary: format!("Review queue viewed: {} item(s)", ids.len()),
+                details: json!({"unmatched_result_ids": ids}),
+            },
+        )?;
+    }
+    Ok(())
 }

@@ -46,7 +46,8 @@ fn every_public_sample_is_read_or_refused_with_a_reason_and_none_panics() {
                     assert!(!msg.control_id.is_empty(), "{name}");
                     read.push((name.clone(), msg));
                 }
-                Err(reason) => {
+                Err(refusal) => {
+                    let reason = refusal.to_string();
                     assert!(reason.len() > 10, "{name}: the reason says something");
                     refused.push((name.clone(), reason));
                 }

@@ -5,6 +5,7 @@ use std::sync::{Arc, Barrier};
 use serde_json::json;
 
 use crate::helpers::{each_backend, Backend, TestApp};
+use crate::isolation::clear_queue;
 use crate::order_helpers::{body, new_user, place, test_id, TEAM};
 use crate::results_ingest::{deliver, fill, fixture, jane_order, Fill};
 use labdesk::db::audit::Actor;
@@ -257,58 +258,57 @@ fn quarantine_is_for_csms_only() {
 }
 
 #[test]
-fn teams_see_their_own_queue_items_through_the_api() {
+fn only_the_team_of_the_order_sees_its_queue_item_through_the_api_even_on_another_teams_account() {
     each_backend(|app| {
+        // Every count below is this test's own: the demo's items are gone.
+        clear_queue(app);
         let c = app.client();
         let total = |key: &str, query: &str| -> i64 {
-            c.api_get(&format!("/v3/unmatched_result{query}"), TEAM, key)
-                .json()["total"]
-                .as_i64()
-                .unwrap()
+            let res = c.api_get(&format!("/v3/unmatched_result{query}"), TEAM, key);
+            assert_eq!(res.status, 200, "{query}: {}", res.body);
+            res.json()["total"].as_i64().unwrap()
         };
-        // The demo's own review items are there already: count from what each Team sees now.
-        let keys = [&app.world.team_key, &app.world.cardio_key];
-        let before: Vec<i64> = keys.iter().map(|k| total(k, "")).collect();
-        let no_match_before = total(&app.world.team_key, "?decision_code=no_match");
-        let resolved_before = total(&app.world.team_key, "?status=resolved");
+        let (pc, cardio) = (&app.world.team_key, &app.world.cardio_key);
+        // Primary Care's order, delivered on Quest East: an account linked to Cardiology only.
         let (id, _) = mismatch_item(app);
-        // Primary Care placed the order: it sees the item. Cardiology (linked to Quest East) sees it too.
-        for (key, before) in keys.iter().zip(&before) {
-            let list = c.api_get("/v3/unmatched_result", TEAM, key).json();
-            assert_eq!(list["total"], before + 1, "{list}");
-            assert_eq!(list["data"][0]["id"], id.as_str());
-            assert_eq!(list["data"][0]["decision_code"], "lab_account_mismatch");
-            assert_eq!(
-                list["data"][0]["sub_reason_codes"],
-                json!(["lab_account_mismatch"])
-            );
-            assert_eq!(list["data"][0]["status"], "pending_customer_review");
-            assert_eq!(
-                c.api_get(&format!("/v3/unmatched_result/{id}"), TEAM, key)
-                    .status,
-                200
-            );
-        }
-        // Another org's team sees nothing, and the item is 404 for it.
-        let other = c
-            .api_get("/v3/unmatched_result", TEAM, &app.world.other_team_key)
-            .json();
-        assert_eq!(other["total"], 0);
         assert_eq!(
-            c.api_get(
-                &format!("/v3/unmatched_result/{id}"),
-                TEAM,
-                &app.world.other_team_key
-            )
-            .status,
-            404
+            app.linked_team_ids(app.world.account("97500002")),
+            vec![app.world.team("Cardiology").to_string()]
         );
-        // Filters and cursor pagination.
+        let list = c.api_get("/v3/unmatched_result", TEAM, pc).json();
+        assert_eq!(list["total"], 1, "{list}");
+        assert_eq!(list["data"][0]["id"], id.as_str());
+        assert_eq!(list["data"][0]["decision_code"], "lab_account_mismatch");
+        assert_eq!(
+            list["data"][0]["sub_reason_codes"],
+            json!(["lab_account_mismatch"])
+        );
+        assert_eq!(list["data"][0]["status"], "pending_customer_review");
+        assert_eq!(
+            c.api_get(&format!("/v3/unmatched_result/{id}"), TEAM, pc)
+                .status,
+            200
+        );
+        // Cardiology's account received it, but it names Primary Care's patient and order:
+        // not listed, not counted, not found. Another org's Team neither.
+        for key in [cardio, &app.world.other_team_key] {
+            let list = c.api_get("/v3/unmatched_result", TEAM, key).json();
+            assert_eq!(
+                (
+                    list["total"].as_i64(),
+                    list["data"].as_array().map(Vec::len)
+                ),
+                (Some(0), Some(0)),
+                "{list}"
+            );
+            let res = c.api_get(&format!("/v3/unmatched_result/{id}"), TEAM, key);
+            assert_eq!(res.status, 404, "{}", res.body);
+        }
+        // Filters and cursor pagination over exactly three items.
         let mut mine = vec![id];
         for _ in 0..2 {
             mine.push(mismatch_item(app).0);
         }
-        let expected = before[0] + 3;
         let mut ids: Vec<String> = Vec::new();
         let mut cursor: Option<String> = None;
         loop {
@@ -316,9 +316,10 @@ fn teams_see_their_own_queue_items_through_the_api() {
                 Some(c) => format!("/v3/unmatched_result?limit=2&next_cursor={c}"),
                 None => "/v3/unmatched_result?limit=2".to_string(),
             };
-            let page = c.api_get(&url, TEAM, &app.world.team_key).json();
+            let page = c.api_get(&url, TEAM, pc).json();
             let data = page["data"].as_array().unwrap();
             assert!(data.len() <= 2 && !data.is_empty(), "{page}");
+            assert_eq!(page["total"], 3);
             ids.extend(data.iter().map(|i| i["id"].as_str().unwrap().to_string()));
             match page["next_cursor"].as_str() {
                 Some(next) => cursor = Some(next.to_string()),
@@ -326,23 +327,16 @@ fn teams_see_their_own_queue_items_through_the_api() {
             }
             assert!(ids.len() < 100, "paging does not end");
         }
-        assert_eq!(ids.len() as i64, expected);
-        // Newest first: this test's three items lead.
+        // Newest first, each once.
         mine.reverse();
-        assert_eq!(ids[..3], mine[..]);
-        ids.sort();
-        ids.dedup();
-        assert_eq!(ids.len() as i64, expected, "no item twice");
-        assert_eq!(
-            total(&app.world.team_key, "?decision_code=no_match"),
-            no_match_before
-        );
-        assert_eq!(
-            total(&app.world.team_key, "?status=resolved"),
-            resolved_before
-        );
-        assert_eq!(total(&app.world.team_key, "?lab_slug=quest"), expected);
-        assert_eq!(total(&app.world.team_key, "?lab_slug=labcorp"), 0);
+        assert_eq!(ids, mine);
+        assert_eq!(total(pc, "?decision_code=lab_account_mismatch"), 3);
+        assert_eq!(total(pc, "?decision_code=no_match"), 0);
+        assert_eq!(total(pc, "?status=pending_customer_review"), 3);
+        assert_eq!(total(pc, "?status=resolved"), 0);
+        assert_eq!(total(pc, "?lab_slug=quest"), 3);
+        assert_eq!(total(pc, "?lab_slug=labcorp"), 0);
+        assert_eq!(total(cardio, ""), 0);
         for bad in [
             "limit=0",
             "status=done",
@@ -350,12 +344,8 @@ fn teams_see_their_own_queue_items_through_the_api() {
             "next_cursor=xyz",
         ] {
             assert_eq!(
-                c.api_get(
-                    &format!("/v3/unmatched_result?{bad}"),
-                    TEAM,
-                    &app.world.team_key
-                )
-                .status,
+                c.api_get(&format!("/v3/unmatched_result?{bad}"), TEAM, pc)
+                    .status,
                 422,
                 "{bad}"
             );

@@ -10,6 +10,7 @@ use crate::db::audit::Actor;
 use crate::db::orgs;
 use crate::domain::api_key::{digest, KeyScope};
 use crate::error::AppError;
+use crate::service::order_reads::TeamReader;
 use crate::web::{request_id, run_db, AppState};
 
 pub const TEAM_HEADER: &str = "x-vital-api-key";
@@ -20,6 +21,17 @@ pub struct TeamKey {
     pub team_id: String,
     pub org_id: String,
     pub actor: Actor,
+}
+
+impl TeamKey {
+    /// The key as the service layer's Team reads take it (they audit what they return).
+    pub fn reader(&self) -> TeamReader<'_> {
+        TeamReader {
+            actor: &self.actor,
+            org_id: &self.org_id,
+            team_id: &self.team_id,
+        }
+    }
 }
 
 /// A delivery made with a lab interface key.

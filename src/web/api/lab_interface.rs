@@ -8,6 +8,7 @@ use serde_json::json;
 use super::keys::LabKey;
 use crate::error::AppError;
 use crate::hl7::ack::{self, AckCode, AckTo};
+use crate::hl7::refusal::Refusal;
 use crate::hl7::{message, oru};
 use crate::service::result_json::read_json;
 use crate::service::results::{self, Delivery, Outcome};
@@ -104,34 +105,44 @@ pub async fn deliver(
     };
     let no_sender = || (String::new(), String::new(), String::new());
     let lab = key.lab.clone();
+    // The lab is told the whole reason; the audit row gets only its field and kind.
     let refuse = |state: web::Data<AppState>,
                   actor: crate::db::audit::Actor,
                   lab: String,
-                  reason: String| async move {
-        let r = reason.clone();
+                  refusal: Refusal| async move {
+        let text = refusal.message().to_string();
         run_db(&state, move |conn| {
-            results::record_rejection(conn, &actor, &lab, &r)
+            results::record_rejection(conn, &actor, &lab, &refusal)
         })
         .await
+        .map(|()| text)
     };
     let Some(body) = read_limited(payload, limit).await? else {
-        let reason = format!("the message is larger than the {limit}-byte limit");
-        refuse(state.clone(), key.actor.clone(), lab, reason.clone()).await?;
-        return Ok(reject(reason, String::new(), no_sender()).respond());
+        let refusal = Refusal::new(
+            "message",
+            "too large",
+            format!("the message is larger than the {limit}-byte limit"),
+        );
+        let text = refuse(state.clone(), key.actor.clone(), lab, refusal).await?;
+        return Ok(reject(text, String::new(), no_sender()).respond());
     };
     let parsed = if json_form {
         read_json(&body).map(|m| (m, String::from_utf8_lossy(&body).to_string()))
     } else {
         match std::str::from_utf8(&body) {
-            Err(_) => Err(message::Hl7Error::NotUtf8.to_string()),
+            Err(_) => Err(Refusal::from(message::Hl7Error::NotUtf8)),
             Ok(text) => {
                 let messages = message::split_messages(text);
                 match messages.as_slice() {
-                    [] => Err(message::Hl7Error::Empty.to_string()),
+                    [] => Err(Refusal::from(message::Hl7Error::Empty)),
                     [one] => oru::read(one).map(|m| (m, one.clone())),
-                    many => Err(format!(
-                        "the body holds {} messages; send one ORU^R01 message per request",
-                        many.len()
+                    many => Err(Refusal::new(
+                        "message",
+                        "more than one message",
+                        format!(
+                            "the body holds {} messages; send one ORU^R01 message per request",
+                            many.len()
+                        ),
                     )),
                 }
             }
@@ -139,9 +150,9 @@ pub async fn deliver(
     };
     let (msg, raw) = match parsed {
         Ok(p) => p,
-        Err(reason) => {
-            refuse(state.clone(), key.actor.clone(), lab, reason.clone()).await?;
-            return Ok(reject(reason, String::new(), no_sender()).respond());
+        Err(refusal) => {
+            let text = refuse(state.clone(), key.actor.clone(), lab, refusal).await?;
+            return Ok(reject(text, String::new(), no_sender()).respond());
         }
     };
     let sender = (

@@ -6,11 +6,12 @@ use serde_json::json;
 
 use super::keys::TeamKey;
 use super::{order_body, query, wire_orders};
-use crate::db::orders::{self as orders_db, OrderFilter};
+use crate::db::orders::OrderFilter;
 use crate::domain::order_status::LowStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::service::idempotency::{self, Begin};
+use crate::service::order_reads;
 use crate::service::orders;
 use crate::web::errors::api_body;
 use crate::web::{run_db, AppState};
@@ -211,7 +212,7 @@ fn repeated(req: &HttpRequest, name: &str) -> Vec<String> {
         .collect()
 }
 
-/// `GET /v3/orders`
+/// `GET /v3/orders`: only the key's Team's orders, an audited PHI read.
 pub async fn list(
     state: web::Data<AppState>,
     key: TeamKey,
@@ -247,7 +248,6 @@ pub async fn list(
         order_ids.push(query::uuid("query", "order_ids", &id)?);
     }
     let filter = OrderFilter {
-        team_ids: Some(team_scope(&key)),
         statuses,
         lab_account_id: query::optional_uuid("lab_account_id", &q.lab_account_id)?,
         user_id: query::optional_uuid("user_id", &q.user_id)?,
@@ -257,13 +257,9 @@ pub async fn list(
         ..OrderFilter::default()
     };
     let body = run_db(&state, move |conn| {
-        let (rows, total) = orders_db::list_numbered(conn, &filter, page, size, ascending)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            if let Some(order) = orders::load(conn, &row.id)? {
-                out.push(wire_orders::order(&order));
-            }
-        }
+        let (orders, total) =
+            order_reads::list_for_team(conn, key.reader(), filter, page, size, ascending)?;
+        let out: Vec<_> = orders.iter().map(wire_orders::order).collect();
         Ok(json!({"orders": out, "total": total, "page": page, "size": size}))
     })
     .await?;

@@ -6,12 +6,11 @@ use serde_json::{json, Value};
 
 use super::keys::TeamKey;
 use super::{query, wire_orders};
-use crate::db::audit::{self, AuditEntry};
-use crate::db::results::{self as results_db, BiomarkerRow, ResultRow};
-use crate::db::DbConnection;
+use crate::db::results::{BiomarkerRow, ResultRow};
 use crate::domain::order_status::{sandbox_reachable, LowStatus};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::service::order_reads::{self, ResultPart};
 use crate::service::orders::{self, OrderView};
 use crate::service::sandbox;
 use crate::web::{run_db, AppState};
@@ -78,41 +77,7 @@ fn biomarker(b: &BiomarkerRow, reported: &str) -> Value {
     })
 }
 
-/// The order (of this Team) and its latest result; no result yet is a 404.
-fn latest(
-    conn: &mut DbConnection,
-    key_team: &str,
-    order_id: &str,
-) -> Result<(OrderView, ResultRow, Vec<BiomarkerRow>), AppError> {
-    let order = orders::load_for_teams(conn, order_id, &[key_team.to_string()])?;
-    let result = results_db::versions(conn, order_id)?
-        .pop()
-        .ok_or(AppError::NotFound)?;
-    let markers = results_db::biomarkers(conn, &result.id)?;
-    Ok((order, result, markers))
-}
-
-fn record_read(
-    conn: &mut DbConnection,
-    key: &TeamKey,
-    order: &OrderView,
-    what: &str,
-) -> Result<(), AppError> {
-    audit::record(
-        conn,
-        &key.actor,
-        AuditEntry {
-            action: "result.viewed",
-            entity_type: "order",
-            entity_id: &order.row.id,
-            org_id: Some(&order.row.org_id),
-            team_id: Some(&order.row.team_id),
-            summary: format!("Result {what} read"),
-            details: json!({}),
-        },
-    )
-}
-
+/// `GET /v3/order/{order_id}/result`: an audited PHI read (no result yet is a 404).
 pub async fn result(
     state: web::Data<AppState>,
     key: TeamKey,
@@ -120,16 +85,16 @@ pub async fn result(
 ) -> Result<HttpResponse, AppError> {
     let id = query::uuid("path", "order_id", &path.into_inner())?;
     let body = run_db(&state, move |conn| {
-        let (order, result, markers) = latest(conn, &key.team_id, &id)?;
-        record_read(conn, &key, &order, "values")?;
-        let meta = metadata(&order, &result);
+        let read =
+            order_reads::latest_result_for_team(conn, key.reader(), &id, ResultPart::Values)?;
+        let meta = metadata(&read.order, &read.result);
         let reported = meta["date_reported"]
             .as_str()
             .unwrap_or_default()
             .to_string();
         Ok(json!({
             "metadata": meta,
-            "results": markers.iter().map(|b| biomarker(b, &reported)).collect::<Vec<_>>(),
+            "results": read.markers.iter().map(|b| biomarker(b, &reported)).collect::<Vec<_>>(),
             "missing_results": [],
         }))
     })
@@ -137,6 +102,7 @@ pub async fn result(
     Ok(HttpResponse::Ok().json(body))
 }
 
+/// `GET /v3/order/{order_id}/result/metadata`: an audited PHI read.
 pub async fn result_metadata(
     state: web::Data<AppState>,
     key: TeamKey,
@@ -144,9 +110,9 @@ pub async fn result_metadata(
 ) -> Result<HttpResponse, AppError> {
     let id = query::uuid("path", "order_id", &path.into_inner())?;
     let body = run_db(&state, move |conn| {
-        let (order, result, _) = latest(conn, &key.team_id, &id)?;
-        record_read(conn, &key, &order, "metadata")?;
-        Ok(metadata(&order, &result))
+        let read =
+            order_reads::latest_result_for_team(conn, key.reader(), &id, ResultPart::Metadata)?;
+        Ok(metadata(&read.order, &read.result))
     })
     .await?;
     Ok(HttpResponse::Ok().json(body))

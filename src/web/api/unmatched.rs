@@ -1,4 +1,5 @@
-//! Team API review queue: `GET /v3/unmatched_result` and `/{id}`, limited to what the Team may see.
+//! Team API review queue: `GET /v3/unmatched_result` and `/{id}`, limited to what the Team may
+//! see (`service::team_queue`).
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -7,11 +8,12 @@ use super::keys::TeamKey;
 use super::query;
 use super::wire::rfc3339;
 use crate::db::lab_tests;
-use crate::db::unmatched::{self as unmatched_db, QueueFilter, UnmatchedRow};
+use crate::db::unmatched::UnmatchedRow;
 use crate::domain::result_matching::DecisionCode;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::service::review;
+use crate::service::team_queue::{self, Wanted};
 use crate::web::{run_db, AppState};
 
 fn wire_status(item: &UnmatchedRow) -> (&'static str, Option<&'static str>) {
@@ -85,6 +87,7 @@ fn parse_cursor(text: &str) -> Result<(chrono::NaiveDateTime, String), AppError>
     Ok((at.naive_utc(), query::uuid("query", "next_cursor", id)?))
 }
 
+/// `GET /v3/unmatched_result`: the Team's items only, an audited PHI read.
 pub async fn list(
     state: web::Data<AppState>,
     key: TeamKey,
@@ -114,28 +117,23 @@ pub async fn list(
             ))
         }
     };
-    let filter = QueueFilter {
-        org_ids: Some(vec![key.org_id.clone()]),
-        include_quarantine: false,
-        team_id: Some(key.team_id.clone()),
+    let wanted = Wanted {
         statuses,
         decision_code: q.decision_code.clone(),
         lab: q.lab_slug.clone(),
         before: q.next_cursor.as_deref().map(parse_cursor).transpose()?,
     };
     let body = run_db(&state, move |conn| {
-        let mut rows = unmatched_db::list(conn, &filter, limit + 1)?;
-        let more = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
+        let page = team_queue::list(conn, key.reader(), wanted, limit)?;
         let labs = lab_tests::list_labs(conn)?;
-        let total = unmatched_db::count(conn, &QueueFilter { before: None, ..filter.clone() })?;
-        let next = rows.last().filter(|_| more).map(|r| format!("{}.{}", r.created_at.and_utc().timestamp_micros(), r.id));
-        Ok(json!({"data": rows.iter().map(|r| item(r, &labs)).collect::<Vec<_>>(), "next_cursor": next, "total": total}))
+        let next = page.items.last().filter(|_| page.more).map(|r| format!("{}.{}", r.created_at.and_utc().timestamp_micros(), r.id));
+        Ok(json!({"data": page.items.iter().map(|r| item(r, &labs)).collect::<Vec<_>>(), "next_cursor": next, "total": page.total}))
     })
     .await?;
     Ok(HttpResponse::Ok().json(body))
 }
 
+/// `GET /v3/unmatched_result/{id}`: an item the Team may see (else 404), an audited PHI read.
 pub async fn get(
     state: web::Data<AppState>,
     key: TeamKey,
@@ -143,10 +141,7 @@ pub async fn get(
 ) -> Result<HttpResponse, AppError> {
     let id = query::uuid("path", "raw_result_id", &path.into_inner())?;
     let body = run_db(&state, move |conn| {
-        let row = unmatched_db::find(conn, &id)?.ok_or(AppError::NotFound)?;
-        if !unmatched_db::visible_to_team(conn, &row, &key.org_id, &key.team_id)? {
-            return Err(AppError::NotFound);
-        }
+        let row = team_queue::item(conn, key.reader(), &id)?;
         let labs = lab_tests::list_labs(conn)?;
         Ok(item(&row, &labs))
     })

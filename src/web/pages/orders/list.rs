@@ -15,6 +15,7 @@ use crate::domain::access::{order_visibility, Action, OrderVisibility, Principal
 use crate::domain::order_input::PatientDetails;
 use crate::domain::order_status::LowStatus;
 use crate::error::AppError;
+use crate::service::order_reads::{self, ListedFrom};
 use crate::web::htmx::is_htmx;
 use crate::web::pages::{chrome, fmt_time, render, Chrome, Scope, SelectOption};
 use crate::web::policy;
@@ -219,6 +220,7 @@ pub async fn page(
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
     let sandbox = state.settings.is_sandbox();
+    let actor = user.actor();
     let org_id = path.into_inner();
     let q = q.into_inner();
     let htmx = is_htmx(&req);
@@ -260,6 +262,8 @@ pub async fn page(
         } else {
             page_of(conn, &filter, wanted.at.as_ref())?
         };
+        let listed: Vec<String> = paged.rows.iter().map(|o| o.id.clone()).collect();
+        order_reads::record_list(conn, &actor, ListedFrom::Org { org_id: &org_id }, &listed)?;
         let base_url = orders_url(&org_id);
         let filters = q.filters();
         let link = |older: bool, row: &OrderRow| {

@@ -133,6 +133,8 @@ async fn act(
         };
         // The state as it is now, which is what a reviewer who lost the race needs to see.
         let current = unmatched_db::find(conn, &item.id)?.ok_or(AppError::NotFound)?;
+        // Shown again, patient and all: another audited read.
+        review::record_view(conn, &reviewer.actor, &current)?;
         let conflict = status == StatusCode::CONFLICT;
         let mut page = item_page(
             conn,

@@ -273,7 +273,7 @@ pub async fn page(
         let mut chrome = review_chrome(conn, &p, &csrf, sandbox, &scope)?;
         chrome.notice = notice;
         let item = load_item(conn, &p, &scope, &id)?;
-        review::record_view(conn, &reviewer, &item)?;
+        review::record_view(conn, &reviewer.actor, &item)?;
         item_page(conn, chrome, &scope, &reviewer, &item, None, None)
     })
     .await?;

@@ -14,7 +14,7 @@ use crate::db::unmatched::{self as unmatched_db, QueueFilter, UnmatchedRow};
 use crate::domain::lab::LabSlug;
 use crate::domain::result_matching::DecisionCode;
 use crate::error::AppError;
-use crate::service::review::{self, Reviewer};
+use crate::service::review::{self, ListedBy, Reviewer};
 use crate::web::htmx::is_htmx;
 use crate::web::pages::{fmt_time, non_empty, render, Chrome, Scope, ScopedPath, SelectOption};
 use crate::web::session::SignedIn;
@@ -307,6 +307,7 @@ pub async fn page(
         let mut items = unmatched_db::list(conn, &filter, PAGE_SIZE + 1)?;
         let more = items.len() as i64 > PAGE_SIZE;
         items.truncate(PAGE_SIZE as usize);
+        review::record_list(conn, &reviewer.actor, ListedBy::Reviewer, &items)?;
         let total = unmatched_db::count(
             conn,
             &QueueFilter {

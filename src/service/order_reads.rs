@@ -1,0 +1,147 @@
+//! Reads of orders and results that show patient data, each next to its audit row: a Team key's
+//! order list and result reads, and the dashboard's orders list. The audit row says who read
+//! which orders (ids only: names and dates of birth never go into the audit log).
+use serde_json::json;
+
+use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::orders::{self as orders_db, OrderFilter};
+use crate::db::results::{self as results_db, BiomarkerRow, ResultRow};
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::service::orders::{self, OrderView};
+
+/// A Team's API key reading its Team's data: who, for the audit log, and which Team.
+#[derive(Debug, Clone, Copy)]
+pub struct TeamReader<'a> {
+    pub actor: &'a Actor,
+    pub org_id: &'a str,
+    pub team_id: &'a str,
+}
+
+/// Whose orders a list showed: a Team's (its API key) or an org's (the dashboard).
+#[derive(Debug, Clone, Copy)]
+pub enum ListedFrom<'a> {
+    Team { org_id: &'a str, team_id: &'a str },
+    Org { org_id: &'a str },
+}
+
+/// A list of orders was shown: one `order.listed` row naming every order on it. Nothing shown,
+/// nothing read: no row.
+pub fn record_list(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    from: ListedFrom<'_>,
+    order_ids: &[String],
+) -> Result<(), AppError> {
+    if order_ids.is_empty() {
+        return Ok(());
+    }
+    let (entity_type, entity_id, org_id, team_id) = match from {
+        ListedFrom::Team { org_id, team_id } => ("team", team_id, org_id, Some(team_id)),
+        ListedFrom::Org { org_id } => ("org", org_id, org_id, None),
+    };
+    audit::record(
+        conn,
+        actor,
+        AuditEntry {
+            action: "order.listed",
+            entity_type,
+            entity_id,
+            org_id: Some(org_id),
+            team_id,
+            summary: format!("Orders list viewed: {} order(s)", order_ids.len()),
+            details: json!({"order_ids": order_ids}),
+        },
+    )
+}
+
+/// One numbered page of a Team's orders and the total matching, audited. `filter`'s Team scope
+/// is set here from the key, whatever the caller put there.
+pub fn list_for_team(
+    conn: &mut DbConnection,
+    reader: TeamReader<'_>,
+    filter: OrderFilter,
+    page: i64,
+    size: i64,
+    ascending: bool,
+) -> Result<(Vec<OrderView>, i64), AppError> {
+    let TeamReader {
+        actor,
+        org_id,
+        team_id,
+    } = reader;
+    let filter = OrderFilter {
+        org_id: None,
+        team_ids: Some(vec![team_id.to_string()]),
+        ..filter
+    };
+    let (rows, total) = orders_db::list_numbered(conn, &filter, page, size, ascending)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(order) = orders::load(conn, &row.id)? {
+            out.push(order);
+        }
+    }
+    let ids: Vec<String> = out.iter().map(|o| o.row.id.clone()).collect();
+    record_list(conn, actor, ListedFrom::Team { org_id, team_id }, &ids)?;
+    Ok((out, total))
+}
+
+/// Which part of a result was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultPart {
+    Values,
+    Metadata,
+}
+
+impl ResultPart {
+    fn as_str(self) -> &'static str {
+        match self {
+            ResultPart::Values => "values",
+            ResultPart::Metadata => "metadata",
+        }
+    }
+}
+
+/// An order's latest result as a Team reads it.
+pub struct LatestResult {
+    pub order: OrderView,
+    pub result: ResultRow,
+    pub markers: Vec<BiomarkerRow>,
+}
+
+/// The latest result of an order of this Team, audited as `result.viewed` naming the version
+/// read. Another Team's order, or no result yet, is "not found" (and nothing is recorded).
+pub fn latest_result_for_team(
+    conn: &mut DbConnection,
+    reader: TeamReader<'_>,
+    order_id: &str,
+    part: ResultPart,
+) -> Result<LatestResult, AppError> {
+    let order = orders::load_for_teams(conn, order_id, &[reader.team_id.to_string()])?;
+    let result = results_db::versions(conn, order_id)?
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    let markers = match part {
+        ResultPart::Values => results_db::biomarkers(conn, &result.id)?,
+        ResultPart::Metadata => Vec::new(),
+    };
+    audit::record(
+        conn,
+        reader.actor,
+        AuditEntry {
+            action: "result.viewed",
+            entity_type: "order",
+            entity_id: &order.row.id,
+            org_id: Some(&order.row.org_id),
+            team_id: Some(&order.row.team_id),
+            summary: format!("Result version {} {} read", result.version, part.as_str()),
+            details: json!({"result_id": result.id, "result_version": result.version, "part": part.as_str()}),
+        },
+    )?;
+    Ok(LatestResult {
+        order,
+        result,
+        markers,
+    })
+}

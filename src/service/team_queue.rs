@@ -1,0 +1,94 @@
+//! The review queue as a Team's API key sees it (`/v3/unmatched_result`): only what
+//! `domain::access::team_sees_queue_item` lets the Team see, and every read audited, since an
+//! item names a patient (name, date of birth) and the candidate order.
+use chrono::NaiveDateTime;
+
+use crate::db::unmatched::{self as unmatched_db, QueueFilter, UnmatchedRow};
+use crate::db::DbConnection;
+use crate::domain::access::{team_sees_queue_item, QueueItemOwner};
+use crate::error::AppError;
+use crate::service::order_reads::TeamReader;
+use crate::service::review::{self, ListedBy};
+
+/// What the key asked for; which items it may see at all is decided here, not by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct Wanted {
+    pub statuses: Vec<String>,
+    pub decision_code: Option<String>,
+    pub lab: Option<String>,
+    /// Keyset: (created_at, id) strictly after this, newest first.
+    pub before: Option<(NaiveDateTime, String)>,
+}
+
+pub struct Page {
+    pub items: Vec<UnmatchedRow>,
+    /// Whether there are older items after this page.
+    pub more: bool,
+    /// Every item the Team sees with these filters (the cursor aside).
+    pub total: i64,
+}
+
+/// The filter of a Team's view of the queue: its org's items, the Team's rule on top.
+fn team_filter(reader: TeamReader<'_>, wanted: Wanted) -> QueueFilter {
+    QueueFilter {
+        org_ids: Some(vec![reader.org_id.to_string()]),
+        include_quarantine: false,
+        team_id: Some(reader.team_id.to_string()),
+        statuses: wanted.statuses,
+        decision_code: wanted.decision_code,
+        lab: wanted.lab,
+        before: wanted.before,
+    }
+}
+
+/// One page of the Team's items, newest first, recorded as one `result.review_listed` row.
+pub fn list(
+    conn: &mut DbConnection,
+    reader: TeamReader<'_>,
+    wanted: Wanted,
+    limit: i64,
+) -> Result<Page, AppError> {
+    let filter = team_filter(reader, wanted);
+    let mut items = unmatched_db::list(conn, &filter, limit + 1)?;
+    let more = items.len() as i64 > limit;
+    items.truncate(usize::try_from(limit).unwrap_or(0));
+    let total = unmatched_db::count(
+        conn,
+        &QueueFilter {
+            before: None,
+            ..filter
+        },
+    )?;
+    review::record_list(
+        conn,
+        reader.actor,
+        ListedBy::Team {
+            org_id: reader.org_id,
+            team_id: reader.team_id,
+        },
+        &items,
+    )?;
+    Ok(Page { items, more, total })
+}
+
+/// One item the Team may see, recorded as `result.review_viewed`; anything else is "not found".
+pub fn item(
+    conn: &mut DbConnection,
+    reader: TeamReader<'_>,
+    id: &str,
+) -> Result<UnmatchedRow, AppError> {
+    let item = unmatched_db::find(conn, id)?.ok_or(AppError::NotFound)?;
+    // The account's links only count for an item of no Team: no need to ask otherwise.
+    let account_linked = item.team_id.is_none()
+        && unmatched_db::account_linked_to_team(conn, &item, reader.team_id)?;
+    let owner = QueueItemOwner {
+        org_id: item.org_id.as_deref(),
+        team_id: item.team_id.as_deref(),
+        account_linked,
+    };
+    if !team_sees_queue_item(reader.org_id, reader.team_id, owner) {
+        return Err(AppError::NotFound);
+    }
+    review::record_view(conn, reader.actor, &item)?;
+    Ok(item)
+}

@@ -1,0 +1,357 @@
+//! Two Teams of one org sharing one lab account: nothing about one Team's patients reaches the
+//! other Team's API key, on every Team-key route that returns patient data. Counts are fixed by
+//! the test (the demo's own review items are removed first), never read from the route tested.
+use std::collections::BTreeSet;
+
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use crate::helpers::{each_backend, Resp, TestApp};
+use crate::order_helpers::{body, new_user, place, test_id, TEAM};
+use crate::results_ingest::{deliver, fill, fixture, jane, LAB_HEADER};
+use labdesk::db::audit::{Actor, AuditEvent};
+use labdesk::db::unmatched::{self, UnmatchedRow};
+use labdesk::domain::access::{team_sees_queue_item, QueueItemOwner};
+
+/// Empties the review queue (the demo's items included), so every count is the test's own.
+pub fn clear_queue(app: &TestApp) {
+    use labdesk::db::schema::unmatched_results::dsl as u;
+    diesel::delete(u::unmatched_results)
+        .execute(&mut app.conn())
+        .unwrap();
+}
+
+/// Quest West, Primary Care's account, linked to Cardiology too: one account, two Teams.
+fn share_quest_west(app: &TestApp) {
+    let linked = labdesk::service::lab_accounts::link_team(
+        &mut app.conn(),
+        &Actor::system("test"),
+        app.world.account("97500001"),
+        app.world.team("Cardiology"),
+    )
+    .unwrap();
+    assert!(linked);
+    assert_eq!(
+        app.linked_team_ids(app.world.account("97500001")).len(),
+        3,
+        "Primary Care, Telehealth West and now Cardiology"
+    );
+}
+
+/// A JSON delivery that does not fit; returns the queued item's id.
+pub fn queue(app: &TestApp, account: &str, placer: &str, last: &str, code: &str) -> String {
+    let delivery = json!({
+        "message_control_id": format!("ISO-{}", uuid::Uuid::new_v4().simple()),
+        "account_number": account, "placer_order_number": placer, "status": "final",
+        "patient": {"last_name": last, "first_name": "Jane", "dob": "1990-01-01"},
+        "observations": [{"code": "2345-7", "name": "Glucose", "value": "95", "unit": "mg/dL"}]
+    });
+    let res = app.client().post_raw(
+        "/lab-interface/v1/results",
+        &[
+            (LAB_HEADER, &app.world.lab_key),
+            ("Content-Type", "application/json"),
+        ],
+        delivery.to_string().as_bytes(),
+    );
+    let v = res.json();
+    assert_eq!(
+        (v["outcome"].as_str(), v["decision_code"].as_str()),
+        (Some("queued_for_review"), Some(code)),
+        "{v}"
+    );
+    v["unmatched_result_id"].as_str().unwrap().to_string()
+}
+
+/// (patient id, order id) of a new order of the key's Team for Jane Doe.
+pub fn order_of(app: &TestApp, key: &str, state: &str) -> (String, String) {
+    let user = new_user(app, key, &format!("iso-{}", uuid::Uuid::new_v4()));
+    let mut b = body(&user, &test_id(app, key, "quest-lipid-panel"), state);
+    if state == "NY" {
+        b["physician"] = json!({"first_name": "Ann", "last_name": "Lee", "npi": "1234567893"});
+    }
+    let res = place(app, key, &b);
+    assert_eq!(res.status, 200, "{}", res.body);
+    (
+        user,
+        res.json()["order"]["id"].as_str().unwrap().to_string(),
+    )
+}
+
+fn ids(list: &Value, field: &str) -> BTreeSet<String> {
+    list[field]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {field} in {list}"))
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn set(items: &[&String]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// Audit rows written for requests made with this API key.
+pub fn rows_by_key(app: &TestApp, key: &str) -> Vec<AuditEvent> {
+    use labdesk::db::schema::audit_events::dsl as a;
+    a::audit_events
+        .filter(a::actor_type.eq("api_key"))
+        .select(AuditEvent::as_select())
+        .load(&mut app.conn())
+        .unwrap()
+        .into_iter()
+        .filter(|r| {
+            r.actor_label
+                .strip_prefix("api key ")
+                .is_some_and(|prefix| key.starts_with(prefix))
+        })
+        .collect()
+}
+
+/// Nothing the key read names any of these ids.
+fn audit_names_none_of(app: &TestApp, key: &str, foreign: &[&String]) {
+    for row in rows_by_key(app, key) {
+        for id in foreign {
+            assert!(
+                row.entity_id != **id && !row.details.contains(id.as_str()),
+                "{} recorded a read of {id}: {row:?}",
+                row.action
+            );
+        }
+    }
+}
+
+#[test]
+fn a_teams_queue_items_stay_with_it_on_an_account_shared_with_another_team() {
+    each_backend(|app| {
+        clear_queue(app);
+        share_quest_west(app);
+        let (pc, cardio) = (&app.world.team_key, &app.world.cardio_key);
+        let (_, pc_order) = order_of(app, pc, "AZ");
+        let (_, cardio_order) = order_of(app, cardio, "NY");
+        // Primary Care's order, delivered on the shared account with other demographics.
+        let pc_shared = queue(
+            app,
+            "97500001",
+            &pc_order,
+            "Roe",
+            "match_sample_id_mismatch_demo",
+        );
+        // Primary Care's order, delivered on Quest East (Cardiology's account only).
+        let pc_on_cardio_account = queue(app, "97500002", &pc_order, "Doe", "lab_account_mismatch");
+        // No order found: no Team; the shared account's Teams both see it.
+        let nobodys = queue(
+            app,
+            "97500001",
+            &uuid::Uuid::new_v4().to_string(),
+            "Doe",
+            "no_match",
+        );
+        let cardio_own = queue(
+            app,
+            "97500002",
+            &cardio_order,
+            "Roe",
+            "match_sample_id_mismatch_demo",
+        );
+        let c = app.client();
+        let list = |key: &str| c.api_get("/v3/unmatched_result", TEAM, key).json();
+        let get = |key: &str, id: &str| c.api_get(&format!("/v3/unmatched_result/{id}"), TEAM, key);
+
+        let pc_list = list(pc);
+        assert_eq!(
+            ids(&pc_list, "data"),
+            set(&[&pc_shared, &pc_on_cardio_account, &nobodys])
+        );
+        assert_eq!(pc_list["total"], 3);
+        let cardio_list = list(cardio);
+        assert_eq!(ids(&cardio_list, "data"), set(&[&cardio_own, &nobodys]));
+        assert_eq!(
+            cardio_list["total"], 2,
+            "Primary Care's items are not counted"
+        );
+
+        for id in [&pc_shared, &pc_on_cardio_account] {
+            let res = get(cardio, id);
+            assert_eq!(res.status, 404, "{id}: {}", res.body);
+            assert!(!res.body.contains("Jane"), "{}", res.body);
+            let own = get(pc, id);
+            assert_eq!(own.status, 200);
+            assert_eq!(
+                own.json()["candidate_groups"][0]["order_ids"][0],
+                pc_order.as_str()
+            );
+        }
+        assert_eq!(get(pc, &cardio_own).status, 404);
+        for key in [pc, cardio] {
+            let res = get(key, &nobodys);
+            assert_eq!(res.status, 200);
+            assert_eq!(res.json()["patient"]["last_name"], "Doe");
+        }
+        // Another org's Team sees none of it.
+        let globex = &app.world.other_team_key;
+        assert_eq!(list(globex)["total"], 0);
+        assert_eq!(get(globex, &nobodys).status, 404);
+        // Nothing Cardiology's key read names Primary Care's items (its reads are audited).
+        audit_names_none_of(app, cardio, &[&pc_shared, &pc_on_cardio_account]);
+        assert!(!rows_by_key(app, cardio).is_empty());
+    });
+}
+
+#[test]
+fn the_queue_list_and_the_item_check_both_follow_the_domain_rule_for_every_kind_of_item() {
+    each_backend(|app| {
+        clear_queue(app);
+        let w = &app.world;
+        let (org, team) = (w.org_id.as_str(), w.team("Cardiology"));
+        let linked = w.account("97500002"); // Quest East: Cardiology's
+        let orgs = [Some(org), Some(w.other_org_id.as_str()), None];
+        let teams = [Some(team), Some(w.team("Primary Care")), None];
+        let accounts = [Some(linked), Some(w.account("SQ-4410")), None];
+        let mut expected = BTreeSet::new();
+        let mut all = Vec::new();
+        for item_org in orgs {
+            for item_team in teams {
+                for account in accounts {
+                    let id = labdesk::db::new_id();
+                    unmatched::insert(&mut app.conn(), &row(&id, item_org, item_team, account))
+                        .unwrap();
+                    let owner = QueueItemOwner {
+                        org_id: item_org,
+                        team_id: item_team,
+                        account_linked: account == Some(linked),
+                    };
+                    if team_sees_queue_item(org, team, owner) {
+                        expected.insert(id.clone());
+                    }
+                    all.push((id, owner));
+                }
+            }
+        }
+        assert!(!expected.is_empty() && expected.len() < all.len());
+        let c = app.client();
+        let list = c
+            .api_get("/v3/unmatched_result?limit=100", TEAM, &w.cardio_key)
+            .json();
+        assert_eq!(ids(&list, "data"), expected, "the list query");
+        assert_eq!(list["total"], expected.len());
+        for (id, owner) in all {
+            let res = c.api_get(&format!("/v3/unmatched_result/{id}"), TEAM, &w.cardio_key);
+            let want = if expected.contains(&id) { 200 } else { 404 };
+            assert_eq!(res.status, want, "the item check for {owner:?}");
+        }
+    });
+}
+
+fn row(id: &str, org: Option<&str>, team: Option<&str>, account: Option<&str>) -> UnmatchedRow {
+    UnmatchedRow {
+        id: id.to_string(),
+        lab_slug: "quest".into(),
+        lab_account_id: account.map(str::to_string),
+        org_id: org.map(str::to_string),
+        team_id: team.map(str::to_string),
+        account_number: "000".into(),
+        placer_order_number: None,
+        control_id: format!("T-{id}"),
+        decision_code: "no_match".into(),
+        reasons: "[]".into(),
+        candidate_order_id: None,
+        raw_message: "{}".into(),
+        parsed: "{}".into(),
+        status: "pending_customer_review".into(),
+        resolution_note: None,
+        resolved_order_id: None,
+        decided_by: None,
+        decided_at: None,
+        version: 1,
+        created_at: labdesk::db::now(),
+    }
+}
+
+fn status_of(app: &TestApp, order: &str) -> (String, usize) {
+    let row = labdesk::db::orders::find(&mut app.conn(), order)
+        .unwrap()
+        .unwrap();
+    let events = labdesk::db::orders::events(&mut app.conn(), order)
+        .unwrap()
+        .len();
+    (row.status_low, events)
+}
+
+fn team_orders(app: &TestApp, team: &str) -> i64 {
+    use labdesk::db::schema::orders::dsl as o;
+    o::orders
+        .filter(o::team_id.eq(team))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap()
+}
+
+#[test]
+fn another_teams_orders_results_and_patients_are_not_found_on_every_team_route() {
+    each_backend(|app| {
+        share_quest_west(app);
+        let (pc, cardio) = (&app.world.team_key, &app.world.cardio_key);
+        // Primary Care's patient and orders on the account it shares with Cardiology; one has a result.
+        let (user, with_result) = order_of(app, pc, "AZ");
+        let delivered = deliver(
+            app,
+            &fill(&fixture("final.hl7"), &jane(&with_result, "ISO-R")),
+        );
+        assert_eq!(delivered.status, 200, "{}", delivered.body);
+        let (_, open) = order_of(app, pc, "AZ");
+        let c = app.client();
+        let get = |key: &str, path: &str| c.api_get(path, TEAM, key);
+        let post = |key: &str, path: &str| c.api_post(TEAM, key, path, "", None);
+        let reads = [
+            format!("/v3/order/{with_result}"),
+            format!("/v3/order/{with_result}/result"),
+            format!("/v3/order/{with_result}/result/metadata"),
+            format!("/v2/user/{user}"),
+        ];
+        // Primary Care reads all of it (so a 404 below is about the Team, not the route).
+        for path in &reads {
+            assert_eq!(get(pc, path).status, 200, "{path}");
+        }
+        let not_found = |res: Resp, what: &str| {
+            assert_eq!(res.status, 404, "{what}: {}", res.body);
+            assert!(
+                !res.body.contains("Jane") && !res.body.contains("1990"),
+                "{what}: {}",
+                res.body
+            );
+        };
+        for path in &reads {
+            not_found(get(cardio, path), path);
+        }
+        let before = status_of(app, &open);
+        not_found(post(cardio, &format!("/v3/order/{open}/cancel")), "cancel");
+        not_found(
+            post(cardio, &format!("/v3/order/{open}/test")),
+            "sandbox test",
+        );
+        assert_eq!(status_of(app, &open), before, "nothing changed");
+        // Lists: Primary Care's orders are neither listed nor counted.
+        for query in [
+            format!("?order_ids={with_result}&order_ids={open}"),
+            format!("?user_id={user}"),
+        ] {
+            let list = get(cardio, &format!("/v3/orders{query}")).json();
+            assert_eq!(
+                (list["total"].as_i64(), ids(&list, "orders").len()),
+                (Some(0), 0),
+                "{query}"
+            );
+            let own = get(pc, &format!("/v3/orders{query}")).json();
+            assert!(own["total"].as_i64().unwrap() >= 1, "{query}: {own}");
+        }
+        let whole = get(cardio, "/v3/orders?size=100").json();
+        let cardio_total = team_orders(app, app.world.team("Cardiology"));
+        assert_eq!(whole["total"].as_i64(), Some(cardio_total));
+        let listed = ids(&whole, "orders");
+        assert!(!listed.contains(&with_result) && !listed.contains(&open));
+        // Primary Care can still cancel its own order.
+        assert_eq!(post(pc, &format!("/v3/order/{open}/cancel")).status, 200);
+        audit_names_none_of(app, cardio, &[&with_result, &open, &user]);
+    });
+}
