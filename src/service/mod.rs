@@ -11,4 +11,5 @@ pub mod result_json;
 pub mod results;
 pub mod review;
 pub mod sandbox;
+pub mod sessions;
 pub mod users;
