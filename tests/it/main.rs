@@ -2,6 +2,7 @@
 mod api_lab_accounts;
 mod api_orders;
 mod auth;
+mod auth_deployment;
 mod browser;
 mod browser_review;
 mod browser_wizard;
@@ -23,6 +24,7 @@ mod results_ingest;
 mod review;
 mod review_decisions;
 mod review_pages;
+mod sessions;
 mod team_keys;
 mod webdriver;
 mod wizard;
