@@ -78,6 +78,9 @@ fn main() {
         deployment_env: "sandbox".into(),
         region: "us".into(),
         https: false,
+        insecure_cookies: false,
+        public_url: None,
+        trust_proxy: false,
         pool_size: 16,
         max_body_bytes: 1 << 20,
     };

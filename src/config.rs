@@ -1,5 +1,5 @@
 //! Settings from command-line flags and the environment.
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use actix_web::cookie::Key;
 use base64::Engine;
@@ -25,9 +25,20 @@ pub struct ServerArgs {
     /// Deployment region, as the Org Management API's `{region}` path segment.
     #[arg(long, env = "LABDESK_REGION", default_value = "us", value_parser = ["us", "eu"])]
     pub region: String,
-    /// Mark the session cookie Secure; set this when labdesk is served over HTTPS (behind a TLS proxy).
+    /// Set when labdesk is served over HTTPS (behind a TLS proxy): the public URL's default scheme.
     #[arg(long, env = "LABDESK_HTTPS", default_value_t = false)]
     pub https: bool,
+    /// Send the session cookie without `Secure` on a non-loopback address without HTTPS
+    /// (only on a trusted network).
+    #[arg(long, env = "LABDESK_INSECURE_COOKIES", default_value_t = false)]
+    pub insecure_cookies: bool,
+    /// The address people type to reach labdesk (e.g. https://labdesk.example.org); form posts
+    /// from any other origin are refused. Default: from --bind and --https.
+    #[arg(long, env = "LABDESK_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
+    /// Trust X-Forwarded-Host/-Proto and X-Forwarded-For from one reverse proxy in front.
+    #[arg(long, env = "LABDESK_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
     /// Database connections per instance.
     #[arg(long, env = "LABDESK_POOL_SIZE", default_value_t = 16)]
     pub pool_size: u32,
@@ -55,6 +66,9 @@ pub struct Settings {
     pub deployment_env: String,
     pub region: String,
     pub https: bool,
+    pub insecure_cookies: bool,
+    pub public_url: Option<String>,
+    pub trust_proxy: bool,
     pub pool_size: u32,
     pub max_body_bytes: usize,
 }
@@ -71,6 +85,9 @@ impl Settings {
                 .unwrap_or_else(|| PRODUCTION.to_string()),
             region: args.region.clone(),
             https: args.https,
+            insecure_cookies: args.insecure_cookies,
+            public_url: args.public_url.clone(),
+            trust_proxy: args.trust_proxy,
             pool_size: args.pool_size,
             max_body_bytes: args.max_body_bytes,
         }
@@ -79,6 +96,107 @@ impl Settings {
     pub fn is_sandbox(&self) -> bool {
         self.deployment_env == SANDBOX
     }
+
+    pub fn cookie_secure(&self) -> bool {
+        cookie_secure(self.bind.ip(), self.https, self.insecure_cookies)
+    }
+
+    /// The origins a form post may come from: the public URL's, or by default the bound address
+    /// (for a loopback or all-interfaces bind: the local names of that port).
+    pub fn public_origins(&self) -> Vec<String> {
+        if let Some(url) = &self.public_url {
+            return origin_of(url).into_iter().collect();
+        }
+        let scheme = if self.https { "https" } else { "http" };
+        let port = self.bind.port();
+        let ip = self.bind.ip();
+        let hosts = if ip.is_loopback() || ip.is_unspecified() {
+            vec!["127.0.0.1".to_string(), "localhost".into(), "[::1]".into()]
+        } else {
+            vec![match ip {
+                IpAddr::V4(v4) => v4.to_string(),
+                IpAddr::V6(v6) => format!("[{v6}]"),
+            }]
+        };
+        hosts
+            .iter()
+            .filter_map(|h| origin_of(&format!("{scheme}://{h}:{port}")))
+            .collect()
+    }
+
+    /// What an operator should know at start-up about cookies and origins.
+    pub fn startup_warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.bind.ip().is_loopback() && !self.https {
+            out.push(if self.insecure_cookies {
+                format!(
+                    "listening on {} without HTTPS and with --insecure-cookies: session cookies travel in clear text; use this only on a trusted network",
+                    self.bind
+                )
+            } else {
+                format!(
+                    "listening on {} without --https: the session cookie is marked Secure, so browsers send it only over HTTPS; serve labdesk behind a TLS proxy and pass --https (or --insecure-cookies on a trusted network)",
+                    self.bind
+                )
+            });
+        }
+        if self.public_url.is_none() && !self.bind.ip().is_loopback() {
+            out.push(format!(
+                "no --public-url: form posts are accepted only from {}; set --public-url (LABDESK_PUBLIC_URL) to the address people type",
+                self.public_origins().join(", ")
+            ));
+        }
+        out
+    }
+}
+
+/// Whether the session cookie is marked `Secure`: always over HTTPS; otherwise unless the server
+/// listens on loopback only (a browser on the same machine) or `--insecure-cookies` asks for it.
+pub fn cookie_secure(bind: IpAddr, https: bool, insecure_cookies: bool) -> bool {
+    https || !(bind.is_loopback() || insecure_cookies)
+}
+
+/// `scheme://host[:port]` of an http(s) URL, lower-cased and without the scheme's default port;
+/// None for anything else (including the `null` origin and URLs with credentials).
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.trim().split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return None,
+    };
+    let authority = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+    if authority.contains('@') {
+        return None;
+    }
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (host, tail) = v6.split_once(']')?;
+            (format!("[{host}]"), tail)
+        }
+        None => match authority.split_once(':') {
+            Some((host, _)) => (host.to_string(), &authority[host.len()..]),
+            None => (authority.clone(), ""),
+        },
+    };
+    let port: Option<u16> = match port {
+        "" => None,
+        p => Some(p.strip_prefix(':')?.parse().ok()?),
+    };
+    if host.is_empty() || host == "[]" {
+        return None;
+    }
+    Some(match port {
+        Some(p) if p != default_port => format!("{scheme}://{host}:{p}"),
+        _ => format!("{scheme}://{host}"),
+    })
+}
+
+fn parse_public_url(text: &str) -> Result<String, String> {
+    origin_of(text)
+        .map(|_| text.trim().to_string())
+        .ok_or_else(|| format!("'{text}' is not an http:// or https:// URL"))
 }
 
 /// A session key given as 128 hex characters or base64 of at least 64 bytes.
@@ -155,6 +273,124 @@ mod tests {
         for (flags, default, expected) in table {
             assert_eq!(env_of(flags, default), expected, "{flags:?} {default:?}");
         }
+    }
+
+    #[test]
+    fn session_cookie_is_secure_unless_loopback_or_asked_not_to_be() {
+        let lo: IpAddr = "127.0.0.1".parse().unwrap();
+        let lo6: IpAddr = "::1".parse().unwrap();
+        let any: IpAddr = "0.0.0.0".parse().unwrap();
+        let lan: IpAddr = "10.0.0.5".parse().unwrap();
+        // (bind, https, insecure_cookies, secure)
+        let table = [
+            (lo, false, false, false),
+            (lo6, false, false, false),
+            (lo, true, false, true),
+            (any, false, false, true),
+            (lan, false, false, true),
+            (any, false, true, false),
+            (lan, true, false, true),
+            (lan, true, true, true),
+        ];
+        for (bind, https, insecure, secure) in table {
+            assert_eq!(
+                cookie_secure(bind, https, insecure),
+                secure,
+                "{bind} https={https} insecure={insecure}"
+            );
+        }
+    }
+
+    #[test]
+    fn origins_are_compared_by_scheme_host_and_port() {
+        let table = [
+            ("http://127.0.0.1:8080", Some("http://127.0.0.1:8080")),
+            (
+                "http://127.0.0.1:8080/orgs?x=1",
+                Some("http://127.0.0.1:8080"),
+            ),
+            (
+                "HTTPS://Labdesk.Example.org:443/",
+                Some("https://labdesk.example.org"),
+            ),
+            (
+                "http://labdesk.example.org:80",
+                Some("http://labdesk.example.org"),
+            ),
+            (
+                "https://labdesk.example.org:8443",
+                Some("https://labdesk.example.org:8443"),
+            ),
+            ("http://[::1]:8080", Some("http://[::1]:8080")),
+            ("http://evil.example@127.0.0.1:8080", None),
+            ("null", None),
+            ("ftp://x.example", None),
+            ("http://", None),
+            ("http://host:notaport", None),
+        ];
+        for (url, want) in table {
+            assert_eq!(origin_of(url).as_deref(), want, "{url}");
+        }
+    }
+
+    fn settings(bind: &str, https: bool, public_url: Option<&str>) -> Settings {
+        Settings {
+            bind: bind.parse().unwrap(),
+            database_url: String::new(),
+            session_key: Key::generate(),
+            deployment_env: "production".into(),
+            region: "us".into(),
+            https,
+            insecure_cookies: false,
+            public_url: public_url.map(str::to_string),
+            trust_proxy: false,
+            pool_size: 1,
+            max_body_bytes: 1,
+        }
+    }
+
+    #[test]
+    fn the_public_origin_defaults_to_the_bound_address() {
+        let table: [(&str, bool, Option<&str>, &[&str]); 4] = [
+            (
+                "127.0.0.1:8080",
+                false,
+                None,
+                &[
+                    "http://127.0.0.1:8080",
+                    "http://localhost:8080",
+                    "http://[::1]:8080",
+                ],
+            ),
+            ("10.0.0.5:443", true, None, &["https://10.0.0.5"]),
+            ("[fd00::5]:8080", false, None, &["http://[fd00::5]:8080"]),
+            (
+                "0.0.0.0:8080",
+                true,
+                Some("https://labdesk.example.org/"),
+                &["https://labdesk.example.org"],
+            ),
+        ];
+        for (bind, https, public, want) in table {
+            assert_eq!(
+                settings(bind, https, public).public_origins(),
+                want,
+                "{bind}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_public_bind_without_https_warns_at_start() {
+        let warnings = |s: Settings| s.startup_warnings().join("\n");
+        assert_eq!(warnings(settings("127.0.0.1:8080", false, None)), "");
+        let w = warnings(settings("0.0.0.0:8080", false, None));
+        assert!(
+            w.contains("without --https") && w.contains("--public-url"),
+            "{w}"
+        );
+        let w = warnings(settings("0.0.0.0:8080", true, Some("https://l.example")));
+        assert_eq!(w, "");
     }
 
     #[test]

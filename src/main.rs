@@ -83,6 +83,20 @@ enum UserCommand {
         #[arg(long, env = "DATABASE_URL")]
         database_url: String,
     },
+    /// Disable a user: they can no longer sign in and all their sessions end.
+    Disable {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+    },
+    /// Set a user's password (read from standard input); all their sessions end.
+    SetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -160,13 +174,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 },
         } => {
             let role: Role = role.parse().map_err(AppError::Config)?;
-            let mut password = String::new();
-            std::io::stdin()
-                .read_to_string(&mut password)
-                .map_err(|e| {
-                    AppError::Config(format!("cannot read the password from stdin: {e}"))
-                })?;
-            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let password = read_password()?;
             let pool = startup::prepare_database(&database_url, 1)?;
             let mut conn = pool.get()?;
             let id = users::create(
@@ -182,6 +190,36 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 },
             )?;
             println!("created user {id}");
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Disable {
+                    email,
+                    database_url,
+                },
+        } => {
+            let pool = startup::prepare_database(&database_url, 1)?;
+            let mut conn = pool.get()?;
+            match users::disable(&mut conn, &Actor::system("command line"), &email)? {
+                Some(ended) => println!("disabled {email}; {ended} sessions ended"),
+                None => println!("{email} was already disabled"),
+            }
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::SetPassword {
+                    email,
+                    database_url,
+                },
+        } => {
+            let password = read_password()?;
+            let pool = startup::prepare_database(&database_url, 1)?;
+            let mut conn = pool.get()?;
+            let ended =
+                users::set_password(&mut conn, &Actor::system("command line"), &email, &password)?;
+            println!("password of {email} changed; {ended} sessions ended");
             Ok(())
         }
         Command::ApiKey {
@@ -232,6 +270,15 @@ fn run(cli: Cli) -> Result<(), AppError> {
     }
 }
 
+/// A password from standard input (one line; the line break is not part of it).
+fn read_password() -> Result<String, AppError> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .map_err(|e| AppError::Config(format!("cannot read the password from stdin: {e}")))?;
+    Ok(password.trim_end_matches(['\r', '\n']).to_string())
+}
+
 fn run_demo(server: ServerArgs, database_url: String) -> Result<(), AppError> {
     // A fresh key per run: demo sessions end when the demo restarts.
     let key = config::parse_session_key(Some(&config::generate_session_key_hex()))?;
@@ -279,6 +326,9 @@ fn serve(settings: Settings, pool: db::DbPool, banner: Option<String>) -> Result
     let bound = listener
         .local_addr()
         .map_err(|e| AppError::Config(e.to_string()))?;
+    for warning in settings.startup_warnings() {
+        eprintln!("labdesk: warning: {warning}");
+    }
     let server = startup::build(settings, pool, listener)?;
     if let Some(banner) = banner {
         println!("{banner}");

@@ -37,6 +37,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/login", web::get().to(auth::login_form))
         .route("/login", web::post().to(auth::login))
         .route("/logout", web::post().to(auth::logout))
+        .route(
+            "/logout/everywhere",
+            web::post().to(auth::logout_everywhere),
+        )
         .route("/", web::get().to(home::index))
         .route("/orgs", web::get().to(home::pick))
         // An org's lab accounts

@@ -47,7 +47,7 @@ pub fn build(settings: Settings, pool: DbPool, listener: TcpListener) -> Result<
         let session =
             SessionMiddleware::builder(CookieSessionStore::default(), settings.session_key.clone())
                 .cookie_name(SESSION_COOKIE.to_string())
-                .cookie_secure(settings.https)
+                .cookie_secure(settings.cookie_secure())
                 .cookie_http_only(true)
                 .cookie_same_site(SameSite::Lax)
                 .cookie_content_security(CookieContentSecurity::Private)

@@ -14,6 +14,7 @@ pub mod orgs;
 pub mod patients;
 pub mod results;
 pub mod schema;
+pub mod sessions;
 pub mod unmatched;
 pub mod users;
 

@@ -26,6 +26,7 @@ diesel::table! {
         role -> Text,
         org_id -> Nullable<Text>,
         created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
     }
 }
 
@@ -132,6 +133,18 @@ diesel::table! {
         email -> Text,
         succeeded -> Bool,
         at -> Timestamp,
+        client_addr -> Text,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        digest -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
     }
 }
 
@@ -320,6 +333,7 @@ diesel::table! {
 diesel::joinable!(teams -> organizations (org_id));
 diesel::joinable!(team_members -> teams (team_id));
 diesel::joinable!(team_members -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(lab_account_teams -> lab_accounts (lab_account_id));
 diesel::joinable!(lab_account_teams -> teams (team_id));
 diesel::joinable!(lab_tests -> labs (lab_slug));
@@ -344,6 +358,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     lab_account_status_changes,
     api_keys,
     login_attempts,
+    sessions,
     audit_events,
     patients,
     orders,

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 
 use super::schema::{csm_assignments, team_members, users};
 use super::DbConnection;
-use crate::domain::access::{Principal, Role};
+use crate::domain::access::Role;
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -17,6 +17,7 @@ pub struct UserRow {
     pub role: String,
     pub org_id: Option<String>,
     pub created_at: NaiveDateTime,
+    pub disabled_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone)]
@@ -87,38 +88,11 @@ pub fn set_password_hash(conn: &mut DbConnection, id: &str, hash: &str) -> Resul
     Ok(())
 }
 
-/// Everything access decisions need about a signed-in user.
-pub fn load_principal(conn: &mut DbConnection, id: &str) -> Result<Option<Principal>, AppError> {
-    let Some(row) = users::table
-        .find(id)
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()
-        .map_err(|e| AppError::db("loading a user", e))?
-    else {
-        return Ok(None);
-    };
-    let role: Role = row
-        .role
-        .parse()
-        .map_err(|e| AppError::Internal(format!("user {} has an unknown role: {e}", row.id)))?;
-    let team_ids = team_members::table
-        .filter(team_members::user_id.eq(id))
-        .select(team_members::team_id)
-        .load(conn)
-        .map_err(|e| AppError::db("loading team memberships", e))?;
-    let csm_org_ids = csm_assignments::table
-        .filter(csm_assignments::user_id.eq(id))
-        .select(csm_assignments::org_id)
-        .load(conn)
-        .map_err(|e| AppError::db("loading CSM assignments", e))?;
-    Ok(Some(Principal {
-        user_id: row.id,
-        email: row.email,
-        name: row.name,
-        role,
-        org_id: row.org_id,
-        team_ids,
-        csm_org_ids,
-    }))
+/// Marks a person disabled (they can no longer sign in); returns false if they already were.
+pub fn disable(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<bool, AppError> {
+    let n = diesel::update(users::table.find(id).filter(users::disabled_at.is_null()))
+        .set(users::disabled_at.eq(now))
+        .execute(conn)
+        .map_err(|e| AppError::db("disabling a user", e))?;
+    Ok(n == 1)
 }

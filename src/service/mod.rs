@@ -12,5 +12,6 @@ pub mod result_json;
 pub mod results;
 pub mod review;
 pub mod sandbox;
+pub mod sessions;
 pub mod team_queue;
 pub mod users;

@@ -1,13 +1,17 @@
 //! CSRF protection for every state-changing dashboard request: a same-origin check plus the
 //! session's synchronizer token, from the `X-CSRF-Token` header (htmx) or the `csrf_token` form field.
+//! The origin is compared with the configured public URL (`--public-url`, default from `--bind`),
+//! never with the request's own Host: forwarded host headers count only with `--trust-proxy`.
 use actix_session::SessionExt;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::web::Bytes;
+use actix_web::web::{self, Bytes};
 use actix_web::Error;
 
+use super::AppState;
+use crate::config::origin_of;
 use crate::error::AppError;
 
 pub const HEADER: &str = "x-csrf-token";
@@ -24,21 +28,42 @@ fn is_api(path: &str) -> bool {
         .any(|p| path.starts_with(p))
 }
 
+/// Whether the page that sent the request is labdesk's own. `allowed` are the public origins.
+fn origin_allowed(origin_or_referer: Option<&str>, allowed: &[String]) -> bool {
+    match origin_or_referer {
+        // Requests without either header come from non-browser clients; the token still applies.
+        None => true,
+        Some(o) => origin_of(o).is_some_and(|o| allowed.contains(&o)),
+    }
+}
+
 fn same_origin(req: &ServiceRequest) -> bool {
-    let host = req.connection_info().host().to_string();
+    let Some(state) = req.app_data::<web::Data<AppState>>() else {
+        return false;
+    };
+    let mut allowed = state.settings.public_origins();
+    if state.settings.trust_proxy {
+        // Behind a trusted proxy, the host and scheme it says the browser used are ours too.
+        let info = req.connection_info();
+        if let Some(o) = origin_of(&format!("{}://{}", info.scheme(), info.host())) {
+            allowed.push(o);
+        }
+    }
     let origin = req
         .headers()
         .get("origin")
         .or_else(|| req.headers().get("referer"))
-        .and_then(|v| v.to_str().ok());
-    match origin {
-        // Requests without either header come from non-browser clients; the token still applies.
-        None => true,
-        Some(o) => {
-            let rest = o.split("://").nth(1).unwrap_or("");
-            rest.split('/').next() == Some(host.as_str())
-        }
+        .map(|v| v.to_str().unwrap_or("invalid"));
+    let ok = origin_allowed(origin, &allowed);
+    if !ok {
+        // Only the origin part: a foreign Referer's path is none of our business.
+        tracing::warn!(
+            origin = origin.and_then(origin_of).unwrap_or_else(|| "unreadable".into()),
+            allowed = allowed.join(" "),
+            "refused a form post from another origin (set --public-url if this is labdesk's own address)"
+        );
     }
+    ok
 }
 
 fn tokens_match(a: &str, b: &str) -> bool {
@@ -105,5 +130,27 @@ mod tests {
         assert!(tokens_match("abc", "abc"));
         assert!(!tokens_match("abc", "abd"));
         assert!(!tokens_match("abc", "ab"));
+    }
+
+    #[test]
+    fn only_the_public_origin_may_post() {
+        let allowed = vec!["https://labdesk.example.org".to_string()];
+        let table = [
+            (None, true),
+            (Some("https://labdesk.example.org"), true),
+            (
+                Some("https://labdesk.example.org/orgs/1/lab_accounts"),
+                true,
+            ),
+            (Some("https://LABDESK.example.org:443"), true),
+            (Some("http://labdesk.example.org"), false),
+            (Some("https://evil.example"), false),
+            (Some("https://labdesk.example.org.evil.example"), false),
+            (Some("null"), false),
+            (Some("invalid"), false),
+        ];
+        for (origin, ok) in table {
+            assert_eq!(origin_allowed(origin, &allowed), ok, "{origin:?}");
+        }
     }
 }

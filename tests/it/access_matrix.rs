@@ -126,6 +126,7 @@ fn matrix() -> Vec<Entry> {
         e("GET", "/login", NONE, NONE),
         e("POST", "/login", NONE, NONE),
         e("POST", "/logout", NONE, NONE),
+        e("POST", "/logout/everywhere", &[(Anon, Status(403))], NONE),
         e("GET", "/", &[(Anon, SignIn)], NONE),
         e("GET", "/orgs", &[(Anon, SignIn)], NONE),
         // Lab accounts of an org

@@ -3,6 +3,9 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use crate::helpers::{Backend, TestApp};
+use crate::order_fixtures::{CLINICIAN, OPS};
+use crate::sessions::{session_rows, sign_in, signed_out, user_id};
+use labdesk::seed::demo::DEMO_PASSWORD;
 
 fn labdesk(args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_labdesk"))
@@ -147,6 +150,87 @@ fn user_and_api_key_commands_create_working_credentials() {
         &key,
     );
     assert_eq!(res.status, 200);
+}
+
+#[test]
+fn set_password_ends_every_session_and_only_the_new_password_works() {
+    let app = TestApp::spawn(Backend::Sqlite);
+    let url = app_db_url(&app);
+    let (_, laptop) = sign_in(&app, OPS);
+    let (_, phone) = sign_in(&app, OPS);
+    let (_, other) = sign_in(&app, CLINICIAN);
+    let set = |email: &str, password: &str| {
+        labdesk(
+            &[
+                "user",
+                "set-password",
+                "--email",
+                email,
+                "--database-url",
+                &url,
+            ],
+            Some(password),
+        )
+    };
+    let (ok, _, err) = set(OPS, "too short\n");
+    assert!(!ok && err.contains("at least 12 characters"), "{err}");
+    let (ok, _, err) = set("nobody@northwind.test", "a long enough password\n");
+    assert!(!ok && err.contains("no user with email"), "{err}");
+    assert!(!signed_out(&app, &laptop), "failed commands change nothing");
+
+    let (ok, out, err) = set("OPS@northwind.test", "a brand new password\n");
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("2 sessions ended"), "{out}");
+    assert!(signed_out(&app, &laptop) && signed_out(&app, &phone));
+    assert!(!signed_out(&app, &other), "other people stay signed in");
+    assert_eq!(session_rows(&app, OPS), (0, 2));
+    let mut c = app.client();
+    assert_eq!(c.sign_in(OPS, DEMO_PASSWORD).status, 401);
+    assert_eq!(c.sign_in(OPS, "a brand new password").status, 303);
+    let audit = app.audit_rows("user.password_changed", &user_id(&app, OPS));
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].actor_type, "system");
+    assert!(
+        !audit[0].details.contains("brand new"),
+        "{}",
+        audit[0].details
+    );
+}
+
+#[test]
+fn a_disabled_user_is_signed_out_everywhere_and_cannot_sign_in() {
+    let app = TestApp::spawn(Backend::Sqlite);
+    let url = app_db_url(&app);
+    let (c, cookie) = sign_in(&app, CLINICIAN);
+    let disable = || {
+        labdesk(
+            &[
+                "user",
+                "disable",
+                "--email",
+                CLINICIAN,
+                "--database-url",
+                &url,
+            ],
+            None,
+        )
+    };
+    let (ok, out, err) = disable();
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("1 sessions ended"), "{out}");
+    assert!(signed_out(&app, &cookie));
+    assert_eq!(c.get("/orgs").status, 303);
+    let mut fresh = app.client();
+    let refused = fresh.sign_in(CLINICIAN, DEMO_PASSWORD);
+    assert_eq!(refused.status, 401);
+    assert!(refused
+        .text()
+        .contains("That email and password do not match an account."));
+    assert_eq!(session_rows(&app, CLINICIAN), (0, 1));
+    let (ok, out, _) = disable();
+    assert!(ok && out.contains("already disabled"), "{out}");
+    let audit = app.audit_rows("user.disabled", &user_id(&app, CLINICIAN));
+    assert_eq!(audit.len(), 1, "disabling twice is one change");
 }
 
 fn app_db_url(app: &TestApp) -> String {

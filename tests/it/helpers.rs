@@ -156,6 +156,9 @@ impl TestApp {
             deployment_env: env.into(),
             region: "us".into(),
             https: false,
+            insecure_cookies: false,
+            public_url: None,
+            trust_proxy: false,
             pool_size: 8,
             max_body_bytes: 1024 * 1024,
         };

@@ -1,17 +1,18 @@
-//! Sign in and sign out.
+//! Sign in, sign out, sign out everywhere.
+use std::net::IpAddr;
+
 use actix_session::Session;
+use actix_web::http::header::{HeaderValue, RETRY_AFTER};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 use serde::Deserialize;
-use serde_json::json;
 
 use super::{render, render_with_status, see_other};
-use crate::db::audit::{self, Actor, AuditEntry};
-use crate::db::{login_attempts, users, write_tx};
-use crate::domain::lockout;
+use crate::domain::credentials;
 use crate::error::AppError;
-use crate::service::users::{dummy_hash, verify_password};
+use crate::service::sessions::{self, SignInAttempt, SignInOutcome};
 use crate::web::session::{self, SignedIn};
 use crate::web::{request_id, run_db, AppState};
 
@@ -43,10 +44,19 @@ pub struct LoginForm {
     password: String,
 }
 
-enum Outcome {
-    SignedIn(String),
-    WrongCredentials,
-    Locked(chrono::NaiveDateTime),
+/// The address the attempt came from, for the per-address throttle: the peer, or with
+/// `--trust-proxy` the last X-Forwarded-For entry (the one our proxy added; earlier ones are
+/// whatever the client sent).
+fn client_addr(req: &HttpRequest, trust_proxy: bool) -> String {
+    let forwarded = trust_proxy
+        .then(|| req.headers().get("x-forwarded-for")?.to_str().ok())
+        .flatten()
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|last| last.trim().parse::<IpAddr>().ok());
+    forwarded
+        .or_else(|| req.peer_addr().map(|a| a.ip()))
+        .map(|ip| ip.to_string())
+        .unwrap_or_default()
 }
 
 pub async fn login(
@@ -56,85 +66,114 @@ pub async fn login(
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let email = users::normalise_email(&form.email);
-    let rid = request_id::of(&req);
-    let lookup_email = email.clone();
+    let client_addr = client_addr(&req, state.settings.trust_proxy);
+    let replaces = session::presented_secret(&session);
+    let request_id = request_id::of(&req);
+    // An email too long to be real is neither stored nor shown again.
+    let shown_email = if credentials::email_fits(form.email.trim()) {
+        form.email.trim().to_string()
+    } else {
+        String::new()
+    };
     let outcome = run_db(&state, move |conn| {
-        let now = crate::db::now();
-        let recent = login_attempts::recent(conn, &lookup_email, lockout::MAX_FAILURES as i64)?;
-        if let Some(until) = lockout::locked_until(&recent, now) {
-            return Ok(Outcome::Locked(until));
-        }
-        let user = users::find_by_email(conn, &lookup_email)?;
-        // Verify against a dummy hash for unknown emails so both take the same time.
-        let hash = user
-            .as_ref()
-            .map(|u| u.password_hash.as_str())
-            .unwrap_or(dummy_hash());
-        let ok = verify_password(&form.password, hash) && user.is_some();
-        write_tx(conn, |conn| {
-            login_attempts::record(conn, &lookup_email, ok)?;
-            if let (true, Some(u)) = (ok, &user) {
-                audit::record(
-                    conn,
-                    &Actor::user(&u.id, &u.email, rid.clone()),
-                    AuditEntry {
-                        action: "user.signed_in",
-                        entity_type: "user",
-                        entity_id: &u.id,
-                        org_id: u.org_id.as_deref(),
-                        team_id: None,
-                        summary: format!("{} signed in", u.email),
-                        details: json!({}),
-                    },
-                )?;
-            }
-            Ok::<_, AppError>(())
-        })?;
-        Ok(match (ok, user) {
-            (true, Some(u)) => Outcome::SignedIn(u.id),
-            _ => Outcome::WrongCredentials,
-        })
+        sessions::sign_in(
+            conn,
+            &SignInAttempt {
+                email: &form.email,
+                password: &form.password,
+                client_addr: &client_addr,
+                replaces_session: replaces.as_deref(),
+                request_id,
+            },
+        )
     })
     .await?;
+    let page = |error: String| LoginPage {
+        csrf: session::csrf_token(&session),
+        email: shown_email.clone(),
+        error: Some(error),
+    };
     match outcome {
-        Outcome::SignedIn(user_id) => {
-            session::sign_in(&session, &user_id)?;
+        SignInOutcome::SignedIn { secret } => {
+            session::start(&session, &secret)?;
             Ok(see_other("/"))
         }
-        Outcome::WrongCredentials => render_with_status(
-            &LoginPage {
-                csrf: session::csrf_token(&session),
-                email,
-                error: Some("That email and password do not match an account.".into()),
-            },
-            actix_web::http::StatusCode::UNAUTHORIZED,
+        SignInOutcome::WrongCredentials => render_with_status(
+            &page("That email and password do not match an account.".into()),
+            StatusCode::UNAUTHORIZED,
         ),
-        Outcome::Locked(until) => {
-            let secs = (until - crate::db::now())
-                .max(Duration::seconds(1))
-                .num_seconds();
-            let page = LoginPage {
-                csrf: session::csrf_token(&session),
-                email,
-                error: Some(format!(
-                    "Too many failed sign-ins for this email. Try again after {} UTC (in about {} minutes).",
-                    until.format("%H:%M"),
-                    (secs + 59) / 60
-                )),
-            };
-            let mut res =
-                render_with_status(&page, actix_web::http::StatusCode::TOO_MANY_REQUESTS)?;
-            if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&secs.to_string()) {
-                res.headers_mut()
-                    .insert(actix_web::http::header::RETRY_AFTER, v);
-            }
-            Ok(res)
-        }
+        SignInOutcome::EmailLocked { until } => too_many(
+            page(retry_message(
+                "Too many failed sign-ins for this email.",
+                until,
+            )),
+            until,
+        ),
+        SignInOutcome::AddressThrottled { until } => too_many(
+            page(retry_message(
+                "Too many failed sign-ins from your network address.",
+                until,
+            )),
+            until,
+        ),
     }
 }
 
-pub async fn logout(session: Session) -> HttpResponse {
-    session::sign_out(&session);
-    see_other("/login")
+fn seconds_until(until: NaiveDateTime) -> i64 {
+    (until - crate::db::now())
+        .max(Duration::seconds(1))
+        .num_seconds()
+}
+
+fn retry_message(what: &str, until: NaiveDateTime) -> String {
+    format!(
+        "{what} Try again after {} UTC (in about {} minutes).",
+        until.format("%H:%M"),
+        (seconds_until(until) + 59) / 60
+    )
+}
+
+fn too_many(page: LoginPage, until: NaiveDateTime) -> Result<HttpResponse, AppError> {
+    let mut res = render_with_status(&page, StatusCode::TOO_MANY_REQUESTS)?;
+    if let Ok(v) = HeaderValue::from_str(&seconds_until(until).to_string()) {
+        res.headers_mut().insert(RETRY_AFTER, v);
+    }
+    Ok(res)
+}
+
+/// Ends this browser's session on the server, then forgets the cookie.
+pub async fn logout(
+    state: web::Data<AppState>,
+    session: Session,
+    user: Result<SignedIn, AppError>,
+) -> Result<HttpResponse, AppError> {
+    match user {
+        Ok(user) => {
+            let actor = user.actor();
+            run_db(&state, move |conn| {
+                sessions::sign_out(conn, &actor, &user.principal, &user.session_id)
+            })
+            .await?;
+        }
+        // Already ended: there is nothing left to end on the server.
+        Err(AppError::Unauthenticated(_)) => {}
+        Err(e) => return Err(e),
+    }
+    session::forget(&session);
+    Ok(see_other("/login"))
+}
+
+/// Ends every session of the signed-in person (other browsers and devices included).
+pub async fn logout_everywhere(
+    state: web::Data<AppState>,
+    session: Session,
+    user: SignedIn,
+) -> Result<HttpResponse, AppError> {
+    let actor = user.actor();
+    run_db(&state, move |conn| {
+        sessions::sign_out_everywhere(conn, &actor, &user.principal)
+    })
+    .await?;
+    session::forget(&session);
+    Ok(see_other("/login"))
 }
