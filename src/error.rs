@@ -197,3 +197,55 @@ impl ResponseError for AppError {
             .body(self.public_message())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn driver(kind: DatabaseErrorKind, message: &str) -> Error {
+        Error::DatabaseError(kind, Box::new(message.to_string()))
+    }
+
+    #[test]
+    fn outages_are_503s_and_other_database_errors_stay_500s() {
+        use DatabaseErrorKind::{ClosedConnection, UniqueViolation, Unknown};
+        let table: [(Error, Option<Outage>); 7] = [
+            (driver(ClosedConnection, "gone"), Some(Outage::Unreachable)),
+            (
+                driver(Unknown, "server closed the connection unexpectedly"),
+                Some(Outage::Unreachable),
+            ),
+            (
+                driver(Unknown, "database or disk is full"),
+                Some(Outage::WritesRefused),
+            ),
+            (
+                driver(Unknown, "attempt to write a readonly database"),
+                Some(Outage::WritesRefused),
+            ),
+            (
+                driver(Unknown, "cannot execute INSERT in a read-only transaction"),
+                Some(Outage::WritesRefused),
+            ),
+            (driver(UniqueViolation, "duplicate key"), None),
+            (driver(Unknown, "no such table: orders"), None),
+        ];
+        for (source, expected) in table {
+            let shown = source.to_string();
+            let err = AppError::db("testing", source);
+            let outage = match &err {
+                AppError::Unavailable { outage, .. } => Some(*outage),
+                _ => None,
+            };
+            assert_eq!(outage, expected, "{shown}");
+            let status = if expected.is_some() { 503 } else { 500 };
+            assert_eq!(err.status_code().as_u16(), status, "{shown}");
+            assert!(!err.public_message().contains(&shown), "{shown} leaks");
+        }
+        assert!(matches!(
+            AppError::db("testing", Error::NotFound),
+            AppError::NotFound
+        ));
+    }
+}

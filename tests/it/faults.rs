@@ -89,11 +89,13 @@ fn postgres_stopping_gives_quick_clear_503s_and_service_resumes_by_itself() {
     let (res, took) = timed(|| api.get("/readyz"));
     assert_eq!(res.status, 503, "{}", res.body);
     assert!(took < Duration::from_secs(4), "/readyz took {took:?}");
+    println!("database cut: /readyz answered 503 after {took:?}");
     let (res, took) = timed(|| api.api_get("/v3/lab_tests", TEAM, &key));
     assert_unavailable(&res, took, UNREACHABLE);
     assert_eq!(res.json(), json!({"detail": res.json()["detail"].clone()}));
     let (res, took) = timed(|| api.api_post(TEAM, &key, "/v3/order", &order, Some("outage")));
     assert_unavailable(&res, took, UNREACHABLE);
+    println!("database cut: POST /v3/order answered 503 after {took:?}");
     let (res, took) = timed(|| ops.get("/orgs"));
     assert_unavailable(&res, took, UNREACHABLE);
     assert!(
@@ -108,6 +110,7 @@ fn postgres_stopping_gives_quick_clear_503s_and_service_resumes_by_itself() {
     proxy.restore();
     let back = within(Duration::from_secs(15), || api.get("/readyz").status == 200);
     assert!(back.is_some(), "/readyz did not recover");
+    println!("database back: /readyz answered 200 after {back:?}");
     assert_eq!(ops.get("/orgs").status, 200);
     // The order refused during the outage was never claimed: its key places it now.
     let res = api.api_post(TEAM, &key, "/v3/order", &order, Some("outage"));
