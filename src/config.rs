@@ -45,6 +45,15 @@ pub struct ServerArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "LABDESK_MAX_BODY_BYTES", default_value_t = 1_048_576)]
     pub max_body_bytes: usize,
+    /// Seconds a request waits for a database connection before it is answered 503.
+    #[arg(long, env = "LABDESK_DB_TIMEOUT_SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=120))]
+    pub db_timeout_secs: u64,
+}
+
+impl ServerArgs {
+    pub fn db_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.db_timeout_secs)
+    }
 }
 
 impl ServerArgs {

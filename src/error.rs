@@ -39,13 +39,72 @@ pub enum AppError {
     },
     #[error("internal error: {0}")]
     Internal(String),
+    /// The database cannot be reached or does not take writes: a 503 worth retrying later. The
+    /// driver's message goes to the log only.
+    #[error("database unavailable ({outage:?}) while {context}: {detail}")]
+    Unavailable {
+        outage: Outage,
+        context: &'static str,
+        detail: String,
+    },
+}
+
+/// Why the database cannot serve a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    /// Stopped, unreachable, or no connection came free in time.
+    Unreachable,
+    /// Reachable, but it refuses changes: out of space, or read-only.
+    WritesRefused,
+}
+
+/// Recognizes the driver messages of an outage. diesel reports most of them as `Unknown`, so
+/// the message is all there is; the texts are SQLite's and PostgreSQL's own.
+fn outage_in(message: &str) -> Option<Outage> {
+    const UNREACHABLE: [&str; 6] = [
+        "server closed the connection",
+        "no connection to the server",
+        "could not receive data from server",
+        "could not send data to server",
+        "terminating connection due to administrator command",
+        "the database system is shutting down",
+    ];
+    const WRITES_REFUSED: [&str; 5] = [
+        "database or disk is full",
+        "attempt to write a readonly database",
+        "read-only transaction",
+        "could not extend file",
+        "No space left on device",
+    ];
+    if UNREACHABLE.iter().any(|m| message.contains(m)) {
+        Some(Outage::Unreachable)
+    } else if WRITES_REFUSED.iter().any(|m| message.contains(m)) {
+        Some(Outage::WritesRefused)
+    } else {
+        None
+    }
 }
 
 impl AppError {
     pub fn db(context: &'static str, source: diesel::result::Error) -> AppError {
-        match source {
-            diesel::result::Error::NotFound => AppError::NotFound,
-            source => AppError::Db { context, source },
+        use diesel::result::{DatabaseErrorKind, Error};
+        let outage = match &source {
+            Error::NotFound => return AppError::NotFound,
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => Some(Outage::Unreachable),
+            Error::DatabaseError(_, info) => outage_in(info.message()),
+            // Transaction-manager errors (a failed commit and rollback) carry the driver's text.
+            other => outage_in(&other.to_string()),
+        };
+        match outage {
+            Some(outage) => AppError::Unavailable {
+                outage,
+                context,
+                detail: source.to_string(),
+            },
+            None => AppError::Db { context, source },
         }
     }
 
@@ -66,6 +125,18 @@ impl AppError {
             AppError::Db { .. } | AppError::Internal(_) | AppError::Config(_) => {
                 "Something went wrong on our side. The error was logged; please try again.".into()
             }
+            AppError::Unavailable {
+                outage: Outage::Unreachable,
+                ..
+            } => "The database cannot be reached right now, so this could not be done. \
+                  Please try again in a minute."
+                .into(),
+            AppError::Unavailable {
+                outage: Outage::WritesRefused,
+                ..
+            } => "The database is not accepting changes right now (it is full or read-only), \
+                  so nothing was saved. Please try again later."
+                .into(),
             AppError::Invalid(errors) => errors
                 .iter()
                 .map(|e| e.msg.clone())
@@ -82,9 +153,15 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
+/// The pool gave no connection within its checkout timeout: the database is down, or every
+/// connection is busy. Either way the request is answered quickly instead of hanging.
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
-        AppError::Internal(format!("no database connection available: {e}"))
+        AppError::Unavailable {
+            outage: Outage::Unreachable,
+            context: "waiting for a database connection",
+            detail: e.to_string(),
+        }
     }
 }
 
@@ -106,6 +183,7 @@ impl ResponseError for AppError {
             AppError::Config(_) | AppError::Db { .. } | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+            AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -117,5 +195,57 @@ impl ResponseError for AppError {
         HttpResponse::build(self.status_code())
             .content_type("text/plain; charset=utf-8")
             .body(self.public_message())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn driver(kind: DatabaseErrorKind, message: &str) -> Error {
+        Error::DatabaseError(kind, Box::new(message.to_string()))
+    }
+
+    #[test]
+    fn outages_are_503s_and_other_database_errors_stay_500s() {
+        use DatabaseErrorKind::{ClosedConnection, UniqueViolation, Unknown};
+        let table: [(Error, Option<Outage>); 7] = [
+            (driver(ClosedConnection, "gone"), Some(Outage::Unreachable)),
+            (
+                driver(Unknown, "server closed the connection unexpectedly"),
+                Some(Outage::Unreachable),
+            ),
+            (
+                driver(Unknown, "database or disk is full"),
+                Some(Outage::WritesRefused),
+            ),
+            (
+                driver(Unknown, "attempt to write a readonly database"),
+                Some(Outage::WritesRefused),
+            ),
+            (
+                driver(Unknown, "cannot execute INSERT in a read-only transaction"),
+                Some(Outage::WritesRefused),
+            ),
+            (driver(UniqueViolation, "duplicate key"), None),
+            (driver(Unknown, "no such table: orders"), None),
+        ];
+        for (source, expected) in table {
+            let shown = source.to_string();
+            let err = AppError::db("testing", source);
+            let outage = match &err {
+                AppError::Unavailable { outage, .. } => Some(*outage),
+                _ => None,
+            };
+            assert_eq!(outage, expected, "{shown}");
+            let status = if expected.is_some() { 503 } else { 500 };
+            assert_eq!(err.status_code().as_u16(), status, "{shown}");
+            assert!(!err.public_message().contains(&shown), "{shown} leaks");
+        }
+        assert!(matches!(
+            AppError::db("testing", Error::NotFound),
+            AppError::NotFound
+        ));
     }
 }

@@ -150,7 +150,11 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let key = config::parse_session_key(session_key.as_deref())?;
             let server = server.default_deployment_env(config::PRODUCTION);
             let settings = Settings::new(&server, database_url, key);
-            let pool = startup::prepare_database(&settings.database_url, settings.pool_size)?;
+            let pool = startup::prepare_database_with(
+                &settings.database_url,
+                settings.pool_size,
+                server.db_timeout(),
+            )?;
             serve(settings, pool, None)
         }
         Command::Migrate { database_url } => {
@@ -284,7 +288,11 @@ fn run_demo(server: ServerArgs, database_url: String) -> Result<(), AppError> {
     let key = config::parse_session_key(Some(&config::generate_session_key_hex()))?;
     let server = server.default_deployment_env(config::SANDBOX);
     let settings = Settings::new(&server, database_url, key);
-    let pool = startup::prepare_database(&settings.database_url, settings.pool_size)?;
+    let pool = startup::prepare_database_with(
+        &settings.database_url,
+        settings.pool_size,
+        server.db_timeout(),
+    )?;
     let keys = {
         let mut conn = pool.get()?;
         demo::ensure_demo(&mut conn)?

@@ -12,7 +12,7 @@ use crate::web::pages::{
     account_form, account_links, account_page, account_status, audit, auth, home, lab_accounts,
     lab_keys, orders, review, team_keys, teams, wizard,
 };
-use crate::web::{run_db, AppState};
+use crate::web::AppState;
 
 fn invalid(loc: &str, msg: String) -> actix_web::Error {
     AppError::Invalid(vec![FieldError {
@@ -271,13 +271,19 @@ async fn livez() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
+/// How long `/readyz` waits for a connection: shorter than a request's checkout timeout, so an
+/// orchestrator learns of an outage within seconds.
+const READYZ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     use diesel::connection::SimpleConnection;
-    run_db(&state, |conn| {
+    let pool = state.pool.clone();
+    web::block(move || {
+        let mut conn = pool.get_timeout(READYZ_TIMEOUT)?;
         conn.batch_execute("SELECT 1")
             .map_err(|e| AppError::db("checking readiness", e))
     })
-    .await?;
+    .await??;
     Ok(HttpResponse::Ok().content_type("text/plain").body("ready"))
 }
 

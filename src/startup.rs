@@ -20,7 +20,16 @@ pub const SESSION_COOKIE: &str = "labdesk_session";
 
 /// Opens the pool and brings the schema up to date.
 pub fn prepare_database(url: &str, pool_size: u32) -> Result<DbPool, AppError> {
-    let pool = db::connect_pool(url, pool_size)?;
+    prepare_database_with(url, pool_size, db::DEFAULT_CHECKOUT_TIMEOUT)
+}
+
+/// The same, with requests waiting at most `checkout_timeout` for a connection.
+pub fn prepare_database_with(
+    url: &str,
+    pool_size: u32,
+    checkout_timeout: std::time::Duration,
+) -> Result<DbPool, AppError> {
+    let pool = db::connect_pool_with(url, pool_size, checkout_timeout)?;
     let mut conn = pool.get()?;
     db::run_migrations(&mut conn)?;
     Ok(pool)

@@ -101,7 +101,22 @@ fn probe(url: &str) -> Result<(), AppError> {
     }
 }
 
+/// How long a request waits for a database connection before it is answered 503 ("database
+/// unavailable"): long enough to ride out a busy moment, short enough that a stopped database
+/// never leaves requests hanging. `serve --db-timeout-secs` changes it.
+pub const DEFAULT_CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
+
 pub fn connect_pool(url: &str, max_size: u32) -> Result<DbPool, AppError> {
+    connect_pool_with(url, max_size, DEFAULT_CHECKOUT_TIMEOUT)
+}
+
+/// A pool whose checkouts give up after `checkout_timeout`; a connection found dead on checkout
+/// is replaced, so service resumes by itself once the database is back.
+pub fn connect_pool_with(
+    url: &str,
+    max_size: u32,
+    checkout_timeout: Duration,
+) -> Result<DbPool, AppError> {
     probe(url)?;
     let target = match backend_of(url)? {
         Backend::Postgres => url.trim().to_string(),
@@ -109,7 +124,8 @@ pub fn connect_pool(url: &str, max_size: u32) -> Result<DbPool, AppError> {
     };
     Pool::builder()
         .max_size(max_size)
-        .connection_timeout(Duration::from_secs(10))
+        .connection_timeout(checkout_timeout)
+        .test_on_check_out(true)
         .connection_customizer(Box::new(SqlitePragmas))
         .build(ConnectionManager::<DbConnection>::new(target))
         .map_err(|e| AppError::Config(format!("cannot build the connection pool: {e}")))
@@ -148,26 +164,28 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    if !matches!(conn, DbConnection::Sqlite(_)) || in_transaction(conn)? {
-        return conn.transaction(f);
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    let top_level_sqlite = matches!(conn, DbConnection::Sqlite(_)) && !in_transaction(conn)?;
+    match conn {
+        DbConnection::Sqlite(c) if top_level_sqlite => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        _ => Manager::begin_transaction(conn)?,
     }
-    if let DbConnection::Sqlite(c) = &mut *conn {
-        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
-    }
-    let result = f(conn);
-    if let DbConnection::Sqlite(c) = conn {
-        match result {
-            Ok(value) => {
-                <AnsiTransactionManager as TransactionManager<SqliteConnection>>::commit_transaction(c)?;
-                return Ok(value);
+    match f(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            // SQLite ends the whole transaction by itself on some errors (a full disk, for one),
+            // so the rollback can fail; the error that caused it is the one to report.
+            if let Err(rollback) = Manager::rollback_transaction(conn) {
+                tracing::warn!(error = %rollback, "rolling back after an error failed");
             }
-            Err(e) => {
-                <AnsiTransactionManager as TransactionManager<SqliteConnection>>::rollback_transaction(c)?;
-                return Err(e);
-            }
+            Err(e)
         }
     }
-    result
 }
 
 fn in_transaction(conn: &mut DbConnection) -> Result<bool, diesel::result::Error> {

@@ -241,6 +241,8 @@ diesel::table! {
         response_status -> Nullable<Integer>,
         response_body -> Nullable<Text>,
         created_at -> Timestamp,
+        claim_token -> Text,
+        lease_until -> Nullable<Timestamp>,
     }
 }
 

@@ -2,10 +2,11 @@
 //! number prefixed with 80840.
 
 pub fn is_valid_npi(npi: &str) -> bool {
-    let digits: Vec<u32> = npi.chars().filter_map(|c| c.to_digit(10)).collect();
-    if digits.len() != 10 || npi.len() != 10 {
+    // Exactly ten characters, all ASCII digits: "12345-67893" has ten digits but is not an NPI.
+    if npi.len() != 10 || !npi.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
+    let digits: Vec<u32> = npi.chars().filter_map(|c| c.to_digit(10)).collect();
     // Luhn over "80840" + the first nine digits; the prefix contributes a constant 24.
     let mut sum = 24;
     for (i, d) in digits[..9].iter().rev().enumerate() {
@@ -37,6 +38,9 @@ mod tests {
             ("123456789", false),
             ("12345678931", false),
             ("12345678a3", false),
+            ("12345-67893", false),
+            ("1234567893 ", false),
+            ("123456789３", false),
             ("", false),
             (" 234567893", false),
         ];

@@ -299,6 +299,19 @@ pub fn join_clinical_notes(account_default: Option<&str>, order: Option<&str>) -
     (!parts.is_empty()).then(|| parts.join("\n"))
 }
 
+/// The most lab tests one order may carry. Real orders carry a handful (the largest panel
+/// bundles in the catalogues labs publish stay under 30); the cap keeps what one request makes
+/// the server do, and what one order stores and sends to a lab, small and predictable.
+pub const MAX_TESTS_PER_ORDER: usize = 50;
+
+/// The test ids in the order first given, each once (a set, so the cost is linear).
+pub fn unique_test_ids(ids: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    ids.into_iter()
+        .filter(|id| seen.insert(id.clone()))
+        .collect()
+}
+
 /// A validated order request, from the wizard or the API.
 #[derive(Debug, Clone)]
 pub struct OrderRequest {

@@ -145,3 +145,17 @@ fn default_clinical_notes_are_joined_with_a_newline() {
         assert_eq!(join_clinical_notes(default, own).as_deref(), expected);
     }
 }
+
+#[test]
+fn test_ids_keep_their_first_order_and_appear_once() {
+    let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let table: [(&[&str], &[&str]); 4] = [
+        (&[], &[]),
+        (&["a"], &["a"]),
+        (&["b", "a", "b", "c", "a"], &["b", "a", "c"]),
+        (&["a", "a", "a"], &["a"]),
+    ];
+    for (given, expected) in table {
+        assert_eq!(unique_test_ids(ids(given)), ids(expected), "{given:?}");
+    }
+}

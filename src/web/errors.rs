@@ -52,6 +52,7 @@ fn title_for(status: StatusCode) -> &'static str {
         404 => "Not found",
         422 => "Please check your input",
         429 => "Too many attempts",
+        503 => "Temporarily unavailable",
         _ => "Something went wrong",
     }
 }
@@ -62,7 +63,26 @@ fn html(status: StatusCode, body: String) -> HttpResponse {
         .body(body)
 }
 
+/// Seconds a client should wait before retrying while the database is unavailable.
+const UNAVAILABLE_RETRY_AFTER_SECS: u32 = 5;
+
 fn render(
+    req: &HttpRequest,
+    status: StatusCode,
+    err: Option<&AppError>,
+    fallback: String,
+) -> HttpResponse {
+    let mut response = render_body(req, status, err, fallback);
+    if let Some(AppError::Unavailable { .. }) = err {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(UNAVAILABLE_RETRY_AFTER_SECS),
+        );
+    }
+    response
+}
+
+fn render_body(
     req: &HttpRequest,
     status: StatusCode,
     err: Option<&AppError>,

@@ -361,7 +361,9 @@ fn owner(app: &TestApp) -> (Owner, Owner) {
     platform.params.insert("id", platform_account);
     platform.params.insert("key", lab_key_id);
     // The platform account is linked to Cardiology, so that is the link there is to unlink.
-    platform.params.insert("team", app.world.team("Cardiology").to_string());
+    platform
+        .params
+        .insert("team", app.world.team("Cardiology").to_string());
     (org_scope, platform)
 }
 

@@ -4,7 +4,7 @@ use std::thread;
 
 use crate::helpers::{backends, Backend, TestApp};
 use crate::order_helpers::{body, new_user, order_count, test_id, TEAM};
-use diesel::prelude::*;
+
 use labdesk::db::audit::Actor;
 use labdesk::domain::lab_account::AccountStatus;
 
@@ -60,77 +60,66 @@ fn fifty_simultaneous_posts_with_one_idempotency_key_create_exactly_one_order() 
     }
 }
 
+/// A suspension is in flight: its transaction has changed the account and holds it, not yet
+/// committed. An order for that account started meanwhile must wait for it (PostgreSQL: the
+/// `FOR SHARE` lock in `service::orders::create`; SQLite: the writer lock `BEGIN IMMEDIATE`
+/// takes) and be refused once the suspension commits, never placed on the old status.
 #[test]
 fn orders_racing_a_suspension_never_land_after_it_commits() {
+    use std::sync::mpsc;
+    use std::time::Duration;
     for backend in backends() {
         let app = TestApp::spawn(backend);
         let key = app.world.team_key.clone();
         let account = app.world.account("97500001").to_string();
-        let users: Vec<String> = (0..8)
-            .map(|i| new_user(&app, &key, &format!("p-{i}")))
-            .collect();
-        let user_ids = users.clone();
-        let test = test_id(&app, &key, "quest-lipid-panel");
-        let base = app.base.clone();
-        let pool = app.pool.clone();
-        let suspend_account = account.clone();
-        let results = at_once(9, move |i| {
-            if i == 8 {
-                thread::sleep(std::time::Duration::from_millis(60));
-                let mut conn = pool.get().unwrap();
+        let user = new_user(&app, &key, "p-1");
+        let b = body(&user, &test_id(&app, &key, "quest-lipid-panel"), "AZ").to_string();
+        let before = order_count(&app);
+        let (locked_tx, locked) = mpsc::channel();
+        let (release, release_rx) = mpsc::channel::<()>();
+        let mut conn = app.conn();
+        let holder_account = account.clone();
+        let holder = thread::spawn(move || {
+            labdesk::db::write_tx(&mut conn, |c| {
                 labdesk::service::lab_accounts::change_status(
-                    &mut conn,
+                    c,
                     &Actor::system("race"),
-                    &suspend_account,
+                    &holder_account,
                     AccountStatus::Suspended,
                     "race test",
-                )
-                .unwrap();
-                return vec![];
-            }
-            let c = crate::helpers::Client::new(&base);
-            (0..12)
-                .map(|_| {
-                    let r = c.api_post(
-                        TEAM,
-                        &key,
-                        "/v3/order",
-                        &body(&users[i], &test, "AZ").to_string(),
-                        None,
-                    );
-                    (r.status, r.body)
-                })
-                .collect::<Vec<_>>()
+                )?;
+                locked_tx.send(()).unwrap();
+                release_rx.recv().unwrap();
+                Ok::<_, labdesk::error::AppError>(())
+            })
         });
-        let results: Vec<(u16, String)> = results.into_iter().flatten().collect();
+        locked.recv().unwrap();
+        let (done_tx, done) = mpsc::channel();
+        let base = app.base.clone();
+        let order = thread::spawn(move || {
+            let r = crate::helpers::Client::new(&base).api_post(TEAM, &key, "/v3/order", &b, None);
+            done_tx.send(()).unwrap();
+            r
+        });
+        // The order must still be waiting on the uncommitted suspension.
+        let waited = done.recv_timeout(Duration::from_millis(700));
+        release.send(()).unwrap();
+        holder.join().unwrap().expect("the suspension commits");
+        let res = order.join().unwrap();
         assert!(
-            results.iter().all(|(s, _)| *s == 200 || *s == 400),
-            "{backend:?}: {:?}",
-            results
-                .iter()
-                .filter(|r| r.0 != 200 && r.0 != 400)
-                .collect::<Vec<_>>()
+            waited.is_err(),
+            "{backend:?}: the order did not wait for the suspension: {} {}",
+            res.status,
+            res.body
         );
-        let refused = results.iter().filter(|(s, _)| *s == 400).count();
-        let placed = results.len() - refused;
-        use labdesk::db::schema::lab_account_status_changes::dsl as h;
-        use labdesk::db::schema::orders::dsl as o;
-        let suspended_at: chrono::NaiveDateTime = h::lab_account_status_changes
-            .filter(h::lab_account_id.eq(&account))
-            .filter(h::to_status.eq("suspended"))
-            .select(h::at)
-            .first(&mut app.conn())
-            .unwrap();
-        let created: Vec<chrono::NaiveDateTime> = o::orders
-            .filter(o::lab_account_id.eq(&account))
-            .filter(o::user_id.eq_any(&user_ids))
-            .select(o::created_at)
-            .load(&mut app.conn())
-            .unwrap();
-        assert_eq!(created.len(), placed, "{backend:?}");
-        let late: Vec<_> = created.iter().filter(|c| **c > suspended_at).collect();
-        assert!(late.is_empty(), "{backend:?}: orders created after the suspension committed at {suspended_at}: {late:?}");
-        println!("{backend:?}: {placed} placed before the suspension, {refused} refused after it");
+        assert_eq!(res.status, 400, "{backend:?}: {}", res.body);
+        let code = res.json()["code"].as_str().unwrap().to_string();
+        assert!(
+            labdesk::domain::eligibility::is_account_refusal(&code),
+            "{backend:?}: {code}"
+        );
+        assert_eq!(order_count(&app), before, "{backend:?}");
+        assert_eq!(app.account(&account).status.as_str(), "suspended");
     }
 }
 

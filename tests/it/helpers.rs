@@ -89,6 +89,8 @@ enum TestDb {
 
 pub struct TestApp {
     pub base: String,
+    /// The database the app runs on (a SQLite path or a postgres:// URL).
+    pub database_url: String,
     pub pool: DbPool,
     pub backend: Backend,
     pub world: World,
@@ -151,7 +153,7 @@ impl TestApp {
         let addr = listener.local_addr().expect("addr");
         let settings = Settings {
             bind: addr,
-            database_url: url,
+            database_url: url.clone(),
             session_key: Key::generate(),
             deployment_env: env.into(),
             region: "us".into(),
@@ -166,6 +168,7 @@ impl TestApp {
         std::thread::spawn(move || actix_web::rt::System::new().block_on(server));
         TestApp {
             base: format!("http://{addr}"),
+            database_url: url,
             pool,
             backend,
             world,

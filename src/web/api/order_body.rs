@@ -5,7 +5,8 @@ use serde_json::Value;
 use crate::domain::billing::BillingType;
 use crate::domain::lab::CollectionMethod;
 use crate::domain::order_input::{
-    validate_patient, validate_physician, OrderRequest, PatientInput, PhysicianInput,
+    unique_test_ids, validate_patient, validate_physician, OrderRequest, PatientInput,
+    PhysicianInput, MAX_TESTS_PER_ORDER,
 };
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
@@ -102,9 +103,14 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn uuid_list(&mut self, path: &[&str]) -> Vec<String> {
+    /// A list of at most `max` UUIDs; a longer list is refused before any item is read.
+    fn uuid_list(&mut self, path: &[&str], max: usize) -> Vec<String> {
         match self.get(path) {
             None => Vec::new(),
+            Some(Value::Array(items)) if items.len() > max => {
+                self.too_many(path, max);
+                Vec::new()
+            }
             Some(Value::Array(items)) => {
                 let mut out = Vec::new();
                 for (i, item) in items.iter().enumerate() {
@@ -127,6 +133,14 @@ impl<'a> Reader<'a> {
                 Vec::new()
             }
         }
+    }
+
+    fn too_many(&mut self, path: &[&str], max: usize) {
+        self.errors.push_at(
+            &loc(path),
+            format!("List should have at most {max} items"),
+            "too_long",
+        );
     }
 
     fn string_list(&mut self, path: &[&str]) -> Option<Vec<String>> {
@@ -164,7 +178,8 @@ fn date_part(text: &str) -> String {
     text.trim().split('T').next().unwrap_or("").to_string()
 }
 
-/// The validated request; `team_id`/`org_id` come from the key.
+/// The validated request; `team_id`/`org_id` come from the key. Its cost grows with the body
+/// (up to the body size limit), so it runs on a blocking thread, never on an async worker.
 pub fn parse(body: &[u8], team_id: &str, org_id: &str) -> Result<OrderRequest, AppError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         let mut errors = FieldErrors::default();
@@ -218,12 +233,12 @@ pub fn parse(body: &[u8], team_id: &str, org_id: &str) -> Result<OrderRequest, A
             .ok(),
         _ => None,
     };
-    let mut test_ids: Vec<String> = r.uuid(&["lab_test_id"]).into_iter().collect();
+    let single = r.uuid(&["lab_test_id"]);
     r.object(&["order_set"], false);
-    for id in r.uuid_list(&["order_set", "lab_test_ids"]) {
-        if !test_ids.contains(&id) {
-            test_ids.push(id);
-        }
+    let set = r.uuid_list(&["order_set", "lab_test_ids"], MAX_TESTS_PER_ORDER);
+    let test_ids = unique_test_ids(single.into_iter().chain(set));
+    if test_ids.len() > MAX_TESTS_PER_ORDER {
+        r.too_many(&["order_set", "lab_test_ids"], MAX_TESTS_PER_ORDER);
     }
     let top_account = r.uuid(&["lab_account_id"]);
     let set_account = r.uuid(&["order_set", "lab_account_id"]);

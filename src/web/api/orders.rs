@@ -6,11 +6,14 @@ use serde_json::json;
 
 use super::keys::TeamKey;
 use super::{order_body, query, wire_orders};
+use crate::db::audit::Actor;
 use crate::db::orders::OrderFilter;
+use crate::db::DbConnection;
+use crate::domain::order_input::OrderRequest;
 use crate::domain::order_status::LowStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::service::idempotency::{self, Begin};
+use crate::service::idempotency::{self, Outcome};
 use crate::service::order_reads;
 use crate::service::orders;
 use crate::web::errors::api_body;
@@ -24,31 +27,34 @@ fn json_response(status: StatusCode, body: String) -> HttpResponse {
         .body(body)
 }
 
-/// Places the order and renders the response body exactly as it will be replayed.
-async fn place(state: &web::Data<AppState>, key: &TeamKey, body: &[u8]) -> (StatusCode, String) {
-    let parsed = order_body::parse(body, &key.team_id, &key.org_id);
-    let actor = key.actor.clone();
-    let result = match parsed {
-        Ok(req) => {
-            run_db(state, move |conn| {
-                let id = orders::create(conn, &actor, &req)?;
-                let order = orders::load(conn, &id)?.ok_or(AppError::NotFound)?;
-                Ok(wire_orders::post_order_response(&order, "order created"))
-            })
-            .await
+/// Places the order and renders the response exactly as it will be replayed: a refusal (any
+/// 4xx) is an answer too, a server error is an `Err`. `orders::create` undoes its own writes when
+/// it refuses, so a refusal leaves nothing behind even inside an enclosing transaction.
+fn place(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    parsed: Result<OrderRequest, AppError>,
+) -> Result<(u16, String), AppError> {
+    let placed = parsed.and_then(|req| {
+        let id = orders::create(conn, actor, &req)?;
+        let order = orders::load(conn, &id)?.ok_or(AppError::NotFound)?;
+        Ok(wire_orders::post_order_response(&order, "order created"))
+    });
+    match placed {
+        Ok(v) => Ok((StatusCode::OK.as_u16(), v.to_string())),
+        Err(e) if e.status_code().is_client_error() => {
+            let status = e.status_code();
+            Ok((status.as_u16(), api_body(Some(&e), status, "").to_string()))
         }
         Err(e) => Err(e),
-    };
-    match result {
-        Ok(v) => (StatusCode::OK, v.to_string()),
-        Err(e) => {
-            let status = e.status_code();
-            if status.is_server_error() {
-                tracing::error!(error = %e, "placing an order failed");
-            }
-            (status, api_body(Some(&e), status, "").to_string())
-        }
     }
+}
+
+fn stored_response(status: u16, body: String) -> HttpResponse {
+    json_response(
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        body,
+    )
 }
 
 /// `POST /v3/order`
@@ -64,11 +70,7 @@ pub async fn create(
         .and_then(|v| v.to_str().ok())
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
-    let Some(idem_key) = idem_key else {
-        let (status, body) = place(&state, &key, &body).await;
-        return Ok(json_response(status, body));
-    };
-    if idem_key.len() > 255 {
+    if idem_key.as_ref().is_some_and(|k| k.len() > 255) {
         let mut e = FieldErrors::default();
         e.push_at(
             &["header", "X-Idempotency-Key"],
@@ -77,19 +79,38 @@ pub async fn create(
         );
         return Err(AppError::invalid(e));
     }
-    let canonical: serde_json::Value =
-        serde_json::from_slice(&body).unwrap_or_else(|_| json!(String::from_utf8_lossy(&body)));
-    let hash = idempotency::fingerprint(&canonical);
-    let (team, k, h) = (key.team_id.clone(), idem_key.clone(), hash.clone());
-    match run_db(&state, move |conn| idempotency::begin(conn, &team, &k, &h)).await? {
-        Begin::Replay { status, body } => {
-            Ok(json_response(StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body))
+    // Reading the body costs in proportion to its size: off the async workers.
+    let (team, org, keyed) = (key.team_id.clone(), key.org_id.clone(), idem_key.is_some());
+    let (parsed, hash) = web::block(move || {
+        let hash = keyed.then(|| idempotency::fingerprint(&body));
+        (order_body::parse(&body, &team, &org), hash)
+    })
+    .await?;
+    let actor = key.actor.clone();
+    let (Some(idem_key), Some(hash)) = (idem_key, hash) else {
+        let (status, body) = match parsed {
+            // Nothing to store: a malformed body needs no database.
+            Err(e) if e.status_code().is_client_error() => return Err(e),
+            parsed => run_db(&state, move |conn| place(conn, &actor, parsed)).await?,
+        };
+        return Ok(stored_response(status, body));
+    };
+    let team = key.team_id.clone();
+    let outcome = run_db(&state, move |conn| {
+        idempotency::run_once(conn, &team, &idem_key, &hash, |conn| {
+            place(conn, &actor, parsed)
+        })
+    })
+    .await?;
+    match outcome {
+        Outcome::Answered { status, body } | Outcome::Replay { status, body } => {
+            Ok(stored_response(status, body))
         }
-        Begin::StillRunning => Ok(json_response(
+        Outcome::StillRunning => Ok(json_response(
             StatusCode::CONFLICT,
             json!({"detail": "A request with this X-Idempotency-Key is still being processed; retry shortly."}).to_string(),
         )),
-        Begin::DifferentBody => {
+        Outcome::DifferentBody => {
             let mut e = FieldErrors::default();
             e.push_at(
                 &["header", "X-Idempotency-Key"],
@@ -97,12 +118,6 @@ pub async fn create(
                 "value_error",
             );
             Err(AppError::invalid(e))
-        }
-        Begin::Claimed => {
-            let (status, response) = place(&state, &key, &body).await;
-            let (team, stored) = (key.team_id.clone(), response.clone());
-            run_db(&state, move |conn| idempotency::finish(conn, &team, &idem_key, status.as_u16(), &stored)).await?;
-            Ok(json_response(status, response))
         }
     }
 }
