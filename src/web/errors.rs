@@ -13,6 +13,7 @@ use crate::error::AppError;
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    sandbox: bool,
     title: &'a str,
     message: &'a str,
     status: u16,
@@ -121,7 +122,11 @@ fn render_body(
             .insert_header(("HX-Reswap", "innerHTML"))
             .body(body);
     }
+    let sandbox = req
+        .app_data::<actix_web::web::Data<crate::web::AppState>>()
+        .is_some_and(|state| state.settings.is_sandbox());
     let page = ErrorPage {
+        sandbox,
         title: title_for(status),
         message: &message,
         status: status.as_u16(),

@@ -19,12 +19,15 @@ use crate::web::{request_id, run_db, AppState};
 #[derive(Template)]
 #[template(path = "auth/login.html")]
 struct LoginPage {
+    /// A sandbox deployment says so on every page, the sign-in page included.
+    sandbox: bool,
     csrf: String,
     email: String,
     error: Option<String>,
 }
 
 pub async fn login_form(
+    state: web::Data<AppState>,
     session: Session,
     user: Option<SignedIn>,
 ) -> Result<HttpResponse, AppError> {
@@ -32,6 +35,7 @@ pub async fn login_form(
         return Ok(see_other("/"));
     }
     render(&LoginPage {
+        sandbox: state.settings.is_sandbox(),
         csrf: session::csrf_token(&session),
         email: String::new(),
         error: None,
@@ -88,7 +92,9 @@ pub async fn login(
         )
     })
     .await?;
+    let sandbox = state.settings.is_sandbox();
     let page = |error: String| LoginPage {
+        sandbox,
         csrf: session::csrf_token(&session),
         email: shown_email.clone(),
         error: Some(error),
