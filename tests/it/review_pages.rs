@@ -16,10 +16,6 @@ fn org_queue(app: &TestApp) -> String {
     urls::review_queue(app.world.org())
 }
 
-fn item_url(app: &TestApp, id: &str) -> String {
-    urls::review_item(app.world.org(), id)
-}
-
 /// Dates a queue item's arrival, to fix its place in the newest-first queue.
 /// The ids of every queue item, sorted.
 fn item_ids(app: &TestApp) -> Vec<String> {
@@ -104,7 +100,7 @@ fn the_queue_is_for_ops_and_csms_and_quarantine_only_for_csms() {
         // Quarantine is nobody's org: not on the org's queue, not reachable by its admins.
         let platform_queue = urls::review_queue(Scope::Platform);
         let q_url = urls::review_item(Scope::Platform, &q);
-        assert_eq!(ops.get(&item_url(app, &q)).status, 404);
+        assert_eq!(ops.get(&urls::review_item(app.world.org(), &q)).status, 404);
         assert_eq!(ops.get(&platform_queue).status, 403);
         assert_eq!(ops.get(&q_url).status, 403);
 
@@ -129,12 +125,22 @@ fn the_queue_is_for_ops_and_csms_and_quarantine_only_for_csms() {
         let org_page = clinician.get(&urls::org_orders(&app.world.org_id));
         assert!(!org_page.text().contains("Review queue"));
         assert_eq!(clinician.get(&org_queue(app)).status, 403);
-        assert_eq!(clinician.get(&item_url(app, &mismatch)).status, 403);
+        assert_eq!(
+            clinician
+                .get(&urls::review_item(app.world.org(), &mismatch))
+                .status,
+            403
+        );
         assert_eq!(clinician.get(&platform_queue).status, 403);
 
         let globex = app.login(OTHER_OPS);
         assert_eq!(globex.get(&org_queue(app)).status, 404);
-        assert_eq!(globex.get(&item_url(app, &mismatch)).status, 404);
+        assert_eq!(
+            globex
+                .get(&urls::review_item(app.world.org(), &mismatch))
+                .status,
+            404
+        );
         assert_eq!(
             globex
                 .get(&urls::review_item(app.world.other_org(), &mismatch))
@@ -229,7 +235,7 @@ fn the_item_page_shows_both_sides_and_marks_differences() {
     each_backend(|app| {
         let ops = app.login(OPS);
         let demo = demo_item(app, DEMOGRAPHICS);
-        let page = ops.get(&item_url(app, &demo.id));
+        let page = ops.get(&urls::review_item(app.world.org(), &demo.id));
         assert_eq!(page.status, 200, "{}", page.text());
         assert_eq!(page.header("cache-control"), Some("private, no-store"));
         let text = page.text();
@@ -263,7 +269,10 @@ fn the_item_page_shows_both_sides_and_marks_differences() {
             .contains(&format!("name=\"order_id\" value=\"{order}\"")));
 
         // Delivered on Quest East for a Quest West order: the account row differs.
-        let mismatch = ops.get(&item_url(app, &demo_item(app, MISMATCH).id));
+        let mismatch = ops.get(&urls::review_item(
+            app.world.org(),
+            &demo_item(app, MISMATCH).id,
+        ));
         let account = compare_row(&mismatch, "Lab account");
         assert!(account.contains("class=\"differs\""), "{account}");
         assert!(
@@ -273,7 +282,10 @@ fn the_item_page_shows_both_sides_and_marks_differences() {
         assert!(mismatch.body.contains("name=\"confirm_mismatch\""));
 
         // No candidate: the lab's side alone, and orders of patients with the name to choose from.
-        let no_match = ops.get(&item_url(app, &demo_item(app, NO_MATCH).id));
+        let no_match = ops.get(&urls::review_item(
+            app.world.org(),
+            &demo_item(app, NO_MATCH).id,
+        ));
         assert!(no_match.text().contains("No candidate order"));
         assert!(compare_row(&no_match, "Patient").contains("not compared"));
         assert!(no_match

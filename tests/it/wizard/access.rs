@@ -6,8 +6,8 @@ use labdesk::web::urls;
 use crate::support::data::{add_clinician, count};
 use crate::support::orders::order;
 use crate::support::{
-    each_backend, TestApp, CARDIOLOGY, CARDIO_CLINICIAN, CLINICIAN, CSM, GLOBEX_DOWNTOWN, OPS,
-    OTHER_OPS, PRIMARY_CARE,
+    each_backend, CARDIOLOGY, CARDIO_CLINICIAN, CLINICIAN, CSM, GLOBEX_DOWNTOWN, OPS, OTHER_OPS,
+    PRIMARY_CARE,
 };
 use crate::wizard::support::*;
 
@@ -48,7 +48,7 @@ fn another_teams_or_orgs_draft_is_not_found() {
         assert_eq!(own.get(&unknown).status, 404);
         assert_eq!(own.get(&w.url("shipping")).status, 404);
         // Starting an order for a Team one is not in, or of another org, is not found either.
-        let drafts_before = draft_count(app);
+        let drafts_before = count(app, "order_drafts");
         let cross = urls::new_order(&app.world.other_org_id, app.world.team(PRIMARY_CARE));
         for url in [
             new_order_url(app, CARDIOLOGY),
@@ -59,7 +59,7 @@ fn another_teams_or_orgs_draft_is_not_found() {
             assert_eq!(own.post_form(&url, &[]).status, 404, "POST {url}");
         }
         assert_eq!(
-            draft_count(app),
+            count(app, "order_drafts"),
             drafts_before,
             "no draft for a foreign Team"
         );
@@ -88,7 +88,7 @@ fn roles_that_do_not_order_are_refused() {
                 "{who} submits"
             );
         }
-        let drafts_before = draft_count(app);
+        let drafts_before = count(app, "order_drafts");
         let ops = app.login(OPS);
         assert_eq!(ops.get(&new_order_url(app, PRIMARY_CARE)).status, 403);
         assert_eq!(
@@ -96,15 +96,11 @@ fn roles_that_do_not_order_are_refused() {
             403
         );
         assert_eq!(
-            draft_count(app),
+            count(app, "order_drafts"),
             drafts_before,
             "a refused start creates no draft"
         );
     });
-}
-
-fn draft_count(app: &TestApp) -> i64 {
-    count(app, "order_drafts")
 }
 
 #[test]
@@ -137,7 +133,7 @@ fn starting_an_order_is_a_csrf_checked_post_and_its_get_writes_nothing() {
     each_backend(|app| {
         let c = app.login(CLINICIAN);
         let url = new_order_url(app, PRIMARY_CARE);
-        let before = draft_count(app);
+        let before = count(app, "order_drafts");
         // The GET (a link, a prefetch, a crawler) shows the button and writes nothing.
         let page = c.get(&url);
         assert_eq!(page.status, 200);
@@ -145,17 +141,21 @@ fn starting_an_order_is_a_csrf_checked_post_and_its_get_writes_nothing() {
             .body
             .contains(&format!(r#"<form method="post" action="{url}">"#)));
         assert!(page.text().contains("Start a new order"), "{}", page.text());
-        assert_eq!(draft_count(app), before, "a GET created a draft");
+        assert_eq!(count(app, "order_drafts"), before, "a GET created a draft");
         // Without the token, or with a forged one: refused, nothing written.
         assert_eq!(c.post_form_raw(&url, &[]).status, 403);
         assert_eq!(
             c.post_form_raw(&url, &[("csrf_token", "forged")]).status,
             403
         );
-        assert_eq!(draft_count(app), before, "a refused POST created a draft");
+        assert_eq!(
+            count(app, "order_drafts"),
+            before,
+            "a refused POST created a draft"
+        );
         // With it: one draft of the clinician for the Team, opened on its first step.
         let w = Wizard::start_as(app, c, PRIMARY_CARE);
-        assert_eq!(draft_count(app), before + 1);
+        assert_eq!(count(app, "order_drafts"), before + 1);
         let draft = w.draft();
         assert_eq!(draft.team_id, app.world.team(PRIMARY_CARE));
         assert_eq!(w.get("patient").status, 200);
