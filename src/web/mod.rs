@@ -8,6 +8,7 @@ pub mod policy;
 pub mod request_id;
 pub mod security_headers;
 pub mod session;
+pub mod urls;
 
 use actix_web::web;
 

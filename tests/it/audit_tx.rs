@@ -2,12 +2,13 @@
 //! change does not happen either. A test trigger makes the audit insert fail for one action.
 use diesel::prelude::*;
 
-use crate::helpers::{each_backend, TestApp};
-use crate::order_helpers::{body, new_user, test_id, TEAM};
-use crate::triggers::{allow, refuse};
+use labdesk::web::urls;
 
-const CSM: &str = "csm@labdesk.test";
-const OPS: &str = "ops@northwind.test";
+use crate::support::data::{patient, test_id};
+use crate::support::orders::order_body;
+use crate::support::triggers::{allow, refuse};
+use crate::support::{each_backend, TestApp, CARDIOLOGY, CSM, OPS, PRIMARY_CARE, TEAM_KEY_HEADER};
+
 const GENERIC_500: &str =
     "Something went wrong on our side. The error was logged; please try again.";
 
@@ -52,12 +53,12 @@ fn idempotency_rows(app: &TestApp, key: &str) -> i64 {
 fn an_order_whose_audit_row_cannot_be_written_is_not_placed() {
     each_backend(|app| {
         let key = &app.world.team_key;
-        let user = new_user(app, key, "audit-1");
-        let b = body(&user, &test_id(app, key, "quest-lipid-panel"), "AZ").to_string();
+        let user = patient(app, app.world.team(PRIMARY_CARE), "audit-1");
+        let b = order_body(&user, &test_id(app, "quest-lipid-panel"), "AZ").to_string();
         let c = app.client();
         refuse_audit(app, "order.created");
         for idem in [None, Some("audit-key")] {
-            let res = c.api_post(TEAM, key, "/v3/order", &b, idem);
+            let res = c.api_post("/v3/order", TEAM_KEY_HEADER, key, &b, idem);
             assert_eq!(res.status, 500, "{idem:?}: {}", res.body);
             assert_eq!(res.json()["detail"], GENERIC_500, "no driver text leaks");
             assert_eq!(orders_of(app, &user), 0, "{idem:?}: the order was kept");
@@ -70,9 +71,9 @@ fn an_order_whose_audit_row_cannot_be_written_is_not_placed() {
         // The failed request gave its key up: no stored 500, and a retry places the order.
         assert_eq!(idempotency_rows(app, "audit-key"), 0);
         allow(app, "refuse_audit", "audit_events");
-        let res = c.api_post(TEAM, key, "/v3/order", &b, Some("audit-key"));
+        let res = c.api_post("/v3/order", TEAM_KEY_HEADER, key, &b, Some("audit-key"));
         assert_eq!(res.status, 200, "{}", res.body);
-        let id = res.json()["order"]["id"].as_str().unwrap().to_string();
+        let id = res.order_id();
         assert_eq!(orders_of(app, &user), 1);
         assert_eq!(app.audit_rows("order.created", &id).len(), 1);
         assert_eq!(patient_first_name(app, &user).as_deref(), Some("Jane"));
@@ -95,7 +96,7 @@ fn a_status_move_whose_audit_row_cannot_be_written_does_not_happen() {
         assert_eq!(app.account(id).status.as_str(), "pending");
         refuse_audit(app, "lab_account.status_changed");
         let c = app.login(CSM);
-        let url = format!("/orgs/{}/lab_accounts/{id}/status", app.world.org_id);
+        let url = urls::lab_account_status(app.world.org(), id);
         let res = c.post_form(&url, &[("status", "active"), ("reason", "Lab confirmed")]);
         assert_eq!(res.status, 500, "{}", res.body);
         assert!(res.text().contains(GENERIC_500), "{}", res.text());
@@ -113,11 +114,11 @@ fn a_status_move_whose_audit_row_cannot_be_written_does_not_happen() {
 fn a_team_link_whose_audit_row_cannot_be_written_does_not_happen() {
     each_backend(|app| {
         let id = app.world.account("LC-220011");
-        let team = app.world.team("Cardiology");
+        let team = app.world.team(CARDIOLOGY);
         assert!(app.linked_team_ids(id).is_empty());
         refuse_audit(app, "lab_account.team_linked");
         let c = app.login(OPS);
-        let url = format!("/orgs/{}/lab_accounts/{id}/teams", app.world.org_id);
+        let url = urls::lab_account_teams(app.world.org(), id);
         let res = c.htmx_post(&url, &[("team_id", team)]);
         assert_eq!(res.status, 500, "{}", res.body);
         assert_eq!(res.header("HX-Retarget"), Some("#flash"));

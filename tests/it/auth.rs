@@ -6,25 +6,28 @@ use labdesk::db::login_attempts;
 use labdesk::db::schema::login_attempts as attempts;
 use labdesk::seed::demo::DEMO_PASSWORD;
 
-use crate::helpers::{each_backend, TestApp};
-use crate::order_fixtures::{CSM, OPS};
-use crate::sessions::{session_rows, user_id};
+use labdesk::web::urls;
+
+use crate::support::client::extract_csrf;
+use crate::support::sessions::{session_rows, user_id};
+use crate::support::{each_backend, TestApp, CARDIOLOGY, CSM, OPS};
 
 #[test]
 fn signed_out_visitors_are_sent_to_the_login_page() {
     each_backend(|app| {
         let c = app.client();
+        let sign_in = urls::sign_in();
         for path in [
-            "/",
-            "/orgs",
-            &format!("/orgs/{}/lab_accounts", app.world.org_id),
+            urls::home(),
+            urls::orgs(),
+            urls::lab_accounts(app.world.org()),
         ] {
-            let res = c.get(path);
+            let res = c.get(&path);
             assert_eq!(res.status, 303, "{path}");
-            assert_eq!(res.header("location"), Some("/login"), "{path}");
+            assert_eq!(res.header("location"), Some(sign_in.as_str()), "{path}");
         }
-        let res = c.htmx_get(&format!("/orgs/{}/lab_accounts", app.world.org_id));
-        assert_eq!(res.header("hx-redirect"), Some("/login"));
+        let res = c.htmx_get(&urls::lab_accounts(app.world.org()));
+        assert_eq!(res.header("hx-redirect"), Some(sign_in.as_str()));
     });
 }
 
@@ -43,10 +46,10 @@ fn sign_in_sets_a_hardened_cookie_and_lands_on_the_org() {
         // The test server listens on loopback, where a browser speaks plain http.
         assert!(!cookie.contains("Secure"), "{cookie}");
         assert_eq!(session_rows(app, OPS), (1, 0), "one session on the server");
-        let landing = c.get("/");
+        let landing = c.get(&urls::home());
         assert_eq!(
             landing.header("location"),
-            Some(format!("/orgs/{}/lab_accounts", app.world.org_id).as_str())
+            Some(urls::lab_accounts(app.world.org()).as_str())
         );
         assert_eq!(
             app.audit_rows("user.signed_in", &user_id(app, OPS)).len(),
@@ -59,7 +62,7 @@ fn sign_in_sets_a_hardened_cookie_and_lands_on_the_org() {
 fn wrong_password_and_unknown_email_get_the_same_answer() {
     each_backend(|app| {
         let mut c = app.client();
-        let wrong = c.sign_in("ops@northwind.test", "not-the-password");
+        let wrong = c.sign_in(OPS, "not-the-password");
         let unknown = c.sign_in("nobody@northwind.test", "not-the-password");
         assert_eq!(wrong.status, 401);
         assert_eq!(unknown.status, 401);
@@ -79,7 +82,7 @@ fn wrong_password_and_unknown_email_get_the_same_answer() {
 #[test]
 fn five_failures_lock_the_email_for_fifteen_minutes_even_with_the_right_password() {
     each_backend(|app| {
-        for email in ["ops@northwind.test", "ghost@northwind.test"] {
+        for email in [OPS, "ghost@northwind.test"] {
             let mut c = app.client();
             for _ in 0..5 {
                 assert_eq!(c.sign_in(email, "wrong password!").status, 401);
@@ -99,17 +102,17 @@ fn five_failures_lock_the_email_for_fifteen_minutes_even_with_the_right_password
         }
         // Another email is not affected.
         let mut c = app.client();
-        assert_eq!(c.sign_in("csm@labdesk.test", DEMO_PASSWORD).status, 303);
+        assert_eq!(c.sign_in(CSM, DEMO_PASSWORD).status, 303);
     });
 }
 
 #[test]
 fn state_changing_requests_without_the_csrf_token_are_refused_and_change_nothing() {
     each_backend(|app| {
-        let c = app.login("ops@northwind.test");
+        let c = app.login(OPS);
         let account = app.world.account("LC-220011");
-        let team = app.world.team("Cardiology");
-        let path = format!("/orgs/{}/lab_accounts/{account}/teams", app.world.org_id);
+        let team = app.world.team(CARDIOLOGY);
+        let path = urls::lab_account_teams(app.world.org(), account);
         let audit_before = app.audit_total();
         for (label, res) in [
             ("no token", c.post_form_raw(&path, &[("team_id", team)])),
@@ -132,10 +135,10 @@ fn state_changing_requests_without_the_csrf_token_are_refused_and_change_nothing
 #[test]
 fn a_cross_site_origin_is_refused_even_with_a_token() {
     each_backend(|app| {
-        let c = app.login("ops@northwind.test");
+        let c = app.login(OPS);
         let account = app.world.account("LC-220011");
-        let path = format!("/orgs/{}/lab_accounts/{account}/teams", app.world.org_id);
-        let team = app.world.team("Cardiology");
+        let path = urls::lab_account_teams(app.world.org(), account);
+        let team = app.world.team(CARDIOLOGY);
         let res = c.post_with_headers(
             &path,
             &[("Origin", "https://evil.example")],
@@ -167,11 +170,11 @@ fn forty_parallel_wrong_passwords_get_at_most_five_checks() {
                 .map(|_| {
                     s.spawn(|| {
                         let c = app.client();
-                        let page = c.get("/login");
-                        let token = crate::helpers::extract_csrf(&page.body).unwrap();
+                        let page = c.get(&urls::sign_in());
+                        let token = extract_csrf(&page.body).unwrap();
                         barrier.wait();
                         c.post_form_raw(
-                            "/login",
+                            &urls::sign_in(),
                             &[
                                 ("csrf_token", &token),
                                 ("email", OPS),

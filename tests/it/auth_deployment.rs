@@ -3,17 +3,19 @@
 use labdesk::db::login_attempts;
 use labdesk::seed::demo::DEMO_PASSWORD;
 
-use crate::helpers::{each_backend, Backend, TestApp};
-use crate::order_fixtures::OPS;
-use crate::sessions::session_cookie;
+use labdesk::web::urls;
+
+use crate::support::client::extract_csrf;
+use crate::support::sessions::session_cookie;
+use crate::support::{each_backend, Backend, Client, TestApp, CARDIOLOGY, OPS};
 
 #[test]
 fn a_forwarded_host_does_not_make_a_foreign_origin_ours() {
     each_backend(|app| {
         let c = app.login(OPS);
         let account = app.world.account("LC-220011");
-        let path = format!("/orgs/{}/lab_accounts/{account}/teams", app.world.org_id);
-        let team = app.world.team("Cardiology");
+        let path = urls::lab_account_teams(app.world.org(), account);
+        let team = app.world.team(CARDIOLOGY);
         let audit_before = app.audit_total();
         let res = c.post_with_headers(
             &path,
@@ -35,31 +37,6 @@ fn a_forwarded_host_does_not_make_a_foreign_origin_ours() {
     });
 }
 
-/// The same app on another listener, with settings changed by `adjust` (the default bind,
-/// 127.0.0.1:0, is loopback; 0.0.0.0:0 is not).
-fn serve_again(app: &TestApp, adjust: impl FnOnce(&mut labdesk::config::Settings)) -> String {
-    let mut settings = labdesk::config::Settings {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        database_url: String::new(),
-        session_key: actix_web::cookie::Key::generate(),
-        deployment_env: "sandbox".into(),
-        region: "us".into(),
-        https: false,
-        insecure_cookies: false,
-        public_url: None,
-        trust_proxy: false,
-        pool_size: 2,
-        max_body_bytes: 1024 * 1024,
-    };
-    adjust(&mut settings);
-    let listener = std::net::TcpListener::bind(settings.bind).unwrap();
-    settings.bind = listener.local_addr().unwrap();
-    let port = settings.bind.port();
-    let server = labdesk::startup::build(settings, app.pool.clone(), listener).unwrap();
-    std::thread::spawn(move || actix_web::rt::System::new().block_on(server));
-    format!("http://127.0.0.1:{port}")
-}
-
 #[test]
 fn the_session_cookie_is_secure_unless_served_on_loopback_or_asked_not_to_be() {
     let app = TestApp::spawn(Backend::Sqlite);
@@ -69,12 +46,12 @@ fn the_session_cookie_is_secure_unless_served_on_loopback_or_asked_not_to_be() {
         ("0.0.0.0:0", false, true, false),
         ("127.0.0.1:0", true, false, true),
     ] {
-        let base = serve_again(&app, |s| {
+        let base = app.serve_again(|s| {
             s.bind = bind.parse().unwrap();
             s.https = https;
             s.insecure_cookies = insecure;
         });
-        let res = crate::helpers::Client::new(&base).get("/login");
+        let res = Client::new(&base).get(&urls::sign_in());
         let cookie = res
             .header("set-cookie")
             .expect("a cookie for the CSRF token");
@@ -90,7 +67,7 @@ fn the_session_cookie_is_secure_unless_served_on_loopback_or_asked_not_to_be() {
 #[test]
 fn behind_a_trusted_proxy_its_host_and_client_address_count() {
     let app = TestApp::spawn(Backend::Sqlite);
-    let base = serve_again(&app, |s| {
+    let base = app.serve_again(|s| {
         s.trust_proxy = true;
         s.public_url = Some("https://labdesk.example.org".into());
     });
@@ -99,11 +76,11 @@ fn behind_a_trusted_proxy_its_host_and_client_address_count() {
         let email = format!("guess{i}@northwind.test");
         login_attempts::record_failure(&mut app.conn(), &email, "203.0.113.7", now).unwrap();
     }
-    let mut c = crate::helpers::Client::new(&base);
-    c.csrf = crate::helpers::extract_csrf(&c.get("/login").body);
+    let mut c = Client::new(&base);
+    c.csrf = extract_csrf(&c.get(&urls::sign_in()).body);
     let sign_in = |forwarded_for: &str| {
         c.post_with_headers(
-            "/login",
+            &urls::sign_in(),
             &[
                 ("X-Forwarded-For", forwarded_for),
                 ("Origin", "https://labdesk.example.org"),
@@ -117,10 +94,10 @@ fn behind_a_trusted_proxy_its_host_and_client_address_count() {
     assert_eq!(res.status, 303, "{}", res.body);
 
     // The host the proxy says the browser used is ours too; another origin still is not.
-    c.csrf = crate::helpers::extract_csrf(&c.get("/orgs").body);
+    c.csrf = extract_csrf(&c.get(&urls::orgs()).body);
     let account = app.world.account("LC-220011");
-    let path = format!("/orgs/{}/lab_accounts/{account}/teams", app.world.org_id);
-    let team = app.world.team("Cardiology");
+    let path = urls::lab_account_teams(app.world.org(), account);
+    let team = app.world.team(CARDIOLOGY);
     let post = |origin: &str| {
         c.post_with_headers(
             &path,

@@ -2,54 +2,17 @@
 //! (including the hx-confirm dialog), and the create form with its error round trip. Each test
 //! checks what the page shows and what the database holds. SQLite only: the browser adds nothing
 //! backend-specific. Skipped without chromedriver, except under CI.
+use labdesk::web::urls;
 use serde_json::{json, Value};
 
-use crate::helpers::{Backend, TestApp};
-use crate::webdriver::{Browser, WAIT};
+use crate::support::browser::{app_and_browser, mark_page, page_still_marked, sign_in, texts};
+use crate::support::data::{count, org_accounts, AccountRow};
+use crate::support::webdriver::{Browser, WAIT};
+use crate::support::{TestApp, CARDIOLOGY, CSM, OPS};
 
-const CSM: &str = "csm@labdesk.test";
-const OPS: &str = "ops@northwind.test";
-
-/// A fresh app and a browser, or return from the test when browsers are unavailable here.
-macro_rules! app_and_browser {
-    () => {{
-        let Some(browser) = Browser::start() else {
-            return;
-        };
-        (TestApp::spawn(Backend::Sqlite), browser)
-    }};
-}
-
+/// The org's lab accounts list, as the browser addresses it.
 fn accounts_url(app: &TestApp) -> String {
-    format!("{}/orgs/{}/lab_accounts", app.base, app.world.org_id)
-}
-
-/// Signs in through the login form and waits for the landing page.
-fn sign_in(b: &Browser, app: &TestApp, email: &str) {
-    b.goto(&format!("{}/login", app.base));
-    b.find("#email").send_keys(email);
-    b.find("#password")
-        .send_keys(labdesk::seed::demo::DEMO_PASSWORD);
-    b.find("form button[type=submit]").click();
-    let landing = accounts_url(app);
-    b.wait_until(&format!("{email} lands on {landing}"), WAIT, || {
-        b.current_url() == landing
-    });
-}
-
-/// Texts of the elements matching `css`, read in one script so an htmx swap cannot interleave.
-fn texts(b: &Browser, css: &str) -> Vec<String> {
-    let v = b.execute_script(
-        "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent.trim());",
-        vec![json!(css)],
-    );
-    serde_json::from_value(v).expect("a list of strings")
-}
-
-fn sorted(names: &[&str]) -> Vec<String> {
-    let mut v: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-    v.sort();
-    v
+    app.url(&urls::lab_accounts(app.world.org()))
 }
 
 /// The account names in the list's table, sorted.
@@ -59,65 +22,80 @@ fn table_names(b: &Browser) -> Vec<String> {
     names
 }
 
-fn wait_for_table(b: &Browser, expected: &[&str]) {
-    let expected = sorted(expected);
+fn wait_for_table(b: &Browser, expected: &[String]) {
     b.wait_until(&format!("the table lists {expected:?}"), WAIT, || {
         table_names(b) == expected
     });
 }
 
-/// Marks the current document; the mark survives htmx swaps but not a page load.
-fn mark_page(b: &Browser) {
-    b.execute_script("window.__marker = 1; return null;", vec![]);
-}
-
-fn page_still_marked(b: &Browser) -> bool {
-    b.execute_script("return window.__marker === 1;", vec![]) == json!(true)
-}
-
-fn account_count(app: &TestApp) -> i64 {
-    use diesel::prelude::*;
-    use labdesk::db::schema::lab_accounts::dsl as l;
-    l::lab_accounts.count().get_result(&mut app.conn()).unwrap()
+/// What the list must show Northwind's admins, from the tables: the names and ids of the accounts
+/// `keep` lets through, names sorted.
+fn expected(app: &TestApp, keep: impl Fn(&AccountRow) -> bool) -> (Vec<String>, Vec<String>) {
+    let mut rows: Vec<AccountRow> = org_accounts(app, &app.world.org_id)
+        .into_iter()
+        .filter(|a| keep(a))
+        .collect();
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    (
+        rows.iter().map(|a| a.name.clone()).collect(),
+        rows.into_iter().map(|a| a.id).collect(),
+    )
 }
 
 #[test]
 fn browser_login_then_filter_the_accounts_list() {
-    let (app, b) = app_and_browser!();
+    let Some((app, b)) = app_and_browser() else {
+        return;
+    };
     sign_in(&b, &app, OPS);
-    let everything = [
-        "Quest West",
-        "Quest East",
-        "Labcorp National",
-        "BioReference NY",
-        "Sonora Quest Phoenix",
-        "Labcorp (platform)",
-    ];
-    assert_eq!(table_names(&b), sorted(&everything));
+    let (everything, _) = expected(&app, |_| true);
+    assert!(everything.len() > 2, "{everything:?}");
+    assert_eq!(table_names(&b), everything);
     assert!(b.find("header .who").text().contains("Olivia Park"));
     mark_page(&b);
 
     // Status: the table is swapped in place and the URL follows (hx-push-url).
+    let (suspended, suspended_ids) = expected(&app, |a| a.status == "suspended");
+    assert!(
+        !suspended.is_empty() && suspended.len() < everything.len(),
+        "the filter must narrow the list: {suspended:?}"
+    );
     let first_table = b.find("#accounts-table");
     b.find("select[name=status]").select_by_value("suspended");
     b.wait_until("the table is swapped", WAIT, || !first_table.is_attached());
-    wait_for_table(&b, &["BioReference NY"]);
-    assert_eq!(b.find_all("#accounts-table tbody tr").len(), 1);
+    wait_for_table(&b, &suspended);
+    let rows = b.find_all("#accounts-table tbody tr");
+    assert_eq!(rows.len(), suspended.len());
     assert!(
         page_still_marked(&b),
         "the filter swapped the table, no page load"
     );
     let url = b.current_url();
     assert!(url.contains("status=suspended"), "{url}");
-    let row_id = b
-        .find("#accounts-table tbody tr")
-        .attribute("data-account-id")
-        .unwrap();
-    assert_eq!(row_id, app.world.account("BR-7781"));
-    assert_eq!(app.account(&row_id).status.as_str(), "suspended");
-    assert_eq!(b.find("#accounts-table .count").text(), "1 lab account");
+    let mut row_ids: Vec<String> = rows
+        .iter()
+        .map(|r| r.attribute("data-account-id").unwrap())
+        .collect();
+    row_ids.sort();
+    let mut want = suspended_ids.clone();
+    want.sort();
+    assert_eq!(row_ids, want);
+    for id in &row_ids {
+        assert_eq!(app.account(id).status.as_str(), "suspended");
+    }
+    let n = suspended.len();
+    let plural = if n == 1 { "" } else { "s" };
+    assert_eq!(
+        b.find("#accounts-table .count").text(),
+        format!("{n} lab account{plural}")
+    );
 
     // Suspended and Labcorp: nothing matches, and the page says how to get out of it.
+    let (none, _) = expected(&app, |a| a.status == "suspended" && a.lab == "labcorp");
+    assert!(
+        none.is_empty(),
+        "the test needs a filter matching nothing: {none:?}"
+    );
     b.find("select[name=lab]").select_by_value("labcorp");
     wait_for_table(&b, &[]);
     let empty = b.find("#accounts-table .empty").text();
@@ -126,9 +104,14 @@ fn browser_login_then_filter_the_accounts_list() {
         "{empty}"
     );
 
-    // Any status, Labcorp: the org's own account and the platform one linked to a Team.
+    // Any status, Labcorp: the org's own accounts and the platform's linked to a Team.
+    let (labcorp, _) = expected(&app, |a| a.lab == "labcorp");
+    assert!(
+        labcorp.contains(&"Labcorp (platform)".to_string()),
+        "{labcorp:?}"
+    );
     b.find("select[name=status]").select_by_value("");
-    wait_for_table(&b, &["Labcorp National", "Labcorp (platform)"]);
+    wait_for_table(&b, &labcorp);
     assert!(page_still_marked(&b));
     let url = b.current_url();
     assert!(
@@ -139,7 +122,7 @@ fn browser_login_then_filter_the_accounts_list() {
     // The pushed URL is a real page: loading it renders the same filters and rows.
     b.goto(&url);
     assert!(!page_still_marked(&b), "a real page load");
-    wait_for_table(&b, &["Labcorp National", "Labcorp (platform)"]);
+    wait_for_table(&b, &labcorp);
     assert_eq!(
         b.find("select[name=lab]").property("value"),
         json!("labcorp")
@@ -149,9 +132,10 @@ fn browser_login_then_filter_the_accounts_list() {
     // Back to the unfiltered list, then Team: Cardiology.
     b.find("a.clear").click();
     wait_for_table(&b, &everything);
-    b.find("select[name=team_id]")
-        .select_by_value(app.world.team("Cardiology"));
-    wait_for_table(&b, &["Quest East", "Labcorp (platform)"]);
+    let cardio = app.world.team(CARDIOLOGY);
+    let (cardiology, _) = expected(&app, |a| a.teams.iter().any(|t| t == cardio));
+    b.find("select[name=team_id]").select_by_value(cardio);
+    wait_for_table(&b, &cardiology);
     let filtered_url = b.current_url();
     assert!(filtered_url.contains("team_id="), "{filtered_url}");
 
@@ -169,7 +153,7 @@ fn browser_login_then_filter_the_accounts_list() {
     b.wait_until("Back returns to the filtered list", WAIT, || {
         b.current_url() == filtered_url
     });
-    wait_for_table(&b, &["Quest East", "Labcorp (platform)"]);
+    wait_for_table(&b, &cardiology);
     let source = b.source();
     assert!(
         source.contains("<h1>Lab accounts</h1>") && source.contains("class=\"topbar\""),
@@ -177,7 +161,7 @@ fn browser_login_then_filter_the_accounts_list() {
     );
     assert_eq!(
         b.find("select[name=team_id]").property("value"),
-        json!(app.world.team("Cardiology"))
+        json!(cardio)
     );
 }
 
@@ -188,11 +172,13 @@ fn linked_names(b: &Browser) -> Vec<String> {
 
 #[test]
 fn browser_link_then_unlink_a_team_through_htmx() {
-    let (app, b) = app_and_browser!();
+    let Some((app, b)) = app_and_browser() else {
+        return;
+    };
     sign_in(&b, &app, OPS);
     let id = app.world.account("LC-220011");
-    let cardio = app.world.team("Cardiology");
-    b.goto(&format!("{}/{id}", accounts_url(&app)));
+    let cardio = app.world.team(CARDIOLOGY);
+    b.goto(&app.url(&urls::lab_account(app.world.org(), id)));
     assert!(b.find("h1").text().contains("Labcorp National"));
     assert!(linked_names(&b).is_empty());
     assert!(b
@@ -262,13 +248,16 @@ fn browser_link_then_unlink_a_team_through_htmx() {
 
 #[test]
 fn browser_csm_creates_an_account() {
-    let (app, b) = app_and_browser!();
+    let Some((app, b)) = app_and_browser() else {
+        return;
+    };
     sign_in(&b, &app, CSM);
     b.find("a.button.primary[href$=\"/lab_accounts/new\"]")
         .click();
     let list = accounts_url(&app);
+    let form = app.url(&urls::new_lab_account(app.world.org()));
     b.wait_until("the new-account form opens", WAIT, || {
-        b.current_url() == format!("{list}/new")
+        b.current_url() == form
     });
     b.find("#lab").select_by_value("quest");
     b.find("#provider_account_id").send_keys("QM-5000");
@@ -317,10 +306,12 @@ fn browser_csm_creates_an_account() {
 
 #[test]
 fn browser_validation_error_keeps_typed_values() {
-    let (app, b) = app_and_browser!();
+    let Some((app, b)) = app_and_browser() else {
+        return;
+    };
     sign_in(&b, &app, CSM);
-    let (accounts_before, audit_before) = (account_count(&app), app.audit_total());
-    b.goto(&format!("{}/new", accounts_url(&app)));
+    let (accounts_before, audit_before) = (count(&app, "lab_accounts"), app.audit_total());
+    b.goto(&app.url(&urls::new_lab_account(app.world.org())));
     b.find("#lab").select_by_value("labcorp");
     b.find("#provider_account_id").send_keys("bad id!");
     b.find("#account_name").send_keys("Typed Name Kept");
@@ -360,7 +351,7 @@ fn browser_validation_error_keeps_typed_values() {
     assert_eq!(checked("billing:client_bill", "AZ"), json!(false));
     assert_eq!(checked("billing:patient_bill", "TX"), json!(false));
 
-    assert_eq!(account_count(&app), accounts_before);
+    assert_eq!(count(&app, "lab_accounts"), accounts_before);
     assert_eq!(app.audit_total(), audit_before);
 
     // Correcting only the wrong field is enough: the kept values are saved as typed.
@@ -391,6 +382,6 @@ fn browser_validation_error_keeps_typed_values() {
             .map(|n| n.replace("\r\n", "\n")),
         Some("typed notes kept\nsecond line".to_string())
     );
-    assert_eq!(account_count(&app), accounts_before + 1);
+    assert_eq!(count(&app, "lab_accounts"), accounts_before + 1);
     assert_eq!(app.audit_rows("lab_account.created", &new_id).len(), 1);
 }

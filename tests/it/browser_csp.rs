@@ -2,13 +2,12 @@
 //! their htmx interactions work, and the browser reports no CSP violation on the console (an
 //! inline script, style or handler would be refused and reported). SQLite only; skipped without
 //! chromedriver, except under CI.
+use labdesk::web::urls;
 use serde_json::{json, Value};
 
-use crate::helpers::{Backend, TestApp};
-use crate::webdriver::{Browser, WAIT};
-
-const OPS: &str = "ops@northwind.test";
-const CLINICIAN: &str = "clinician@northwind.test";
+use crate::support::browser::{app_and_browser, mark_page, page_still_marked, sign_in};
+use crate::support::webdriver::{Browser, WAIT};
+use crate::support::{TestApp, CLINICIAN, OPS, PRIMARY_CARE};
 
 /// The browser console messages since the last call (chromedriver's log API).
 fn console(b: &Browser) -> Vec<String> {
@@ -31,17 +30,6 @@ fn csp_violations(b: &Browser) -> Vec<String> {
         .collect()
 }
 
-fn sign_in(b: &Browser, app: &TestApp, email: &str) {
-    b.goto(&format!("{}/login", app.base));
-    b.find("#email").send_keys(email);
-    b.find("#password")
-        .send_keys(labdesk::seed::demo::DEMO_PASSWORD);
-    b.find("form button[type=submit]").click();
-    b.wait_until(&format!("{email} is signed in"), WAIT, || {
-        !b.current_url().ends_with("/login")
-    });
-}
-
 /// htmx loaded from our file and took its settings from the htmx-config meta.
 fn assert_htmx_configured(b: &Browser) {
     let config = b.execute_script(
@@ -62,7 +50,7 @@ fn order_with_chart(app: &TestApp) -> String {
     let c = app.login(OPS);
     ids.into_iter()
         .find(|id| {
-            c.get(&format!("/orgs/{}/orders/{id}", app.world.org_id))
+            c.get(&urls::order(&app.world.org_id, id))
                 .body
                 .contains(r#"<svg class="spark""#)
         })
@@ -71,16 +59,15 @@ fn order_with_chart(app: &TestApp) -> String {
 
 #[test]
 fn browser_pages_and_htmx_work_under_the_csp_without_violations() {
-    let Some(b) = Browser::start() else {
+    let Some((app, b)) = app_and_browser() else {
         return;
     };
-    let app = TestApp::spawn(Backend::Sqlite);
-    let org = format!("{}/orgs/{}", app.base, app.world.org_id);
+    let org = &app.world.org_id;
     sign_in(&b, &app, OPS);
     assert_htmx_configured(&b);
 
     // An htmx filter swaps the accounts table.
-    b.goto(&format!("{org}/lab_accounts"));
+    b.goto(&app.url(&urls::lab_accounts(app.world.org())));
     let table = b.find("#accounts-table");
     b.find("select[name=status]").select_by_value("suspended");
     b.wait_until("the filter swaps the table", WAIT, || !table.is_attached());
@@ -88,27 +75,26 @@ fn browser_pages_and_htmx_work_under_the_csp_without_violations() {
 
     // The order page with its result charts (SVG), the orders list, the audit page.
     let order = order_with_chart(&app);
-    b.goto(&format!("{org}/orders/{order}"));
+    b.goto(&app.url(&urls::order(org, &order)));
     assert!(!b.find_all("svg.spark polyline").is_empty());
-    b.goto(&format!("{org}/orders"));
+    b.goto(&app.url(&urls::org_orders(org)));
     b.find("table");
-    b.goto(&format!("{org}/audit"));
+    b.goto(&app.url(&urls::audit(org)));
     b.find("h1");
     assert_eq!(csp_violations(&b), Vec::<String>::new());
 
     // A clinician starts an order with the Team page's button and moves through a step by htmx.
     b.find("header .who button").click();
     sign_in(&b, &app, CLINICIAN);
-    b.goto(&format!("{org}/teams/{}", app.world.team("Primary Care")));
+    b.goto(&app.url(&urls::team(org, app.world.team(PRIMARY_CARE))));
     b.find(".page-head form button.primary").click();
     b.wait_until("the patient step opens", WAIT, || {
         b.current_url().ends_with("/patient")
     });
     assert_htmx_configured(&b);
-    b.execute_script("window.__marker = 1; return null;", vec![]);
+    mark_page(&b);
     b.find("#patient-form button[type=submit]").click();
     b.find("#patient-form .field-error");
-    let swapped = b.execute_script("return window.__marker === 1;", vec![]);
-    assert_eq!(swapped, json!(true), "htmx swapped the step in place");
+    assert!(page_still_marked(&b), "htmx swapped the step in place");
     assert_eq!(csp_violations(&b), Vec::<String>::new());
 }

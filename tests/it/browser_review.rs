@@ -2,41 +2,35 @@
 //! lab_account_mismatch item, is refused without the confirmation (the typed note stays), confirms
 //! with a note, accepts, follows the link to the order and sees it completed. SQLite only;
 //! skipped without chromedriver, except under CI.
-use crate::helpers::{Backend, TestApp};
-use crate::review::item;
-use crate::review_pages::demo_item;
-use crate::webdriver::{Browser, WAIT};
+use labdesk::web::urls;
 
-const OPS: &str = "ops@northwind.test";
+use crate::support::browser::{app_and_browser, sign_in};
+use crate::support::results::{demo_item, item, results_of, MISMATCH};
+use crate::support::webdriver::WAIT;
+use crate::support::OPS;
+
 const NOTE: &str = "Quest confirmed: the requisition carried Quest East's account number.";
 
 #[test]
 fn browser_ops_accepts_a_mismatched_result_onto_its_order() {
-    let Some(b) = Browser::start() else {
+    let Some((app, b)) = app_and_browser() else {
         return;
     };
-    let app = TestApp::spawn(Backend::Sqlite);
-    let m = demo_item(&app, "M-1003");
+    let m = demo_item(&app, MISMATCH);
     let order = m.candidate_order_id.clone().expect("a candidate order");
-    let org = &app.world.org_id;
+    let results_before = results_of(&app, &order);
 
     // Sign in and open the queue from the navigation.
-    b.goto(&format!("{}/login", app.base));
-    b.find("#email").send_keys(OPS);
-    b.find("#password")
-        .send_keys(labdesk::seed::demo::DEMO_PASSWORD);
-    b.find("form button[type=submit]").click();
-    let landing = format!("{}/orgs/{org}/lab_accounts", app.base);
-    b.wait_until("the landing page", WAIT, || b.current_url() == landing);
+    sign_in(&b, &app, OPS);
     b.find("nav a[href$=\"/review\"]").click();
-    let queue = format!("{}/orgs/{org}/review", app.base);
+    let queue = app.url(&urls::review_queue(app.world.org()));
     b.wait_until("the review queue opens", WAIT, || b.current_url() == queue);
     assert!(b.find("h1").text().contains("Review queue"));
 
     // Open the item delivered on the wrong account.
     b.find("#review-table tr[data-decision-code=\"lab_account_mismatch\"] td:first-child a")
         .click();
-    let item_url = format!("{queue}/{}", m.id);
+    let item_url = app.url(&urls::review_item(app.world.org(), &m.id));
     b.wait_until("the item opens", WAIT, || b.current_url() == item_url);
     let differing = b.find("#review-compare tr.differs").text();
     assert!(
@@ -74,16 +68,11 @@ fn browser_ops_accepts_a_mismatched_result_onto_its_order() {
     let decided = item(&app, &m.id);
     assert_eq!(decided.status, "accepted");
     assert_eq!(decided.resolution_note.as_deref(), Some(NOTE));
-    assert_eq!(
-        labdesk::db::results::versions(&mut app.conn(), &order)
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(results_of(&app, &order), results_before + 1);
 
     // The order now shows the result's effect.
     b.find("#resolved-order-link").click();
-    let order_url = format!("{}/orgs/{org}/orders/{order}", app.base);
+    let order_url = app.url(&urls::order(&app.world.org_id, &order));
     b.wait_until("the order page opens", WAIT, || {
         b.current_url() == order_url
     });

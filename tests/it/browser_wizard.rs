@@ -4,45 +4,24 @@
 //! to the account step. Each test checks the page and the database. SQLite only; skipped without
 //! chromedriver, except under CI.
 use labdesk::domain::lab_account::AccountStatus;
+use labdesk::web::urls;
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp};
-use crate::webdriver::{Browser, WAIT};
-use crate::wizard::support::*;
-
-macro_rules! app_and_browser {
-    () => {{
-        let Some(browser) = Browser::start() else {
-            return;
-        };
-        (TestApp::spawn(Backend::Sqlite), browser)
-    }};
-}
+use crate::support::browser::{app_and_browser, mark_page, page_still_marked, sign_in};
+use crate::support::data::{add_account, order_count, set_status, test_id, NewAccount};
+use crate::support::orders::order;
+use crate::support::webdriver::{Browser, WAIT};
+use crate::support::{TestApp, CLINICIAN, PRIMARY_CARE};
+use crate::wizard::support::patient_fields;
 
 /// Signs the demo clinician in and opens a new Primary Care order from the Team page.
 fn start_order(b: &Browser, app: &TestApp) {
-    b.goto(&format!("{}/login", app.base));
-    b.find("#email").send_keys(CLINICIAN);
-    b.find("#password")
-        .send_keys(labdesk::seed::demo::DEMO_PASSWORD);
-    b.find("form button[type=submit]").click();
-    b.wait_until("sign-in lands on the dashboard", WAIT, || {
-        b.current_url().contains("/lab_accounts")
-    });
-    b.goto(&format!(
-        "{}/orgs/{}/teams/{}",
-        app.base,
-        app.world.org_id,
-        app.world.team(TEAM)
-    ));
+    sign_in(b, app, CLINICIAN);
+    let team = urls::team(&app.world.org_id, app.world.team(PRIMARY_CARE));
+    b.goto(&app.url(&team));
     b.find(".page-head form button.primary").click();
     wait_for_step(b, "patient");
-    // Marks this document: the mark survives htmx swaps but not a page load.
-    b.execute_script("window.__marker = 1; return null;", vec![]);
-}
-
-fn still_same_page(b: &Browser) -> bool {
-    b.execute_script("return window.__marker === 1;", vec![]) == json!(true)
+    mark_page(b);
 }
 
 /// Waits until the URL is the step's and the step's heading is shown.
@@ -107,14 +86,10 @@ fn patient_and_tests(b: &Browser, app: &TestApp, state: &str) {
     continue_button(b);
 }
 
-fn order_url_prefix(app: &TestApp) -> String {
-    format!("{}/orgs/{}/orders/", app.base, app.world.org_id)
-}
-
 /// Places the order from the review step and returns its id (from the URL it opens).
 fn place_order(b: &Browser, app: &TestApp) -> String {
     b.find("#place-order").click();
-    let prefix = order_url_prefix(app);
+    let prefix = format!("{}/", app.url(&urls::org_orders(&app.world.org_id)));
     b.wait_until("the order's page opens", WAIT, || {
         b.current_url().starts_with(&prefix)
     });
@@ -123,12 +98,14 @@ fn place_order(b: &Browser, app: &TestApp) -> String {
 
 #[test]
 fn browser_wizard_with_one_eligible_account_skips_the_account_step() {
-    let (app, b) = app_and_browser!();
+    let Some((app, b)) = app_and_browser() else {
+        return;
+    };
     start_order(&b, &app);
     patient_and_tests(&b, &app, "CA");
     wait_for_step(&b, "billing");
     assert!(
-        still_same_page(&b),
+        page_still_marked(&b),
         "htmx moved between steps without a page load"
     );
     let steps = b.find("ol.wizard-steps").text();
@@ -167,12 +144,14 @@ fn browser_wizard_with_one_eligible_account_skips_the_account_step() {
 
 #[test]
 fn browser_wizard_with_two_eligible_accounts_shows_the_step_and_uses_the_choice() {
-    let (app, b) = app_and_browser!();
-    let central = add_quest_central(&app);
+    let Some((app, b)) = app_and_browser() else {
+        return;
+    };
+    let central = add_account(&app, &NewAccount::QUEST);
     start_order(&b, &app);
     patient_and_tests(&b, &app, "CA");
     wait_for_step(&b, "account");
-    assert!(still_same_page(&b));
+    assert!(page_still_marked(&b));
     assert!(b.find("ol.wizard-steps").text().contains("Lab account"));
     let west = app.world.account("97500001");
     for id in [west, central.as_str()] {
@@ -197,7 +176,9 @@ fn browser_wizard_with_two_eligible_accounts_shows_the_step_and_uses_the_choice(
 
 #[test]
 fn browser_wizard_with_no_eligible_account_is_blocked_with_the_reason() {
-    let (app, b) = app_and_browser!();
+    let Some((app, b)) = app_and_browser() else {
+        return;
+    };
     start_order(&b, &app);
     // Quest West bills nothing in NY.
     patient_and_tests(&b, &app, "NY");
@@ -228,7 +209,9 @@ fn browser_wizard_with_no_eligible_account_is_blocked_with_the_reason() {
 
 #[test]
 fn browser_wizard_account_suspended_before_submit_returns_to_the_account_step() {
-    let (app, b) = app_and_browser!();
+    let Some((app, b)) = app_and_browser() else {
+        return;
+    };
     start_order(&b, &app);
     patient_and_tests(&b, &app, "CA");
     wait_for_step(&b, "billing");
@@ -265,7 +248,9 @@ fn browser_wizard_account_suspended_before_submit_returns_to_the_account_step() 
 
 #[test]
 fn browser_wizard_shows_a_refused_htmx_request_in_the_flash() {
-    let (app, b) = app_and_browser!();
+    let Some((app, b)) = app_and_browser() else {
+        return;
+    };
     let patient_count = || -> i64 {
         use diesel::prelude::*;
         use labdesk::db::schema::patients::dsl as p;
@@ -283,7 +268,7 @@ fn browser_wizard_shows_a_refused_htmx_request_in_the_flash() {
     let flash = b.find("#flash .flash-error").text();
     assert!(flash.contains("missing or wrong CSRF token"), "{flash}");
     assert!(
-        still_same_page(&b),
+        page_still_marked(&b),
         "the error was swapped in, no page load"
     );
     assert_eq!(b.find("#first_name").property("value"), json!("Ada"));

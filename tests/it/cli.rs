@@ -2,10 +2,15 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use crate::helpers::{Backend, TestApp};
-use crate::order_fixtures::{CLINICIAN, OPS};
-use crate::sessions::{session_rows, sign_in, signed_out, user_id};
 use labdesk::seed::demo::DEMO_PASSWORD;
+use labdesk::web::urls;
+
+use crate::support::data::count;
+use crate::support::orders::{event_count, place};
+use crate::support::sessions::{session_rows, signed_out, user_id};
+use crate::support::{
+    Backend, Client, TestApp, CLINICIAN, OPS, ORG_KEY_HEADER, PRIMARY_CARE, TEAM_KEY_HEADER,
+};
 
 fn labdesk(args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_labdesk"))
@@ -128,7 +133,7 @@ fn user_and_api_key_commands_create_working_credentials() {
     assert!(key.starts_with("ldk_team_"), "{out}");
     let res = app
         .client()
-        .api_get("/v3/lab_test/lab_account", "x-vital-api-key", &key);
+        .api_get("/v3/lab_test/lab_account", TEAM_KEY_HEADER, &key);
     assert_eq!(res.status, 200);
 
     let (ok, out, _) = labdesk(
@@ -146,7 +151,7 @@ fn user_and_api_key_commands_create_working_credentials() {
     let key = out.lines().last().unwrap().trim().to_string();
     let res = app.client().api_get(
         &format!("/v1/org/{}/team", app.world.org_id),
-        "X-Management-Key",
+        ORG_KEY_HEADER,
         &key,
     );
     assert_eq!(res.status, 200);
@@ -156,9 +161,9 @@ fn user_and_api_key_commands_create_working_credentials() {
 fn set_password_ends_every_session_and_only_the_new_password_works() {
     let app = TestApp::spawn(Backend::Sqlite);
     let url = app_db_url(&app);
-    let (_, laptop) = sign_in(&app, OPS);
-    let (_, phone) = sign_in(&app, OPS);
-    let (_, other) = sign_in(&app, CLINICIAN);
+    let (_, laptop) = app.login_with_cookie(OPS);
+    let (_, phone) = app.login_with_cookie(OPS);
+    let (_, other) = app.login_with_cookie(CLINICIAN);
     let set = |email: &str, password: &str| {
         labdesk(
             &[
@@ -201,7 +206,7 @@ fn set_password_ends_every_session_and_only_the_new_password_works() {
 fn a_disabled_user_is_signed_out_everywhere_and_cannot_sign_in() {
     let app = TestApp::spawn(Backend::Sqlite);
     let url = app_db_url(&app);
-    let (c, cookie) = sign_in(&app, CLINICIAN);
+    let (c, cookie) = app.login_with_cookie(CLINICIAN);
     let disable = || {
         labdesk(
             &[
@@ -219,7 +224,7 @@ fn a_disabled_user_is_signed_out_everywhere_and_cannot_sign_in() {
     assert!(ok, "{out}{err}");
     assert!(out.contains("1 sessions ended"), "{out}");
     assert!(signed_out(&app, &cookie));
-    assert_eq!(c.get("/orgs").status, 303);
+    assert_eq!(c.get(&urls::orgs()).status, 303);
     let mut fresh = app.client();
     let refused = fresh.sign_in(CLINICIAN, DEMO_PASSWORD);
     assert_eq!(refused.status, 401);
@@ -233,41 +238,53 @@ fn a_disabled_user_is_signed_out_everywhere_and_cannot_sign_in() {
     assert_eq!(audit.len(), 1, "disabling twice is one change");
 }
 
+/// The app's SQLite file, as the command line is given it.
 fn app_db_url(app: &TestApp) -> String {
-    use diesel::prelude::*;
-    #[derive(QueryableByName)]
-    struct File {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        file: String,
-    }
-    let rows: Vec<File> =
-        diesel::sql_query("SELECT file FROM pragma_database_list WHERE name = 'main'")
-            .load(&mut app.conn())
-            .unwrap();
-    rows[0].file.clone()
+    assert_eq!(app.backend, Backend::Sqlite);
+    app.database_url.clone()
 }
 
 #[test]
 fn demo_seed_runs_once_and_later_runs_mint_fresh_keys() {
     let app = TestApp::spawn(Backend::Sqlite);
-    let before = app.audit_total();
+    let tables = [
+        "organizations",
+        "teams",
+        "users",
+        "lab_accounts",
+        "patients",
+        "orders",
+        "results",
+        "unmatched_results",
+    ];
+    let rows = |app: &TestApp| tables.map(|t| count(app, t));
+    let (rows_before, changes_before) = (rows(&app), app.changes());
+    let audit_before = app.audit_total();
     let again = labdesk::seed::demo::ensure_demo(&mut app.conn()).unwrap();
     assert_eq!(again.org_id, app.world.org_id);
     assert_ne!(again.team_key, app.world.team_key);
-    // Only the three new keys were written.
-    assert_eq!(app.audit_total(), before + 3);
-    use diesel::prelude::*;
-    use labdesk::db::schema::organizations::dsl as o;
-    let orgs: i64 = o::organizations
-        .count()
-        .get_result(&mut app.conn())
-        .unwrap();
-    assert_eq!(orgs, 2);
+    assert_eq!(rows(&app), rows_before, "the demo world was not made again");
+    // Only the new keys were written: one `api_key.created` row for each key returned.
+    let mut written = app.changes().split_off(changes_before.len());
+    written.sort();
+    let mut keys: Vec<(String, String)> = [&again.team_key, &again.org_key, &again.lab_key]
+        .iter()
+        .map(|key| {
+            let digest = labdesk::domain::api_key::digest(key);
+            let row = labdesk::db::api_keys::find_active(&mut app.conn(), &digest)
+                .unwrap()
+                .expect("the new key is stored");
+            ("api_key.created".to_string(), row.id)
+        })
+        .collect();
+    keys.sort();
+    assert_eq!(written, keys);
+    assert_eq!(app.audit_total(), audit_before + keys.len() as i64);
     // Both the old and the new demo key work.
     for key in [&app.world.team_key, &again.team_key] {
         assert_eq!(
             app.client()
-                .api_get("/v3/lab_test/lab_account", "x-vital-api-key", key)
+                .api_get("/v3/lab_test/lab_account", TEAM_KEY_HEADER, key)
                 .status,
             200
         );
@@ -326,8 +343,8 @@ fn serve_runs_production_unless_asked_and_demo_runs_sandbox() {
     // The Org Management API answers only for this deployment's `{env}`.
     let answers = |base: &str, env: &str| {
         let path = format!("/v1/org/{}/lab_account/{env}/us", app.world.org_id);
-        crate::helpers::Client::new(base)
-            .api_get(&path, "X-Management-Key", &app.world.org_key)
+        Client::new(base)
+            .api_get(&path, ORG_KEY_HEADER, &app.world.org_key)
             .status
     };
     let (_server, base) = start_server(&serve);
@@ -338,19 +355,17 @@ fn serve_runs_production_unless_asked_and_demo_runs_sandbox() {
     );
     assert_eq!(answers(&base, "sandbox"), 404);
     // No made-up results for a real order: the sandbox route is not there.
-    let order = crate::order_fixtures::place(&app, "Primary Care", "Ada", "Lovelace");
-    let res = crate::helpers::Client::new(&base).api_post_json(
-        &format!("/v3/order/{order}/test?final_status=completed"),
-        "x-vital-api-key",
+    let order = place(&app, PRIMARY_CARE, "Ada", "Lovelace");
+    let sandbox_test = format!("/v3/order/{order}/test?final_status=completed");
+    let res = Client::new(&base).api_post(
+        &sandbox_test,
+        TEAM_KEY_HEADER,
         &app.world.team_key,
         "{}",
+        None,
     );
     assert_eq!(res.status, 404, "{}", res.body);
-    assert_eq!(
-        crate::order_fixtures::event_count(&app, &order),
-        1,
-        "nothing moved"
-    );
+    assert_eq!(event_count(&app, &order), 1, "nothing moved");
     drop(_server);
 
     let asked: Vec<&str> = serve
@@ -361,14 +376,15 @@ fn serve_runs_production_unless_asked_and_demo_runs_sandbox() {
     let (_server, base) = start_server(&asked);
     assert_eq!(answers(&base, "sandbox"), 200, "--deployment-env sandbox");
     assert_eq!(answers(&base, "production"), 404);
-    let res = crate::helpers::Client::new(&base).api_post_json(
-        &format!("/v3/order/{order}/test?final_status=completed"),
-        "x-vital-api-key",
+    let res = Client::new(&base).api_post(
+        &sandbox_test,
+        TEAM_KEY_HEADER,
         &app.world.team_key,
         "{}",
+        None,
     );
     assert_eq!(res.status, 200, "{}", res.body);
-    assert!(crate::order_fixtures::event_count(&app, &order) > 1);
+    assert!(event_count(&app, &order) > 1);
     drop(_server);
 
     // The demo is a sandbox: its banner shows the sandbox path of the Org Management API.

@@ -2,8 +2,9 @@
 use std::sync::{Arc, Barrier};
 use std::thread;
 
-use crate::helpers::{backends, Backend, TestApp};
-use crate::order_helpers::{body, new_user, order_count, test_id, TEAM};
+use crate::support::data::{order_count, patient, test_id};
+use crate::support::orders::order_body;
+use crate::support::{backends, Backend, Client, TestApp, PRIMARY_CARE, TEAM_KEY_HEADER};
 
 use labdesk::db::audit::Actor;
 use labdesk::domain::lab_account::AccountStatus;
@@ -32,13 +33,13 @@ fn fifty_simultaneous_posts_with_one_idempotency_key_create_exactly_one_order() 
     for backend in backends() {
         let app = TestApp::spawn(backend);
         let key = app.world.team_key.clone();
-        let user = new_user(&app, &key, "p-1");
-        let b = body(&user, &test_id(&app, &key, "quest-lipid-panel"), "AZ").to_string();
+        let user = patient(&app, app.world.team(PRIMARY_CARE), "p-1");
+        let b = order_body(&user, &test_id(&app, "quest-lipid-panel"), "AZ").to_string();
         let before = order_count(&app);
         let base = app.base.clone();
         let results = at_once(50, move |_| {
-            let c = crate::helpers::Client::new(&base);
-            let r = c.api_post(TEAM, &key, "/v3/order", &b, Some("same-key"));
+            let c = Client::new(&base);
+            let r = c.api_post("/v3/order", TEAM_KEY_HEADER, &key, &b, Some("same-key"));
             (r.status, r.body)
         });
         assert_eq!(order_count(&app), before + 1, "{backend:?}");
@@ -72,8 +73,8 @@ fn orders_racing_a_suspension_never_land_after_it_commits() {
         let app = TestApp::spawn(backend);
         let key = app.world.team_key.clone();
         let account = app.world.account("97500001").to_string();
-        let user = new_user(&app, &key, "p-1");
-        let b = body(&user, &test_id(&app, &key, "quest-lipid-panel"), "AZ").to_string();
+        let user = patient(&app, app.world.team(PRIMARY_CARE), "p-1");
+        let b = order_body(&user, &test_id(&app, "quest-lipid-panel"), "AZ").to_string();
         let before = order_count(&app);
         let (locked_tx, locked) = mpsc::channel();
         let (release, release_rx) = mpsc::channel::<()>();
@@ -97,7 +98,7 @@ fn orders_racing_a_suspension_never_land_after_it_commits() {
         let (done_tx, done) = mpsc::channel();
         let base = app.base.clone();
         let order = thread::spawn(move || {
-            let r = crate::helpers::Client::new(&base).api_post(TEAM, &key, "/v3/order", &b, None);
+            let r = Client::new(&base).api_post("/v3/order", TEAM_KEY_HEADER, &key, &b, None);
             done_tx.send(()).unwrap();
             r
         });
@@ -127,16 +128,16 @@ fn orders_racing_a_suspension_never_land_after_it_commits() {
 fn sqlite_with_sixteen_concurrent_writers_never_reports_database_locked() {
     let app = TestApp::spawn(Backend::Sqlite);
     let key = app.world.team_key.clone();
-    let test = test_id(&app, &key, "quest-lipid-panel");
+    let test = test_id(&app, "quest-lipid-panel");
     let before = order_count(&app);
     let base = app.base.clone();
     let results = at_once(16, move |i| {
-        let c = crate::helpers::Client::new(&base);
+        let c = Client::new(&base);
         let mut out = Vec::new();
         let user = c.api_post(
-            TEAM,
-            &key,
             "/v2/user",
+            TEAM_KEY_HEADER,
+            &key,
             &format!(r#"{{"client_user_id": "writer-{i}"}}"#),
             None,
         );
@@ -147,10 +148,10 @@ fn sqlite_with_sixteen_concurrent_writers_never_reports_database_locked() {
         let uid = user.json()["user_id"].as_str().unwrap().to_string();
         for _ in 0..8 {
             let r = c.api_post(
-                TEAM,
-                &key,
                 "/v3/order",
-                &body(&uid, &test, "AZ").to_string(),
+                TEAM_KEY_HEADER,
+                &key,
+                &order_body(&uid, &test, "AZ").to_string(),
                 None,
             );
             out.push((r.status, r.body));

@@ -5,10 +5,9 @@
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::helpers::{each_backend, Resp, TestApp};
-use crate::results_ingest::{
-    count, deliver, fill, fixture, jane, jane_order, msa, Fill, LAB_HEADER,
-};
+use crate::support::data::count;
+use crate::support::results::{deliver, deliver_json, fill, fixture, jane, jane_order, msa, Fill};
+use crate::support::{each_backend, TestApp, LAB_KEY_HEADER};
 
 #[test]
 fn malformed_deliveries_are_refused_with_a_reason_and_stored_nowhere_but_the_audit_log() {
@@ -101,11 +100,12 @@ fn malformed_deliveries_are_refused_with_a_reason_and_stored_nowhere_but_the_aud
             count(app, "unmatched_results"),
             count(app, "inbound_messages"),
         );
+        let rejected_before = rejections(app);
         let cases_total = cases.len() as i64;
         for (name, bytes, reason, audit) in cases {
             let res = app.client().post_raw(
                 "/lab-interface/v1/results",
-                &[(LAB_HEADER, &app.world.lab_key)],
+                &[(LAB_KEY_HEADER, &app.world.lab_key)],
                 &bytes,
             );
             assert_eq!(res.status, 400, "{name}: {}", res.body);
@@ -134,14 +134,18 @@ fn malformed_deliveries_are_refused_with_a_reason_and_stored_nowhere_but_the_aud
             ),
             before
         );
-        use labdesk::db::schema::audit_events::dsl as a;
-        let rejected: i64 = a::audit_events
-            .filter(a::action.eq("result.rejected"))
-            .count()
-            .get_result(&mut app.conn())
-            .unwrap();
-        assert_eq!(rejected, cases_total);
+        assert_eq!(rejections(app), rejected_before + cases_total);
     });
+}
+
+/// How many `result.rejected` audit rows there are.
+fn rejections(app: &TestApp) -> i64 {
+    use labdesk::db::schema::audit_events::dsl as a;
+    a::audit_events
+        .filter(a::action.eq("result.rejected"))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap()
 }
 
 /// The newest `result.rejected` audit row.
@@ -246,15 +250,4 @@ fn json_refusals_keep_sent_values_out_of_the_audit_log() {
             );
         }
     });
-}
-
-fn deliver_json(app: &TestApp, body: &str) -> Resp {
-    app.client().post_raw(
-        "/lab-interface/v1/results",
-        &[
-            (LAB_HEADER, &app.world.lab_key),
-            ("Content-Type", "application/json"),
-        ],
-        body.as_bytes(),
-    )
 }

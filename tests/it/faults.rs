@@ -11,10 +11,16 @@ use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 use labdesk::db::DbConnection;
 use serde_json::json;
 
-use crate::helpers::{backends, Backend, Client, Resp, TestApp};
-use crate::order_helpers::{body, new_user, order_count, test_id, TEAM};
+use labdesk::web::urls;
+
+use crate::support::app::{serve, settings_from_flags};
+use crate::support::data::{order_count, patient, test_id};
+use crate::support::orders::order_body;
+use crate::support::{
+    backends, Backend, Client, Resp, TestApp, OPS, PRIMARY_CARE, TEAM_KEY_HEADER,
+};
 use proxy::Proxy;
-use support::{assert_no_half_orders, serve, server_of, via};
+use support::{assert_no_half_orders, server_of, via};
 
 const UNREACHABLE: &str = "The database cannot be reached right now";
 const WRITES_REFUSED: &str = "The database is not accepting changes right now";
@@ -65,22 +71,24 @@ fn postgres_stopping_gives_quick_clear_503s_and_service_resumes_by_itself() {
     }
     let app = TestApp::spawn(Backend::Postgres);
     let key = app.world.team_key.clone();
-    let user = new_user(&app, &key, "outage");
-    let order = body(&user, &test_id(&app, &key, "quest-lipid-panel"), "AZ").to_string();
+    let user = patient(&app, app.world.team(PRIMARY_CARE), "outage");
+    let order = order_body(&user, &test_id(&app, "quest-lipid-panel"), "AZ").to_string();
     let proxy = Proxy::start(server_of(&app.database_url));
     let url = via(&app.database_url, proxy.addr);
     let pool = labdesk::db::connect_pool_with(&url, 4, Duration::from_secs(2)).expect("pool");
-    let base = serve(pool, &url);
+    let base = serve(settings_from_flags(&[], &url), pool);
     let mut ops = Client::new(&base);
     assert_eq!(
-        ops.sign_in("ops@northwind.test", labdesk::seed::demo::DEMO_PASSWORD)
-            .status,
+        ops.sign_in(OPS, labdesk::seed::demo::DEMO_PASSWORD).status,
         303
     );
     ops.refresh_csrf();
     let api = Client::new(&base);
     assert_eq!(api.get("/readyz").status, 200);
-    assert_eq!(api.api_get("/v3/lab_tests", TEAM, &key).status, 200);
+    assert_eq!(
+        api.api_get("/v3/lab_tests", TEAM_KEY_HEADER, &key).status,
+        200
+    );
 
     proxy.cut();
     let (res, took) = timed(|| api.get("/livez"));
@@ -90,20 +98,21 @@ fn postgres_stopping_gives_quick_clear_503s_and_service_resumes_by_itself() {
     assert_eq!(res.status, 503, "{}", res.body);
     assert!(took < Duration::from_secs(4), "/readyz took {took:?}");
     println!("database cut: /readyz answered 503 after {took:?}");
-    let (res, took) = timed(|| api.api_get("/v3/lab_tests", TEAM, &key));
+    let (res, took) = timed(|| api.api_get("/v3/lab_tests", TEAM_KEY_HEADER, &key));
     assert_unavailable(&res, took, UNREACHABLE);
     assert_eq!(res.json(), json!({"detail": res.json()["detail"].clone()}));
-    let (res, took) = timed(|| api.api_post(TEAM, &key, "/v3/order", &order, Some("outage")));
+    let (res, took) =
+        timed(|| api.api_post("/v3/order", TEAM_KEY_HEADER, &key, &order, Some("outage")));
     assert_unavailable(&res, took, UNREACHABLE);
     println!("database cut: POST /v3/order answered 503 after {took:?}");
-    let (res, took) = timed(|| ops.get("/orgs"));
+    let (res, took) = timed(|| ops.get(&urls::orgs()));
     assert_unavailable(&res, took, UNREACHABLE);
     assert!(
         res.text().contains("Temporarily unavailable"),
         "{}",
         res.text()
     );
-    let (res, took) = timed(|| ops.htmx_get("/orgs"));
+    let (res, took) = timed(|| ops.htmx_get(&urls::orgs()));
     assert_unavailable(&res, took, UNREACHABLE);
     assert_eq!(res.header("HX-Retarget"), Some("#flash"));
 
@@ -111,9 +120,9 @@ fn postgres_stopping_gives_quick_clear_503s_and_service_resumes_by_itself() {
     let back = within(Duration::from_secs(15), || api.get("/readyz").status == 200);
     assert!(back.is_some(), "/readyz did not recover");
     println!("database back: /readyz answered 200 after {back:?}");
-    assert_eq!(ops.get("/orgs").status, 200);
+    assert_eq!(ops.get(&urls::orgs()).status, 200);
     // The order refused during the outage was never claimed: its key places it now.
-    let res = api.api_post(TEAM, &key, "/v3/order", &order, Some("outage"));
+    let res = api.api_post("/v3/order", TEAM_KEY_HEADER, &key, &order, Some("outage"));
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(assert_no_half_orders(&app, &[user]), 1);
 }
@@ -140,7 +149,7 @@ fn limited_server(app: &TestApp, pragma: String) -> String {
         .connection_customizer(Box::new(Limited(pragma)))
         .build(ConnectionManager::<DbConnection>::new(&app.database_url))
         .expect("pool");
-    serve(pool, &app.database_url)
+    serve(settings_from_flags(&[], &app.database_url), pool)
 }
 
 fn stored_responses(app: &TestApp) -> i64 {
@@ -157,18 +166,18 @@ fn stored_responses(app: &TestApp) -> i64 {
 fn a_read_only_sqlite_file_refuses_orders_clearly_and_keeps_nothing() {
     let app = TestApp::spawn(Backend::Sqlite);
     let key = app.world.team_key.clone();
-    let user = new_user(&app, &key, "read-only");
-    let order = body(&user, &test_id(&app, &key, "quest-lipid-panel"), "AZ").to_string();
+    let user = patient(&app, app.world.team(PRIMARY_CARE), "read-only");
+    let order = order_body(&user, &test_id(&app, "quest-lipid-panel"), "AZ").to_string();
     let (orders, stored) = (order_count(&app), stored_responses(&app));
     let base = limited_server(&app, "PRAGMA query_only = ON;".into());
     let c = Client::new(&base);
     assert_eq!(
-        c.api_get("/v3/lab_tests", TEAM, &key).status,
+        c.api_get("/v3/lab_tests", TEAM_KEY_HEADER, &key).status,
         200,
         "reads still work"
     );
     for idem in [None, Some("read-only")] {
-        let (res, took) = timed(|| c.api_post(TEAM, &key, "/v3/order", &order, idem));
+        let (res, took) = timed(|| c.api_post("/v3/order", TEAM_KEY_HEADER, &key, &order, idem));
         assert_unavailable(&res, took, WRITES_REFUSED);
     }
     assert_eq!(order_count(&app), orders);
@@ -185,8 +194,8 @@ fn a_full_sqlite_file_refuses_orders_clearly_and_keeps_no_half_order() {
     }
     let app = TestApp::spawn(Backend::Sqlite);
     let key = app.world.team_key.clone();
-    let user = new_user(&app, &key, "disk-full");
-    let test = test_id(&app, &key, "quest-lipid-panel");
+    let user = patient(&app, app.world.team(PRIMARY_CARE), "disk-full");
+    let test = test_id(&app, "quest-lipid-panel");
     let pages: Pages = diesel::sql_query("PRAGMA page_count")
         .get_result(&mut app.conn())
         .unwrap();
@@ -199,10 +208,17 @@ fn a_full_sqlite_file_refuses_orders_clearly_and_keeps_no_half_order() {
     let mut refused = Vec::new();
     for i in 0..400 {
         let idem = format!("full-{i}");
-        let mut b = body(&user, &test, "AZ");
+        let mut b = order_body(&user, &test, "AZ");
         b["passthrough"] = json!(idem);
-        let (res, took) =
-            timed(|| c.api_post(TEAM, &key, "/v3/order", &b.to_string(), Some(&idem)));
+        let (res, took) = timed(|| {
+            c.api_post(
+                "/v3/order",
+                TEAM_KEY_HEADER,
+                &key,
+                &b.to_string(),
+                Some(&idem),
+            )
+        });
         if res.status == 200 {
             continue;
         }
@@ -221,7 +237,7 @@ fn a_full_sqlite_file_refuses_orders_clearly_and_keeps_no_half_order() {
             "{idem} was kept"
         );
         let row =
-            labdesk::db::idempotency::find(&mut app.conn(), app.world.team("Primary Care"), idem)
+            labdesk::db::idempotency::find(&mut app.conn(), app.world.team(PRIMARY_CARE), idem)
                 .unwrap();
         assert!(
             row.is_none_or(|r| r.state != "done"),

@@ -1,18 +1,15 @@
 //! The headers every answer carries (CSP, nosniff, framing, referrer, HSTS over HTTPS only) and
 //! `no-store` as the default for signed-in pages and API answers with patient data.
-use std::net::TcpListener;
+use labdesk::web::urls;
 
-use actix_web::cookie::Key;
-use clap::Parser;
-use diesel::prelude::*;
-use labdesk::config::{ServerArgs, Settings};
-use labdesk::startup;
+use crate::support::app::{serve, settings_from_flags};
+use crate::support::orders::place;
+use crate::support::results::{delivered, jane_order};
+use crate::support::{
+    each_backend, Backend, Client, Resp, TestApp, OPS, PRIMARY_CARE, TEAM_KEY_HEADER,
+};
+use crate::wizard::support::Wizard;
 
-use crate::helpers::{each_backend, Client, Resp, TestApp};
-use crate::order_fixtures::{org_url, place};
-use crate::wizard::support::{Wizard, TEAM};
-
-const OPS: &str = "ops@northwind.test";
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 const HSTS: &str = "max-age=31536000";
 
@@ -31,10 +28,10 @@ fn assert_security_headers(what: &str, res: &Resp) {
 fn kinds_of_answer(app: &TestApp, c: &Client) -> Vec<(&'static str, Resp, u16)> {
     let key = &app.world.team_key;
     vec![
-        ("page", c.get(&org_url(app, "/lab_accounts")), 200),
+        ("page", c.get(&urls::lab_accounts(app.world.org())), 200),
         (
             "API",
-            c.api_get("/v3/lab_test/lab_account", "x-vital-api-key", key),
+            c.api_get("/v3/lab_test/lab_account", TEAM_KEY_HEADER, key),
             200,
         ),
         ("static file", c.get("/static/app.css"), 200),
@@ -42,13 +39,13 @@ fn kinds_of_answer(app: &TestApp, c: &Client) -> Vec<(&'static str, Resp, u16)> 
             "API 404",
             c.api_get(
                 "/v3/order/00000000-0000-4000-8000-000000000000",
-                "x-vital-api-key",
+                TEAM_KEY_HEADER,
                 key,
             ),
             404,
         ),
         ("page 404", c.get("/no/such/page"), 404),
-        ("sign-in form", app.client().get("/login"), 200),
+        ("sign-in form", app.client().get(&urls::sign_in()), 200),
     ]
 }
 
@@ -66,33 +63,21 @@ fn every_kind_of_answer_carries_the_security_headers_and_no_hsts_over_http() {
 
 /// A second server on the app's database, configured as served over HTTPS (behind a proxy).
 fn https_server(app: &TestApp) -> String {
-    #[derive(Parser)]
-    struct Flags {
-        #[command(flatten)]
-        server: ServerArgs,
-    }
-    let flags = Flags::parse_from(["labdesk", "--https", "--bind", "127.0.0.1:0"]);
-    let mut settings = Settings::new(&flags.server, String::new(), Key::generate());
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    settings.bind = listener.local_addr().expect("addr");
-    let base = format!("http://{}", settings.bind);
-    let server = startup::build(settings, app.pool.clone(), listener).expect("server");
-    std::thread::spawn(move || actix_web::rt::System::new().block_on(server));
-    base
+    serve(settings_from_flags(&["--https"], ""), app.pool.clone())
 }
 
 #[test]
 fn hsts_is_sent_on_every_answer_when_served_over_https() {
-    let app = TestApp::spawn(crate::helpers::Backend::Sqlite);
+    let app = TestApp::spawn(Backend::Sqlite);
     let c = Client::new(&https_server(&app));
     let key = &app.world.team_key;
     for (what, res) in [
-        ("sign-in form", c.get("/login")),
+        ("sign-in form", c.get(&urls::sign_in())),
         ("static file", c.get("/static/app.css")),
         ("page 404", c.get("/no/such/page")),
         (
             "API",
-            c.api_get("/v3/lab_test/lab_account", "x-vital-api-key", key),
+            c.api_get("/v3/lab_test/lab_account", TEAM_KEY_HEADER, key),
         ),
     ] {
         assert_security_headers(what, &res);
@@ -104,51 +89,36 @@ fn hsts_is_sent_on_every_answer_when_served_over_https() {
     }
 }
 
-/// An order of Primary Care that the demo seed gave a result.
-fn order_with_result(app: &TestApp) -> String {
-    use labdesk::db::schema::orders::dsl as o;
-    use labdesk::db::schema::results::dsl as r;
-    let with_results: Vec<String> = r::results
-        .select(r::order_id)
-        .load(&mut app.conn())
-        .unwrap();
-    o::orders
-        .filter(o::id.eq_any(with_results))
-        .filter(o::team_id.eq(app.world.team(TEAM)))
-        .select(o::id)
-        .first(&mut app.conn())
-        .expect("the demo seed has a Primary Care order with a result")
-}
-
 #[test]
 fn signed_in_pages_and_api_answers_with_patient_data_are_not_stored() {
     each_backend(|app| {
         let wizard = Wizard::start(app);
         let ops = app.login(OPS);
-        let fresh = place(app, TEAM, "Ada", "Lovelace");
-        let resulted = order_with_result(app);
+        let fresh = place(app, PRIMARY_CARE, "Ada", "Lovelace");
+        let resulted = jane_order(app);
+        delivered(app, "final.hl7", &resulted);
         let key = &app.world.team_key;
         let table: Vec<(&str, Resp)> = vec![
             ("wizard patient step", wizard.get("patient")),
-            ("audit page", ops.get(&org_url(app, "/audit"))),
-            ("audit CSV", ops.get(&org_url(app, "/audit.csv"))),
+            ("audit page", ops.get(&urls::audit(&app.world.org_id))),
+            ("audit CSV", ops.get(&urls::audit_csv(&app.world.org_id))),
             (
                 "cancel confirmation",
-                ops.get(&org_url(app, &format!("/orders/{fresh}/cancel"))),
+                ops.get(&urls::cancel_order(&app.world.org_id, &fresh)),
             ),
             (
                 "order page",
-                ops.get(&org_url(app, &format!("/orders/{resulted}"))),
+                ops.get(&urls::order(&app.world.org_id, &resulted)),
             ),
             (
                 "GET /v3/orders",
-                ops.api_get("/v3/orders", "x-vital-api-key", key),
+                ops.api_get("/v3/orders", TEAM_KEY_HEADER, key),
             ),
             (
                 "GET /v3/order/{id}/result",
                 ops.api_get(
                     &format!("/v3/order/{resulted}/result"),
-                    "x-vital-api-key",
+                    TEAM_KEY_HEADER,
                     key,
                 ),
             ),
@@ -164,13 +134,13 @@ fn signed_in_pages_and_api_answers_with_patient_data_are_not_stored() {
         // The API answer really carries the patient's result (so the row above means something).
         let result = ops.api_get(
             &format!("/v3/order/{resulted}/result"),
-            "x-vital-api-key",
+            TEAM_KEY_HEADER,
             key,
         );
         assert!(result.body.contains("results"), "{}", result.body);
         // What holds nothing about anyone keeps its caching as it is.
         let anon = app.client();
-        for path in ["/static/app.css", "/livez", "/readyz", "/login"] {
+        for path in ["/static/app.css", "/livez", "/readyz", &urls::sign_in()] {
             let res = anon.get(path);
             assert_eq!(res.status, 200, "{path}");
             assert_eq!(res.header("cache-control"), None, "{path}");

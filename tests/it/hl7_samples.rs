@@ -18,7 +18,7 @@ fn samples_dir() -> Option<PathBuf> {
 #[test]
 fn every_public_sample_is_read_or_refused_with_a_reason_and_none_panics() {
     let Some(dir) = samples_dir() else {
-        crate::skips::skip(
+        crate::support::skips::skip(
             "the public HL7 samples are not present (set LABDESK_HL7_SAMPLES to their folder)",
         );
         return;

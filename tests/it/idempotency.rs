@@ -5,8 +5,10 @@ use chrono::Duration;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
-use crate::helpers::{each_backend, Resp, TestApp};
-use crate::order_helpers::{body, new_user, order_count, place, test_id, TEAM};
+use crate::support::data::{lapse, order_count, patient, test_id};
+use crate::support::orders::{order_body, post_order};
+use crate::support::triggers::{allow, refuse};
+use crate::support::{each_backend, Resp, TestApp, CARDIOLOGY, PRIMARY_CARE, TEAM_KEY_HEADER};
 use labdesk::db::audit::{self, Actor, AuditEntry};
 use labdesk::db::idempotency as store;
 use labdesk::db::schema::idempotency_keys::dsl as k;
@@ -35,7 +37,7 @@ fn post_bytes(app: &TestApp, team_key: &str, idem: &str, raw: &[u8]) -> Resp {
     app.client().post_raw(
         "/v3/order",
         &[
-            (TEAM, team_key),
+            (TEAM_KEY_HEADER, team_key),
             ("Content-Type", "application/json"),
             ("X-Idempotency-Key", idem),
         ],
@@ -52,27 +54,13 @@ fn age(app: &TestApp, key: &str, hours: i64) {
         .unwrap();
 }
 
-/// Lets the key's running claim run out of lease, as if its process had died a while ago.
-fn lapse(app: &TestApp, key: &str) {
-    let at = labdesk::db::now() - Duration::seconds(1);
-    diesel::update(k::idempotency_keys.filter(k::idem_key.eq(key)))
-        .set(k::lease_until.eq(at))
-        .execute(&mut app.conn())
-        .unwrap();
-}
-
-fn order_id(res: &Resp) -> String {
-    assert_eq!(res.status, 200, "{}", res.body);
-    res.json()["order"]["id"].as_str().unwrap().to_string()
-}
-
 #[test]
 fn a_replay_is_byte_identical_whatever_the_key_order_or_whitespace_of_the_body() {
     each_backend(|app| {
         let key = &app.world.team_key;
-        let user = new_user(app, key, "p-1");
-        let test = test_id(app, key, "quest-lipid-panel");
-        let sent = body(&user, &test, "AZ");
+        let user = patient(app, app.world.team(PRIMARY_CARE), "p-1");
+        let test = test_id(app, "quest-lipid-panel");
+        let sent = order_body(&user, &test, "AZ");
         let compact = sent.to_string();
         let raw = reordered(&sent);
         // The second body really is other bytes with the keys in another order.
@@ -84,7 +72,7 @@ fn a_replay_is_byte_identical_whatever_the_key_order_or_whitespace_of_the_body()
         );
 
         let first = post_bytes(app, key, "key-1", compact.as_bytes());
-        let id = order_id(&first);
+        let id = first.order_id();
         let before = order_count(app);
         let again = post_bytes(app, key, "key-1", raw.as_bytes());
         assert_eq!(again.status, 200);
@@ -102,28 +90,28 @@ fn a_replay_is_byte_identical_whatever_the_key_order_or_whitespace_of_the_body()
         );
         assert_eq!(order_count(app), before);
         // A refusal is replayed too.
-        let bad = body(&user, &test, "NY").to_string();
+        let bad = order_body(&user, &test, "NY").to_string();
         let c = app.client();
-        let r1 = c.api_post(TEAM, key, "/v3/order", &bad, Some("key-2"));
-        let r2 = c.api_post(TEAM, key, "/v3/order", &bad, Some("key-2"));
+        let r1 = c.api_post("/v3/order", TEAM_KEY_HEADER, key, &bad, Some("key-2"));
+        let r2 = c.api_post("/v3/order", TEAM_KEY_HEADER, key, &bad, Some("key-2"));
         assert_eq!(r1.status, 400);
         assert_eq!((r1.status, &r1.body), (r2.status, &r2.body));
         // Keys are per Team: the same key in another Team is a new request.
-        let cardio_user = new_user(app, &app.world.cardio_key, "c-1");
-        let mut cb = body(&cardio_user, &test_id(app, key, "labcorp-hba1c"), "AZ");
+        let cardio_user = patient(app, app.world.team(CARDIOLOGY), "c-1");
+        let mut cb = order_body(&cardio_user, &test_id(app, "labcorp-hba1c"), "AZ");
         cb["patient_details"]["first_name"] = json!("Other");
         let res = c.api_post(
-            TEAM,
-            &app.world.cardio_key,
             "/v3/order",
+            TEAM_KEY_HEADER,
+            &app.world.cardio_key,
             &cb.to_string(),
             Some("key-1"),
         );
         assert_eq!(res.status, 200, "{}", res.body);
         assert_eq!(order_count(app), before + 1);
         // Without a key, every request is new.
-        place(app, key, &sent);
-        place(app, key, &sent);
+        post_order(app, key, &sent);
+        post_order(app, key, &sent);
         assert_eq!(order_count(app), before + 3);
     });
 }
@@ -132,29 +120,29 @@ fn a_replay_is_byte_identical_whatever_the_key_order_or_whitespace_of_the_body()
 fn a_stored_response_replays_for_24_hours_and_not_after() {
     each_backend(|app| {
         let key = &app.world.team_key;
-        let user = new_user(app, key, "p-1");
-        let b = body(&user, &test_id(app, key, "quest-lipid-panel"), "AZ").to_string();
+        let user = patient(app, app.world.team(PRIMARY_CARE), "p-1");
+        let b = order_body(&user, &test_id(app, "quest-lipid-panel"), "AZ").to_string();
         let c = app.client();
-        let first = c.api_post(TEAM, key, "/v3/order", &b, Some("window"));
-        let id = order_id(&first);
+        let first = c.api_post("/v3/order", TEAM_KEY_HEADER, key, &b, Some("window"));
+        let id = first.order_id();
         let before = order_count(app);
         age(app, "window", 2);
-        let later = c.api_post(TEAM, key, "/v3/order", &b, Some("window"));
+        let later = c.api_post("/v3/order", TEAM_KEY_HEADER, key, &b, Some("window"));
         assert_eq!(later.body, first.body, "still replayed after 2 hours");
         assert_eq!(order_count(app), before);
         age(app, "window", 23);
-        let later = c.api_post(TEAM, key, "/v3/order", &b, Some("window"));
+        let later = c.api_post("/v3/order", TEAM_KEY_HEADER, key, &b, Some("window"));
         assert_eq!(later.body, first.body, "still replayed after 23 hours");
         age(app, "window", 25);
-        let next_day = c.api_post(TEAM, key, "/v3/order", &b, Some("window"));
+        let next_day = c.api_post("/v3/order", TEAM_KEY_HEADER, key, &b, Some("window"));
         assert_ne!(
-            order_id(&next_day),
+            next_day.order_id(),
             id,
             "after 24 hours the key is new again"
         );
         assert_eq!(order_count(app), before + 1);
         // And that new response is what replays now.
-        let again = c.api_post(TEAM, key, "/v3/order", &b, Some("window"));
+        let again = c.api_post("/v3/order", TEAM_KEY_HEADER, key, &b, Some("window"));
         assert_eq!(again.body, next_day.body);
         assert_eq!(order_count(app), before + 1);
     });
@@ -164,9 +152,9 @@ fn a_stored_response_replays_for_24_hours_and_not_after() {
 fn a_claim_answers_409_until_its_lease_lapses_then_one_retry_places_the_order() {
     each_backend(|app| {
         let key = &app.world.team_key;
-        let team = app.world.team("Primary Care");
-        let user = new_user(app, key, "p-1");
-        let b = body(&user, &test_id(app, key, "quest-lipid-panel"), "AZ").to_string();
+        let team = app.world.team(PRIMARY_CARE);
+        let user = patient(app, app.world.team(PRIMARY_CARE), "p-1");
+        let b = order_body(&user, &test_id(app, "quest-lipid-panel"), "AZ").to_string();
         // A request claimed the key and is still running (or its process died).
         let hash = idempotency::fingerprint(b.as_bytes());
         let Begin::Claimed(_) = idempotency::begin(&mut app.conn(), team, "held", &hash).unwrap()
@@ -175,24 +163,24 @@ fn a_claim_answers_409_until_its_lease_lapses_then_one_retry_places_the_order() 
         };
         let before = order_count(app);
         let c = app.client();
-        let res = c.api_post(TEAM, key, "/v3/order", &b, Some("held"));
+        let res = c.api_post("/v3/order", TEAM_KEY_HEADER, key, &b, Some("held"));
         assert_eq!(res.status, 409, "{}", res.body);
         assert!(res.json()["detail"]
             .as_str()
             .unwrap()
             .contains("still being processed"));
-        let other = body(&user, &test_id(app, key, "quest-lipid-panel"), "CA").to_string();
+        let other = order_body(&user, &test_id(app, "quest-lipid-panel"), "CA").to_string();
         assert_eq!(
-            c.api_post(TEAM, key, "/v3/order", &other, Some("held"))
+            c.api_post("/v3/order", TEAM_KEY_HEADER, key, &other, Some("held"))
                 .status,
             422
         );
         assert_eq!(order_count(app), before);
         // Its lease runs out: the next request takes the key over and places exactly one order.
         lapse(app, "held");
-        let res = c.api_post(TEAM, key, "/v3/order", &b, Some("held"));
-        order_id(&res);
-        let again = c.api_post(TEAM, key, "/v3/order", &b, Some("held"));
+        let res = c.api_post("/v3/order", TEAM_KEY_HEADER, key, &b, Some("held"));
+        res.order_id();
+        let again = c.api_post("/v3/order", TEAM_KEY_HEADER, key, &b, Some("held"));
         assert_eq!(again.body, res.body);
         assert_eq!(order_count(app), before + 1);
     });
@@ -229,7 +217,7 @@ fn claim(app: &TestApp, team: &str, key: &str) -> Claim {
 #[test]
 fn a_claim_taken_over_after_its_lease_can_neither_commit_nor_release_the_new_claim() {
     each_backend(|app| {
-        let team = app.world.team("Primary Care");
+        let team = app.world.team(PRIMARY_CARE);
         let first = claim(app, team, "k");
         // While the first claim is alive, nobody else gets the key.
         let Begin::Answer(Outcome::StillRunning) =
@@ -288,7 +276,7 @@ fn a_claim_taken_over_after_its_lease_can_neither_commit_nor_release_the_new_cla
 #[test]
 fn a_holder_past_its_lease_commits_nothing_and_a_failed_holder_frees_the_key() {
     each_backend(|app| {
-        let team = app.world.team("Primary Care");
+        let team = app.world.team(PRIMARY_CARE);
         // Past its lease, even with nobody taking over, the holder's work is rolled back.
         let slow = claim(app, team, "slow");
         lapse(app, "slow");
@@ -321,11 +309,11 @@ fn a_holder_past_its_lease_commits_nothing_and_a_failed_holder_frees_the_key() {
 fn an_order_is_never_kept_without_its_stored_response() {
     each_backend(|app| {
         let key = &app.world.team_key;
-        let user = new_user(app, key, "p-1");
-        let b = body(&user, &test_id(app, key, "quest-lipid-panel"), "AZ").to_string();
+        let user = patient(app, app.world.team(PRIMARY_CARE), "p-1");
+        let b = order_body(&user, &test_id(app, "quest-lipid-panel"), "AZ").to_string();
         let before = order_count(app);
         // Storing the response fails: the order made in the same request must not stay.
-        crate::triggers::refuse(
+        refuse(
             app,
             "refuse_response",
             "UPDATE",
@@ -334,19 +322,19 @@ fn an_order_is_never_kept_without_its_stored_response() {
         );
         let res = app
             .client()
-            .api_post(TEAM, key, "/v3/order", &b, Some("atomic"));
+            .api_post("/v3/order", TEAM_KEY_HEADER, key, &b, Some("atomic"));
         assert_eq!(res.status, 500, "{}", res.body);
         assert_eq!(
             order_count(app),
             before,
             "an order without its stored response"
         );
-        crate::triggers::allow(app, "refuse_response", "idempotency_keys");
+        allow(app, "refuse_response", "idempotency_keys");
         let res = app
             .client()
-            .api_post(TEAM, key, "/v3/order", &b, Some("atomic"));
-        let id = order_id(&res);
-        let row = store::find(&mut app.conn(), app.world.team("Primary Care"), "atomic")
+            .api_post("/v3/order", TEAM_KEY_HEADER, key, &b, Some("atomic"));
+        let id = res.order_id();
+        let row = store::find(&mut app.conn(), app.world.team(PRIMARY_CARE), "atomic")
             .unwrap()
             .unwrap();
         assert_eq!(row.response_body.as_deref(), Some(res.body.as_str()));

@@ -4,78 +4,30 @@
 use std::collections::BTreeSet;
 
 use diesel::prelude::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::helpers::{each_backend, Resp, TestApp};
-use crate::order_helpers::{body, new_user, place, test_id, TEAM};
-use crate::results_ingest::{deliver, fill, fixture, jane, LAB_HEADER};
-use labdesk::db::audit::{Actor, AuditEvent};
+use crate::support::data::{link_team, made_with_key};
+use crate::support::results::{clear_queue, deliver, fill, fixture, jane, jane_order_of, queue};
+use crate::support::{each_backend, Resp, TestApp, CARDIOLOGY, PRIMARY_CARE, TEAM_KEY_HEADER};
+use labdesk::db::audit::AuditEvent;
 use labdesk::db::unmatched::{self, UnmatchedRow};
 use labdesk::domain::access::{team_sees_queue_item, QueueItemOwner};
 
-/// Empties the review queue (the demo's items included), so every count is the test's own.
-pub fn clear_queue(app: &TestApp) {
-    use labdesk::db::schema::unmatched_results::dsl as u;
-    diesel::delete(u::unmatched_results)
-        .execute(&mut app.conn())
-        .unwrap();
-}
-
 /// Quest West, Primary Care's account, linked to Cardiology too: one account, two Teams.
 fn share_quest_west(app: &TestApp) {
-    let linked = labdesk::service::lab_accounts::link_team(
-        &mut app.conn(),
-        &Actor::system("test"),
-        app.world.account("97500001"),
-        app.world.team("Cardiology"),
-    )
-    .unwrap();
-    assert!(linked);
-    assert_eq!(
-        app.linked_team_ids(app.world.account("97500001")).len(),
-        3,
-        "Primary Care, Telehealth West and now Cardiology"
+    let west = app.world.account("97500001");
+    let cardio = app.world.team(CARDIOLOGY).to_string();
+    let mut teams = app.linked_team_ids(west);
+    assert!(
+        teams.contains(&app.world.team(PRIMARY_CARE).to_string()) && !teams.contains(&cardio),
+        "{teams:?}"
     );
-}
-
-/// A JSON delivery that does not fit; returns the queued item's id.
-pub fn queue(app: &TestApp, account: &str, placer: &str, last: &str, code: &str) -> String {
-    let delivery = json!({
-        "message_control_id": format!("ISO-{}", uuid::Uuid::new_v4().simple()),
-        "account_number": account, "placer_order_number": placer, "status": "final",
-        "patient": {"last_name": last, "first_name": "Jane", "dob": "1990-01-01"},
-        "observations": [{"code": "2345-7", "name": "Glucose", "value": "95", "unit": "mg/dL"}]
-    });
-    let res = app.client().post_raw(
-        "/lab-interface/v1/results",
-        &[
-            (LAB_HEADER, &app.world.lab_key),
-            ("Content-Type", "application/json"),
-        ],
-        delivery.to_string().as_bytes(),
-    );
-    let v = res.json();
-    assert_eq!(
-        (v["outcome"].as_str(), v["decision_code"].as_str()),
-        (Some("queued_for_review"), Some(code)),
-        "{v}"
-    );
-    v["unmatched_result_id"].as_str().unwrap().to_string()
-}
-
-/// (patient id, order id) of a new order of the key's Team for Jane Doe.
-pub fn order_of(app: &TestApp, key: &str, state: &str) -> (String, String) {
-    let user = new_user(app, key, &format!("iso-{}", uuid::Uuid::new_v4()));
-    let mut b = body(&user, &test_id(app, key, "quest-lipid-panel"), state);
-    if state == "NY" {
-        b["physician"] = json!({"first_name": "Ann", "last_name": "Lee", "npi": "1234567893"});
-    }
-    let res = place(app, key, &b);
-    assert_eq!(res.status, 200, "{}", res.body);
-    (
-        user,
-        res.json()["order"]["id"].as_str().unwrap().to_string(),
-    )
+    link_team(app, west, CARDIOLOGY);
+    teams.push(cardio);
+    teams.sort();
+    let mut now = app.linked_team_ids(west);
+    now.sort();
+    assert_eq!(now, teams, "the Teams it had, and now Cardiology");
 }
 
 fn ids(list: &Value, field: &str) -> BTreeSet<String> {
@@ -92,19 +44,14 @@ fn set(items: &[&String]) -> BTreeSet<String> {
 }
 
 /// Audit rows written for requests made with this API key.
-pub fn rows_by_key(app: &TestApp, key: &str) -> Vec<AuditEvent> {
+fn rows_by_key(app: &TestApp, key: &str) -> Vec<AuditEvent> {
     use labdesk::db::schema::audit_events::dsl as a;
     a::audit_events
-        .filter(a::actor_type.eq("api_key"))
         .select(AuditEvent::as_select())
         .load(&mut app.conn())
         .unwrap()
         .into_iter()
-        .filter(|r| {
-            r.actor_label
-                .strip_prefix("api key ")
-                .is_some_and(|prefix| key.starts_with(prefix))
-        })
+        .filter(|r| made_with_key(r, key))
         .collect()
 }
 
@@ -127,8 +74,8 @@ fn a_teams_queue_items_stay_with_it_on_an_account_shared_with_another_team() {
         clear_queue(app);
         share_quest_west(app);
         let (pc, cardio) = (&app.world.team_key, &app.world.cardio_key);
-        let (_, pc_order) = order_of(app, pc, "AZ");
-        let (_, cardio_order) = order_of(app, cardio, "NY");
+        let (_, pc_order) = jane_order_of(app, PRIMARY_CARE, "AZ");
+        let (_, cardio_order) = jane_order_of(app, CARDIOLOGY, "NY");
         // Primary Care's order, delivered on the shared account with other demographics.
         let pc_shared = queue(
             app,
@@ -155,8 +102,13 @@ fn a_teams_queue_items_stay_with_it_on_an_account_shared_with_another_team() {
             "match_sample_id_mismatch_demo",
         );
         let c = app.client();
-        let list = |key: &str| c.api_get("/v3/unmatched_result", TEAM, key).json();
-        let get = |key: &str, id: &str| c.api_get(&format!("/v3/unmatched_result/{id}"), TEAM, key);
+        let list = |key: &str| {
+            c.api_get("/v3/unmatched_result", TEAM_KEY_HEADER, key)
+                .json()
+        };
+        let get = |key: &str, id: &str| {
+            c.api_get(&format!("/v3/unmatched_result/{id}"), TEAM_KEY_HEADER, key)
+        };
 
         let pc_list = list(pc);
         assert_eq!(
@@ -203,10 +155,10 @@ fn the_queue_list_and_the_item_check_both_follow_the_domain_rule_for_every_kind_
     each_backend(|app| {
         clear_queue(app);
         let w = &app.world;
-        let (org, team) = (w.org_id.as_str(), w.team("Cardiology"));
+        let (org, team) = (w.org_id.as_str(), w.team(CARDIOLOGY));
         let linked = w.account("97500002"); // Quest East: Cardiology's
         let orgs = [Some(org), Some(w.other_org_id.as_str()), None];
-        let teams = [Some(team), Some(w.team("Primary Care")), None];
+        let teams = [Some(team), Some(w.team(PRIMARY_CARE)), None];
         let accounts = [Some(linked), Some(w.account("SQ-4410")), None];
         let mut expected = BTreeSet::new();
         let mut all = Vec::new();
@@ -231,12 +183,20 @@ fn the_queue_list_and_the_item_check_both_follow_the_domain_rule_for_every_kind_
         assert!(!expected.is_empty() && expected.len() < all.len());
         let c = app.client();
         let list = c
-            .api_get("/v3/unmatched_result?limit=100", TEAM, &w.cardio_key)
+            .api_get(
+                "/v3/unmatched_result?limit=100",
+                TEAM_KEY_HEADER,
+                &w.cardio_key,
+            )
             .json();
         assert_eq!(ids(&list, "data"), expected, "the list query");
         assert_eq!(list["total"], expected.len());
         for (id, owner) in all {
-            let res = c.api_get(&format!("/v3/unmatched_result/{id}"), TEAM, &w.cardio_key);
+            let res = c.api_get(
+                &format!("/v3/unmatched_result/{id}"),
+                TEAM_KEY_HEADER,
+                &w.cardio_key,
+            );
             let want = if expected.contains(&id) { 200 } else { 404 };
             assert_eq!(res.status, want, "the item check for {owner:?}");
         }
@@ -293,16 +253,16 @@ fn another_teams_orders_results_and_patients_are_not_found_on_every_team_route()
         share_quest_west(app);
         let (pc, cardio) = (&app.world.team_key, &app.world.cardio_key);
         // Primary Care's patient and orders on the account it shares with Cardiology; one has a result.
-        let (user, with_result) = order_of(app, pc, "AZ");
+        let (user, with_result) = jane_order_of(app, PRIMARY_CARE, "AZ");
         let delivered = deliver(
             app,
             &fill(&fixture("final.hl7"), &jane(&with_result, "ISO-R")),
         );
         assert_eq!(delivered.status, 200, "{}", delivered.body);
-        let (_, open) = order_of(app, pc, "AZ");
+        let (_, open) = jane_order_of(app, PRIMARY_CARE, "AZ");
         let c = app.client();
-        let get = |key: &str, path: &str| c.api_get(path, TEAM, key);
-        let post = |key: &str, path: &str| c.api_post(TEAM, key, path, "", None);
+        let get = |key: &str, path: &str| c.api_get(path, TEAM_KEY_HEADER, key);
+        let post = |key: &str, path: &str| c.api_post(path, TEAM_KEY_HEADER, key, "", None);
         let reads = [
             format!("/v3/order/{with_result}"),
             format!("/v3/order/{with_result}/result"),
@@ -346,7 +306,7 @@ fn another_teams_orders_results_and_patients_are_not_found_on_every_team_route()
             assert!(own["total"].as_i64().unwrap() >= 1, "{query}: {own}");
         }
         let whole = get(cardio, "/v3/orders?size=100").json();
-        let cardio_total = team_orders(app, app.world.team("Cardiology"));
+        let cardio_total = team_orders(app, app.world.team(CARDIOLOGY));
         assert_eq!(whole["total"].as_i64(), Some(cardio_total));
         let listed = ids(&whole, "orders");
         assert!(!listed.contains(&with_result) && !listed.contains(&open));

@@ -1,61 +1,29 @@
 //! Lab interface keys on the dashboard: CSMs list them by lab, create one (the secret is shown
 //! once and works), revoke one (it gets 401 on its next delivery); nobody else may, and a Team's
 //! key cannot be revoked through these pages.
-use diesel::prelude::*;
 use labdesk::db::api_keys::ApiKeyRow;
+use labdesk::web::urls;
 
-use crate::helpers::{each_backend, TestApp};
-use crate::order_fixtures::{CLINICIAN, CSM, OPS};
-use crate::results_ingest::{fill, fixture, jane_order, Fill};
+use crate::support::data::{count, secret_in};
+use crate::support::results::{deliver_as, jane_order, message};
+use crate::support::{each_backend, TestApp, CLINICIAN, CSM, OPS, PRIMARY_CARE};
 
 fn lab_keys(app: &TestApp) -> Vec<ApiKeyRow> {
     labdesk::db::api_keys::list_lab_keys(&mut app.conn()).unwrap()
 }
 
-fn key_count(app: &TestApp) -> i64 {
-    use labdesk::db::schema::api_keys::dsl as k;
-    k::api_keys.count().get_result(&mut app.conn()).unwrap()
-}
-
-fn secret_in(html: &str) -> String {
-    let at = html
-        .find("value=\"ldk_lab_")
-        .expect("the secret is on the page")
-        + 7;
-    html[at..].chars().take_while(|c| *c != '"').collect()
-}
-
 /// Delivers a fitting result with this key; returns the HTTP status.
 fn deliver_with(app: &TestApp, key: &str, control_id: &str) -> u16 {
     let order = jane_order(app);
-    let message = fill(
-        &fixture("final.hl7"),
-        &Fill {
-            order: &order,
-            account: "97500001",
-            control_id,
-            last: "Doe",
-            dob: "19900101",
-            accession: "A",
-        },
-    );
-    app.client()
-        .post_raw(
-            "/lab-interface/v1/results",
-            &[
-                ("X-Lab-Interface-Key", key),
-                ("Content-Type", "application/hl7-v2"),
-            ],
-            message.as_bytes(),
-        )
-        .status
+    let hl7 = message("final.hl7", &order, control_id);
+    deliver_as(app, key, "application/hl7-v2", hl7.as_bytes()).status
 }
 
 #[test]
 fn csms_create_a_lab_key_shown_once_and_a_revoked_one_gets_401() {
     each_backend(|app| {
         let csm = app.login(CSM);
-        let list = csm.get("/platform/lab_keys");
+        let list = csm.get(&urls::lab_keys());
         assert_eq!(list.status, 200, "{}", list.text());
         let demo = &lab_keys(app)[0];
         assert!(list.text().contains(&format!(
@@ -64,23 +32,20 @@ fn csms_create_a_lab_key_shown_once_and_a_revoked_one_gets_401() {
         )));
 
         // A refused form keeps what was typed.
-        let (before, audit) = (key_count(app), app.audit_total());
-        let res = csm.post_form(
-            "/platform/lab_keys",
-            &[("lab", ""), ("label", "Typed label")],
-        );
+        let (before, audit) = (count(app, "api_keys"), app.audit_total());
+        let res = csm.post_form(&urls::lab_keys(), &[("lab", ""), ("label", "Typed label")]);
         assert_eq!(res.status, 422);
         assert!(res.text().contains("Choose the lab"));
         assert!(res.body.contains("value=\"Typed label\""));
-        assert_eq!((key_count(app), app.audit_total()), (before, audit));
+        assert_eq!((count(app, "api_keys"), app.audit_total()), (before, audit));
 
         let res = csm.post_form(
-            "/platform/lab_keys",
+            &urls::lab_keys(),
             &[("lab", "quest"), ("label", "Quest HL7 feed")],
         );
         assert_eq!(res.status, 200, "{}", res.text());
         assert_eq!(res.header("cache-control"), Some("private, no-store"));
-        let secret = secret_in(&res.body);
+        let secret = secret_in(&res.body, "ldk_lab_");
         assert!(res
             .text()
             .contains("Lab interface key created for Quest Diagnostics"));
@@ -93,13 +58,13 @@ fn csms_create_a_lab_key_shown_once_and_a_revoked_one_gets_401() {
         assert!(secret.starts_with(&created.prefix));
         assert_eq!(app.audit_rows("api_key.created", &created.id).len(), 1);
         // Shown once: the list has the prefix only.
-        let list = csm.get("/platform/lab_keys");
+        let list = csm.get(&urls::lab_keys());
         assert!(list.text().contains(&format!("{}…", created.prefix)));
         assert!(!list.body.contains(&secret));
         assert_eq!(deliver_with(app, &secret, "K-1"), 200);
 
         // Revoke: a confirmation page without JavaScript, an htmx fragment with it.
-        let revoke = format!("/platform/lab_keys/{}/revoke", created.id);
+        let revoke = urls::revoke_lab_key(&created.id);
         let confirm = csm.get(&revoke);
         assert_eq!(confirm.status, 200);
         assert!(confirm.text().contains("Revoke Quest Diagnostics key"));
@@ -122,32 +87,29 @@ fn csms_create_a_lab_key_shown_once_and_a_revoked_one_gets_401() {
 #[test]
 fn only_csms_manage_lab_keys_and_only_lab_keys() {
     each_backend(|app| {
-        let before = key_count(app);
+        let before = count(app, "api_keys");
         for who in [OPS, CLINICIAN] {
             let c = app.login(who);
-            assert_eq!(c.get("/platform/lab_keys").status, 403, "{who}");
-            let res = c.post_form(
-                "/platform/lab_keys",
-                &[("lab", "quest"), ("label", "sneaky")],
-            );
+            assert_eq!(c.get(&urls::lab_keys()).status, 403, "{who}");
+            let res = c.post_form(&urls::lab_keys(), &[("lab", "quest"), ("label", "sneaky")]);
             assert_eq!(res.status, 403, "{who}");
             let demo = &lab_keys(app)[0];
-            let res = c.post_form(&format!("/platform/lab_keys/{}/revoke", demo.id), &[]);
+            let res = c.post_form(&urls::revoke_lab_key(&demo.id), &[]);
             assert_eq!(res.status, 403, "{who}");
             assert!(!c
-                .get(&format!("/orgs/{}/orders", app.world.org_id))
+                .get(&urls::org_orders(&app.world.org_id))
                 .body
-                .contains("/platform/lab_keys"));
+                .contains(&urls::lab_keys()));
         }
         // A Team's key is not a lab key: not found here, and it keeps working.
         let csm = app.login(CSM);
         let team_key =
-            labdesk::db::api_keys::list_for_team(&mut app.conn(), app.world.team("Primary Care"))
+            labdesk::db::api_keys::list_for_team(&mut app.conn(), app.world.team(PRIMARY_CARE))
                 .unwrap()
                 .remove(0);
-        let res = csm.post_form(&format!("/platform/lab_keys/{}/revoke", team_key.id), &[]);
+        let res = csm.post_form(&urls::revoke_lab_key(&team_key.id), &[]);
         assert_eq!(res.status, 404);
-        assert_eq!(key_count(app), before);
+        assert_eq!(count(app, "api_keys"), before);
         assert!(lab_keys(app).iter().all(|k| k.revoked_at.is_none()));
         assert!(labdesk::db::api_keys::find(&mut app.conn(), &team_key.id)
             .unwrap()

@@ -1,22 +1,10 @@
 //! Every change through the dashboard: validated, authorized, and written with exactly one audit row.
-use crate::helpers::{each_backend, TestApp};
+use labdesk::web::urls::{self, Scope};
 
-const CSM: &str = "csm@labdesk.test";
-const OPS: &str = "ops@northwind.test";
-const CLINICIAN: &str = "clinician@northwind.test";
-
-fn accounts_url(app: &TestApp) -> String {
-    format!("/orgs/{}/lab_accounts", app.world.org_id)
-}
-
-fn account_count(app: &TestApp) -> usize {
-    use diesel::prelude::*;
-    use labdesk::db::schema::lab_accounts::dsl as l;
-    l::lab_accounts
-        .count()
-        .get_result::<i64>(&mut app.conn())
-        .unwrap() as usize
-}
+use crate::support::data::count;
+use crate::support::{
+    each_backend, CARDIOLOGY, CLINICIAN, CSM, GLOBEX_DOWNTOWN, OPS, PRIMARY_CARE,
+};
 
 #[test]
 fn csm_creates_an_account_with_one_audit_row() {
@@ -24,7 +12,7 @@ fn csm_creates_an_account_with_one_audit_row() {
         let c = app.login(CSM);
         let before = app.audit_total();
         let res = c.post_form(
-            &accounts_url(app),
+            &urls::lab_accounts(app.world.org()),
             &[
                 ("lab", "labcorp"),
                 ("provider_account_id", " LC-999 "),
@@ -73,9 +61,9 @@ fn csm_creates_an_account_with_one_audit_row() {
 fn invalid_account_form_comes_back_with_what_was_typed_and_saves_nothing() {
     each_backend(|app| {
         let c = app.login(CSM);
-        let (count, audit) = (account_count(app), app.audit_total());
+        let (accounts, audit) = (count(app, "lab_accounts"), app.audit_total());
         let res = c.post_form(
-            &accounts_url(app),
+            &urls::lab_accounts(app.world.org()),
             &[
                 ("lab", "quest"),
                 ("provider_account_id", "has spaces!"),
@@ -100,7 +88,7 @@ fn invalid_account_form_comes_back_with_what_was_typed_and_saves_nothing() {
         assert!(res.body.contains(
             "name=\"billing:client_bill\" value=\"AZ\" aria-label=\"Client bill in AZ\" checked"
         ));
-        assert_eq!(account_count(app), count);
+        assert_eq!(count(app, "lab_accounts"), accounts);
         assert_eq!(app.audit_total(), audit);
     });
 }
@@ -109,9 +97,9 @@ fn invalid_account_form_comes_back_with_what_was_typed_and_saves_nothing() {
 fn duplicate_account_number_for_the_same_lab_and_owner_is_refused() {
     each_backend(|app| {
         let c = app.login(CSM);
-        let count = account_count(app);
+        let accounts = count(app, "lab_accounts");
         let res = c.post_form(
-            &accounts_url(app),
+            &urls::lab_accounts(app.world.org()),
             &[
                 ("lab", "quest"),
                 ("provider_account_id", "97500001"),
@@ -125,10 +113,10 @@ fn duplicate_account_number_for_the_same_lab_and_owner_is_refused() {
             "{}",
             res.text()
         );
-        assert_eq!(account_count(app), count);
+        assert_eq!(count(app, "lab_accounts"), accounts);
         // The same number at another lab, or as a platform account, is fine.
         let other_lab = c.post_form(
-            &accounts_url(app),
+            &urls::lab_accounts(app.world.org()),
             &[
                 ("lab", "labcorp"),
                 ("provider_account_id", "97500001"),
@@ -137,7 +125,7 @@ fn duplicate_account_number_for_the_same_lab_and_owner_is_refused() {
         );
         assert_eq!(other_lab.status, 303);
         let platform = c.post_form(
-            "/platform/lab_accounts",
+            &urls::lab_accounts(Scope::Platform),
             &[
                 ("lab", "quest"),
                 ("provider_account_id", "97500001"),
@@ -153,11 +141,11 @@ fn only_csms_may_create_edit_or_move_accounts() {
     each_backend(|app| {
         let id = app.world.account("97500001");
         let clients = [app.login(OPS), app.login(CLINICIAN)];
-        let count = account_count(app);
+        let accounts = count(app, "lab_accounts");
         let audit = app.audit_total();
         for (who, c) in [OPS, CLINICIAN].iter().zip(clients.iter()) {
             let create = c.post_form(
-                &accounts_url(app),
+                &urls::lab_accounts(app.world.org()),
                 &[
                     ("lab", "quest"),
                     ("provider_account_id", "X1"),
@@ -166,7 +154,7 @@ fn only_csms_may_create_edit_or_move_accounts() {
             );
             assert_eq!(create.status, 403, "{who}");
             let edit = c.post_form(
-                &format!("{}/{id}/edit", accounts_url(app)),
+                &urls::edit_lab_account(app.world.org(), id),
                 &[
                     ("version", "3"),
                     ("lab", "quest"),
@@ -180,17 +168,17 @@ fn only_csms_may_create_edit_or_move_accounts() {
                 edit.status
             );
             let status = c.post_form(
-                &format!("{}/{id}/status", accounts_url(app)),
+                &urls::lab_account_status(app.world.org(), id),
                 &[("status", "suspended"), ("reason", "x")],
             );
             assert!(status.status == 403 || status.status == 404, "{who}");
             assert_eq!(
-                c.get(&format!("{}/new", accounts_url(app))).status,
+                c.get(&urls::new_lab_account(app.world.org())).status,
                 403,
                 "{who}"
             );
         }
-        assert_eq!(account_count(app), count);
+        assert_eq!(count(app, "lab_accounts"), accounts);
         assert_eq!(app.audit_total(), audit);
         assert_eq!(app.account(id).status.as_str(), "active");
     });
@@ -201,7 +189,7 @@ fn edit_saves_a_new_version_and_a_stale_edit_is_refused_with_current_values() {
     each_backend(|app| {
         let c = app.login(CSM);
         let id = app.world.account("LC-220011");
-        let url = format!("{}/{id}/edit", accounts_url(app));
+        let url = urls::edit_lab_account(app.world.org(), id);
         let form = c.get(&url);
         assert!(form.body.contains("value=\"Labcorp National\""));
         let version = app.account(id).version.to_string();
@@ -261,7 +249,7 @@ fn status_moves_follow_the_lifecycle_with_a_required_reason() {
     each_backend(|app| {
         let c = app.login(CSM);
         let id = app.world.account("LC-220011");
-        let url = format!("{}/{id}/status", accounts_url(app));
+        let url = urls::lab_account_status(app.world.org(), id);
         // Refused: no reason, then a move the lifecycle does not allow.
         let res = c.post_form(&url, &[("status", "ready_to_launch"), ("reason", "  ")]);
         assert_eq!(res.status, 422);
@@ -296,7 +284,7 @@ fn status_moves_follow_the_lifecycle_with_a_required_reason() {
         assert!(rows[0]
             .summary
             .contains("pending -> active: Lab confirmed the account"));
-        let page = c.get(&format!("{}/{id}", accounts_url(app))).text();
+        let page = c.get(&urls::lab_account(app.world.org(), id)).text();
         assert!(
             page.contains("Lab confirmed the account"),
             "history shows the reason"
@@ -309,9 +297,10 @@ fn ops_links_and_unlinks_a_team_inline_with_one_audit_row_each() {
     each_backend(|app| {
         let c = app.login(OPS);
         let id = app.world.account("LC-220011");
-        let team = app.world.team("Cardiology");
-        let base = format!("{}/{id}", accounts_url(app));
-        let res = c.htmx_post(&format!("{base}/teams"), &[("team_id", team)]);
+        let team = app.world.team(CARDIOLOGY);
+        let link = urls::lab_account_teams(app.world.org(), id);
+        let unlink = urls::unlink_team(app.world.org(), id, team);
+        let res = c.htmx_post(&link, &[("team_id", team)]);
         assert_eq!(res.status, 200, "{}", res.body);
         assert!(res
             .body
@@ -321,11 +310,11 @@ fn ops_links_and_unlinks_a_team_inline_with_one_audit_row_each() {
         assert_eq!(app.linked_team_ids(id), vec![team.to_string()]);
         assert_eq!(app.audit_rows("lab_account.team_linked", id).len(), 1);
         // Linking again changes nothing.
-        let again = c.htmx_post(&format!("{base}/teams"), &[("team_id", team)]);
+        let again = c.htmx_post(&link, &[("team_id", team)]);
         assert!(again.text().contains("Team Cardiology was already linked."));
         assert_eq!(app.audit_rows("lab_account.team_linked", id).len(), 1);
         // The no-JavaScript confirmation page states the consequence.
-        let confirm = c.get(&format!("{base}/teams/{team}/unlink"));
+        let confirm = c.get(&unlink);
         assert!(
             confirm
                 .text()
@@ -333,7 +322,7 @@ fn ops_links_and_unlinks_a_team_inline_with_one_audit_row_each() {
             "{}",
             confirm.text()
         );
-        let res = c.htmx_post(&format!("{base}/teams/{team}/unlink"), &[]);
+        let res = c.htmx_post(&unlink, &[]);
         assert_eq!(res.status, 200);
         assert!(res.text().contains("Unlinked Team Cardiology."));
         assert!(app.linked_team_ids(id).is_empty());
@@ -344,8 +333,8 @@ fn ops_links_and_unlinks_a_team_inline_with_one_audit_row_each() {
         let clinician = app.login(CLINICIAN);
         let quest_west = app.world.account("97500001");
         let res = clinician.post_form(
-            &format!("{}/{quest_west}/teams", accounts_url(app)),
-            &[("team_id", app.world.team("Primary Care"))],
+            &urls::lab_account_teams(app.world.org(), quest_west),
+            &[("team_id", app.world.team(PRIMARY_CARE))],
         );
         assert_eq!(res.status, 403);
     });
@@ -356,26 +345,23 @@ fn csm_links_a_platform_account_to_a_team_of_an_assigned_org_only() {
     each_backend(|app| {
         let c = app.login(CSM);
         let id = app.world.account("LC-PLATFORM-1");
-        let primary = app.world.team("Primary Care");
+        let primary = app.world.team(PRIMARY_CARE);
         let res = c.post_form(
-            &format!("/platform/lab_accounts/{id}/teams"),
+            &urls::lab_account_teams(Scope::Platform, id),
             &[("team_id", primary)],
         );
         assert_eq!(res.status, 303, "{}", res.text());
         assert!(app.linked_team_ids(id).contains(&primary.to_string()));
-        let globex = app.world.team("Globex Downtown");
+        let globex = app.world.team(GLOBEX_DOWNTOWN);
         let res = c.post_form(
-            &format!("/platform/lab_accounts/{id}/teams"),
+            &urls::lab_account_teams(Scope::Platform, id),
             &[("team_id", globex)],
         );
         assert_eq!(res.status, 404);
         assert!(!app.linked_team_ids(id).contains(&globex.to_string()));
         // ops see the platform account but cannot change its links.
         let ops = app.login(OPS);
-        let res = ops.post_form(
-            &format!("{}/{id}/teams/{primary}/unlink", accounts_url(app)),
-            &[],
-        );
+        let res = ops.post_form(&urls::unlink_team(app.world.org(), id, primary), &[]);
         assert_eq!(res.status, 403);
         assert!(app.linked_team_ids(id).contains(&primary.to_string()));
     });

@@ -4,66 +4,21 @@
 //! buttons are in `order_results_sandbox`.
 use labdesk::db::audit::Actor;
 use labdesk::domain::order_status::LowStatus;
+use labdesk::web::urls;
 
-use crate::helpers::{each_backend, Resp, TestApp};
-use crate::order_fixtures::{org_url, CLINICIAN, CSM, OPS, OTHER_OPS};
-use crate::order_helpers::{body, new_user, place, test_id};
-use crate::results_ingest::{deliver, fill, fixture, jane_order, Fill};
-
-/// A lab message for an order placed by Primary Care on Quest West for Jane Doe (1990-01-01).
-pub fn message(file: &str, order: &str, control_id: &str) -> String {
-    fill(
-        &fixture(file),
-        &Fill {
-            order,
-            account: "97500001",
-            control_id,
-            last: "Doe",
-            dob: "19900101",
-            accession: "ACC-1",
-        },
-    )
-}
-
-pub fn delivered(app: &TestApp, file: &str, order: &str) {
-    let control_id = format!("{order}-{file}");
-    let res = deliver(app, &message(file, order, &control_id));
-    assert!(res.body.contains("attached"), "{file}: {}", res.body);
-}
-
-pub fn order_page(app: &TestApp, who: &str, order: &str) -> Resp {
-    app.login(who)
-        .get(&org_url(app, &format!("/orders/{order}")))
-}
-
-/// Text with the entities askama writes turned back into characters.
-pub fn unescape(s: &str) -> String {
-    s.replace("&#60;", "<")
-        .replace("&#62;", ">")
-        .replace("&#43;", "+")
-        .replace("&#34;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#38;", "&")
-}
-
-/// The table row of one biomarker, as HTML.
-pub fn row(html: &str, name: &str) -> String {
-    let cell = format!("<td>{name}</td>");
-    let at = html.find(&cell).unwrap_or_else(|| panic!("no row {name}"));
-    let start = html[..at].rfind("<tr").unwrap();
-    let end = at + html[at..].find("</tr>").unwrap();
-    html[start..end].to_string()
-}
+use crate::support::client::text_of;
+use crate::support::data::{patient, test_id};
+use crate::support::orders::{api_order, order_body, place};
+use crate::support::results::{
+    deliver, delivered, jane_order, message, order_page, results_of, row, unescape,
+};
+use crate::support::{
+    each_backend, TestApp, CARDIOLOGY, CLINICIAN, CSM, OPS, OTHER_OPS, PRIMARY_CARE,
+};
 
 /// The row's cells as a person reads them.
 fn cells(row_html: &str) -> String {
-    let text = crate::helpers::Resp {
-        status: 200,
-        body: row_html.to_string(),
-        headers: vec![],
-    }
-    .text();
-    unescape(&text)
+    unescape(&text_of(row_html))
 }
 
 #[test]
@@ -184,14 +139,8 @@ fn versions_say_what_changed_from_partial_to_final_to_corrected_and_the_read_is_
 
 /// Places a Primary Care lipid panel for an existing patient.
 fn order_for(app: &TestApp, user: &str) -> String {
-    let key = &app.world.team_key;
-    let res = place(
-        app,
-        key,
-        &body(user, &test_id(app, key, "quest-lipid-panel"), "AZ"),
-    );
-    assert_eq!(res.status, 200, "{}", res.body);
-    res.json()["order"]["id"].as_str().unwrap().to_string()
+    let body = order_body(user, &test_id(app, "quest-lipid-panel"), "AZ");
+    api_order(app, &app.world.team_key, &body)
 }
 
 /// A final result whose LDL is `ldl`.
@@ -210,7 +159,7 @@ fn sparks(html: &str) -> usize {
 #[test]
 fn a_patient_with_several_orders_gets_a_chart_per_marker_and_one_order_gets_none() {
     each_backend(|app| {
-        let user = new_user(app, &app.world.team_key, "chart-patient");
+        let user = patient(app, app.world.team(PRIMARY_CARE), "chart-patient");
         let first = order_for(app, &user);
         let second = order_for(app, &user);
         let no_result = order_for(app, &user);
@@ -228,7 +177,7 @@ fn a_patient_with_several_orders_gets_a_chart_per_marker_and_one_order_gets_none
 
         // The query behind it: each order's latest version, oldest order first, bounded.
         let now = labdesk::db::now();
-        let team = app.world.team("Primary Care");
+        let team = app.world.team(PRIMARY_CARE);
         let latest = |max| {
             labdesk::db::results::latest_for_patient(&mut app.conn(), team, &user, now, max)
                 .unwrap()
@@ -241,7 +190,7 @@ fn a_patient_with_several_orders_gets_a_chart_per_marker_and_one_order_gets_none
             vec![(first.clone(), 1), (second.clone(), 2), (third.clone(), 1)]
         );
         assert_eq!(latest(2), vec![(second.clone(), 2), (third.clone(), 1)]);
-        let other_team = app.world.team("Cardiology");
+        let other_team = app.world.team(CARDIOLOGY);
         assert!(labdesk::db::results::latest_for_patient(
             &mut app.conn(),
             other_team,
@@ -294,8 +243,8 @@ fn a_patient_with_several_orders_gets_a_chart_per_marker_and_one_order_gets_none
 fn another_teams_or_orgs_order_answers_404_without_any_result_data() {
     each_backend(|app| {
         // A Cardiology order with results from the sandbox (through ingestion).
-        let cardio = crate::order_fixtures::place(app, "Cardiology", "Grace", "Hopper");
-        let team = app.world.team("Cardiology").to_string();
+        let cardio = place(app, CARDIOLOGY, "Grace", "Hopper");
+        let team = app.world.team(CARDIOLOGY).to_string();
         labdesk::service::sandbox::advance(
             &mut app.conn(),
             &Actor::system("test"),
@@ -312,12 +261,8 @@ fn another_teams_or_orgs_order_answers_404_without_any_result_data() {
 
         let nw = &app.world.org_id;
         let gx = &app.world.other_org_id;
-        for (who, url) in [
-            (CLINICIAN, format!("/orgs/{nw}/orders/{cardio}")),
-            (OTHER_OPS, format!("/orgs/{nw}/orders/{cardio}")),
-            (OTHER_OPS, format!("/orgs/{gx}/orders/{cardio}")),
-            (CSM, format!("/orgs/{gx}/orders/{cardio}")),
-        ] {
+        for (who, org) in [(CLINICIAN, nw), (OTHER_OPS, nw), (OTHER_OPS, gx), (CSM, gx)] {
+            let url = urls::order(org, &cardio);
             let c = app.login(who);
             let res = c.get(&url);
             assert_eq!(res.status, 404, "{who} {url}");
@@ -331,12 +276,15 @@ fn another_teams_or_orgs_order_answers_404_without_any_result_data() {
             ] {
                 assert!(!res.body.contains(secret), "{who} {url} shows {secret}");
             }
-            let post = c.htmx_post(&format!("{url}/sandbox/advance"), &[]);
+            let post = c.htmx_post(&urls::advance_order(org, &cardio), &[]);
             assert_eq!(post.status, 404, "{who} POST {url}");
             assert!(!post.body.contains("cholesterol"));
         }
         assert_eq!(app.audit_rows("order.viewed", &cardio).len(), viewed);
-        let versions = labdesk::db::results::versions(&mut app.conn(), &cardio).unwrap();
-        assert_eq!(versions.len(), 3, "the refused posts changed nothing");
+        assert_eq!(
+            results_of(app, &cardio),
+            3,
+            "the refused posts changed nothing"
+        );
     });
 }

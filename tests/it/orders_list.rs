@@ -1,17 +1,23 @@
 //! The orders list: what each role sees, every filter with and without htmx, and keyset pages
 //! that cover every order exactly once in both directions.
 use labdesk::domain::order_status::LowStatus;
+use labdesk::web::urls;
 
-use crate::helpers::each_backend;
-use crate::order_fixtures::*;
+use crate::support::orders::{
+    advance, at, listed_ids, order, org_order_ids, place, rel_href, set_created_at,
+};
+use crate::support::{
+    each_backend, Client, CARDIOLOGY, CLINICIAN, CSM, GLOBEX_DOWNTOWN, OPS, OTHER_OPS,
+    PRIMARY_CARE, TELEHEALTH_WEST,
+};
 
 #[test]
 fn orders_list_shows_each_role_what_it_may_see() {
     each_backend(|app| {
-        let ada = place(app, "Primary Care", "Ada", "Lovelace");
-        let grace = place(app, "Cardiology", "Grace", "Hopper");
-        let noah = place(app, "Globex Downtown", "Noah", "Globexer");
-        let url = org_url(app, "/orders");
+        let ada = place(app, PRIMARY_CARE, "Ada", "Lovelace");
+        let grace = place(app, CARDIOLOGY, "Grace", "Hopper");
+        let noah = place(app, GLOBEX_DOWNTOWN, "Noah", "Globexer");
+        let url = urls::org_orders(&app.world.org_id);
         for who in [OPS, CSM] {
             let page = app.login(who).get(&url);
             assert_eq!(page.status, 200, "{who}");
@@ -47,7 +53,7 @@ fn orders_list_shows_each_role_what_it_may_see() {
         let ids = listed_ids(&page.body);
         assert!(ids.contains(&ada), "{}", page.text());
         assert!(!ids.contains(&grace) && !ids.contains(&noah));
-        let primary = app.world.team("Primary Care");
+        let primary = app.world.team(PRIMARY_CARE);
         let in_db: Vec<String> = org_order_ids(app, &app.world.org_id)
             .into_iter()
             .filter(|id| order(app, id).team_id == primary)
@@ -65,7 +71,7 @@ fn orders_list_shows_each_role_what_it_may_see() {
         // The other org's admin: their own orders, and 404 for Northwind's list.
         let globex = app.login(OTHER_OPS);
         assert_eq!(globex.get(&url).status, 404);
-        let own = globex.get(&format!("/orgs/{}/orders", app.world.other_org_id));
+        let own = globex.get(&urls::org_orders(&app.world.other_org_id));
         assert_eq!(listed_ids(&own.body).first(), Some(&noah));
         assert!(!own.text().contains("Ada Lovelace"));
         // Listing is not reading an order: no PHI-read audit rows.
@@ -76,13 +82,13 @@ fn orders_list_shows_each_role_what_it_may_see() {
 #[test]
 fn orders_list_filters_by_status_account_dates_and_patient_name() {
     each_backend(|app| {
-        let ada = place(app, "Primary Care", "Ada", "Lovelace");
-        let alan = place(app, "Primary Care", "Alan", "Turing");
+        let ada = place(app, PRIMARY_CARE, "Ada", "Lovelace");
+        let alan = place(app, PRIMARY_CARE, "Alan", "Turing");
         advance(app, &alan, LowStatus::Completed);
         set_created_at(app, &alan, at("2001-01-15 09:30:00"));
-        let grace = place(app, "Cardiology", "Grace", "Hopper");
+        let grace = place(app, CARDIOLOGY, "Grace", "Hopper");
         let c = app.login(OPS);
-        let url = org_url(app, "/orders");
+        let url = urls::org_orders(&app.world.org_id);
         let ids = |query: &str| listed_ids(&c.get(&format!("{url}?{query}")).body);
 
         let completed = ids("status=completed");
@@ -162,24 +168,24 @@ fn orders_list_filters_by_status_account_dates_and_patient_name() {
 }
 
 /// Follows `rel` links from `start` until there are none; returns the pages' ids and the URLs.
-fn walk(c: &crate::helpers::Client, start: &str, rel: &str) -> (Vec<Vec<String>>, Vec<String>) {
-    let (mut pages, mut urls) = (Vec::new(), vec![start.to_string()]);
+fn walk(c: &Client, start: &str, rel: &str) -> (Vec<Vec<String>>, Vec<String>) {
+    let (mut pages, mut hrefs) = (Vec::new(), vec![start.to_string()]);
     let mut next = Some(start.to_string());
     while let Some(url) = next {
         let page = c.get(&url);
         assert_eq!(page.status, 200, "{url}");
         pages.push(listed_ids(&page.body));
-        next = link(&page.body, rel);
+        next = rel_href(&page.body, rel);
         if let Some(u) = &next {
-            urls.push(u.clone());
+            hrefs.push(u.clone());
         }
         assert!(
             pages.len() < 20,
-            "runaway paging: {urls:?} {:?}",
+            "runaway paging: {hrefs:?} {:?}",
             pages.iter().map(|p| p.len()).collect::<Vec<_>>()
         );
     }
-    (pages, urls)
+    (pages, hrefs)
 }
 
 #[test]
@@ -187,11 +193,7 @@ fn keyset_pages_cover_every_order_once_in_both_directions() {
     each_backend(|app| {
         let mut placed = Vec::new();
         for i in 0..115 {
-            let team = if i % 3 == 0 {
-                "Cardiology"
-            } else {
-                "Primary Care"
-            };
+            let team = if i % 3 == 0 { CARDIOLOGY } else { PRIMARY_CARE };
             placed.push(place(app, team, "Pat", "Pager"));
         }
         // 41 orders with one identical creation time straddle the first page boundary (rows 15
@@ -202,33 +204,37 @@ fn keyset_pages_cover_every_order_once_in_both_directions() {
         }
         let c = app.login(OPS);
         let expected = org_order_ids(app, &app.world.org_id);
-        assert!(expected.len() > 120);
+        assert!(
+            placed.iter().all(|id| expected.contains(id)),
+            "the list covers the test's orders"
+        );
 
-        let (pages, urls) = walk(&c, &org_url(app, "/orders"), "next");
+        let list = urls::org_orders(&app.world.org_id);
+        let (pages, hrefs) = walk(&c, &list, "next");
         assert_eq!(pages.len(), expected.len().div_ceil(50));
         assert!(pages[..pages.len() - 1].iter().all(|p| p.len() == 50));
         assert_eq!(pages.concat(), expected, "every order once, newest first");
-        assert!(urls[1..]
+        assert!(hrefs[1..]
             .iter()
             .all(|u| u.contains("older=") && !u.contains("page=")));
 
         // Back from the last page with "Newer": the same pages in reverse.
-        let (back, _) = walk(&c, urls.last().unwrap(), "prev");
+        let (back, _) = walk(&c, hrefs.last().unwrap(), "prev");
         let mut forward = pages.clone();
         forward.reverse();
         assert_eq!(back, forward);
         // The first page has no "Newer"; later pages lead back to the newest.
-        let first = c.get(&org_url(app, "/orders"));
-        assert!(link(&first.body, "prev").is_none());
-        assert!(c.get(&urls[1]).text().contains("« Newest"));
+        let first = c.get(&list);
+        assert!(rel_href(&first.body, "prev").is_none());
+        assert!(c.get(&hrefs[1]).text().contains("« Newest"));
 
         // With a filter the links keep it: only the pager's orders, all of them, once.
-        let start = org_url(app, "/orders?patient=pager");
-        let (pages, urls) = walk(&c, &start, "next");
+        let start = format!("{list}?patient=pager");
+        let (pages, hrefs) = walk(&c, &start, "next");
         let mut all = pages.concat();
         assert!(
-            urls[1..].iter().all(|u| u.contains("patient=pager")),
-            "{urls:?}"
+            hrefs[1..].iter().all(|u| u.contains("patient=pager")),
+            "{hrefs:?}"
         );
         assert_eq!(all.len(), placed.len());
         all.sort();
@@ -242,7 +248,7 @@ fn keyset_pages_cover_every_order_once_in_both_directions() {
             placed.len() - placed.len().div_ceil(3)
         );
         // htmx gets the next page as a fragment.
-        let fragment = c.htmx_get(&urls[1]);
+        let fragment = c.htmx_get(&hrefs[1]);
         assert!(fragment
             .body
             .trim_start()
@@ -255,6 +261,7 @@ fn keyset_pages_cover_every_order_once_in_both_directions() {
 fn demo_seed_has_orders_in_several_states_and_does_not_repeat_them() {
     each_backend(|app| {
         let before = org_order_ids(app, &app.world.org_id);
+        let globex_before = org_order_ids(app, &app.world.other_org_id);
         let mut states: Vec<String> = before.iter().map(|id| order(app, id).status_low).collect();
         states.sort();
         states.dedup();
@@ -274,13 +281,15 @@ fn demo_seed_has_orders_in_several_states_and_does_not_repeat_them() {
         labdesk::seed::demo::ensure_demo(&mut app.conn()).unwrap();
         assert_eq!(org_order_ids(app, &app.world.org_id), before);
         // Every Team of the demo has something to show.
-        for team in ["Primary Care", "Cardiology", "Telehealth West"] {
+        for team in [PRIMARY_CARE, CARDIOLOGY, TELEHEALTH_WEST] {
             let team_id = app.world.team(team);
             assert!(
                 before.iter().any(|id| order(app, id).team_id == team_id),
                 "{team}"
             );
         }
-        assert_eq!(org_order_ids(app, &app.world.other_org_id).len(), 1);
+        // Nor does it repeat the other org's.
+        assert!(!globex_before.is_empty(), "the demo has an order of Globex");
+        assert_eq!(org_order_ids(app, &app.world.other_org_id), globex_before);
     });
 }

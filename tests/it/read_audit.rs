@@ -6,32 +6,13 @@ use std::collections::BTreeSet;
 use diesel::prelude::*;
 use serde_json::Value;
 
-use crate::helpers::{each_backend, TestApp};
-use crate::isolation::{clear_queue, order_of, queue};
-use crate::order_fixtures::{CLINICIAN, CSM, OPS};
-use crate::order_helpers::TEAM;
-use crate::results_ingest::{deliver, fill, fixture, jane};
 use labdesk::db::audit::AuditEvent;
+use labdesk::web::urls::{self, Scope};
 
-/// The audit actions that record a read of patient data rather than a change.
-pub const READS: [&str; 5] = [
-    "order.viewed",
-    "order.listed",
-    "result.viewed",
-    "result.review_listed",
-    "result.review_viewed",
-];
-
-/// Audit rows that record a change (reads left out): for "a refused request changes nothing"
-/// where the refusal page still shows patient data, and that read is recorded.
-pub fn change_rows(app: &TestApp) -> i64 {
-    use labdesk::db::schema::audit_events::dsl as a;
-    a::audit_events
-        .filter(a::action.ne_all(READS))
-        .count()
-        .get_result(&mut app.conn())
-        .unwrap()
-}
+use crate::support::data::{made_with_key, test_id};
+use crate::support::orders::{api_order, order_body};
+use crate::support::results::{clear_queue, deliver, fill, fixture, jane, jane_order_of, queue};
+use crate::support::{each_backend, TestApp, CLINICIAN, CSM, OPS, PRIMARY_CARE, TEAM_KEY_HEADER};
 
 /// Rows with this action, oldest first.
 fn rows(app: &TestApp, action: &str) -> Vec<AuditEvent> {
@@ -71,30 +52,26 @@ fn id_list(v: &Value) -> Vec<String> {
         .collect()
 }
 
-/// The key's audit identity: an API key actor whose label carries the key's prefix.
-fn is_key(row: &AuditEvent, key: &str) -> bool {
-    row.actor_type == "api_key"
-        && row
-            .actor_label
-            .strip_prefix("api key ")
-            .is_some_and(|p| key.starts_with(p))
-}
-
 #[test]
 fn every_team_key_read_of_patient_data_is_audited_with_the_ids_it_returned() {
     each_backend(|app| {
         clear_queue(app);
         let key = &app.world.team_key;
-        let team = app.world.team("Primary Care");
+        let team = app.world.team(PRIMARY_CARE);
         let c = app.client();
-        let (_, order) = order_of(app, key, "AZ");
+        let (user, order) = jane_order_of(app, PRIMARY_CARE, "AZ");
         let attached = deliver(app, &fill(&fixture("final.hl7"), &jane(&order, "RA-1")));
         assert_eq!(attached.status, 200, "{}", attached.body);
+        // Four more of the Team's orders: a page of five is full whatever the demo holds.
+        let test = test_id(app, "quest-lipid-panel");
+        for _ in 0..4 {
+            api_order(app, key, &order_body(&user, &test, "AZ"));
+        }
 
         // GET /v3/orders: one row naming exactly the orders returned.
         let mut listed = Value::Null;
         let row = one_new_row(app, "order.listed", || {
-            listed = c.api_get("/v3/orders?size=5", TEAM, key).json();
+            listed = c.api_get("/v3/orders?size=5", TEAM_KEY_HEADER, key).json();
         });
         let returned: Vec<String> = listed["orders"]
             .as_array()
@@ -104,7 +81,7 @@ fn every_team_key_read_of_patient_data_is_audited_with_the_ids_it_returned() {
             .collect();
         assert_eq!(returned.len(), 5);
         assert_eq!(id_list(&details(&row)["order_ids"]), returned);
-        assert!(is_key(&row, key), "{row:?}");
+        assert!(made_with_key(&row, key), "{row:?}");
         assert_eq!(
             (
                 row.entity_type.as_str(),
@@ -118,7 +95,7 @@ fn every_team_key_read_of_patient_data_is_audited_with_the_ids_it_returned() {
         let before = rows(app, "order.listed").len();
         let none = c.api_get(
             &format!("/v3/orders?order_ids={}", uuid::Uuid::new_v4()),
-            TEAM,
+            TEAM_KEY_HEADER,
             key,
         );
         assert_eq!(none.json()["total"], 0);
@@ -131,10 +108,10 @@ fn every_team_key_read_of_patient_data_is_audited_with_the_ids_it_returned() {
             .unwrap();
         for (path, part) in [("result", "values"), ("result/metadata", "metadata")] {
             let row = one_new_row(app, "result.viewed", || {
-                let res = c.api_get(&format!("/v3/order/{order}/{path}"), TEAM, key);
+                let res = c.api_get(&format!("/v3/order/{order}/{path}"), TEAM_KEY_HEADER, key);
                 assert_eq!(res.status, 200, "{}", res.body);
             });
-            assert!(is_key(&row, key));
+            assert!(made_with_key(&row, key));
             assert_eq!(
                 (row.entity_type.as_str(), row.entity_id.as_str()),
                 ("order", order.as_str())
@@ -154,10 +131,12 @@ fn every_team_key_read_of_patient_data_is_audited_with_the_ids_it_returned() {
             "match_sample_id_mismatch_demo",
         );
         let row = one_new_row(app, "result.review_listed", || {
-            let list = c.api_get("/v3/unmatched_result", TEAM, key).json();
+            let list = c
+                .api_get("/v3/unmatched_result", TEAM_KEY_HEADER, key)
+                .json();
             assert_eq!(list["total"], 1);
         });
-        assert!(is_key(&row, key));
+        assert!(made_with_key(&row, key));
         assert_eq!(
             (row.entity_type.as_str(), row.entity_id.as_str()),
             ("team", team)
@@ -167,10 +146,14 @@ fn every_team_key_read_of_patient_data_is_audited_with_the_ids_it_returned() {
             vec![item.clone()]
         );
         let row = one_new_row(app, "result.review_viewed", || {
-            let res = c.api_get(&format!("/v3/unmatched_result/{item}"), TEAM, key);
+            let res = c.api_get(
+                &format!("/v3/unmatched_result/{item}"),
+                TEAM_KEY_HEADER,
+                key,
+            );
             assert_eq!(res.status, 200);
         });
-        assert!(is_key(&row, key));
+        assert!(made_with_key(&row, key));
         assert_eq!(
             (
                 row.entity_type.as_str(),
@@ -184,7 +167,7 @@ fn every_team_key_read_of_patient_data_is_audited_with_the_ids_it_returned() {
 
 /// Order ids the orders list page links to, in page order.
 fn linked_orders(body: &str, org: &str) -> Vec<String> {
-    let marker = format!("/orgs/{org}/orders/");
+    let marker = format!("{}/", urls::org_orders(org));
     let mut out: Vec<String> = Vec::new();
     for (at, _) in body.match_indices(&marker) {
         let id: String = body[at + marker.len()..].chars().take(36).collect();
@@ -200,13 +183,13 @@ fn the_dashboard_orders_list_and_review_queue_record_who_saw_which_ids() {
     each_backend(|app| {
         clear_queue(app);
         let org = app.world.org_id.as_str();
-        let (_, order) = order_of(app, &app.world.team_key, "AZ");
+        let (_, order) = jane_order_of(app, PRIMARY_CARE, "AZ");
         // The orders list: the ids on the page, for an ops admin and for a clinician.
         for (who, scope_size) in [(OPS, "whole org"), (CLINICIAN, "Primary Care")] {
             let person = app.login(who);
             let mut page = String::new();
             let row = one_new_row(app, "order.listed", || {
-                let res = person.get(&format!("/orgs/{org}/orders"));
+                let res = person.get(&urls::org_orders(org));
                 assert_eq!(res.status, 200);
                 page = res.body;
             });
@@ -230,7 +213,7 @@ fn the_dashboard_orders_list_and_review_queue_record_who_saw_which_ids() {
             );
             // The htmx table alone shows patients too.
             let row = one_new_row(app, "order.listed", || {
-                let res = person.htmx_get(&format!("/orgs/{org}/orders?status=ordered"));
+                let res = person.htmx_get(&format!("{}?status=ordered", urls::org_orders(org)));
                 assert_eq!(res.status, 200);
             });
             assert!(id_list(&details(&row)["order_ids"]).contains(&order));
@@ -239,7 +222,8 @@ fn the_dashboard_orders_list_and_review_queue_record_who_saw_which_ids() {
         // The review queue: nothing to show records nothing.
         let ops = app.login(OPS);
         let before = rows(app, "result.review_listed").len();
-        assert_eq!(ops.get(&format!("/orgs/{org}/review")).status, 200);
+        let queue_page = urls::review_queue(Scope::Org(org));
+        assert_eq!(ops.get(&queue_page).status, 200);
         assert_eq!(rows(app, "result.review_listed").len(), before);
         let a = queue(
             app,
@@ -251,7 +235,7 @@ fn the_dashboard_orders_list_and_review_queue_record_who_saw_which_ids() {
         let b = queue(app, "97500002", &order, "Doe", "lab_account_mismatch");
         let quarantined = queue(app, "99999999", &order, "Doe", "quarantine");
         let row = one_new_row(app, "result.review_listed", || {
-            assert_eq!(ops.get(&format!("/orgs/{org}/review")).status, 200);
+            assert_eq!(ops.get(&queue_page).status, 200);
         });
         assert_eq!(
             (
@@ -269,7 +253,7 @@ fn the_dashboard_orders_list_and_review_queue_record_who_saw_which_ids() {
         // A refused decision shows the item again, patient and all: another recorded view.
         let row = one_new_row(app, "result.review_viewed", || {
             let res = ops.post_form(
-                &format!("/orgs/{org}/review/{a}/reject"),
+                &urls::decide_review_item(Scope::Org(org), &a, "reject"),
                 &[("version", "1"), ("note", "")],
             );
             assert_eq!(res.status, 422, "{}", res.body);
@@ -282,7 +266,7 @@ fn the_dashboard_orders_list_and_review_queue_record_who_saw_which_ids() {
         // A CSM's platform queue spans orgs and quarantine: one row per org, one for quarantine.
         let csm = app.login(CSM);
         let before = rows(app, "result.review_listed").len();
-        assert_eq!(csm.get("/platform/review").status, 200);
+        assert_eq!(csm.get(&urls::review_queue(Scope::Platform)).status, 200);
         let new: Vec<AuditEvent> = rows(app, "result.review_listed").split_off(before);
         assert_eq!(new.len(), 2, "{new:?}");
         let by_entity = |entity: &str| {

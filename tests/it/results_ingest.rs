@@ -1,93 +1,13 @@
 //! Result deliveries through POST /lab-interface/v1/results: one test per matching outcome, from
 //! ORU fixtures in tests/fixtures/oru, plus duplicates, versions and malformed input.
+use diesel::prelude::*;
 use serde_json::json;
 
-use crate::helpers::{each_backend, Resp, TestApp};
-use crate::order_helpers::{body, new_user, place, test_id};
-use diesel::prelude::*;
-
-pub const LAB_HEADER: &str = "X-Lab-Interface-Key";
-
-pub fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/oru/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-pub struct Fill<'a> {
-    pub order: &'a str,
-    pub account: &'a str,
-    pub control_id: &'a str,
-    pub last: &'a str,
-    pub dob: &'a str,
-    pub accession: &'a str,
-}
-
-pub fn fill(template: &str, f: &Fill<'_>) -> String {
-    template
-        .replace("{{ORDER}}", f.order)
-        .replace("{{ACCOUNT}}", f.account)
-        .replace("{{CONTROL_ID}}", f.control_id)
-        .replace("{{LAST}}", f.last)
-        .replace("{{DOB}}", f.dob)
-        .replace("{{ACCESSION}}", f.accession)
-}
-
-pub fn deliver(app: &TestApp, message: &str) -> Resp {
-    app.client().post_raw(
-        "/lab-interface/v1/results",
-        &[
-            (LAB_HEADER, &app.world.lab_key),
-            ("Content-Type", "application/hl7-v2"),
-        ],
-        message.as_bytes(),
-    )
-}
-
-/// An order for Jane Doe (1990-01-01) placed by Primary Care on Quest West.
-pub fn jane_order(app: &TestApp) -> String {
-    let key = &app.world.team_key;
-    let user = new_user(app, key, &format!("jane-{}", uuid::Uuid::new_v4()));
-    let res = place(
-        app,
-        key,
-        &body(&user, &test_id(app, key, "quest-lipid-panel"), "AZ"),
-    );
-    assert_eq!(res.status, 200, "{}", res.body);
-    res.json()["order"]["id"].as_str().unwrap().to_string()
-}
-
-pub fn jane<'a>(order: &'a str, control_id: &'a str) -> Fill<'a> {
-    Fill {
-        order,
-        account: "97500001",
-        control_id,
-        last: "Doe",
-        dob: "19900101",
-        accession: "ACC-1",
-    }
-}
-
-pub fn msa(res: &Resp) -> (String, String) {
-    let parsed = labdesk::hl7::message::parse(&res.body)
-        .unwrap_or_else(|e| panic!("ACK does not parse ({e}): {:?}", res.body));
-    let msa = parsed.first("MSA").expect("MSA");
-    (msa.raw(1).to_string(), msa.raw(3).to_string())
-}
-
-pub fn count(app: &TestApp, table: &str) -> i64 {
-    #[derive(QueryableByName)]
-    struct N {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
-        .get_result::<N>(&mut app.conn())
-        .unwrap()
-        .n
-}
+use crate::support::data::count;
+use crate::support::results::{
+    deliver, deliver_json, fill, fixture, jane, jane_order, jane_order_of, msa, Fill,
+};
+use crate::support::{each_backend, TestApp, CARDIOLOGY, LAB_KEY_HEADER, PRIMARY_CARE};
 
 fn order_status(app: &TestApp, order: &str) -> (String, Option<String>) {
     use labdesk::db::schema::orders::dsl as o;
@@ -303,7 +223,7 @@ fn different_demographics_are_queued_with_the_order_as_candidate() {
         assert_eq!(reasons, vec!["last_name_differs", "dob_differs"]);
         assert_eq!(
             items[0].team_id.as_deref(),
-            Some(app.world.team("Primary Care"))
+            Some(app.world.team(PRIMARY_CARE))
         );
     });
 }
@@ -312,14 +232,7 @@ fn different_demographics_are_queued_with_the_order_as_candidate() {
 fn the_same_accession_number_for_two_accounts_stays_with_each_accounts_order() {
     each_backend(|app| {
         let west_order = jane_order(app);
-        let cardio = &app.world.cardio_key;
-        let user = new_user(app, cardio, "c-1");
-        let mut b = body(&user, &test_id(app, cardio, "quest-lipid-panel"), "NY");
-        b["physician"] = json!({"first_name": "Ann", "last_name": "Lee", "npi": "1234567893"});
-        let east_order = place(app, cardio, &b).json()["order"]["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let (_, east_order) = jane_order_of(app, CARDIOLOGY, "NY");
         deliver(
             app,
             &fill(
@@ -361,14 +274,7 @@ fn the_json_form_is_matched_the_same_way() {
             "collected_at": "2026-11-29T08:00:00Z", "reported_at": "2026-11-30T09:00:00Z",
             "observations": [{"code": "2345-7", "name": "Glucose", "value": "95", "unit": "mg/dL", "reference_range": "70-99", "loinc": true}]
         });
-        let res = app.client().post_raw(
-            "/lab-interface/v1/results",
-            &[
-                (LAB_HEADER, &app.world.lab_key),
-                ("Content-Type", "application/json"),
-            ],
-            delivery.to_string().as_bytes(),
-        );
+        let res = deliver_json(app, &delivery.to_string());
         assert_eq!(res.status, 200, "{}", res.body);
         let v = res.json();
         assert_eq!(
@@ -383,14 +289,7 @@ fn the_json_form_is_matched_the_same_way() {
             order_status(app, &order),
             ("completed".into(), Some("normal".into()))
         );
-        let bad = app.client().post_raw(
-            "/lab-interface/v1/results",
-            &[
-                (LAB_HEADER, &app.world.lab_key),
-                ("Content-Type", "application/json"),
-            ],
-            br#"{"status": "final"}"#,
-        );
+        let bad = deliver_json(app, r#"{"status": "final"}"#);
         assert_eq!(bad.status, 400);
         assert_eq!(bad.json()["outcome"], "rejected");
     });
@@ -403,7 +302,7 @@ fn deliveries_need_a_lab_interface_key() {
         for key in ["", "nope", app.world.team_key.as_str()] {
             let res = c.post_raw(
                 "/lab-interface/v1/results",
-                &[(LAB_HEADER, key)],
+                &[(LAB_KEY_HEADER, key)],
                 b"MSH|^~\\&|",
             );
             assert_eq!(res.status, 401, "{key}");

@@ -4,13 +4,19 @@
 //! other gets 409 with the current state); an order of another org (404).
 use std::sync::{Arc, Barrier};
 
-use crate::helpers::{each_backend, Resp};
-use crate::order_fixtures::{place_with, CSM, OPS, OTHER_OPS};
-use crate::read_audit::change_rows;
-use crate::review::{item, mismatch_item};
-use crate::review_pages::{
-    demo_item, item_url, results_of, row_ids, DEMOGRAPHICS, MISMATCH, NO_MATCH, QUARANTINE,
+use labdesk::web::urls::{self, Scope};
+
+use crate::support::orders::place_with;
+use crate::support::results::{
+    demo_item, item, mismatch_item, results_of, review_row_ids, DEMOGRAPHICS, MISMATCH, NO_MATCH,
+    QUARANTINE,
 };
+use crate::support::{each_backend, Resp, TestApp, CSM, GLOBEX_DOWNTOWN, OPS, OTHER_OPS};
+
+/// Where a decision on one of Northwind's items is posted.
+fn decide(app: &TestApp, id: &str, decision: &str) -> String {
+    urls::decide_review_item(app.world.org(), id, decision)
+}
 
 #[test]
 fn accept_reject_and_escalate_through_the_pages() {
@@ -19,9 +25,10 @@ fn accept_reject_and_escalate_through_the_pages() {
         // Accept the name typo onto its order.
         let demo = demo_item(app, DEMOGRAPHICS);
         let order = demo.candidate_order_id.clone().unwrap();
-        let url = item_url(app, &demo.id);
+        let results_before = results_of(app, &order);
+        let url = urls::review_item(app.world.org(), &demo.id);
         let res = ops.post_form(
-            &format!("{url}/accept"),
+            &decide(app, &demo.id, "accept"),
             &[
                 ("version", "1"),
                 ("order_id", &order),
@@ -36,7 +43,7 @@ fn accept_reject_and_escalate_through_the_pages() {
         let decided = item(app, &demo.id);
         assert_eq!(decided.status, "accepted");
         assert_eq!(decided.resolved_order_id.as_deref(), Some(order.as_str()));
-        assert_eq!(results_of(app, &order), 1);
+        assert_eq!(results_of(app, &order), results_before + 1);
         let audit = app.audit_rows("result.review_accepted", &demo.id);
         assert_eq!(audit.len(), 1);
         assert_eq!(audit[0].actor_label, OPS);
@@ -56,27 +63,27 @@ fn accept_reject_and_escalate_through_the_pages() {
 
         // Reject needs a note; with one, it is rejected and audited.
         let no_match = demo_item(app, NO_MATCH);
-        let url = item_url(app, &no_match.id);
-        let refused = ops.post_form(&format!("{url}/reject"), &[("version", "1"), ("note", " ")]);
+        let reject = decide(app, &no_match.id, "reject");
+        let refused = ops.post_form(&reject, &[("version", "1"), ("note", " ")]);
         assert_eq!(refused.status, 422);
         assert!(refused
             .text()
             .contains("A note is required to reject a result."));
         assert_eq!(item(app, &no_match.id).status, "pending_customer_review");
-        let res = ops.post_form(
-            &format!("{url}/reject"),
-            &[("version", "1"), ("note", "Not our patient")],
-        );
+        let res = ops.post_form(&reject, &[("version", "1"), ("note", "Not our patient")]);
         assert_eq!(res.status, 303, "{}", res.text());
         assert_eq!(item(app, &no_match.id).status, "rejected");
         let audit = app.audit_rows("result.review_rejected", &no_match.id);
         assert!(audit.len() == 1 && audit[0].summary.contains("Not our patient"));
 
         // Escalate: the CSM finds it among the escalations and accepts it with confirmation.
+        let csm = app.login(CSM);
+        let platform_queue = urls::review_queue(Scope::Platform);
+        let escalated_before =
+            review_row_ids(&csm.get(&format!("{platform_queue}?status=pending_ops_review")));
         let (id, order) = mismatch_item(app);
-        let url = item_url(app, &id);
         let res = ops.post_form(
-            &format!("{url}/escalate"),
+            &decide(app, &id, "escalate"),
             &[("version", "1"), ("note", "Which account?")],
         );
         assert_eq!(res.status, 303, "{}", res.text());
@@ -85,16 +92,19 @@ fn accept_reject_and_escalate_through_the_pages() {
             ("pending_ops_review", 2)
         );
         assert_eq!(app.audit_rows("result.review_escalated", &id).len(), 1);
-        let csm = app.login(CSM);
-        let escalations = csm.get("/platform/review?status=pending_ops_review");
-        assert_eq!(row_ids(&escalations), vec![id.clone()]);
-        let page = csm.get(&format!("/platform/review/{id}"));
+        let escalations = csm.get(&format!("{platform_queue}?status=pending_ops_review"));
+        assert_eq!(
+            review_row_ids(&escalations),
+            [vec![id.clone()], escalated_before].concat(),
+            "the new escalation first, then any there were"
+        );
+        let page = csm.get(&urls::review_item(Scope::Platform, &id));
         assert!(page
             .text()
             .contains("Escalated to ops review by ops@northwind.test"));
         assert!(!page.body.contains("id=\"escalate-form\""));
         let res = csm.post_form(
-            &format!("/platform/review/{id}/accept"),
+            &urls::decide_review_item(Scope::Platform, &id, "accept"),
             &[
                 ("version", "2"),
                 ("order_id", &order),
@@ -113,12 +123,13 @@ fn accept_reject_and_escalate_through_the_pages() {
         // Quarantine: the CSM puts it on the order its placer number names.
         let q = demo_item(app, QUARANTINE);
         let liam = q.placer_order_number.clone().unwrap();
+        let results_before = results_of(app, &liam);
         let res = csm.post_form(
-            &format!("/platform/review/{}/accept", q.id),
+            &urls::decide_review_item(Scope::Platform, &q.id, "accept"),
             &[("version", "1"), ("order_id", &liam), ("note", "")],
         );
         assert_eq!(res.status, 303, "{}", res.text());
-        assert_eq!(results_of(app, &liam), 1);
+        assert_eq!(results_of(app, &liam), results_before + 1);
     });
 }
 
@@ -128,8 +139,8 @@ fn a_mismatch_accept_without_confirmation_or_note_is_refused_and_changes_nothing
         let ops = app.login(OPS);
         let m = demo_item(app, MISMATCH);
         let order = m.candidate_order_id.clone().unwrap();
-        let url = format!("{}/accept", item_url(app, &m.id));
-        let audit = change_rows(app);
+        let url = decide(app, &m.id, "accept");
+        let (audit, results_before) = (app.changes(), results_of(app, &order));
         let res = ops.post_form(
             &url,
             &[
@@ -192,8 +203,8 @@ fn a_mismatch_accept_without_confirmation_or_note_is_refused_and_changes_nothing
             (now.status.as_str(), now.version),
             ("pending_customer_review", 1)
         );
-        assert_eq!(results_of(app, &order), 0);
-        assert_eq!(change_rows(app), audit);
+        assert_eq!(results_of(app, &order), results_before);
+        assert_eq!(app.changes(), audit);
     });
 }
 
@@ -201,23 +212,25 @@ fn a_mismatch_accept_without_confirmation_or_note_is_refused_and_changes_nothing
 fn two_reviewers_with_the_same_version_one_wins_and_the_other_gets_409() {
     each_backend(|app| {
         let (id, order) = mismatch_item(app);
-        let url = item_url(app, &id);
+        let url = urls::review_item(app.world.org(), &id);
         let clients = [app.login(OPS), app.login(CSM)];
         for c in &clients {
             assert!(c.get(&url).body.contains("name=\"version\" value=\"1\""));
         }
+        let (accept, reject) = (decide(app, &id, "accept"), decide(app, &id, "reject"));
         let barrier = Arc::new(Barrier::new(2));
         let responses: Vec<Resp> = std::thread::scope(|s| {
             let handles: Vec<_> = clients
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    let (barrier, url, order) = (barrier.clone(), url.clone(), order.clone());
+                    let (barrier, order) = (barrier.clone(), order.clone());
+                    let (accept, reject) = (accept.clone(), reject.clone());
                     s.spawn(move || {
                         barrier.wait();
                         if i == 0 {
                             c.post_form(
-                                &format!("{url}/accept"),
+                                &accept,
                                 &[
                                     ("version", "1"),
                                     ("order_id", &order),
@@ -226,10 +239,7 @@ fn two_reviewers_with_the_same_version_one_wins_and_the_other_gets_409() {
                                 ],
                             )
                         } else {
-                            c.post_form(
-                                &format!("{url}/reject"),
-                                &[("version", "1"), ("note", "Not ours")],
-                            )
+                            c.post_form(&reject, &[("version", "1"), ("note", "Not ours")])
                         }
                     })
                 })
@@ -271,17 +281,11 @@ fn accepting_onto_an_order_of_another_org_is_not_found() {
     each_backend(|app| {
         let ops = app.login(OPS);
         let m = demo_item(app, MISMATCH);
-        let globex_order = place_with(
-            app,
-            "Globex Downtown",
-            "Noah",
-            "Wilson",
-            "quest-lipid-panel",
-        );
-        let audit = change_rows(app);
+        let globex_order = place_with(app, GLOBEX_DOWNTOWN, "Noah", "Wilson", "quest-lipid-panel");
+        let audit = app.changes();
         for order in [globex_order.clone(), uuid::Uuid::new_v4().to_string()] {
             let res = ops.post_form(
-                &format!("{}/accept", item_url(app, &m.id)),
+                &decide(app, &m.id, "accept"),
                 &[
                     ("version", "1"),
                     ("order_id", &order),
@@ -296,11 +300,11 @@ fn accepting_onto_an_order_of_another_org_is_not_found() {
         }
         assert_eq!(results_of(app, &globex_order), 0);
         assert_eq!(item(app, &m.id).status, "pending_customer_review");
-        assert_eq!(change_rows(app), audit);
+        assert_eq!(app.changes(), audit);
         // Globex's admin cannot reach Northwind's item at all.
         let globex = app.login(OTHER_OPS);
         let res = globex.post_form(
-            &format!("{}/reject", item_url(app, &m.id)),
+            &decide(app, &m.id, "reject"),
             &[("version", "1"), ("note", "x")],
         );
         assert_eq!(res.status, 404);

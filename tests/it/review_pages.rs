@@ -1,48 +1,46 @@
 //! The review queue pages: who sees which queue (quarantine for CSMs only), filters and keyset
 //! pages, and the item page's side-by-side comparison with its differences marked. The
 //! decisions made through these pages are in `review_decisions`.
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use labdesk::db::unmatched::UnmatchedRow;
+use labdesk::web::urls::{self, Scope};
 
-use crate::helpers::{each_backend, Resp, TestApp};
-use crate::order_fixtures::{CLINICIAN, CSM, OPS, OTHER_OPS};
-use crate::results_ingest::{deliver, fill, fixture, Fill};
+use crate::support::results::{
+    clear_queue, deliver, demo_item, fill, fixture, jane, jane_order, mismatch_item, queue,
+    review_row_ids, Fill, DEMOGRAPHICS, MISMATCH, NO_MATCH,
+};
+use crate::support::{each_backend, Resp, TestApp, CLINICIAN, CSM, OPS, OTHER_OPS};
 
-/// A demo review item by the end of its control id (e.g. `M-1003`).
-pub fn demo_item(app: &TestApp, control: &str) -> UnmatchedRow {
+/// Northwind's review queue.
+fn org_queue(app: &TestApp) -> String {
+    urls::review_queue(app.world.org())
+}
+
+/// Dates a queue item's arrival, to fix its place in the newest-first queue.
+/// The ids of every queue item, sorted.
+fn item_ids(app: &TestApp) -> Vec<String> {
     use labdesk::db::schema::unmatched_results::dsl as u;
-    u::unmatched_results
-        .filter(u::control_id.eq(format!("DEMO-{control}")))
-        .select(UnmatchedRow::as_select())
-        .first(&mut app.conn())
-        .unwrap()
+    let mut ids: Vec<String> = u::unmatched_results
+        .select(u::id)
+        .load(&mut app.conn())
+        .unwrap();
+    ids.sort();
+    ids
 }
 
-pub const QUARANTINE: &str = "Q-1001";
-pub const NO_MATCH: &str = "N-1002";
-pub const MISMATCH: &str = "M-1003";
-pub const DEMOGRAPHICS: &str = "D-1004";
-
-pub fn queue(app: &TestApp) -> String {
-    format!("/orgs/{}/review", app.world.org_id)
-}
-
-pub fn item_url(app: &TestApp, id: &str) -> String {
-    format!("{}/{id}", queue(app))
+fn set_arrival(app: &TestApp, id: &str, at: &str) {
+    use labdesk::db::schema::unmatched_results::dsl as u;
+    let at = NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S").unwrap();
+    diesel::update(u::unmatched_results.find(id))
+        .set(u::created_at.eq(at))
+        .execute(&mut app.conn())
+        .unwrap();
 }
 
 /// The decision codes of the rows of a queue page, in order.
 fn codes(res: &Resp) -> Vec<String> {
     res.body
         .split("data-decision-code=\"")
-        .skip(1)
-        .map(|s| s.chars().take_while(|c| *c != '"').collect())
-        .collect()
-}
-
-pub fn row_ids(res: &Resp) -> Vec<String> {
-    res.body
-        .split("data-item-id=\"")
         .skip(1)
         .map(|s| s.chars().take_while(|c| *c != '"').collect())
         .collect()
@@ -61,69 +59,96 @@ fn compare_row(res: &Resp, label: &str) -> String {
         .to_string()
 }
 
-pub fn results_of(app: &TestApp, order: &str) -> usize {
-    labdesk::db::results::versions(&mut app.conn(), order)
-        .unwrap()
-        .len()
-}
-
 #[test]
 fn the_queue_is_for_ops_and_csms_and_quarantine_only_for_csms() {
     each_backend(|app| {
-        let q = demo_item(app, QUARANTINE);
-        let mismatch = demo_item(app, MISMATCH);
+        // The test's own items, one of each kind (the demo's are removed), oldest first.
+        clear_queue(app);
+        let order = jane_order(app);
+        let unknown_order = uuid::Uuid::new_v4().to_string();
+        let q = queue(app, "97509999", &order, "Doe", "quarantine");
+        let no_match = queue(app, "97500001", &unknown_order, "Doe", "no_match");
+        let mismatch = queue(app, "97500002", &order, "Doe", "lab_account_mismatch");
+        let demographics = queue(
+            app,
+            "97500001",
+            &order,
+            "Roe",
+            "match_sample_id_mismatch_demo",
+        );
+        for (day, id) in [&q, &no_match, &mismatch, &demographics].iter().enumerate() {
+            set_arrival(app, id, &format!("2026-11-0{} 09:00:00", day + 1));
+        }
         let org_codes = [
             "match_sample_id_mismatch_demo",
             "lab_account_mismatch",
             "no_match",
         ];
         let ops = app.login(OPS);
-        let page = ops.get(&queue(app));
+        let page = ops.get(&org_queue(app));
         assert_eq!(page.status, 200, "{}", page.text());
         assert_eq!(codes(&page), org_codes);
+        assert_eq!(
+            review_row_ids(&page),
+            vec![demographics.clone(), mismatch.clone(), no_match.clone()]
+        );
         assert!(page.text().contains("3 items"));
-        assert!(page.body.contains(&format!("href=\"{}\"", queue(app))));
+        assert!(page.body.contains(&format!("href=\"{}\"", org_queue(app))));
         assert!(page.text().contains("Review queue"));
         assert!(page.header("vary").unwrap_or("").contains("HX-Request"));
         assert_eq!(page.header("cache-control"), Some("private, no-store"));
         // Quarantine is nobody's org: not on the org's queue, not reachable by its admins.
-        assert_eq!(ops.get(&item_url(app, &q.id)).status, 404);
-        assert_eq!(ops.get("/platform/review").status, 403);
-        assert_eq!(ops.get(&format!("/platform/review/{}", q.id)).status, 403);
+        let platform_queue = urls::review_queue(Scope::Platform);
+        let q_url = urls::review_item(Scope::Platform, &q);
+        assert_eq!(ops.get(&urls::review_item(app.world.org(), &q)).status, 404);
+        assert_eq!(ops.get(&platform_queue).status, 403);
+        assert_eq!(ops.get(&q_url).status, 403);
 
         let csm = app.login(CSM);
-        assert_eq!(codes(&csm.get(&queue(app))), org_codes);
-        let platform = csm.get("/platform/review");
+        assert_eq!(codes(&csm.get(&org_queue(app))), org_codes);
+        let platform = csm.get(&platform_queue);
         assert_eq!(platform.status, 200, "{}", platform.text());
         assert_eq!(codes(&platform), [&org_codes[..], &["quarantine"]].concat());
         assert!(platform.text().contains("Quarantine (no organization)"));
         assert!(platform.text().contains("Northwind Health"));
-        assert!(platform.body.contains("href=\"/platform/lab_keys\""));
-        let q_page = csm.get(&format!("/platform/review/{}", q.id));
+        assert!(platform
+            .body
+            .contains(&format!("href=\"{}\"", urls::lab_keys())));
+        let q_page = csm.get(&q_url);
         assert_eq!(q_page.status, 200, "{}", q_page.text());
-        // The quarantined delivery names Liam Brown's order: it is offered as the order.
         assert!(q_page.text().contains("Unknown account (quarantine)"));
         assert!(q_page
             .text()
             .contains("97509999 (not a lab account in labdesk)"));
 
         let clinician = app.login(CLINICIAN);
-        let org_page = clinician.get(&format!("/orgs/{}/orders", app.world.org_id));
+        let org_page = clinician.get(&urls::org_orders(&app.world.org_id));
         assert!(!org_page.text().contains("Review queue"));
-        assert_eq!(clinician.get(&queue(app)).status, 403);
-        assert_eq!(clinician.get(&item_url(app, &mismatch.id)).status, 403);
-        assert_eq!(clinician.get("/platform/review").status, 403);
+        assert_eq!(clinician.get(&org_queue(app)).status, 403);
+        assert_eq!(
+            clinician
+                .get(&urls::review_item(app.world.org(), &mismatch))
+                .status,
+            403
+        );
+        assert_eq!(clinician.get(&platform_queue).status, 403);
 
         let globex = app.login(OTHER_OPS);
-        assert_eq!(globex.get(&queue(app)).status, 404);
-        assert_eq!(globex.get(&item_url(app, &mismatch.id)).status, 404);
-        let own = format!("/orgs/{}/review", app.world.other_org_id);
+        assert_eq!(globex.get(&org_queue(app)).status, 404);
         assert_eq!(
-            globex.get(&format!("{own}/{}", mismatch.id)).status,
+            globex
+                .get(&urls::review_item(app.world.org(), &mismatch))
+                .status,
+            404
+        );
+        assert_eq!(
+            globex
+                .get(&urls::review_item(app.world.other_org(), &mismatch))
+                .status,
             404,
             "another org's item under one's own org"
         );
-        let empty = globex.get(&own);
+        let empty = globex.get(&urls::review_queue(app.world.other_org()));
         assert_eq!(empty.status, 200);
         assert!(
             empty.text().contains("Nothing to review"),
@@ -136,28 +161,29 @@ fn the_queue_is_for_ops_and_csms_and_quarantine_only_for_csms() {
 #[test]
 fn filters_and_keyset_pages() {
     each_backend(|app| {
-        for i in 0..21 {
+        // Every item is the test's own: 22 without a matching order, and one on the wrong account.
+        clear_queue(app);
+        for i in 0..22 {
             let placer = uuid::Uuid::new_v4().to_string();
             deliver(
                 app,
                 &fill(
                     &fixture("final.hl7"),
                     &Fill {
-                        order: &placer,
-                        account: "97500001",
-                        control_id: &format!("NM-{i}"),
-                        last: "Doe",
-                        dob: "19900101",
                         accession: "A",
+                        ..jane(&placer, &format!("NM-{i}"))
                     },
                 ),
             );
         }
+        let no_matches = item_ids(app);
+        assert_eq!(no_matches.len(), 22);
+        let (mismatch, _) = mismatch_item(app);
         let ops = app.login(OPS);
-        let first = ops.get(&format!("{}?decision_code=no_match", queue(app)));
+        let first = ops.get(&format!("{}?decision_code=no_match", org_queue(app)));
         assert_eq!(first.status, 200);
         assert!(first.text().contains("22 items"), "{}", first.text());
-        assert_eq!(row_ids(&first).len(), 20);
+        assert_eq!(review_row_ids(&first).len(), 20);
         let older = first
             .body
             .split("rel=\"next\" hx-get=\"")
@@ -167,28 +193,28 @@ fn filters_and_keyset_pages() {
         assert!(older.contains("decision_code=no_match") && older.contains("older="));
         let second = ops.get(&older);
         assert_eq!(second.status, 200);
-        assert_eq!(row_ids(&second).len(), 2);
+        assert_eq!(review_row_ids(&second).len(), 2);
         assert!(second.text().contains("« Newest") && !second.body.contains("rel=\"next\""));
-        let mut all = [row_ids(&first), row_ids(&second)].concat();
+        let mut all = [review_row_ids(&first), review_row_ids(&second)].concat();
         all.sort();
         all.dedup();
-        assert_eq!(all.len(), 22);
-        assert!(all.contains(&demo_item(app, NO_MATCH).id));
+        assert_eq!(all, no_matches, "every no-match item once");
         // htmx gets the table only.
-        let fragment = ops.htmx_get(&format!("{}?lab=quest", queue(app)));
+        let fragment = ops.htmx_get(&format!("{}?lab=quest", org_queue(app)));
         assert!(fragment.body.starts_with("<div id=\"review-table\">"));
         assert!(!fragment.body.contains("<html"));
         // Other filters, empty states and bad values.
-        let labcorp = ops.get(&format!("{}?lab=labcorp", queue(app)));
+        let labcorp = ops.get(&format!("{}?lab=labcorp", org_queue(app)));
         assert!(codes(&labcorp).is_empty());
         assert!(labcorp.text().contains("No items match these filters."));
-        let accepted = ops.get(&format!("{}?status=accepted", queue(app)));
+        let accepted = ops.get(&format!("{}?status=accepted", org_queue(app)));
         assert!(accepted.text().contains("No items with this status."));
         let mismatches = ops.get(&format!(
             "{}?status=pending_customer_review&decision_code=lab_account_mismatch",
-            queue(app)
+            org_queue(app)
         ));
         assert_eq!(codes(&mismatches), ["lab_account_mismatch"]);
+        assert_eq!(review_row_ids(&mismatches), vec![mismatch]);
         for bad in [
             "status=done",
             "decision_code=maybe",
@@ -196,7 +222,7 @@ fn filters_and_keyset_pages() {
             "older=xyz",
         ] {
             assert_eq!(
-                ops.get(&format!("{}?{bad}", queue(app))).status,
+                ops.get(&format!("{}?{bad}", org_queue(app))).status,
                 400,
                 "{bad}"
             );
@@ -209,7 +235,7 @@ fn the_item_page_shows_both_sides_and_marks_differences() {
     each_backend(|app| {
         let ops = app.login(OPS);
         let demo = demo_item(app, DEMOGRAPHICS);
-        let page = ops.get(&item_url(app, &demo.id));
+        let page = ops.get(&urls::review_item(app.world.org(), &demo.id));
         assert_eq!(page.status, 200, "{}", page.text());
         assert_eq!(page.header("cache-control"), Some("private, no-store"));
         let text = page.text();
@@ -243,7 +269,10 @@ fn the_item_page_shows_both_sides_and_marks_differences() {
             .contains(&format!("name=\"order_id\" value=\"{order}\"")));
 
         // Delivered on Quest East for a Quest West order: the account row differs.
-        let mismatch = ops.get(&item_url(app, &demo_item(app, MISMATCH).id));
+        let mismatch = ops.get(&urls::review_item(
+            app.world.org(),
+            &demo_item(app, MISMATCH).id,
+        ));
         let account = compare_row(&mismatch, "Lab account");
         assert!(account.contains("class=\"differs\""), "{account}");
         assert!(
@@ -253,7 +282,10 @@ fn the_item_page_shows_both_sides_and_marks_differences() {
         assert!(mismatch.body.contains("name=\"confirm_mismatch\""));
 
         // No candidate: the lab's side alone, and orders of patients with the name to choose from.
-        let no_match = ops.get(&item_url(app, &demo_item(app, NO_MATCH).id));
+        let no_match = ops.get(&urls::review_item(
+            app.world.org(),
+            &demo_item(app, NO_MATCH).id,
+        ));
         assert!(no_match.text().contains("No candidate order"));
         assert!(compare_row(&no_match, "Patient").contains("not compared"));
         assert!(no_match

@@ -1,35 +1,25 @@
 //! A Team's API keys on the dashboard: org admins list, create (the secret is shown once) and
 //! revoke them (a revoked key gets 401 at once); everyone else is refused and nothing changes.
-use diesel::prelude::*;
 use labdesk::db::api_keys::ApiKeyRow;
+use labdesk::web::urls;
 
-use crate::helpers::{each_backend, TestApp};
-use crate::order_fixtures::{org_url, CLINICIAN, CSM, OPS, OTHER_OPS};
+use crate::support::data::{count, secret_in};
+use crate::support::{
+    each_backend, TestApp, CARDIOLOGY, CLINICIAN, CSM, GLOBEX_DOWNTOWN, OPS, OTHER_OPS,
+    PRIMARY_CARE, TEAM_KEY_HEADER,
+};
 
 fn keys_url(app: &TestApp, team: &str) -> String {
-    org_url(app, &format!("/teams/{}/keys", app.world.team(team)))
+    urls::team_keys(&app.world.org_id, app.world.team(team))
 }
 
 fn team_keys(app: &TestApp, team: &str) -> Vec<ApiKeyRow> {
     labdesk::db::api_keys::list_for_team(&mut app.conn(), app.world.team(team)).unwrap()
 }
 
-fn key_count(app: &TestApp) -> i64 {
-    use labdesk::db::schema::api_keys::dsl as k;
-    k::api_keys.count().get_result(&mut app.conn()).unwrap()
-}
-
-fn secret_in(html: &str) -> String {
-    let at = html
-        .find("value=\"ldk_team_")
-        .expect("the secret is on the page")
-        + 7;
-    html[at..].chars().take_while(|c| *c != '"').collect()
-}
-
 fn lab_accounts_with(app: &TestApp, key: &str) -> u16 {
     app.client()
-        .api_get("/v3/lab_test/lab_account", "x-vital-api-key", key)
+        .api_get("/v3/lab_test/lab_account", TEAM_KEY_HEADER, key)
         .status
 }
 
@@ -37,33 +27,27 @@ fn lab_accounts_with(app: &TestApp, key: &str) -> u16 {
 fn ops_creates_a_team_key_that_is_shown_once_and_works() {
     each_backend(|app| {
         let c = app.login(OPS);
-        let team_page = c.get(&org_url(
-            app,
-            &format!("/teams/{}", app.world.team("Primary Care")),
-        ));
+        let team_page = c.get(&urls::team(&app.world.org_id, app.world.team(PRIMARY_CARE)));
         assert!(team_page
             .body
-            .contains(&format!("href=\"{}\"", keys_url(app, "Primary Care"))));
-        let list = c.get(&keys_url(app, "Primary Care"));
+            .contains(&format!("href=\"{}\"", keys_url(app, PRIMARY_CARE))));
+        let list = c.get(&keys_url(app, PRIMARY_CARE));
         assert_eq!(list.status, 200);
-        let demo_key = &team_keys(app, "Primary Care")[0];
+        let demo_key = &team_keys(app, PRIMARY_CARE)[0];
         assert!(list.text().contains(&format!("{}…", demo_key.prefix)));
         assert!(list.text().contains("demo team key") && list.text().contains("Active"));
 
-        let (before, audit) = (key_count(app), app.audit_total());
-        let res = c.post_form(
-            &keys_url(app, "Primary Care"),
-            &[("label", "  EHR   sync ")],
-        );
+        let (before, audit) = (count(app, "api_keys"), app.audit_total());
+        let res = c.post_form(&keys_url(app, PRIMARY_CARE), &[("label", "  EHR   sync ")]);
         assert_eq!(res.status, 200, "{}", res.text());
         assert_eq!(res.header("cache-control"), Some("private, no-store"));
-        let secret = secret_in(&res.body);
+        let secret = secret_in(&res.body, "ldk_team_");
         assert!(res
             .text()
             .contains("This is the only time labdesk shows it"));
-        assert_eq!(key_count(app), before + 1);
+        assert_eq!(count(app, "api_keys"), before + 1);
         assert_eq!(app.audit_total(), audit + 1);
-        let key = team_keys(app, "Primary Care")
+        let key = team_keys(app, PRIMARY_CARE)
             .into_iter()
             .find(|k| k.label == "EHR sync")
             .expect("stored with the trimmed label");
@@ -78,18 +62,18 @@ fn ops_creates_a_team_key_that_is_shown_once_and_works() {
         assert_eq!(lab_accounts_with(app, &secret), 200);
 
         // Never again: not on the list, not on the Team page.
-        let again = c.get(&keys_url(app, "Primary Care"));
+        let again = c.get(&keys_url(app, PRIMARY_CARE));
         assert!(!again.body.contains(&secret));
         assert!(
             again.text().contains(&format!("{}…", key.prefix)) && again.text().contains("EHR sync")
         );
 
         // A blank label is refused with the form kept; no key is made.
-        let blank = c.post_form(&keys_url(app, "Primary Care"), &[("label", "   ")]);
+        let blank = c.post_form(&keys_url(app, PRIMARY_CARE), &[("label", "   ")]);
         assert_eq!(blank.status, 422);
         assert!(blank.text().contains("Give the key a label"));
         assert!(!blank.body.contains("value=\"ldk_team_"));
-        assert_eq!(key_count(app), before + 1);
+        assert_eq!(count(app, "api_keys"), before + 1);
     });
 }
 
@@ -97,15 +81,16 @@ fn ops_creates_a_team_key_that_is_shown_once_and_works() {
 fn ops_revokes_a_team_key_and_it_gets_401_on_the_next_request() {
     each_backend(|app| {
         let c = app.login(OPS);
-        let created = c.post_form(&keys_url(app, "Cardiology"), &[("label", "to revoke")]);
-        let secret = secret_in(&created.body);
-        let key = team_keys(app, "Cardiology")
+        let created = c.post_form(&keys_url(app, CARDIOLOGY), &[("label", "to revoke")]);
+        let secret = secret_in(&created.body, "ldk_team_");
+        let key = team_keys(app, CARDIOLOGY)
             .into_iter()
             .find(|k| k.label == "to revoke")
             .unwrap();
         assert_eq!(lab_accounts_with(app, &secret), 200);
-        let revoke_url = format!("{}/{}/revoke", keys_url(app, "Cardiology"), key.id);
-        let list = c.get(&keys_url(app, "Cardiology"));
+        let revoke_url =
+            urls::revoke_team_key(&app.world.org_id, app.world.team(CARDIOLOGY), &key.id);
+        let list = c.get(&keys_url(app, CARDIOLOGY));
         assert!(list.body.contains(&format!("hx-post=\"{revoke_url}\"")));
         assert!(list
             .body
@@ -117,16 +102,16 @@ fn ops_revokes_a_team_key_and_it_gets_401_on_the_next_request() {
         assert!(confirm
             .text()
             .contains(&format!("Revoke key {}…", key.prefix)));
-        assert!(team_keys(app, "Cardiology")
+        assert!(team_keys(app, CARDIOLOGY)
             .iter()
             .any(|k| k.id == key.id && k.revoked_at.is_none()));
         let res = c.post_form(&revoke_url, &[]);
         assert_eq!(res.status, 303);
         assert_eq!(
             res.header("location"),
-            Some(format!("{}?done=revoked", keys_url(app, "Cardiology")).as_str())
+            Some(format!("{}?done=revoked", keys_url(app, CARDIOLOGY)).as_str())
         );
-        let revoked = team_keys(app, "Cardiology")
+        let revoked = team_keys(app, CARDIOLOGY)
             .into_iter()
             .find(|k| k.id == key.id)
             .unwrap();
@@ -136,7 +121,7 @@ fn ops_revokes_a_team_key_and_it_gets_401_on_the_next_request() {
         assert_eq!(rows[0].actor_label, OPS);
         assert_eq!(lab_accounts_with(app, &secret), 401);
         let page = c
-            .get(&format!("{}?done=revoked", keys_url(app, "Cardiology")))
+            .get(&format!("{}?done=revoked", keys_url(app, CARDIOLOGY)))
             .text();
         assert!(page.contains("Key revoked.") && page.contains("Revoked"));
         // The other keys of the Team still work.
@@ -157,55 +142,59 @@ fn ops_revokes_a_team_key_and_it_gets_401_on_the_next_request() {
 #[test]
 fn only_the_orgs_admins_may_see_or_change_team_keys() {
     each_backend(|app| {
-        let primary = keys_url(app, "Primary Care");
-        let cardio = keys_url(app, "Cardiology");
-        let globex_team = app.world.team("Globex Downtown");
-        let cardio_key = team_keys(app, "Cardiology")[0].clone();
+        let primary = keys_url(app, PRIMARY_CARE);
+        let cardio = keys_url(app, CARDIOLOGY);
+        let globex_team = app.world.team(GLOBEX_DOWNTOWN);
+        let cardio_key = team_keys(app, CARDIOLOGY)[0].clone();
         let (clinician, csm, other, ops) = (
             app.login(CLINICIAN),
             app.login(CSM),
             app.login(OTHER_OPS),
             app.login(OPS),
         );
-        let (before, audit) = (key_count(app), app.audit_total());
+        let (before, audit) = (count(app, "api_keys"), app.audit_total());
         // Clinicians: 403 for their own Team, 404 for another; CSMs: 403.
         assert_eq!(clinician.get(&primary).status, 403);
         assert_eq!(clinician.post_form(&primary, &[("label", "x")]).status, 403);
         assert_eq!(clinician.get(&cardio).status, 404);
-        let team_page = clinician.get(&org_url(
-            app,
-            &format!("/teams/{}", app.world.team("Primary Care")),
-        ));
+        let team_page = clinician.get(&urls::team(&app.world.org_id, app.world.team(PRIMARY_CARE)));
         assert!(!team_page.body.contains("/keys"));
         assert_eq!(csm.get(&primary).status, 403);
         assert_eq!(csm.post_form(&primary, &[("label", "x")]).status, 403);
-        let revoke = format!("{cardio}/{}/revoke", cardio_key.id);
+        let revoke = urls::revoke_team_key(
+            &app.world.org_id,
+            app.world.team(CARDIOLOGY),
+            &cardio_key.id,
+        );
         assert_eq!(csm.post_form(&revoke, &[]).status, 403);
         // Another org: 404, whichever way it is asked.
         assert_eq!(other.get(&primary).status, 404);
         assert_eq!(other.post_form(&revoke, &[]).status, 404);
         assert_eq!(
             other
-                .get(&format!(
-                    "/orgs/{}/teams/{}/keys",
-                    app.world.other_org_id,
-                    app.world.team("Primary Care")
+                .get(&urls::team_keys(
+                    &app.world.other_org_id,
+                    app.world.team(PRIMARY_CARE)
                 ))
                 .status,
             404
         );
         assert_eq!(
-            ops.get(&org_url(app, &format!("/teams/{globex_team}/keys")))
+            ops.get(&urls::team_keys(&app.world.org_id, globex_team))
                 .status,
             404
         );
         // A key of another Team under this Team's URL is "not found" and stays active.
-        let wrong = format!("{primary}/{}/revoke", cardio_key.id);
+        let wrong = urls::revoke_team_key(
+            &app.world.org_id,
+            app.world.team(PRIMARY_CARE),
+            &cardio_key.id,
+        );
         assert_eq!(ops.get(&wrong).status, 404);
         assert_eq!(ops.post_form(&wrong, &[]).status, 404);
-        assert!(team_keys(app, "Cardiology")[0].revoked_at.is_none());
+        assert!(team_keys(app, CARDIOLOGY)[0].revoked_at.is_none());
         assert_eq!(lab_accounts_with(app, &app.world.cardio_key), 200);
-        assert_eq!(key_count(app), before);
+        assert_eq!(count(app, "api_keys"), before);
         assert_eq!(app.audit_total(), audit);
     });
 }

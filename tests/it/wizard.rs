@@ -7,8 +7,12 @@ mod access;
 mod accounts;
 pub mod support;
 
+use labdesk::web::urls;
+
 use self::support::*;
-use crate::helpers::each_backend;
+use crate::support::data::{order_count, test_id};
+use crate::support::orders::{order, order_test_ids};
+use crate::support::{each_backend, CLINICIAN, PRIMARY_CARE};
 
 #[test]
 fn patient_step_keeps_typed_values_with_each_error_next_to_its_field() {
@@ -56,7 +60,7 @@ fn patient_step_keeps_typed_values_with_each_error_next_to_its_field() {
         );
 
         // Corrected: a new patient with a generated client_user_id, audited, and the next step.
-        assert_eq!(location(&w.post_patient("CA")), w.url("tests"));
+        assert_eq!(w.post_patient("CA").location(), w.url("tests"));
         let state = w.state();
         let patient_id = state
             .created_patient_id
@@ -70,14 +74,14 @@ fn patient_step_keeps_typed_values_with_each_error_next_to_its_field() {
             "{}",
             row.client_user_id
         );
-        assert_eq!(row.team_id, app.world.team(TEAM));
+        assert_eq!(row.team_id, app.world.team(PRIMARY_CARE));
         let created = app.audit_rows("patient.created", &patient_id);
         assert_eq!(created.len(), 1);
         assert_eq!(created[0].actor_label, CLINICIAN);
         // Back (or a second tab) shows what was saved; saving again reuses the patient.
         let again = w.get("patient");
         assert!(again.body.contains(r#"value="Lovelace""#));
-        assert_eq!(location(&w.post_patient("CA")), w.url("tests"));
+        assert_eq!(w.post_patient("CA").location(), w.url("tests"));
         assert_eq!(w.state().created_patient_id, Some(patient_id));
         assert_eq!(app.audit_total(), audit + 1);
     });
@@ -144,7 +148,7 @@ fn one_eligible_account_is_chosen_without_its_step_and_the_order_is_placed() {
         assert_eq!(refused.status, 422);
         assert!(refused.text().contains("does not allow that billing type"));
         assert_eq!(
-            location(&w.post_billing("commercial_insurance")),
+            w.post_billing("commercial_insurance").location(),
             w.url("review")
         );
 
@@ -163,7 +167,7 @@ fn one_eligible_account_is_chosen_without_its_step_and_the_order_is_placed() {
         assert_eq!(order_count(app), before + 1);
         let o = order(app, &order_id);
         assert_eq!(o.lab_account_id, quest_west);
-        assert_eq!(o.team_id, app.world.team(TEAM));
+        assert_eq!(o.team_id, app.world.team(PRIMARY_CARE));
         assert_eq!(o.billing_type, "commercial_insurance");
         assert_eq!(o.lab_slug, "quest");
         assert_eq!(o.created_by, CLINICIAN);
@@ -177,9 +181,9 @@ fn one_eligible_account_is_chosen_without_its_step_and_the_order_is_placed() {
         assert_eq!(audit.len(), 1);
         assert_eq!(audit[0].actor_label, CLINICIAN);
         // The submitted draft now only leads to its order.
-        let order_url = format!("/orgs/{}/orders/{order_id}", app.world.org_id);
-        assert_eq!(location(&w.get("review")), order_url);
-        assert_eq!(location(&w.post_billing("client_bill")), order_url);
+        let order_url = urls::order(&app.world.org_id, &order_id);
+        assert_eq!(w.get("review").location(), order_url);
+        assert_eq!(w.post_billing("client_bill").location(), order_url);
     });
 }
 
@@ -191,14 +195,14 @@ fn submitting_twice_places_one_order() {
         let before = order_count(app);
         // Four submits at once (a double click, a second tab), then one more later.
         let locations: Vec<String> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..4).map(|_| s.spawn(|| location(&w.submit()))).collect();
+            let handles: Vec<_> = (0..4).map(|_| s.spawn(|| w.submit().location())).collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
         assert!(
             locations.iter().all(|l| *l == locations[0]),
             "{locations:?}"
         );
-        assert_eq!(location(&w.submit()), locations[0]);
+        assert_eq!(w.submit().location(), locations[0]);
         assert_eq!(order_count(app), before + 1);
         let order_id = w.draft().order_id.expect("submitted");
         assert!(locations[0].ends_with(&order_id));
@@ -217,7 +221,7 @@ fn concurrent_submits_of_one_draft_in_the_service_place_one_order() {
         w.to_review();
         let s = w.state();
         let req = OrderRequest {
-            team_id: app.world.team(TEAM).to_string(),
+            team_id: app.world.team(PRIMARY_CARE).to_string(),
             org_id: app.world.org_id.clone(),
             user_id: s.patient_id().unwrap().to_string(),
             patient: validate_patient(&s.patient, chrono::Utc::now().date_naive()).unwrap(),
@@ -275,16 +279,17 @@ fn htmx_gets_the_step_fragment_and_everyone_else_the_whole_page() {
         let fields = patient_fields("CA");
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assert_eq!(
-            location(&w.c.htmx_post(&w.url("patient"), &fields)),
+            w.c.htmx_post(&w.url("patient"), &fields).location(),
             w.url("tests")
         );
         // Search finds the Team's patients by name once they have ordered.
         w.post_tests(&["quest-lipid-panel"]);
         w.post_billing("client_bill");
         w.place();
-        let next = Wizard::start_as(app, app.login(CLINICIAN), TEAM);
+        let next = Wizard::start_as(app, app.login(CLINICIAN), PRIMARY_CARE);
         assert_eq!(
-            location(&next.post("patient", &[("action", "search"), ("q", "lovel")])),
+            next.post("patient", &[("action", "search"), ("q", "lovel")])
+                .location(),
             next.url("patient")
         );
         let found = next.get("patient");

@@ -6,14 +6,13 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use chrono::Duration as Age;
-use diesel::prelude::*;
 use serde_json::json;
 
 use super::support::{assert_no_half_orders, orders_marked};
 use super::within;
-use crate::helpers::{backends, TestApp};
-use crate::order_helpers::{body, new_user, test_id, TEAM};
+use crate::support::data::{lapse, patient, test_id};
+use crate::support::orders::order_body;
+use crate::support::{backends, TestApp, PRIMARY_CARE, TEAM_KEY_HEADER};
 
 const CLIENTS: usize = 6;
 
@@ -66,7 +65,7 @@ fn post(
 ) -> Option<(u16, String)> {
     let res = agent
         .post(&format!("{base}/v3/order"))
-        .set(TEAM, key)
+        .set(TEAM_KEY_HEADER, key)
         .set("Content-Type", "application/json")
         .set("X-Idempotency-Key", idem)
         .send_string(body);
@@ -102,7 +101,7 @@ fn load_then_kill(
                 let agent = ureq::agent();
                 for i in 0.. {
                     let idem = format!("kill-{t}-{i}");
-                    let mut b = body(&user, &test, "AZ");
+                    let mut b = order_body(&user, &test, "AZ");
                     b["passthrough"] = json!(idem);
                     let b = b.to_string();
                     let answer = post(&agent, &base, &key, &idem, &b);
@@ -136,15 +135,6 @@ fn load_then_kill(
     attempts
 }
 
-/// Lets a claim left by the killed process run out of lease, as time would.
-fn lapse(app: &TestApp, idem: &str) {
-    use labdesk::db::schema::idempotency_keys::dsl as k;
-    diesel::update(k::idempotency_keys.filter(k::idem_key.eq(idem)))
-        .set(k::lease_until.eq(labdesk::db::now() - Age::seconds(1)))
-        .execute(&mut app.conn())
-        .unwrap();
-}
-
 #[test]
 fn orders_placed_while_the_process_is_killed_are_whole_and_every_key_settles_once() {
     for backend in backends() {
@@ -152,9 +142,9 @@ fn orders_placed_while_the_process_is_killed_are_whole_and_every_key_settles_onc
         let logs = tempfile::tempdir().unwrap();
         let key = app.world.team_key.clone();
         let users: Vec<String> = (0..CLIENTS)
-            .map(|i| new_user(&app, &key, &format!("kill-{i}")))
+            .map(|i| patient(&app, app.world.team(PRIMARY_CARE), &format!("kill-{i}")))
             .collect();
-        let test = test_id(&app, &key, "quest-lipid-panel");
+        let test = test_id(&app, "quest-lipid-panel");
         let mut first = start(&app, logs.path(), 1);
         let attempts = load_then_kill(&app, &mut first, &users, &test);
         let answered = attempts.iter().filter(|a| a.2.is_some()).count();

@@ -1,34 +1,11 @@
-//! What the fault tests share: a second server over a pool the test builds, and the check that
-//! no order was left half-written.
+//! What the fault tests share: database URLs through the test's proxy, and the check that no
+//! order was left half-written. (A second server over a pool the test builds: `app::serve` with
+//! the flags' own defaults, as `labdesk serve` would have them.)
 use std::collections::HashSet;
-use std::net::TcpListener;
 
-use actix_web::cookie::Key;
-use clap::Parser;
 use diesel::prelude::*;
-use labdesk::config::{ServerArgs, Settings};
-use labdesk::db::DbPool;
-use labdesk::startup;
 
-use crate::helpers::TestApp;
-
-#[derive(Parser)]
-struct Flags {
-    #[command(flatten)]
-    server: ServerArgs,
-}
-
-/// Runs the real server over `pool` (configured by the test) on a free port; its base URL.
-pub fn serve(pool: DbPool, database_url: &str) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    // The flags' own defaults, as `serve` would have them.
-    let flags = Flags::parse_from(["labdesk", "--bind", &addr.to_string()]);
-    let settings = Settings::new(&flags.server, database_url.to_string(), Key::generate());
-    let server = startup::build(settings, pool, listener).expect("server");
-    std::thread::spawn(move || actix_web::rt::System::new().block_on(server));
-    format!("http://{addr}")
-}
+use crate::support::TestApp;
 
 /// `url` with its host and port replaced by `addr`.
 pub fn via(url: &str, addr: std::net::SocketAddr) -> String {

@@ -4,20 +4,26 @@
 //! with nothing placed, and changing the account on review (another lab clears the tests).
 use labdesk::domain::lab_account::AccountStatus;
 
-use crate::helpers::each_backend;
+use crate::support::data::{
+    add_account, link_team, order_count, set_status, test_id, unlink_team, NewAccount,
+};
+use crate::support::orders::order;
+use crate::support::{each_backend, PRIMARY_CARE};
 use crate::wizard::support::*;
 
 #[test]
 fn two_eligible_accounts_show_the_account_step_and_the_chosen_one_is_used() {
     each_backend(|app| {
-        let central = add_quest_central(app);
+        let central = add_account(app, &NewAccount::QUEST);
         // Linked but pending: listed, greyed out, with its reason.
         let pending = add_account(
             app,
-            ("quest", "97500088", "Quest Pending", "not_delegated"),
-            &[("client_bill", &["CA"])],
-            AccountStatus::Pending,
-            Some(TEAM),
+            &NewAccount {
+                number: "97500088",
+                name: "Quest Pending",
+                status: AccountStatus::Pending,
+                ..NewAccount::QUEST
+            },
         );
         let w = Wizard::start(app);
         assert_eq!(w.through_tests("CA"), w.url("account"));
@@ -52,7 +58,7 @@ fn two_eligible_accounts_show_the_account_step_and_the_chosen_one_is_used() {
             .contains("is pending and does not take new orders"));
 
         assert_eq!(
-            location(&w.post("account", &[("account_id", &central)])),
+            w.post("account", &[("account_id", &central)]).location(),
             w.url("billing")
         );
         let billing = w.get("billing");
@@ -60,7 +66,7 @@ fn two_eligible_accounts_show_the_account_step_and_the_chosen_one_is_used() {
             !billing.body.contains(r#"value="commercial_insurance""#),
             "Quest Central bills client only"
         );
-        assert_eq!(location(&w.post_billing("client_bill")), w.url("review"));
+        assert_eq!(w.post_billing("client_bill").location(), w.url("review"));
         let review = w.get("review");
         assert!(review.text().contains("Quest Central, 97500077"));
         assert!(
@@ -77,10 +83,13 @@ fn a_delegated_account_needs_the_physician_and_billing_keeps_what_was_typed() {
     each_backend(|app| {
         let delegated = add_account(
             app,
-            ("quest", "97500099", "Quest Partners", "order_delegated"),
-            &[("client_bill", &["CA"]), ("patient_bill", &["NY"])],
-            AccountStatus::Active,
-            Some(TEAM),
+            &NewAccount {
+                number: "97500099",
+                name: "Quest Partners",
+                flow: "order_delegated",
+                billing: &[("client_bill", &["CA"]), ("patient_bill", &["NY"])],
+                ..NewAccount::QUEST
+            },
         );
         let w = Wizard::start(app);
         assert_eq!(w.through_tests("CA"), w.url("account"), "two eligible");
@@ -115,7 +124,7 @@ fn a_delegated_account_needs_the_physician_and_billing_keeps_what_was_typed() {
             ("physician_last_name", "Hopper"),
             ("physician_npi", "1234567893"),
         ];
-        assert_eq!(location(&w.post("billing", &ok)), w.url("review"));
+        assert_eq!(w.post("billing", &ok).location(), w.url("review"));
         assert!(w
             .get("review")
             .text()
@@ -147,14 +156,14 @@ fn no_eligible_account_blocks_the_order_and_says_why_and_whom_to_ask() {
             .contains("allows no billing type for patients in NY"));
         // Later steps and submit lead back here; nothing is placed.
         for step in ["billing", "review"] {
-            assert_eq!(location(&w.get(step)), w.url("account"), "{step}");
+            assert_eq!(w.get(step).location(), w.url("account"), "{step}");
         }
         let before = order_count(app);
-        assert_eq!(location(&w.submit()), w.url("account"));
+        assert_eq!(w.submit().location(), w.url("account"));
         assert_eq!(order_count(app), before);
 
         // BioReference tests: the only linked BioReference account is suspended.
-        assert_eq!(location(&w.post_tests(&["bioref-cbc"])), w.url("account"));
+        assert_eq!(w.post_tests(&["bioref-cbc"]).location(), w.url("account"));
         let text = w.get("account").text();
         assert!(
             text.contains("Lab account BioReference NY is suspended and does not take new orders."),
@@ -162,7 +171,7 @@ fn no_eligible_account_blocks_the_order_and_says_why_and_whom_to_ask() {
         );
         // Labcorp tests: nothing linked at all.
         assert_eq!(
-            location(&w.post_tests(&["labcorp-hba1c"])),
+            w.post_tests(&["labcorp-hba1c"]).location(),
             w.url("account")
         );
         let text = w.get("account").text();
@@ -195,21 +204,21 @@ fn an_account_suspended_or_unlinked_before_submit_sends_the_user_back_and_places
             assert_eq!(w.get("review").status, 200);
             match change {
                 "suspend" => set_status(app, west, AccountStatus::Suspended),
-                _ => unlink(app, west, TEAM),
+                _ => unlink_team(app, west, PRIMARY_CARE),
             }
             let (orders, audit) = (order_count(app), app.audit_total());
-            assert_eq!(location(&w.submit()), w.url("account"), "{change}");
+            assert_eq!(w.submit().location(), w.url("account"), "{change}");
             assert_eq!(order_count(app), orders, "{change}: no order row");
             assert_eq!(app.audit_total(), audit, "{change}: no audit row");
             assert_eq!(w.draft().order_id, None);
             let page = w.get("account");
             assert!(page.text().contains(reason), "{change}: {}", page.text());
             assert!(page.body.contains(r#"id="account-notice""#));
-            assert_eq!(location(&w.get("review")), w.url("account"));
+            assert_eq!(w.get("review").location(), w.url("account"));
             // Put things back for the next case.
             match change {
                 "suspend" => set_status(app, west, AccountStatus::Active),
-                _ => link(app, west, TEAM),
+                _ => link_team(app, west, PRIMARY_CARE),
             }
         }
     });
@@ -219,8 +228,8 @@ fn an_account_suspended_or_unlinked_before_submit_sends_the_user_back_and_places
 fn switching_lab_on_review_clears_the_tests_with_a_warning_and_same_lab_keeps_them() {
     each_backend(|app| {
         let platform = app.world.account("LC-PLATFORM-1");
-        link(app, platform, TEAM);
-        let central = add_quest_central(app);
+        link_team(app, platform, PRIMARY_CARE);
+        let central = add_account(app, &NewAccount::QUEST);
         let w = Wizard::start(app);
         assert_eq!(w.through_tests("CA"), w.url("account"));
         w.post("account", &[("account_id", app.world.account("97500001"))]);
@@ -235,7 +244,7 @@ fn switching_lab_on_review_clears_the_tests_with_a_warning_and_same_lab_keeps_th
 
         // Same lab: the tests stay, billing is confirmed again.
         assert_eq!(
-            location(&w.post("review", &[("account_id", &central)])),
+            w.post("review", &[("account_id", &central)]).location(),
             w.url("billing")
         );
         assert_eq!(w.state().test_ids, vec![test_id(app, "quest-lipid-panel")]);
@@ -245,7 +254,7 @@ fn switching_lab_on_review_clears_the_tests_with_a_warning_and_same_lab_keeps_th
 
         // Another lab: the tests are cleared and the tests step says why.
         assert_eq!(
-            location(&w.post("review", &[("account_id", platform)])),
+            w.post("review", &[("account_id", platform)]).location(),
             w.url("tests")
         );
         assert!(w.state().test_ids.is_empty());
@@ -258,7 +267,7 @@ fn switching_lab_on_review_clears_the_tests_with_a_warning_and_same_lab_keeps_th
         );
         // Labcorp tests keep the Labcorp account; the order goes to it.
         assert_eq!(
-            location(&w.post_tests(&["labcorp-hba1c"])),
+            w.post_tests(&["labcorp-hba1c"]).location(),
             w.url("billing")
         );
         w.post_billing("client_bill");
@@ -273,11 +282,11 @@ fn a_platform_account_unlinked_before_submit_is_reported_and_gets_no_order() {
     each_backend(|app| {
         // Primary Care has no Labcorp account of its own: the platform one is the fallback.
         let platform = app.world.account("LC-PLATFORM-1");
-        link(app, platform, TEAM);
+        link_team(app, platform, PRIMARY_CARE);
         let w = Wizard::start(app);
-        assert_eq!(location(&w.post_patient("CA")), w.url("tests"));
+        assert_eq!(w.post_patient("CA").location(), w.url("tests"));
         assert_eq!(
-            location(&w.post_tests(&["labcorp-hba1c"])),
+            w.post_tests(&["labcorp-hba1c"]).location(),
             w.url("billing")
         );
         assert_eq!(w.state().account.unwrap().id, platform);
@@ -287,14 +296,14 @@ fn a_platform_account_unlinked_before_submit_is_reported_and_gets_no_order() {
             .text()
             .contains("Labcorp (platform), LC-PLATFORM-1"));
 
-        unlink(app, platform, TEAM);
+        unlink_team(app, platform, PRIMARY_CARE);
         // The review already says so, and offers no submit.
         let review = w.get("review");
         assert!(review.body.contains(r#"id="place-order" disabled"#));
         assert!(review.text().contains("Lab account not found."));
         // A submit sent anyway (an old tab) places nothing and explains.
         let before = order_count(app);
-        assert_eq!(location(&w.submit()), w.url("account"));
+        assert_eq!(w.submit().location(), w.url("account"));
         assert_eq!(order_count(app), before);
         let text = w.get("account").text();
         assert!(

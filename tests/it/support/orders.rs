@@ -1,5 +1,6 @@
-//! Orders placed for tests through the real use cases (`service::orders::create`), moved along
-//! their lifecycle, and read back from the database.
+//! Orders for tests: placed through the real use case (`service::orders::create`) and moved
+//! along their lifecycle, or posted to `POST /v3/order` as a program would; read back from the
+//! database; found on the orders list page.
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use labdesk::db::audit::Actor;
@@ -9,34 +10,24 @@ use labdesk::domain::order_input::{
     Gender, OrderRequest, Patient, PatientAddress, PatientDetails, Physician,
 };
 use labdesk::domain::order_status::LowStatus;
-use labdesk::service::{order_progress, orders, patients};
+use labdesk::service::{order_progress, orders};
+use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
-
-pub const OPS: &str = "ops@northwind.test";
-pub const CSM: &str = "csm@labdesk.test";
-pub const CLINICIAN: &str = "clinician@northwind.test";
-pub const OTHER_OPS: &str = "ops@globex.test";
+use super::app::TestApp;
+use super::client::Resp;
+use super::data::{patient, test_id};
+use super::roles::{CARDIOLOGY, GLOBEX_DOWNTOWN, PRIMARY_CARE, TEAM_KEY_HEADER, TELEHEALTH_WEST};
 
 /// Where a Team's test orders go: (test slug, patient's state, needs a physician).
 fn plan(team: &str) -> (&'static str, &'static str, bool) {
     match team {
         // Quest West: client bill in AZ.
-        "Primary Care" | "Telehealth West" => ("quest-lipid-panel", "AZ", false),
+        PRIMARY_CARE | TELEHEALTH_WEST => ("quest-lipid-panel", "AZ", false),
         // Quest East is order-delegated: a physician is required.
-        "Cardiology" => ("quest-lipid-panel", "NY", true),
-        "Globex Downtown" => ("quest-lipid-panel", "IL", false),
+        CARDIOLOGY => ("quest-lipid-panel", "NY", true),
+        GLOBEX_DOWNTOWN => ("quest-lipid-panel", "IL", false),
         other => panic!("no order plan for Team {other}"),
     }
-}
-
-pub fn test_id(app: &TestApp, slug: &str) -> String {
-    labdesk::db::lab_tests::list_tests(&mut app.conn(), None)
-        .unwrap()
-        .into_iter()
-        .find(|t| t.slug == slug)
-        .unwrap_or_else(|| panic!("no test {slug}"))
-        .id
 }
 
 fn team_org(app: &TestApp, team_id: &str) -> String {
@@ -46,26 +37,10 @@ fn team_org(app: &TestApp, team_id: &str) -> String {
         .org_id
 }
 
-/// The patient of this Team with this name, created on first use.
-pub fn patient_id(app: &TestApp, team: &str, first: &str, last: &str) -> String {
-    let team_id = app.world.team(team).to_string();
+/// The patient of this Team (by name) with this name, created on first use.
+pub fn named_patient(app: &TestApp, team: &str, first: &str, last: &str) -> String {
     let client_user_id = format!("test-{first}-{last}").to_lowercase();
-    let mut conn = app.conn();
-    if let Some(p) =
-        labdesk::db::patients::find_by_client_id(&mut conn, &team_id, &client_user_id).unwrap()
-    {
-        return p.id;
-    }
-    let org = team_org(app, &team_id);
-    patients::create(
-        &mut conn,
-        &Actor::system("test"),
-        &org,
-        &team_id,
-        &client_user_id,
-    )
-    .unwrap()
-    .id
+    patient(app, app.world.team(team), &client_user_id)
 }
 
 /// Places an order for a Team with a patient of this name; returns the order id.
@@ -74,7 +49,7 @@ pub fn place_with(app: &TestApp, team: &str, first: &str, last: &str, slug: &str
     let team_id = app.world.team(team).to_string();
     let req = OrderRequest {
         org_id: team_org(app, &team_id),
-        user_id: patient_id(app, team, first, last),
+        user_id: named_patient(app, team, first, last),
         team_id,
         patient: Patient {
             details: PatientDetails {
@@ -133,6 +108,11 @@ pub fn order(app: &TestApp, id: &str) -> OrderRow {
         .expect("order exists")
 }
 
+/// The ids of the catalogue tests on an order.
+pub fn order_test_ids(app: &TestApp, id: &str) -> Vec<String> {
+    labdesk::db::orders::test_ids(&mut app.conn(), id).unwrap()
+}
+
 pub fn event_count(app: &TestApp, id: &str) -> usize {
     labdesk::db::orders::events(&mut app.conn(), id)
         .unwrap()
@@ -176,7 +156,7 @@ pub fn listed_ids(html: &str) -> Vec<String> {
 }
 
 /// The href of the link with this rel (`next` = older, `prev` = newer), unescaped.
-pub fn link(html: &str, rel: &str) -> Option<String> {
+pub fn rel_href(html: &str, rel: &str) -> Option<String> {
     let marker = format!("rel=\"{rel}\"");
     let at = html.find(&marker)?;
     let start = html[..at].rfind("href=\"")? + "href=\"".len();
@@ -188,6 +168,26 @@ pub fn link(html: &str, rel: &str) -> Option<String> {
     )
 }
 
-pub fn org_url(app: &TestApp, rest: &str) -> String {
-    format!("/orgs/{}{rest}", app.world.org_id)
+/// A valid `POST /v3/order` body for a patient in `state`: Jane Doe, born 1990-01-01.
+pub fn order_body(user_id: &str, test_id: &str, state: &str) -> Value {
+    json!({
+        "user_id": user_id,
+        "lab_test_id": test_id,
+        "patient_details": {
+            "first_name": "Jane", "last_name": "Doe", "dob": "1990-01-01", "gender": "female",
+            "phone_number": "+15555550100", "email": "jane@example.com"
+        },
+        "patient_address": {"first_line": "1 Main St", "city": "Springfield", "state": state, "zip": "85001", "country": "US"}
+    })
+}
+
+/// `POST /v3/order` with a Team key, whatever the answer.
+pub fn post_order(app: &TestApp, key: &str, body: &Value) -> Resp {
+    app.client()
+        .api_post("/v3/order", TEAM_KEY_HEADER, key, &body.to_string(), None)
+}
+
+/// Places an order through the API; its id.
+pub fn api_order(app: &TestApp, key: &str, body: &Value) -> String {
+    post_order(app, key, body).order_id()
 }

@@ -6,15 +6,21 @@ use std::net::TcpListener;
 use std::sync::Once;
 
 use actix_web::cookie::Key;
+use clap::Parser;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use labdesk::config::Settings;
-use labdesk::db::audit::Actor;
+use labdesk::config::{ServerArgs, Settings};
+use labdesk::db::audit::{Actor, AuditEvent};
 use labdesk::db::lab_accounts::{self, AccountFilter};
 use labdesk::db::{orgs, DbPool, PooledConn};
 use labdesk::seed::demo;
 use labdesk::service::api_keys::{self, KeyOwner};
 use labdesk::startup;
+use labdesk::web::urls::Scope;
+
+use super::client::Client;
+use super::roles::{CARDIOLOGY, GLOBEX_DOWNTOWN, PRIMARY_CARE};
+use super::sessions::session_cookie;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -31,10 +37,10 @@ pub fn backends() -> Vec<Backend> {
             let why =
                 "TEST_DATABASE_URL is not set: the PostgreSQL variants of the integration tests";
             // Under CI every test fails here; elsewhere one notice per run is enough.
-            if crate::skips::under_ci() {
-                crate::skips::skip(why);
+            if super::skips::under_ci() {
+                super::skips::skip(why);
             }
-            NOTICE.call_once(|| crate::skips::skip(why));
+            NOTICE.call_once(|| super::skips::skip(why));
             vec![Backend::Sqlite]
         }
     }
@@ -70,10 +76,27 @@ pub struct World {
 }
 
 impl World {
+    /// Northwind Health's pages.
+    pub fn org(&self) -> Scope<'_> {
+        Scope::Org(&self.org_id)
+    }
+    /// Globex's pages.
+    pub fn other_org(&self) -> Scope<'_> {
+        Scope::Org(&self.other_org_id)
+    }
     pub fn team(&self, name: &str) -> &str {
         self.teams
             .get(name)
             .unwrap_or_else(|| panic!("no team {name}"))
+    }
+    /// The Team API key the world holds for a Team, by name.
+    pub fn key(&self, team: &str) -> &str {
+        match team {
+            PRIMARY_CARE => &self.team_key,
+            CARDIOLOGY => &self.cardio_key,
+            GLOBEX_DOWNTOWN => &self.other_team_key,
+            other => panic!("no key for Team {other}"),
+        }
     }
     pub fn account(&self, provider_account_id: &str) -> &str {
         self.accounts
@@ -149,25 +172,9 @@ impl TestApp {
             let keys = demo::ensure_demo(&mut conn).expect("demo seed");
             world(&mut conn, keys)
         };
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let settings = Settings {
-            bind: addr,
-            database_url: url.clone(),
-            session_key: Key::generate(),
-            deployment_env: env.into(),
-            region: "us".into(),
-            https: false,
-            insecure_cookies: false,
-            public_url: None,
-            trust_proxy: false,
-            pool_size: 8,
-            max_body_bytes: 1024 * 1024,
-        };
-        let server = startup::build(settings, pool.clone(), listener).expect("server");
-        std::thread::spawn(move || actix_web::rt::System::new().block_on(server));
+        let base = serve(settings(&url, env), pool.clone());
         TestApp {
-            base: format!("http://{addr}"),
+            base,
             database_url: url,
             pool,
             backend,
@@ -184,22 +191,54 @@ impl TestApp {
         Client::new(&self.base)
     }
 
+    /// This app's address for a path, as a browser is sent to it.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
     /// A client signed in as one of the demo people.
     pub fn login(&self, email: &str) -> Client {
+        self.login_with_cookie(email).0
+    }
+
+    /// A fresh client signed in as one of the demo people (with its CSRF token), and the
+    /// session cookie it was given.
+    pub fn login_with_cookie(&self, email: &str) -> (Client, String) {
         let mut c = self.client();
         let res = c.sign_in(email, demo::DEMO_PASSWORD);
         assert_eq!(res.status, 303, "sign-in of {email} failed: {}", res.body);
+        let cookie = session_cookie(&res);
         c.refresh_csrf();
-        c
+        (c, cookie)
+    }
+
+    /// Another server on this app's database, with the test settings changed by `adjust`.
+    pub fn serve_again(&self, adjust: impl FnOnce(&mut Settings)) -> String {
+        let mut s = settings(&self.database_url, "sandbox");
+        adjust(&mut s);
+        serve(s, self.pool.clone())
     }
 
     /// Audit rows with this action for this entity.
-    pub fn audit_rows(&self, action: &str, entity_id: &str) -> Vec<labdesk::db::audit::AuditEvent> {
+    pub fn audit_rows(&self, action: &str, entity_id: &str) -> Vec<AuditEvent> {
         use labdesk::db::schema::audit_events::dsl as a;
         a::audit_events
             .filter(a::action.eq(action))
             .filter(a::entity_id.eq(entity_id))
-            .select(labdesk::db::audit::AuditEvent::as_select())
+            .select(AuditEvent::as_select())
+            .load(&mut self.conn())
+            .expect("audit rows")
+    }
+
+    /// (action, entity) of every audit row that records a change, oldest first: the reads of
+    /// patient data (`READS`) left out, for "a refused request changes nothing" where the
+    /// refusal still shows (and so records reading) patient data.
+    pub fn changes(&self) -> Vec<(String, String)> {
+        use labdesk::db::schema::audit_events::dsl as a;
+        a::audit_events
+            .filter(a::action.ne_all(READS))
+            .order(a::id.asc())
+            .select((a::action, a::entity_id))
             .load(&mut self.conn())
             .expect("audit rows")
     }
@@ -270,8 +309,8 @@ fn world(conn: &mut labdesk::db::DbConnection, keys: demo::DemoKeys) -> World {
         .unwrap()
         .1
     };
-    let cardio_key = team_key("Cardiology");
-    let other_team_key = team_key("Globex Downtown");
+    let cardio_key = team_key(CARDIOLOGY);
+    let other_team_key = team_key(GLOBEX_DOWNTOWN);
     let other_org_key = api_keys::create(
         conn,
         &actor,
@@ -296,213 +335,56 @@ fn world(conn: &mut labdesk::db::DbConnection, keys: demo::DemoKeys) -> World {
     }
 }
 
-/// A response, whatever its status.
-#[derive(Debug)]
-pub struct Resp {
-    pub status: u16,
-    pub body: String,
-    pub headers: Vec<(String, String)>,
-}
+/// The audit actions that record a read of patient data rather than a change.
+pub const READS: [&str; 5] = [
+    "order.viewed",
+    "order.listed",
+    "result.viewed",
+    "result.review_listed",
+    "result.review_viewed",
+];
 
-impl Resp {
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-    /// The body with tags removed and whitespace folded, for asserting on what a person reads.
-    pub fn text(&self) -> String {
-        let mut out = String::new();
-        let mut in_tag = false;
-        for ch in self.body.chars() {
-            match ch {
-                '<' => in_tag = true,
-                '>' => {
-                    in_tag = false;
-                    out.push(' ');
-                }
-                c if !in_tag => out.push(c),
-                _ => {}
-            }
-        }
-        out.split_whitespace().collect::<Vec<_>>().join(" ")
+/// The settings of a test server: plain HTTP on loopback (the port is chosen when it starts),
+/// in deployment environment `env`.
+fn settings(database_url: &str, env: &str) -> Settings {
+    Settings {
+        bind: "127.0.0.1:0".parse().expect("an address"),
+        database_url: database_url.to_string(),
+        session_key: Key::generate(),
+        deployment_env: env.into(),
+        region: "us".into(),
+        https: false,
+        insecure_cookies: false,
+        public_url: None,
+        trust_proxy: false,
+        pool_size: 8,
+        max_body_bytes: 1024 * 1024,
     }
 }
 
-fn to_resp(result: Result<ureq::Response, ureq::Error>) -> Resp {
-    let response = match result {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("request failed: {e}"),
-    };
-    let status = response.status();
-    let headers = response
-        .headers_names()
-        .into_iter()
-        .filter_map(|n| response.header(&n).map(|v| (n.clone(), v.to_string())))
-        .collect();
-    let body = response.into_string().unwrap_or_default();
-    Resp {
-        status,
-        body,
-        headers,
+/// Settings as `labdesk serve` resolves these flags (and the LABDESK_* environment).
+pub fn settings_from_flags(flags: &[&str], database_url: &str) -> Settings {
+    #[derive(Parser)]
+    struct Flags {
+        #[command(flatten)]
+        server: ServerArgs,
     }
+    let mut args = vec!["labdesk"];
+    if !flags.contains(&"--bind") {
+        args.extend(["--bind", "127.0.0.1:0"]);
+    }
+    args.extend(flags);
+    let flags = Flags::parse_from(args);
+    Settings::new(&flags.server, database_url.to_string(), Key::generate())
 }
 
-/// A browser-like client: keeps cookies, does not follow redirects, adds the CSRF token to forms.
-pub struct Client {
-    agent: ureq::Agent,
-    pub base: String,
-    pub csrf: Option<String>,
-}
-
-pub fn extract_csrf(html: &str) -> Option<String> {
-    let marker = "name=\"csrf_token\" value=\"";
-    let start = html.find(marker)? + marker.len();
-    Some(html[start..].chars().take_while(|c| *c != '"').collect())
-}
-
-impl Client {
-    pub fn new(base: &str) -> Client {
-        Client {
-            agent: ureq::AgentBuilder::new().redirects(0).build(),
-            base: base.to_string(),
-            csrf: None,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    pub fn get(&self, path: &str) -> Resp {
-        to_resp(self.agent.get(&self.url(path)).call())
-    }
-
-    pub fn htmx_get(&self, path: &str) -> Resp {
-        to_resp(
-            self.agent
-                .get(&self.url(path))
-                .set("HX-Request", "true")
-                .call(),
-        )
-    }
-
-    /// A form post with the session's CSRF token.
-    pub fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
-        let token = self.csrf.clone().expect("no CSRF token: sign in first");
-        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
-        all.extend_from_slice(fields);
-        self.post_form_raw(path, &all)
-    }
-
-    /// A form post exactly as given (no token added).
-    pub fn post_form_raw(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
-        to_resp(self.agent.post(&self.url(path)).send_form(fields))
-    }
-
-    /// What htmx sends: the token in a header, and HX-Request.
-    pub fn htmx_post(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
-        let token = self.csrf.clone().expect("no CSRF token");
-        to_resp(
-            self.agent
-                .post(&self.url(path))
-                .set("HX-Request", "true")
-                .set("X-CSRF-Token", &token)
-                .send_form(fields),
-        )
-    }
-
-    /// A post carrying extra headers (for example a foreign Origin) plus the CSRF header.
-    pub fn post_with_headers(
-        &self,
-        path: &str,
-        headers: &[(&str, &str)],
-        fields: &[(&str, &str)],
-    ) -> Resp {
-        let token = self.csrf.clone().expect("no CSRF token");
-        let mut req = self.agent.post(&self.url(path)).set("X-CSRF-Token", &token);
-        for (k, v) in headers {
-            req = req.set(k, v);
-        }
-        to_resp(req.send_form(fields))
-    }
-
-    pub fn sign_in(&mut self, email: &str, password: &str) -> Resp {
-        let page = self.get("/login");
-        let token = extract_csrf(&page.body).expect("login form has a CSRF token");
-        self.post_form_raw(
-            "/login",
-            &[
-                ("csrf_token", &token),
-                ("email", email),
-                ("password", password),
-            ],
-        )
-    }
-
-    /// Reads the current CSRF token from a signed-in page.
-    pub fn refresh_csrf(&mut self) {
-        let page = self.get("/orgs");
-        self.csrf = extract_csrf(&page.body);
-        assert!(self.csrf.is_some(), "no CSRF token on /orgs: {}", page.body);
-    }
-
-    pub fn api_get(&self, path: &str, header: &str, key: &str) -> Resp {
-        to_resp(self.agent.get(&self.url(path)).set(header, key).call())
-    }
-
-    /// A JSON post with an API key and an optional idempotency key.
-    pub fn api_post(
-        &self,
-        header: &str,
-        key: &str,
-        path: &str,
-        body: &str,
-        idempotency_key: Option<&str>,
-    ) -> Resp {
-        let mut req = self
-            .agent
-            .post(&self.url(path))
-            .set(header, key)
-            .set("Content-Type", "application/json");
-        if let Some(k) = idempotency_key {
-            req = req.set("X-Idempotency-Key", k);
-        }
-        to_resp(req.send_string(body))
-    }
-
-    /// A raw post with headers (for the lab interface).
-    pub fn post_raw(&self, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
-        let mut req = self.agent.post(&self.url(path));
-        for (k, v) in headers {
-            req = req.set(k, v);
-        }
-        to_resp(req.send_bytes(body))
-    }
-
-    /// A JSON post with an API key (path first).
-    pub fn api_post_json(&self, path: &str, header: &str, key: &str, body: &str) -> Resp {
-        to_resp(
-            self.agent
-                .post(&self.url(path))
-                .set(header, key)
-                .set("Content-Type", "application/json")
-                .send_string(body),
-        )
-    }
-
-    pub fn api_patch(&self, path: &str, header: &str, key: &str, body: &str) -> Resp {
-        to_resp(
-            self.agent
-                .request("PATCH", &self.url(path))
-                .set(header, key)
-                .set("Content-Type", "application/json")
-                .send_string(body),
-        )
-    }
+/// Runs the real server over `pool` on a free port of `settings.bind`'s address, in a thread of
+/// its own; its base URL on loopback.
+pub fn serve(mut settings: Settings, pool: DbPool) -> String {
+    let listener = TcpListener::bind(settings.bind).expect("bind");
+    settings.bind = listener.local_addr().expect("addr");
+    let port = settings.bind.port();
+    let server = startup::build(settings, pool, listener).expect("server");
+    std::thread::spawn(move || actix_web::rt::System::new().block_on(server));
+    format!("http://127.0.0.1:{port}")
 }

@@ -78,7 +78,7 @@ impl Browser {
                     "browser tests need chromedriver on the PATH (or $CHROMEDRIVER) and Chromium at {} (or $CHROME_BIN)",
                     chrome.display()
                 );
-                crate::skips::skip(&why);
+                super::skips::skip(&why);
                 return None;
             }
         };

@@ -2,7 +2,7 @@
 //! backends, so it can check that the change the write belonged to did not happen either.
 use diesel::connection::SimpleConnection;
 
-use crate::helpers::{Backend, TestApp};
+use super::app::{Backend, TestApp};
 
 /// From now on, `event` (`INSERT` or `UPDATE`) on `table` fails whenever `when` (an SQL
 /// condition over `NEW`) holds.
