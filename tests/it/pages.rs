@@ -252,10 +252,11 @@ fn a_sandbox_deployment_says_so_on_every_page_and_production_does_not() {
                 assert_eq!(header.contains("Sandbox"), marked, "{env} {url}");
             }
             // The pages outside the signed-in layout: sign-in, and an error page.
-            let sign_in = app.client().get("/login");
+            let sign_in = app.client().get(&urls::sign_in());
+            let unknown_org = uuid::Uuid::new_v4().to_string();
             let missing = app
                 .login(OPS)
-                .get(&format!("/orgs/{}/lab_accounts", uuid::Uuid::new_v4()));
+                .get(&urls::lab_accounts(urls::Scope::Org(&unknown_org)));
             for (what, page) in [("sign-in", sign_in), ("404", missing)] {
                 let header = topbar(&page.body);
                 assert_eq!(header.contains(">Sandbox</strong>"), marked, "{env} {what}");
