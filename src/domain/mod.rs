@@ -18,3 +18,8 @@ pub mod session;
 pub mod sparkline;
 pub mod validation;
 pub mod wizard;
+
+#[cfg(test)]
+mod labels_tests;
+#[cfg(test)]
+mod rule_edges_tests;
