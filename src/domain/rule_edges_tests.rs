@@ -33,9 +33,12 @@ fn config(edit: impl FnOnce(&mut AccountConfigInput)) -> Result<(), Vec<String>>
         .map_err(|e| e.0.iter().map(|f| f.field().to_string()).collect())
 }
 
+/// A field of the account form, how to fill it with n characters, and its limit.
+type Limit = (&'static str, Box<dyn Fn(&mut AccountConfigInput, usize)>, usize);
+
 #[test]
 fn account_configuration_limits_accept_the_maximum_and_refuse_one_more() {
-    let table: Vec<(&str, Box<dyn Fn(&mut AccountConfigInput, usize)>, usize)> = vec![
+    let table: Vec<Limit> = vec![
         (
             "provider_account_id",
             Box::new(|i, n| i.provider_account_id = text(n)),
