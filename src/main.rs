@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use labdesk::config::{self, ServerArgs, Settings};
-use labdesk::db::audit::Actor;
 use labdesk::db::{self, orgs};
 use labdesk::domain::access::Role;
+use labdesk::domain::actor::Actor;
 use labdesk::error::AppError;
 use labdesk::seed::demo;
 use labdesk::service::api_keys::{self, KeyOwner};

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::schema::lab_account_status_changes;
 use super::DbConnection;
+use crate::domain::ids::LabAccountId;
 use crate::domain::lab_account::AccountStatus;
 use crate::error::AppError;
 
@@ -11,7 +12,7 @@ use crate::error::AppError;
 #[diesel(table_name = lab_account_status_changes)]
 pub struct StatusChange {
     pub id: String,
-    pub lab_account_id: String,
+    pub lab_account_id: LabAccountId,
     pub from_status: Option<String>,
     pub to_status: String,
     pub reason: String,
@@ -21,7 +22,7 @@ pub struct StatusChange {
 
 pub fn record(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: &LabAccountId,
     from: Option<AccountStatus>,
     to: AccountStatus,
     reason: &str,
@@ -44,7 +45,7 @@ pub fn record(
 
 pub fn status_history(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: &LabAccountId,
 ) -> Result<Vec<StatusChange>, AppError> {
     lab_account_status_changes::table
         .filter(lab_account_status_changes::lab_account_id.eq(account_id))

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use super::schema::idempotency_keys;
 use super::DbConnection;
+use crate::domain::ids::TeamId;
 use crate::error::AppError;
 
 pub const RUNNING: &str = "running";
@@ -15,7 +16,7 @@ pub const DONE: &str = "done";
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = idempotency_keys)]
 pub struct IdempotencyRow {
-    pub team_id: String,
+    pub team_id: TeamId,
     pub idem_key: String,
     pub request_hash: String,
     pub state: String,
@@ -30,7 +31,7 @@ pub struct IdempotencyRow {
 
 /// A new claim: who asks, for which body, and until when it is alive.
 pub struct NewClaim<'a> {
-    pub team_id: &'a str,
+    pub team_id: &'a TeamId,
     pub key: &'a str,
     pub hash: &'a str,
     pub token: &'a str,
@@ -40,7 +41,7 @@ pub struct NewClaim<'a> {
 
 pub fn find(
     conn: &mut DbConnection,
-    team_id: &str,
+    team_id: &TeamId,
     key: &str,
 ) -> Result<Option<IdempotencyRow>, AppError> {
     idempotency_keys::table
@@ -105,7 +106,7 @@ pub fn take_over(
 /// the claim was lost (taken over, or its lease lapsed), in which case nothing may commit.
 pub fn complete(
     conn: &mut DbConnection,
-    team_id: &str,
+    team_id: &TeamId,
     key: &str,
     token: &str,
     now: NaiveDateTime,
@@ -132,7 +133,7 @@ pub fn complete(
 /// Gives up claim `token` if it is still running; someone else's claim is never touched.
 pub fn release(
     conn: &mut DbConnection,
-    team_id: &str,
+    team_id: &TeamId,
     key: &str,
     token: &str,
 ) -> Result<bool, AppError> {

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::schema::{lab_tests, labs};
 use super::DbConnection;
+use crate::domain::ids::LabTestId;
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
@@ -24,7 +25,7 @@ pub struct LabRow {
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = lab_tests)]
 pub struct LabTestRow {
-    pub id: String,
+    pub id: LabTestId,
     pub lab_slug: String,
     pub slug: String,
     pub name: String,
@@ -82,7 +83,7 @@ pub fn list_tests(conn: &mut DbConnection, lab: Option<&str>) -> Result<Vec<LabT
         .map_err(|e| AppError::db("listing lab tests", e))
 }
 
-pub fn find_tests(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<LabTestRow>, AppError> {
+pub fn find_tests(conn: &mut DbConnection, ids: &[LabTestId]) -> Result<Vec<LabTestRow>, AppError> {
     let mut found: Vec<LabTestRow> = lab_tests::table
         .filter(lab_tests::id.eq_any(ids))
         .select(LabTestRow::as_select())

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::schema::{order_events, order_tests, orders};
 use super::DbConnection;
+use crate::domain::ids::{LabAccountId, LabTestId, OrderId, OrgId, PatientId, TeamId};
 use crate::error::AppError;
 
 // The list queries live in `order_list`; these paths stay where callers know them.
@@ -14,11 +15,12 @@ pub use super::order_list::{
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = orders)]
 pub struct OrderRow {
-    pub id: String,
-    pub team_id: String,
-    pub org_id: String,
-    pub user_id: String,
-    pub lab_account_id: String,
+    pub id: OrderId,
+    pub team_id: TeamId,
+    pub org_id: OrgId,
+    /// The patient (Junction's "user").
+    pub user_id: PatientId,
+    pub lab_account_id: LabAccountId,
     pub lab_slug: String,
     pub collection_method: String,
     pub billing_type: String,
@@ -51,7 +53,7 @@ pub struct OrderRow {
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = order_events)]
 pub struct OrderEvent {
-    pub order_id: String,
+    pub order_id: OrderId,
     pub seq: i32,
     pub status: String,
     pub created_at: NaiveDateTime,
@@ -60,7 +62,7 @@ pub struct OrderEvent {
 pub fn insert(
     conn: &mut DbConnection,
     row: &OrderRow,
-    test_ids: &[String],
+    test_ids: &[LabTestId],
 ) -> Result<(), AppError> {
     diesel::insert_into(orders::table)
         .values(row)
@@ -79,7 +81,7 @@ pub fn insert(
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<OrderRow>, AppError> {
+pub fn find(conn: &mut DbConnection, id: &OrderId) -> Result<Option<OrderRow>, AppError> {
     orders::table
         .find(id)
         .select(OrderRow::as_select())
@@ -88,7 +90,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<OrderRow>, AppEr
         .map_err(|e| AppError::db("loading an order", e))
 }
 
-pub fn test_ids(conn: &mut DbConnection, order_id: &str) -> Result<Vec<String>, AppError> {
+pub fn test_ids(conn: &mut DbConnection, order_id: &OrderId) -> Result<Vec<LabTestId>, AppError> {
     order_tests::table
         .filter(order_tests::order_id.eq(order_id))
         .order(order_tests::position)
@@ -97,7 +99,7 @@ pub fn test_ids(conn: &mut DbConnection, order_id: &str) -> Result<Vec<String>, 
         .map_err(|e| AppError::db("loading an order's tests", e))
 }
 
-pub fn events(conn: &mut DbConnection, order_id: &str) -> Result<Vec<OrderEvent>, AppError> {
+pub fn events(conn: &mut DbConnection, order_id: &OrderId) -> Result<Vec<OrderEvent>, AppError> {
     order_events::table
         .filter(order_events::order_id.eq(order_id))
         .order(order_events::seq)
@@ -109,7 +111,7 @@ pub fn events(conn: &mut DbConnection, order_id: &str) -> Result<Vec<OrderEvent>
 /// Appends an event and moves the order's current status to it.
 pub fn add_event(
     conn: &mut DbConnection,
-    order_id: &str,
+    order_id: &OrderId,
     status: &str,
     high: &str,
     low: &str,
@@ -143,8 +145,8 @@ pub fn add_event(
 /// Orders of a Team on an account that are still in progress.
 pub fn open_count(
     conn: &mut DbConnection,
-    account_id: &str,
-    team_id: &str,
+    account_id: &LabAccountId,
+    team_id: &TeamId,
 ) -> Result<i64, AppError> {
     orders::table
         .filter(orders::lab_account_id.eq(account_id))
@@ -157,7 +159,7 @@ pub fn open_count(
 
 pub fn set_interpretation(
     conn: &mut DbConnection,
-    order_id: &str,
+    order_id: &OrderId,
     interpretation: &str,
 ) -> Result<(), AppError> {
     diesel::update(orders::table.find(order_id))

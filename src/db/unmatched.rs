@@ -4,29 +4,30 @@ use diesel::prelude::*;
 
 use super::schema::{lab_account_teams, unmatched_results};
 use super::DbConnection;
+use crate::domain::ids::{LabAccountId, OrderId, OrgId, ReviewItemId, TeamId};
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = unmatched_results)]
 pub struct UnmatchedRow {
-    pub id: String,
+    pub id: ReviewItemId,
     pub lab_slug: String,
-    pub lab_account_id: Option<String>,
-    pub org_id: Option<String>,
-    pub team_id: Option<String>,
+    pub lab_account_id: Option<LabAccountId>,
+    pub org_id: Option<OrgId>,
+    pub team_id: Option<TeamId>,
     pub account_number: String,
     pub placer_order_number: Option<String>,
     pub control_id: String,
     pub decision_code: String,
     /// JSON list of reason codes.
     pub reasons: String,
-    pub candidate_order_id: Option<String>,
+    pub candidate_order_id: Option<OrderId>,
     pub raw_message: String,
     /// JSON of what was read from the message.
     pub parsed: String,
     pub status: String,
     pub resolution_note: Option<String>,
-    pub resolved_order_id: Option<String>,
+    pub resolved_order_id: Option<OrderId>,
     pub decided_by: Option<String>,
     pub decided_at: Option<NaiveDateTime>,
     pub version: i32,
@@ -41,7 +42,7 @@ pub fn insert(conn: &mut DbConnection, row: &UnmatchedRow) -> Result<(), AppErro
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<UnmatchedRow>, AppError> {
+pub fn find(conn: &mut DbConnection, id: &ReviewItemId) -> Result<Option<UnmatchedRow>, AppError> {
     unmatched_results::table
         .find(id)
         .select(UnmatchedRow::as_select())
@@ -54,11 +55,11 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<UnmatchedRow>, A
 /// reviewer wins, the second is told.
 pub fn decide(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ReviewItemId,
     expected_version: i32,
     status: &str,
     note: Option<&str>,
-    resolved_order_id: Option<&str>,
+    resolved_order_id: Option<&OrderId>,
     decided_by: &str,
 ) -> Result<bool, AppError> {
     let n = diesel::update(
@@ -82,14 +83,14 @@ pub fn decide(
 /// Filters of the queue. `org_ids` None means every org (quarantine included) for CSMs.
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
-    pub org_ids: Option<Vec<String>>,
+    pub org_ids: Option<Vec<OrgId>>,
     pub include_quarantine: bool,
-    pub team_id: Option<String>,
+    pub team_id: Option<TeamId>,
     pub statuses: Vec<String>,
     pub decision_code: Option<String>,
     pub lab: Option<String>,
     /// Keyset: (created_at, id) strictly after this, newest first.
-    pub before: Option<(NaiveDateTime, String)>,
+    pub before: Option<(NaiveDateTime, ReviewItemId)>,
 }
 
 fn filtered(f: &QueueFilter) -> unmatched_results::BoxedQuery<'static, super::MultiBackend> {
@@ -170,7 +171,7 @@ pub fn list(
 /// Moves an open item to ops review, keeping it open.
 pub fn escalate(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ReviewItemId,
     expected_version: i32,
     note: Option<&str>,
     by: &str,
@@ -195,7 +196,7 @@ pub fn escalate(
 pub fn account_linked_to_team(
     conn: &mut DbConnection,
     item: &UnmatchedRow,
-    team_id: &str,
+    team_id: &TeamId,
 ) -> Result<bool, AppError> {
     let Some(account) = &item.lab_account_id else {
         return Ok(false);

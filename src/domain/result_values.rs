@@ -1,5 +1,5 @@
 //! Reading result values: reference ranges, numbers, and how abnormal a value is.
-use super::lab::string_enum;
+use super::string_enum::string_enum;
 
 string_enum!(
     Interpretation {

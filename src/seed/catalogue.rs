@@ -171,7 +171,7 @@ pub fn seed_tests(conn: &mut DbConnection) -> Result<(), AppError> {
         lab_tests::insert_test(
             conn,
             &LabTestRow {
-                id: crate::db::new_id(),
+                id: crate::domain::ids::LabTestId::new(),
                 lab_slug: lab.as_str().to_string(),
                 slug: slug.to_string(),
                 name: name.to_string(),

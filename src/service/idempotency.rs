@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::idempotency::{self as store, IdempotencyRow, NewClaim};
 use crate::db::{write_tx, DbConnection};
+use crate::domain::ids::TeamId;
 use crate::error::AppError;
 
 pub const REPLAY_HOURS: i64 = 24;
@@ -28,7 +29,7 @@ pub const LEASE_SECS: i64 = 30;
 /// A claim this request holds.
 #[derive(Debug, Clone)]
 pub struct Claim {
-    pub team_id: String,
+    pub team_id: TeamId,
     pub key: String,
     pub token: String,
 }
@@ -130,7 +131,7 @@ fn answer_from(row: &IdempotencyRow, hash: &str) -> Outcome {
 /// does not abort anything on PostgreSQL.
 pub fn begin(
     conn: &mut DbConnection,
-    team_id: &str,
+    team_id: &TeamId,
     key: &str,
     hash: &str,
 ) -> Result<Begin, AppError> {
@@ -154,7 +155,7 @@ pub fn begin(
         };
         if claimed {
             return Ok(Begin::Claimed(Claim {
-                team_id: team_id.to_string(),
+                team_id: team_id.clone(),
                 key: key.to_string(),
                 token,
             }));
@@ -219,7 +220,7 @@ where
 /// the claim and the work can be cancelled halfway (it runs on one blocking thread).
 pub fn run_once<F>(
     conn: &mut DbConnection,
-    team_id: &str,
+    team_id: &TeamId,
     key: &str,
     hash: &str,
     work: F,

@@ -3,12 +3,15 @@
 use chrono::NaiveDateTime;
 use serde_json::json;
 
-use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::audit::{self, AuditEntry};
 use crate::db::lab_accounts::find_by_number;
 use crate::db::orders as orders_db;
 use crate::db::results::{self as results_db, BiomarkerRow, ResultRow};
 use crate::db::unmatched::{self as unmatched_db, UnmatchedRow};
 use crate::db::{write_tx, DbConnection};
+use crate::domain::actor::Actor;
+use crate::domain::audit::{AuditAction, EntityType};
+use crate::domain::ids::{LabAccountId, OrderId, ResultId, ReviewItemId, TeamId};
 use crate::domain::order_input::PatientDetails;
 use crate::domain::order_status::{event_status, LowStatus};
 use crate::domain::result_matching::{
@@ -24,12 +27,12 @@ use crate::service::review;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Attached {
-        order_id: String,
-        result_id: String,
+        order_id: OrderId,
+        result_id: ResultId,
         version: i32,
     },
     Queued {
-        unmatched_id: String,
+        unmatched_id: ReviewItemId,
         code: DecisionCode,
     },
     Duplicate {
@@ -79,7 +82,7 @@ fn value_type(hl7_type: &str, numeric: bool) -> &'static str {
 }
 
 /// Biomarker rows and the overall interpretation of one delivery.
-pub fn biomarkers(result_id: &str, m: &OruMessage) -> (Vec<BiomarkerRow>, Interpretation) {
+pub fn biomarkers(result_id: &ResultId, m: &OruMessage) -> (Vec<BiomarkerRow>, Interpretation) {
     let mut rows = Vec::new();
     let mut levels = Vec::new();
     for obx in m.orders.iter().flat_map(|o| o.observations.iter()) {
@@ -88,7 +91,7 @@ pub fn biomarkers(result_id: &str, m: &OruMessage) -> (Vec<BiomarkerRow>, Interp
         let level = interpret(&obx.abnormal_flags, numeric, min, max);
         levels.push(level);
         rows.push(BiomarkerRow {
-            result_id: result_id.to_string(),
+            result_id: result_id.clone(),
             position: rows.len() as i32,
             name: if obx.name.is_empty() {
                 obx.code.clone()
@@ -129,11 +132,11 @@ fn metadata(m: &OruMessage, received_at: NaiveDateTime) -> serde_json::Value {
 fn order_ref(
     conn: &mut DbConnection,
     placer: Option<&str>,
-) -> Result<Option<(OrderRef, String)>, AppError> {
+) -> Result<Option<(OrderRef, TeamId)>, AppError> {
     let Some(id) = placer.and_then(|p| uuid::Uuid::parse_str(p.trim()).ok()) else {
         return Ok(None);
     };
-    let Some(row) = orders_db::find(conn, &id.to_string())? else {
+    let Some(row) = orders_db::find(conn, &OrderId::from(id))? else {
         return Ok(None);
     };
     let details: PatientDetails = serde_json::from_str(&row.patient_details).map_err(|e| {
@@ -154,7 +157,7 @@ fn order_ref(
 /// Moves the order's status with its results: partial, final, corrected.
 fn follow_status(
     conn: &mut DbConnection,
-    order_id: &str,
+    order_id: &OrderId,
     status: ResultStatus,
     interpretation: Interpretation,
 ) -> Result<(), AppError> {
@@ -184,13 +187,13 @@ fn follow_status(
 pub fn attach(
     conn: &mut DbConnection,
     actor: &Actor,
-    order_id: &str,
-    account_id: &str,
+    order_id: &OrderId,
+    account_id: &LabAccountId,
     m: &OruMessage,
     source: &str,
-) -> Result<(String, i32), AppError> {
+) -> Result<(ResultId, i32), AppError> {
     let order = orders_db::find(conn, order_id)?.ok_or(AppError::NotFound)?;
-    let result_id = crate::db::new_id();
+    let result_id = ResultId::new();
     let version = results_db::next_version(conn, order_id)?;
     let (markers, interpretation) = biomarkers(&result_id, m);
     let now = crate::db::now();
@@ -199,8 +202,8 @@ pub fn attach(
         conn,
         &ResultRow {
             id: result_id.clone(),
-            order_id: order_id.to_string(),
-            lab_account_id: account_id.to_string(),
+            order_id: order_id.clone(),
+            lab_account_id: account_id.clone(),
             version,
             status: status.as_str().to_string(),
             interpretation: interpretation.as_str().to_string(),
@@ -216,9 +219,9 @@ pub fn attach(
         conn,
         actor,
         AuditEntry {
-            action: "result.attached",
-            entity_type: "order",
-            entity_id: order_id,
+            action: AuditAction::ResultAttached,
+            entity_type: EntityType::Order,
+            entity_id: order_id.as_str(),
             org_id: Some(&order.org_id),
             team_id: Some(&order.team_id),
             summary: format!(
@@ -286,7 +289,7 @@ pub fn ingest(
                     DecisionCode::Quarantine => None,
                     _ => account_org.or_else(|| candidate.map(|(o, _)| o.org_id.clone())),
                 };
-                let id = crate::db::new_id();
+                let id = ReviewItemId::new();
                 unmatched_db::insert(
                     conn,
                     &UnmatchedRow {
@@ -316,10 +319,10 @@ pub fn ingest(
                     conn,
                     actor,
                     AuditEntry {
-                        action: "result.queued",
-                        entity_type: "unmatched_result",
-                        entity_id: &id,
-                        org_id: org_id.as_deref(),
+                        action: AuditAction::ResultQueued,
+                        entity_type: EntityType::UnmatchedResult,
+                        entity_id: id.as_str(),
+                        org_id: org_id.as_ref(),
                         team_id: None,
                         summary: format!(
                             "Result from {} queued for review: {}",
@@ -336,8 +339,8 @@ pub fn ingest(
             }
         };
         let (result_id, unmatched_id) = match &outcome {
-            Outcome::Attached { result_id, .. } => (Some(result_id.as_str()), None),
-            Outcome::Queued { unmatched_id, .. } => (None, Some(unmatched_id.as_str())),
+            Outcome::Attached { result_id, .. } => (Some(result_id), None),
+            Outcome::Queued { unmatched_id, .. } => (None, Some(unmatched_id)),
             Outcome::Duplicate { .. } => (None, None),
         };
         results_db::record_inbound(
@@ -366,8 +369,8 @@ pub fn record_rejection(
             conn,
             actor,
             AuditEntry {
-                action: "result.rejected",
-                entity_type: "lab_delivery",
+                action: AuditAction::ResultRejected,
+                entity_type: EntityType::LabDelivery,
                 entity_id: lab,
                 org_id: None,
                 team_id: None,

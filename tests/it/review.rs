@@ -11,13 +11,14 @@ use crate::support::results::{
     deliver, fill, fixture, item, jane_order, latest_item, mismatch_item, results_of, Fill,
 };
 use crate::support::{each_backend, CSM, GLOBEX_DOWNTOWN, OPS, OTHER_OPS};
-use labdesk::db::audit::Actor;
+use labdesk::domain::actor::Actor;
+use labdesk::domain::ids::OrgId;
 use labdesk::service::review::{self, Reviewer};
 
-fn reviewer(org: &str, label: &str) -> Reviewer {
+fn reviewer(org: &OrgId, label: &str) -> Reviewer {
     Reviewer {
         actor: Actor::system(label),
-        org_ids: vec![org.to_string()],
+        org_ids: vec![org.clone()],
         sees_quarantine: false,
     }
 }
@@ -53,7 +54,7 @@ fn a_lab_account_mismatch_is_accepted_only_with_confirmation_and_a_note() {
         assert_eq!(
             (
                 decided.status.as_str(),
-                decided.resolved_order_id.as_deref()
+                decided.resolved_order_id.as_ref().map(|i| i.as_str())
             ),
             ("accepted", Some(order.as_str()))
         );
@@ -176,7 +177,7 @@ fn quarantine_is_for_csms_only() {
             &fill(
                 &fixture("final.hl7"),
                 &Fill {
-                    order: &order,
+                    order: order.as_str(),
                     account: "00000000",
                     control_id: "Q-1",
                     last: "Doe",

@@ -4,6 +4,7 @@
 //! other gets 409 with the current state); an order of another org (404).
 use std::sync::{Arc, Barrier};
 
+use labdesk::domain::ids::{OrderId, ReviewItemId};
 use labdesk::web::urls::{self, Scope};
 
 use crate::support::orders::place_with;
@@ -14,7 +15,7 @@ use crate::support::results::{
 use crate::support::{each_backend, Resp, TestApp, CSM, GLOBEX_DOWNTOWN, OPS, OTHER_OPS};
 
 /// Where a decision on one of Northwind's items is posted.
-fn decide(app: &TestApp, id: &str, decision: &str) -> String {
+fn decide(app: &TestApp, id: &ReviewItemId, decision: &str) -> String {
     urls::decide_review_item(app.world.org(), id, decision)
 }
 
@@ -31,7 +32,7 @@ fn accept_reject_and_escalate_through_the_pages() {
             &decide(app, &demo.id, "accept"),
             &[
                 ("version", "1"),
-                ("order_id", &order),
+                ("order_id", order.as_str()),
                 ("note", "Lab typo in the last name"),
             ],
         );
@@ -42,7 +43,10 @@ fn accept_reject_and_escalate_through_the_pages() {
         );
         let decided = item(app, &demo.id);
         assert_eq!(decided.status, "accepted");
-        assert_eq!(decided.resolved_order_id.as_deref(), Some(order.as_str()));
+        assert_eq!(
+            decided.resolved_order_id.as_ref().map(|i| i.as_str()),
+            Some(order.as_str())
+        );
         assert_eq!(results_of(app, &order), results_before + 1);
         let audit = app.audit_rows("result.review_accepted", &demo.id);
         assert_eq!(audit.len(), 1);
@@ -78,7 +82,7 @@ fn accept_reject_and_escalate_through_the_pages() {
 
         // Escalate: the CSM finds it among the escalations and accepts it with confirmation.
         let csm = app.login(CSM);
-        let platform_queue = urls::review_queue(Scope::Platform);
+        let platform_queue = urls::review_queue(&Scope::Platform);
         let escalated_before =
             review_row_ids(&csm.get(&format!("{platform_queue}?status=pending_ops_review")));
         let (id, order) = mismatch_item(app);
@@ -98,16 +102,16 @@ fn accept_reject_and_escalate_through_the_pages() {
             [vec![id.clone()], escalated_before].concat(),
             "the new escalation first, then any there were"
         );
-        let page = csm.get(&urls::review_item(Scope::Platform, &id));
+        let page = csm.get(&urls::review_item(&Scope::Platform, &id));
         assert!(page
             .text()
             .contains("Escalated to ops review by ops@northwind.test"));
         assert!(!page.body.contains("id=\"escalate-form\""));
         let res = csm.post_form(
-            &urls::decide_review_item(Scope::Platform, &id, "accept"),
+            &urls::decide_review_item(&Scope::Platform, &id, "accept"),
             &[
                 ("version", "2"),
-                ("order_id", &order),
+                ("order_id", order.as_str()),
                 ("confirm_mismatch", "yes"),
                 ("note", "Lab confirmed"),
             ],
@@ -122,11 +126,11 @@ fn accept_reject_and_escalate_through_the_pages() {
 
         // Quarantine: the CSM puts it on the order its placer number names.
         let q = demo_item(app, QUARANTINE);
-        let liam = q.placer_order_number.clone().unwrap();
+        let liam = OrderId::from_text(q.placer_order_number.clone().unwrap());
         let results_before = results_of(app, &liam);
         let res = csm.post_form(
-            &urls::decide_review_item(Scope::Platform, &q.id, "accept"),
-            &[("version", "1"), ("order_id", &liam), ("note", "")],
+            &urls::decide_review_item(&Scope::Platform, &q.id, "accept"),
+            &[("version", "1"), ("order_id", liam.as_str()), ("note", "")],
         );
         assert_eq!(res.status, 303, "{}", res.text());
         assert_eq!(results_of(app, &liam), results_before + 1);
@@ -145,7 +149,7 @@ fn a_mismatch_accept_without_confirmation_or_note_is_refused_and_changes_nothing
             &url,
             &[
                 ("version", "1"),
-                ("order_id", &order),
+                ("order_id", order.as_str()),
                 ("note", "typed and kept"),
             ],
         );
@@ -163,7 +167,7 @@ fn a_mismatch_accept_without_confirmation_or_note_is_refused_and_changes_nothing
             &url,
             &[
                 ("version", "1"),
-                ("order_id", &order),
+                ("order_id", order.as_str()),
                 ("confirm_mismatch", "yes"),
                 ("note", "  "),
             ],
@@ -176,7 +180,7 @@ fn a_mismatch_accept_without_confirmation_or_note_is_refused_and_changes_nothing
             &url,
             &[
                 ("version", "1"),
-                ("order_id", &order),
+                ("order_id", order.as_str()),
                 ("confirm_mismatch", "yes"),
                 ("note", "x"),
             ],
@@ -233,7 +237,7 @@ fn two_reviewers_with_the_same_version_one_wins_and_the_other_gets_409() {
                                 &accept,
                                 &[
                                     ("version", "1"),
-                                    ("order_id", &order),
+                                    ("order_id", order.as_str()),
                                     ("confirm_mismatch", "yes"),
                                     ("note", "Lab confirmed"),
                                 ],
@@ -283,7 +287,7 @@ fn accepting_onto_an_order_of_another_org_is_not_found() {
         let m = demo_item(app, MISMATCH);
         let globex_order = place_with(app, GLOBEX_DOWNTOWN, "Noah", "Wilson", "quest-lipid-panel");
         let audit = app.changes();
-        for order in [globex_order.clone(), uuid::Uuid::new_v4().to_string()] {
+        for order in [globex_order.to_string(), uuid::Uuid::new_v4().to_string()] {
             let res = ops.post_form(
                 &decide(app, &m.id, "accept"),
                 &[

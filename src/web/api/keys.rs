@@ -6,9 +6,10 @@ use std::pin::Pin;
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 
 use crate::db::api_keys::{self, ApiKeyRow};
-use crate::db::audit::Actor;
 use crate::db::orgs;
+use crate::domain::actor::Actor;
 use crate::domain::api_key::{digest, KeyScope};
+use crate::domain::ids::{OrgId, TeamId};
 use crate::error::AppError;
 use crate::service::order_reads::TeamReader;
 use crate::web::{request_id, run_db, AppState};
@@ -18,8 +19,8 @@ pub const ORG_HEADER: &str = "x-management-key";
 
 /// A request made with a team API key.
 pub struct TeamKey {
-    pub team_id: String,
-    pub org_id: String,
+    pub team_id: TeamId,
+    pub org_id: OrgId,
     pub actor: Actor,
 }
 
@@ -44,7 +45,7 @@ pub const LAB_HEADER: &str = "x-lab-interface-key";
 
 /// A request made with an org management key.
 pub struct OrgKey {
-    pub org_id: String,
+    pub org_id: OrgId,
     pub actor: Actor,
 }
 

@@ -107,7 +107,7 @@ pub async fn deliver(
     let lab = key.lab.clone();
     // The lab is told the whole reason; the audit row gets only its field and kind.
     let refuse = |state: web::Data<AppState>,
-                  actor: crate::db::audit::Actor,
+                  actor: crate::domain::actor::Actor,
                   lab: String,
                   refusal: Refusal| async move {
         let text = refusal.message().to_string();

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use super::keys::TeamKey;
 use super::{query, wire_orders};
 use crate::db::results::{BiomarkerRow, ResultRow};
+use crate::domain::ids::OrderId;
 use crate::domain::order_status::{sandbox_reachable, LowStatus};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
@@ -83,7 +84,7 @@ pub async fn result(
     key: TeamKey,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = query::uuid("path", "order_id", &path.into_inner())?;
+    let id: OrderId = query::uuid("path", "order_id", &path.into_inner())?;
     let body = run_db(&state, move |conn| {
         let read =
             order_reads::latest_result_for_team(conn, key.reader(), &id, ResultPart::Values)?;
@@ -108,7 +109,7 @@ pub async fn result_metadata(
     key: TeamKey,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = query::uuid("path", "order_id", &path.into_inner())?;
+    let id: OrderId = query::uuid("path", "order_id", &path.into_inner())?;
     let body = run_db(&state, move |conn| {
         let read =
             order_reads::latest_result_for_team(conn, key.reader(), &id, ResultPart::Metadata)?;
@@ -133,7 +134,7 @@ pub async fn sandbox_test(
     if !state.settings.is_sandbox() {
         return Err(AppError::NotFound);
     }
-    let id = query::uuid("path", "order_id", &path.into_inner())?;
+    let id: OrderId = query::uuid("path", "order_id", &path.into_inner())?;
     let target = match q.final_status.as_deref() {
         None | Some("") => None,
         Some(s) => {

@@ -9,6 +9,7 @@ use super::query;
 use super::wire::rfc3339;
 use crate::db::lab_tests;
 use crate::db::unmatched::UnmatchedRow;
+use crate::domain::ids::ReviewItemId;
 use crate::domain::result_matching::DecisionCode;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
@@ -75,7 +76,7 @@ fn invalid(field: &str, msg: &str) -> AppError {
 }
 
 /// Cursor: "<created_at micros>.<id>" of the last item of the previous page.
-fn parse_cursor(text: &str) -> Result<(chrono::NaiveDateTime, String), AppError> {
+fn parse_cursor(text: &str) -> Result<(chrono::NaiveDateTime, ReviewItemId), AppError> {
     let (micros, id) = text
         .split_once('.')
         .ok_or_else(|| invalid("next_cursor", "not a cursor from this API"))?;
@@ -139,7 +140,7 @@ pub async fn get(
     key: TeamKey,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = query::uuid("path", "raw_result_id", &path.into_inner())?;
+    let id: ReviewItemId = query::uuid("path", "raw_result_id", &path.into_inner())?;
     let body = run_db(&state, move |conn| {
         let row = team_queue::item(conn, key.reader(), &id)?;
         let labs = lab_tests::list_labs(conn)?;

@@ -13,6 +13,7 @@ use crate::db::api_keys::{self as keys_db, ApiKeyRow};
 use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
 use crate::domain::api_key::{validate_label, KeyScope};
+use crate::domain::ids::ApiKeyId;
 use crate::domain::lab::LabSlug;
 use crate::error::AppError;
 use crate::service::api_keys::{self as keys_service, KeyOwner};
@@ -41,7 +42,7 @@ fn lab_name(slug: Option<&str>) -> String {
 }
 
 pub struct LabKeyRow {
-    pub id: String,
+    pub id: ApiKeyId,
     pub lab: String,
     pub prefix: String,
     pub label: String,
@@ -224,7 +225,7 @@ pub async fn create(
 }
 
 /// A lab interface key; any other key (a Team's, an org's) is "not found" here.
-fn find_key(conn: &mut DbConnection, key_id: &str) -> Result<ApiKeyRow, AppError> {
+fn find_key(conn: &mut DbConnection, key_id: &ApiKeyId) -> Result<ApiKeyRow, AppError> {
     keys_db::find(conn, key_id)?
         .filter(|k| k.scope == KeyScope::Lab.as_str())
         .ok_or(AppError::NotFound)
@@ -233,7 +234,7 @@ fn find_key(conn: &mut DbConnection, key_id: &str) -> Result<ApiKeyRow, AppError
 pub async fn revoke_confirm(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<String>,
+    path: web::Path<ApiKeyId>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
@@ -259,7 +260,7 @@ pub async fn revoke(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: SignedIn,
-    path: web::Path<String>,
+    path: web::Path<ApiKeyId>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();

@@ -1,10 +1,11 @@
 //! The order page's results: the latest values (abnormal and critical ones flagged in words, not
 //! colour alone), every version with what changed from the one before, a small chart per marker
 //! over the patient's orders, and in sandbox deployments the buttons that move the order forward.
-//! Built only for an order the person may see (after `load_visible`), inside the audited read.
+//! Built only for an order the person may see (after `visible_order`), inside the audited read.
 use crate::db::results::{self as results_db, BiomarkerRow, ResultRow};
 use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
+use crate::domain::ids::{OrgId, ResultId};
 use crate::domain::order_status::{sandbox_next, HighStatus, LowStatus};
 use crate::domain::result_diff::{diff, Reported};
 use crate::domain::result_values::{flag_marker, Interpretation};
@@ -12,9 +13,7 @@ use crate::domain::sparkline::{sparkline, Frame};
 use crate::error::AppError;
 use crate::service::orders::OrderView;
 use crate::web::pages::fmt_time;
-use crate::web::policy;
-
-use super::order_url;
+use crate::web::{policy, urls};
 
 pub struct MarkerRow {
     pub name: String,
@@ -69,7 +68,7 @@ pub struct VersionRow {
 }
 
 pub struct LatestResult {
-    pub id: String,
+    pub id: ResultId,
     pub version: i32,
     /// `partial`, `final` or `corrected`.
     pub status: String,
@@ -103,8 +102,8 @@ pub struct ResultsPanel {
 
 impl ResultsPanel {
     /// The result version the panel shows, for the audit row of the read.
-    pub fn shown(&self) -> Option<(&str, i32)> {
-        self.latest.as_ref().map(|l| (l.id.as_str(), l.version))
+    pub fn shown(&self) -> Option<(&ResultId, i32)> {
+        self.latest.as_ref().map(|l| (&l.id, l.version))
     }
 }
 
@@ -207,15 +206,15 @@ fn trends(
         MAX_POINTS + 1,
     )?;
     // Orders created in the same instant as this one count only up to it.
-    let here = (o.row.created_at, o.row.id.as_str());
-    history.retain(|h| (h.order_created_at, h.order_id.as_str()) <= here);
+    let here = (o.row.created_at, &o.row.id);
+    history.retain(|h| (h.order_created_at, &h.order_id) <= here);
     if history.len() > MAX_POINTS {
         history.drain(..history.len() - MAX_POINTS);
     }
     if history.len() < 2 {
         return Ok(charts);
     }
-    let ids: Vec<String> = history.iter().map(|h| h.result_id.clone()).collect();
+    let ids: Vec<ResultId> = history.iter().map(|h| h.result_id.clone()).collect();
     let values = results_db::marker_values(conn, &ids, &slugs)?;
     for (slot, m) in charts.iter_mut().zip(markers) {
         if m.numeric_value.is_none() {
@@ -296,7 +295,7 @@ fn marker_rows(rows: &[BiomarkerRow], trends: Vec<Option<Trend>>) -> Vec<MarkerR
 
 fn sandbox_controls(
     p: &Principal,
-    org_id: &str,
+    org_id: &OrgId,
     o: &OrderView,
     csrf: &str,
 ) -> Option<SandboxControls> {
@@ -314,7 +313,7 @@ fn sandbox_controls(
     let next = sandbox_next(method, low).map(LowStatus::label);
     let corrected = low == LowStatus::Completed;
     (next.is_some() || corrected).then(|| SandboxControls {
-        url: format!("{}/sandbox/advance", order_url(org_id, &o.row.id)),
+        url: urls::advance_order(org_id, &o.row.id),
         csrf: csrf.to_string(),
         next,
         corrected,
@@ -326,7 +325,7 @@ fn sandbox_controls(
 pub fn results_panel(
     conn: &mut DbConnection,
     p: &Principal,
-    org_id: &str,
+    org_id: &OrgId,
     o: &OrderView,
     sandbox: bool,
     csrf: &str,

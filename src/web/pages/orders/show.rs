@@ -6,16 +6,17 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::results::{results_panel, ResultsPanel};
-use super::{done_notice, load_visible, order_url, orders_url, patient_name, StatusBadge};
+use super::{done_notice, patient_name, StatusBadge};
 use crate::domain::access::{Action, Principal};
 use crate::domain::billing::BillingType;
+use crate::domain::ids::{OrderId, OrgId};
 use crate::domain::order_status::LowStatus;
 use crate::error::AppError;
 use crate::service::orders::{self as orders_service, OrderView};
-use crate::web::pages::views::account_url;
+use crate::web::pages::visible::visible_order;
 use crate::web::pages::{chrome, fmt_time, render, Chrome, Scope};
-use crate::web::policy;
 use crate::web::session::SignedIn;
+use crate::web::{policy, urls};
 use crate::web::{run_db, AppState};
 
 pub struct EventRow {
@@ -47,7 +48,7 @@ pub const CANCEL_QUESTION: &str =
 
 pub fn status_panel(
     p: &Principal,
-    org_id: &str,
+    org_id: &OrgId,
     o: &OrderView,
     message: Option<String>,
 ) -> StatusPanel {
@@ -59,7 +60,7 @@ pub fn status_panel(
             team_id: &o.row.team_id,
         },
     );
-    let url = order_url(org_id, &o.row.id);
+    let cancel_url = urls::cancel_order(org_id, &o.row.id);
     let cancellable = low.is_some_and(LowStatus::cancellable);
     let cannot_cancel = match low {
         _ if cancellable || !may_cancel => None,
@@ -86,8 +87,8 @@ pub fn status_panel(
             })
             .collect(),
         cancel: (cancellable && may_cancel).then(|| CancelControl {
-            post_url: format!("{url}/cancel"),
-            confirm_url: format!("{url}/cancel"),
+            post_url: cancel_url.clone(),
+            confirm_url: cancel_url,
             question: CANCEL_QUESTION.to_string(),
         }),
         cannot_cancel,
@@ -114,7 +115,7 @@ pub struct AccountView {
 struct ShowPage {
     chrome: Chrome,
     back_url: String,
-    id: String,
+    id: OrderId,
     created_at: String,
     created_by: String,
     patient: String,
@@ -139,7 +140,8 @@ pub struct ShowQuery {
     done: Option<String>,
 }
 
-fn account_view(p: &Principal, org_id: &str, o: &OrderView) -> AccountView {
+/// The order's account; `scope` is the org's, whose account page the link opens.
+fn account_view(p: &Principal, org_id: &OrgId, scope: &Scope, o: &OrderView) -> AccountView {
     let a = &o.account;
     let visible = policy::allowed(
         p,
@@ -153,7 +155,7 @@ fn account_view(p: &Principal, org_id: &str, o: &OrderView) -> AccountView {
         name: a.display_name(),
         number: a.provider_account_id.clone(),
         lab: a.lab.display_name().to_string(),
-        url: visible.then(|| account_url(&Scope::Org(org_id.to_string()), &a.id)),
+        url: visible.then(|| urls::lab_account(scope, &a.id)),
         platform: a.is_platform_managed(),
     }
 }
@@ -193,7 +195,7 @@ fn test_views(o: &OrderView) -> Vec<TestView> {
 pub async fn page(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<(String, String)>,
+    path: web::Path<(OrgId, OrderId)>,
     q: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
@@ -203,21 +205,15 @@ pub async fn page(
     let notice = done_notice(q.done.as_deref());
     let sandbox = state.settings.is_sandbox();
     let page = run_db(&state, move |conn| {
-        let mut chrome = chrome(
-            conn,
-            &p,
-            &csrf,
-            sandbox,
-            Some(&Scope::Org(org_id.clone())),
-            "orders",
-        )?;
+        let scope = Scope::Org(org_id.clone());
+        let mut chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "orders")?;
         chrome.notice = notice;
-        let o = load_visible(conn, &p, &org_id, &order_id)?;
+        let o = visible_order(conn, &p, &org_id, &order_id)?;
         let results = results_panel(conn, &p, &org_id, &o, sandbox, &csrf, None)?;
         orders_service::record_view(conn, &actor, &o, results.shown())?;
         let d = &o.details;
         Ok(ShowPage {
-            back_url: orders_url(&org_id),
+            back_url: urls::org_orders(&org_id),
             id: o.row.id.clone(),
             created_at: fmt_time(&o.row.created_at),
             created_by: o.row.created_by.clone(),
@@ -229,7 +225,7 @@ pub async fn page(
             address: address_lines(&o),
             tests: test_views(&o),
             method: sentence(&o.row.collection_method),
-            account: account_view(&p, &org_id, &o),
+            account: account_view(&p, &org_id, &scope, &o),
             billing: o
                 .row
                 .billing_type

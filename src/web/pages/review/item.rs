@@ -7,22 +7,23 @@ use serde::Deserialize;
 
 use super::compare::{compare, text, values, CompareRow, ValueRow};
 use super::list::lab_name;
-use super::{base_url, item_url, load_item, review_chrome, status_badge};
+use super::{load_item, review_chrome, status_badge};
 use crate::db::order_list::{self, OrderFilter, PageAt};
 use crate::db::orders as orders_db;
 use crate::db::unmatched::UnmatchedRow;
 use crate::db::DbConnection;
+use crate::domain::ids::{OrderId, OrgId, ReviewItemId};
 use crate::domain::result_matching::{reason_label, DecisionCode};
 use crate::error::AppError;
 use crate::service::orders as orders_service;
 use crate::service::review::{self, Reviewer};
-use crate::web::pages::orders::{order_url, patient_name, StatusBadge};
+use crate::web::pages::orders::{patient_name, StatusBadge};
 use crate::web::pages::{fmt_time, render, Chrome, Scope, ScopedPath};
 use crate::web::session::SignedIn;
-use crate::web::{run_db, AppState};
+use crate::web::{run_db, urls, AppState};
 
 pub struct CandidateView {
-    pub id: String,
+    pub id: OrderId,
     pub url: String,
     pub status: StatusBadge,
 }
@@ -37,7 +38,7 @@ pub struct StateView {
     pub decided_at: Option<String>,
     pub note: Option<String>,
     /// (order id, order page url)
-    pub resolved_order: Option<(String, String)>,
+    pub resolved_order: Option<(OrderId, String)>,
 }
 
 /// What the reviewer typed, kept when a decision is refused.
@@ -61,7 +62,7 @@ pub struct DecisionForms {
     pub reject_note: String,
     pub escalate_note: String,
     /// (order id, label) of orders that may be meant: the patient's orders in the org.
-    pub suggestions: Vec<(String, String)>,
+    pub suggestions: Vec<(OrderId, String)>,
     /// (form, message) of a refused decision.
     pub error: Option<(&'static str, String)>,
 }
@@ -71,7 +72,7 @@ pub struct DecisionForms {
 pub struct ItemPage {
     pub chrome: Chrome,
     pub back_url: String,
-    pub id: String,
+    pub id: ReviewItemId,
     pub code: String,
     pub code_label: &'static str,
     pub reasons: Vec<&'static str>,
@@ -102,7 +103,7 @@ fn state_view(conn: &mut DbConnection, item: &UnmatchedRow) -> Result<StateView,
         resolved_order: match &item.resolved_order_id {
             // A quarantined item has no org: the order's own org names its page.
             Some(id) => {
-                orders_db::find(conn, id)?.map(|o| (o.id.clone(), order_url(&o.org_id, &o.id)))
+                orders_db::find(conn, id)?.map(|o| (o.id.clone(), urls::order(&o.org_id, &o.id)))
             }
             None => None,
         },
@@ -112,19 +113,19 @@ fn state_view(conn: &mut DbConnection, item: &UnmatchedRow) -> Result<StateView,
 /// Orders of the item's org for a patient with the delivered last name, newest first.
 fn suggestions(
     conn: &mut DbConnection,
-    org_id: Option<&str>,
+    org_id: Option<&OrgId>,
     last_name: &str,
-) -> Result<Vec<(String, String)>, AppError> {
+) -> Result<Vec<(OrderId, String)>, AppError> {
     let (Some(org), false) = (org_id, last_name.trim().is_empty()) else {
         return Ok(Vec::new());
     };
     let filter = OrderFilter {
-        org_id: Some(org.to_string()),
+        org_id: Some(org.clone()),
         patient_name: Some(last_name.to_string()),
         ..OrderFilter::default()
     };
     let rows = order_list::list_page_at(conn, &filter, PageAt::Newest, 10)?;
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<OrderId> = rows.iter().map(|r| r.id.clone()).collect();
     let tests = order_list::test_names(conn, &ids)?;
     Ok(rows
         .into_iter()
@@ -172,7 +173,7 @@ pub fn item_page(
     };
     let code = item.decision_code.parse::<DecisionCode>().ok();
     let reasons: Vec<String> = serde_json::from_str(&item.reasons).unwrap_or_default();
-    let url = item_url(scope, &item.id);
+    let url = urls::review_item(scope, &item.id);
     let state = state_view(conn, item)?;
     let forms = if state.open {
         let t = typed.cloned().unwrap_or_default();
@@ -196,7 +197,10 @@ pub fn item_page(
             order_id: if t.form == "accept" {
                 t.order_id.clone()
             } else {
-                suggested.clone().unwrap_or_default()
+                suggested
+                    .as_ref()
+                    .map(|o| o.to_string())
+                    .unwrap_or_default()
             },
             mismatch: code == Some(DecisionCode::LabAccountMismatch),
             confirm_checked: t.form == "accept" && t.confirm_mismatch,
@@ -205,7 +209,7 @@ pub fn item_page(
             escalate_note: kept("escalate"),
             suggestions: suggestions(
                 conn,
-                org_for_suggestions.as_deref(),
+                org_for_suggestions.as_ref(),
                 parsed["patient"]["last_name"].as_str().unwrap_or(""),
             )?,
             error,
@@ -215,7 +219,7 @@ pub fn item_page(
     };
     Ok(ItemPage {
         chrome,
-        back_url: base_url(scope),
+        back_url: urls::review_queue(scope),
         id: item.id.clone(),
         code: item.decision_code.clone(),
         code_label: code.map(DecisionCode::label).unwrap_or("Unmatched"),
@@ -227,7 +231,7 @@ pub fn item_page(
         compare: compare(conn, item, &parsed, order.as_ref())?,
         candidate: order.as_ref().map(|o| CandidateView {
             id: o.row.id.clone(),
-            url: order_url(&o.row.org_id, &o.row.id),
+            url: urls::order(&o.row.org_id, &o.row.id),
             status: StatusBadge::new(&o.row.status_high, &o.row.status_low),
         }),
         values: values(&parsed),
@@ -267,7 +271,7 @@ pub async fn page(
     let sandbox = state.settings.is_sandbox();
     let reviewer = Reviewer::of(&p, user.actor());
     let scope = path.scope();
-    let id = path.id()?;
+    let id: ReviewItemId = path.id()?;
     let notice = done_notice(q.done.as_deref());
     let page = run_db(&state, move |conn| {
         let mut chrome = review_chrome(conn, &p, &csrf, sandbox, &scope)?;

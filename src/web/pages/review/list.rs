@@ -7,10 +7,11 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::{base_url, item_url, review_chrome, status_badge};
+use super::{review_chrome, status_badge};
 use crate::db::lab_accounts as accounts_db;
 use crate::db::orgs;
 use crate::db::unmatched::{self as unmatched_db, QueueFilter, UnmatchedRow};
+use crate::domain::ids::{LabAccountId, ReviewItemId};
 use crate::domain::lab::LabSlug;
 use crate::domain::result_matching::DecisionCode;
 use crate::error::AppError;
@@ -18,7 +19,7 @@ use crate::service::review::{self, ListedBy, Reviewer};
 use crate::web::htmx::is_htmx;
 use crate::web::pages::{fmt_time, non_empty, render, Chrome, Scope, ScopedPath, SelectOption};
 use crate::web::session::SignedIn;
-use crate::web::{run_db, AppState};
+use crate::web::{run_db, urls, AppState};
 
 pub const PAGE_SIZE: i64 = 20;
 
@@ -86,10 +87,10 @@ fn encode_cursor(row: &UnmatchedRow) -> String {
     format!("{}.{}", row.created_at.and_utc().timestamp_micros(), row.id)
 }
 
-fn decode_cursor(text: &str) -> Option<(NaiveDateTime, String)> {
+fn decode_cursor(text: &str) -> Option<(NaiveDateTime, ReviewItemId)> {
     let (micros, id) = text.trim().split_once('.')?;
     let at = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
-    Some((at, uuid::Uuid::parse_str(id).ok()?.to_string()))
+    Some((at, ReviewItemId::from(uuid::Uuid::parse_str(id).ok()?)))
 }
 
 /// The filters understood; anything else is a 400 saying which.
@@ -98,7 +99,7 @@ struct Wanted {
     statuses: Vec<String>,
     decision_code: Option<DecisionCode>,
     lab: Option<LabSlug>,
-    before: Option<(NaiveDateTime, String)>,
+    before: Option<(NaiveDateTime, ReviewItemId)>,
 }
 
 fn parse(q: &QueueQuery) -> Result<Wanted, AppError> {
@@ -136,7 +137,7 @@ fn parse(q: &QueueQuery) -> Result<Wanted, AppError> {
 }
 
 pub struct QueueRow {
-    pub id: String,
+    pub id: ReviewItemId,
     pub url: String,
     pub received: String,
     pub code: String,
@@ -208,7 +209,7 @@ fn rows(
     items: Vec<UnmatchedRow>,
     org_names: &[orgs::Org],
 ) -> Result<Vec<QueueRow>, AppError> {
-    let mut account_ids: Vec<String> = items
+    let mut account_ids: Vec<LabAccountId> = items
         .iter()
         .filter_map(|i| i.lab_account_id.clone())
         .collect();
@@ -226,7 +227,7 @@ fn rows(
                 .and_then(|a| accounts.iter().find(|x| &x.id == a));
             let (status_label, status_class) = status_badge(&i.status);
             QueueRow {
-                url: item_url(scope, &i.id),
+                url: urls::review_item(scope, &i.id),
                 received: fmt_time(&i.created_at),
                 code_label: code.map(DecisionCode::label).unwrap_or("Unmatched"),
                 patient: sent_patient(&parsed),
@@ -320,7 +321,7 @@ pub async fn page(
         } else {
             Vec::new()
         };
-        let base = base_url(&scope);
+        let base = urls::review_queue(&scope);
         let filters = q.filters();
         let older_url = items.last().filter(|_| more).map(|last| {
             QueueQuery {

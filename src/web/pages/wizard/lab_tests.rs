@@ -4,13 +4,14 @@ use super::draft::Ctx;
 use super::{advance, values, Outcome, StepView};
 use crate::db::lab_tests;
 use crate::db::DbConnection;
+use crate::domain::ids::LabTestId;
 use crate::domain::lab::LabSlug;
 use crate::domain::wizard::Step;
 use crate::error::AppError;
 use crate::service::orders;
 
 pub struct TestChoice {
-    pub id: String,
+    pub id: LabTestId,
     pub name: String,
     pub method: &'static str,
     pub sample: String,
@@ -42,7 +43,7 @@ pub fn method_label(method: &str) -> &'static str {
 fn view(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    checked: &[String],
+    checked: &[LabTestId],
     error: Option<String>,
 ) -> Result<TestsView, AppError> {
     let mut groups: Vec<(String, LabGroup)> = Vec::new();
@@ -94,10 +95,10 @@ pub fn save(
     mut ctx: Ctx,
     form: &[(String, String)],
 ) -> Result<Outcome, AppError> {
-    let mut ids: Vec<String> = Vec::new();
+    let mut ids: Vec<LabTestId> = Vec::new();
     for id in values(form, "test_id") {
-        if !ids.iter().any(|i| i == id) {
-            ids.push(id.to_string());
+        if !ids.iter().any(|i| i.as_str() == id) {
+            ids.push(LabTestId::from_text(id));
         }
     }
     let checked = if ids.is_empty() {
