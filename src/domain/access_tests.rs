@@ -39,45 +39,45 @@ fn person(role: Role) -> Principal {
     }
 }
 
-fn order(org_id: &str, team_id: &str) -> Action<'static> {
+fn order(org_text: &str, team_text: &str) -> Action<'static> {
     Action::ViewOrder {
-        org_id: org(org_id),
-        team_id: team(team_id),
+        org_id: org(org_text),
+        team_id: team(team_text),
     }
 }
 
-fn cancel(org_id: &str, team_id: &str) -> Action<'static> {
+fn cancel(org_text: &str, team_text: &str) -> Action<'static> {
     Action::CancelOrder {
-        org_id: org(org_id),
-        team_id: team(team_id),
+        org_id: org(org_text),
+        team_id: team(team_text),
     }
 }
 
-fn place(org_id: &str, team_id: &str, creator: Option<&str>) -> Action<'static> {
+fn place(org_text: &str, team_text: &str, creator: Option<&str>) -> Action<'static> {
     Action::PlaceOrder {
-        org_id: org(org_id),
-        team_id: team(team_id),
+        org_id: org(org_text),
+        team_id: team(team_text),
         draft_creator: creator.map(user),
     }
 }
 
-fn sandbox(org_id: &str, team_id: &str) -> Action<'static> {
+fn sandbox(org_text: &str, team_text: &str) -> Action<'static> {
     Action::AdvanceSandboxOrder {
-        org_id: org(org_id),
-        team_id: team(team_id),
+        org_id: org(org_text),
+        team_id: team(team_text),
     }
 }
 
-fn keys(org_id: &str, team_id: &str) -> Action<'static> {
+fn keys(org_text: &str, team_text: &str) -> Action<'static> {
     Action::ManageTeamKeys {
-        org_id: org(org_id),
-        team_id: team(team_id),
+        org_id: org(org_text),
+        team_id: team(team_text),
     }
 }
 
-fn review(org_id: Option<&str>) -> Action<'static> {
+fn review(org_text: Option<&str>) -> Action<'static> {
     Action::ReviewResults {
-        org_id: org_id.map(org),
+        org_id: org_text.map(org),
     }
 }
 
