@@ -13,8 +13,8 @@ use crate::error::AppError;
 pub struct StatusChange {
     pub id: String,
     pub lab_account_id: LabAccountId,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<AccountStatus>,
+    pub to_status: AccountStatus,
     pub reason: String,
     pub actor_label: String,
     pub at: NaiveDateTime,
@@ -32,8 +32,8 @@ pub fn record(
         .values((
             lab_account_status_changes::id.eq(super::new_id()),
             lab_account_status_changes::lab_account_id.eq(account_id),
-            lab_account_status_changes::from_status.eq(from.map(|s| s.as_str())),
-            lab_account_status_changes::to_status.eq(to.as_str()),
+            lab_account_status_changes::from_status.eq(from),
+            lab_account_status_changes::to_status.eq(to),
             lab_account_status_changes::reason.eq(reason),
             lab_account_status_changes::actor_label.eq(actor_label),
             lab_account_status_changes::at.eq(super::now()),

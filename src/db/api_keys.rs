@@ -4,17 +4,19 @@ use diesel::prelude::*;
 
 use super::schema::api_keys;
 use super::DbConnection;
+use crate::domain::api_key::KeyScope;
 use crate::domain::ids::{ApiKeyId, OrgId, TeamId};
+use crate::domain::lab::LabSlug;
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = api_keys)]
 pub struct ApiKeyRow {
     pub id: ApiKeyId,
-    pub scope: String,
+    pub scope: KeyScope,
     pub team_id: Option<TeamId>,
     pub org_id: Option<OrgId>,
-    pub lab_slug: Option<String>,
+    pub lab_slug: Option<LabSlug>,
     pub prefix: String,
     pub digest: String,
     pub label: String,
@@ -27,10 +29,10 @@ pub struct ApiKeyRow {
 #[diesel(table_name = api_keys)]
 pub struct NewApiKey<'a> {
     pub id: &'a ApiKeyId,
-    pub scope: &'a str,
+    pub scope: KeyScope,
     pub team_id: Option<&'a TeamId>,
     pub org_id: Option<&'a OrgId>,
-    pub lab_slug: Option<&'a str>,
+    pub lab_slug: Option<LabSlug>,
     pub prefix: &'a str,
     pub digest: &'a str,
     pub label: &'a str,
@@ -94,7 +96,7 @@ pub fn revoke(conn: &mut DbConnection, id: &ApiKeyId) -> Result<bool, AppError> 
 /// Every lab interface key, by lab, newest first within a lab.
 pub fn list_lab_keys(conn: &mut DbConnection) -> Result<Vec<ApiKeyRow>, AppError> {
     api_keys::table
-        .filter(api_keys::scope.eq("lab"))
+        .filter(api_keys::scope.eq(KeyScope::Lab))
         .order((api_keys::lab_slug.asc(), api_keys::created_at.desc()))
         .select(ApiKeyRow::as_select())
         .load(conn)

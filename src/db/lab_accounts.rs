@@ -7,19 +7,20 @@ use super::DbConnection;
 use crate::domain::account_config::{AccountConfig, ExistingAccount};
 use crate::domain::billing::AllowedBilling;
 use crate::domain::ids::{LabAccountId, OrgId, TeamId};
-use crate::domain::lab_account::{AccountStatus, LabAccount, Owner};
+use crate::domain::lab::LabSlug;
+use crate::domain::lab_account::{AccountStatus, DelegatedFlow, LabAccount, Owner};
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = lab_accounts)]
 struct LabAccountRow {
     id: LabAccountId,
-    lab_slug: String,
+    lab_slug: LabSlug,
     org_id: Option<OrgId>,
     provider_account_id: String,
     account_name: Option<String>,
-    status: String,
-    delegated_flow: String,
+    status: AccountStatus,
+    delegated_flow: DelegatedFlow,
     allowed_billing: String,
     business_units: Option<String>,
     default_clinical_notes: Option<String>,
@@ -34,16 +35,13 @@ impl LabAccountRow {
             AppError::Internal(format!("lab account {} has a bad {what}: {e}", self.id))
         };
         Ok(LabAccount {
-            lab: self.lab_slug.parse().map_err(|e| bad("lab", e))?,
+            lab: self.lab_slug,
             owner: match &self.org_id {
                 Some(org) => Owner::Org(org.clone()),
                 None => Owner::Platform,
             },
-            status: self.status.parse().map_err(|e| bad("status", e))?,
-            delegated_flow: self
-                .delegated_flow
-                .parse()
-                .map_err(|e| bad("delegated_flow", e))?,
+            status: self.status,
+            delegated_flow: self.delegated_flow,
             allowed_billing: AllowedBilling::from_json(&self.allowed_billing)
                 .map_err(|e| bad("allowed_billing", e))?,
             business_units: match &self.business_units {
@@ -68,7 +66,7 @@ impl LabAccountRow {
 #[derive(Debug, Clone, Default)]
 pub struct AccountFilter {
     pub status: Option<AccountStatus>,
-    pub lab: Option<String>,
+    pub lab: Option<LabSlug>,
     pub team_id: Option<TeamId>,
     pub account_id: Option<LabAccountId>,
 }
@@ -160,10 +158,10 @@ pub fn list_for_org(
         .select(LabAccountRow::as_select())
         .into_boxed();
     if let Some(status) = f.status {
-        q = q.filter(lab_accounts::status.eq(status.as_str()));
+        q = q.filter(lab_accounts::status.eq(status));
     }
     if let Some(lab) = &f.lab {
-        q = q.filter(lab_accounts::lab_slug.eq(lab.clone()));
+        q = q.filter(lab_accounts::lab_slug.eq(*lab));
     }
     if let Some(id) = &f.account_id {
         q = q.filter(lab_accounts::id.eq(id.clone()));
@@ -210,7 +208,7 @@ pub fn list_for_team(
 pub fn owner_accounts(
     conn: &mut DbConnection,
     owner: &Owner,
-) -> Result<Vec<(LabAccountId, String, String)>, AppError> {
+) -> Result<Vec<(LabAccountId, LabSlug, String)>, AppError> {
     lab_accounts::table
         .filter(lab_accounts::owner_key.eq(owner.key().to_string()))
         .select((
@@ -223,14 +221,12 @@ pub fn owner_accounts(
 }
 
 /// Turns `owner_accounts` rows into what `domain::lab_account::check_unique` reads.
-pub fn as_existing(rows: &[(LabAccountId, String, String)]) -> Vec<ExistingAccount<'_>> {
+pub fn as_existing(rows: &[(LabAccountId, LabSlug, String)]) -> Vec<ExistingAccount<'_>> {
     rows.iter()
-        .filter_map(|(id, lab, pid)| {
-            lab.parse().ok().map(|lab| ExistingAccount {
-                id,
-                lab,
-                provider_account_id: pid,
-            })
+        .map(|(id, lab, pid)| ExistingAccount {
+            id,
+            lab: *lab,
+            provider_account_id: pid,
         })
         .collect()
 }
@@ -246,13 +242,13 @@ pub fn insert(
     diesel::insert_into(lab_accounts::table)
         .values((
             lab_accounts::id.eq(&id),
-            lab_accounts::lab_slug.eq(config.lab.as_str()),
+            lab_accounts::lab_slug.eq(config.lab),
             lab_accounts::org_id.eq(owner.org_id()),
             lab_accounts::owner_key.eq(owner.key()),
             lab_accounts::provider_account_id.eq(&config.provider_account_id),
             lab_accounts::account_name.eq(config.account_name.as_deref()),
-            lab_accounts::status.eq(status.as_str()),
-            lab_accounts::delegated_flow.eq(config.delegated_flow.as_str()),
+            lab_accounts::status.eq(status),
+            lab_accounts::delegated_flow.eq(config.delegated_flow),
             lab_accounts::allowed_billing.eq(config.allowed_billing.to_json().to_string()),
             lab_accounts::business_units.eq(business_units_json(config)),
             lab_accounts::default_clinical_notes.eq(config.default_clinical_notes.as_deref()),
@@ -286,10 +282,10 @@ pub fn update_config(
             .filter(lab_accounts::version.eq(expected_version)),
     )
     .set((
-        lab_accounts::lab_slug.eq(config.lab.as_str()),
+        lab_accounts::lab_slug.eq(config.lab),
         lab_accounts::provider_account_id.eq(&config.provider_account_id),
         lab_accounts::account_name.eq(config.account_name.as_deref()),
-        lab_accounts::delegated_flow.eq(config.delegated_flow.as_str()),
+        lab_accounts::delegated_flow.eq(config.delegated_flow),
         lab_accounts::allowed_billing.eq(config.allowed_billing.to_json().to_string()),
         lab_accounts::business_units.eq(business_units_json(config)),
         lab_accounts::default_clinical_notes.eq(config.default_clinical_notes.as_deref()),
@@ -323,10 +319,10 @@ pub fn set_status(
     let n = diesel::update(
         lab_accounts::table
             .find(id)
-            .filter(lab_accounts::status.eq(from.as_str())),
+            .filter(lab_accounts::status.eq(from)),
     )
     .set((
-        lab_accounts::status.eq(to.as_str()),
+        lab_accounts::status.eq(to),
         lab_accounts::version.eq(lab_accounts::version + 1),
         lab_accounts::updated_at.eq(super::now()),
     ))
@@ -339,7 +335,7 @@ pub fn set_status(
 /// (id, org_id).
 pub fn find_by_number(
     conn: &mut DbConnection,
-    lab: &str,
+    lab: LabSlug,
     account_number: &str,
 ) -> Result<Vec<(LabAccountId, Option<OrgId>)>, AppError> {
     lab_accounts::table
@@ -354,7 +350,7 @@ pub fn find_by_number(
 #[derive(Queryable, Debug, Clone)]
 pub struct AccountLabel {
     pub id: LabAccountId,
-    pub lab_slug: String,
+    pub lab_slug: LabSlug,
     pub account_name: Option<String>,
     pub provider_account_id: String,
 }
@@ -364,14 +360,11 @@ impl AccountLabel {
     pub fn name(&self) -> String {
         match &self.account_name {
             Some(name) => name.clone(),
-            None => {
-                let lab = self
-                    .lab_slug
-                    .parse::<crate::domain::lab::LabSlug>()
-                    .map(|l| l.display_name().to_string())
-                    .unwrap_or_else(|_| self.lab_slug.clone());
-                format!("{lab} {}", self.provider_account_id)
-            }
+            None => format!(
+                "{} {}",
+                self.lab_slug.display_name(),
+                self.provider_account_id
+            ),
         }
     }
 }

@@ -6,6 +6,7 @@ use super::orders::OrderRow;
 use super::schema::{lab_tests, order_tests, orders};
 use super::DbConnection;
 use crate::domain::ids::{LabAccountId, OrderId, OrgId, PatientId, TeamId};
+use crate::domain::order_status::LowStatus;
 use crate::error::AppError;
 
 /// Filters of order lists. Exactly one of `org_id` / `team_ids` scopes the list.
@@ -13,7 +14,7 @@ use crate::error::AppError;
 pub struct OrderFilter {
     pub org_id: Option<OrgId>,
     pub team_ids: Option<Vec<TeamId>>,
-    pub statuses: Vec<String>,
+    pub statuses: Vec<LowStatus>,
     pub lab_account_id: Option<LabAccountId>,
     /// The patient's orders only (the wire's `user_id`).
     pub user_id: Option<PatientId>,

@@ -4,7 +4,11 @@ use diesel::prelude::*;
 
 use super::schema::{order_events, order_tests, orders};
 use super::DbConnection;
+use crate::domain::billing::BillingType;
 use crate::domain::ids::{LabAccountId, LabTestId, OrderId, OrgId, PatientId, TeamId};
+use crate::domain::lab::{CollectionMethod, LabSlug};
+use crate::domain::order_status::{HighStatus, LowStatus};
+use crate::domain::result_values::Interpretation;
 use crate::error::AppError;
 
 // The list queries live in `order_list`; these paths stay where callers know them.
@@ -21,9 +25,9 @@ pub struct OrderRow {
     /// The patient (Junction's "user").
     pub user_id: PatientId,
     pub lab_account_id: LabAccountId,
-    pub lab_slug: String,
-    pub collection_method: String,
-    pub billing_type: String,
+    pub lab_slug: LabSlug,
+    pub collection_method: CollectionMethod,
+    pub billing_type: BillingType,
     /// JSON: PatientDetails.
     pub patient_details: String,
     /// JSON: PatientAddress.
@@ -40,9 +44,9 @@ pub struct OrderRow {
     pub icd_codes: Option<String>,
     pub passthrough: Option<String>,
     pub activate_by: Option<String>,
-    pub status_high: String,
-    pub status_low: String,
-    pub interpretation: Option<String>,
+    pub status_high: HighStatus,
+    pub status_low: LowStatus,
+    pub interpretation: Option<Interpretation>,
     pub sample_id: Option<String>,
     pub origin: String,
     pub created_by: String,
@@ -108,13 +112,13 @@ pub fn events(conn: &mut DbConnection, order_id: &OrderId) -> Result<Vec<OrderEv
         .map_err(|e| AppError::db("loading an order's events", e))
 }
 
-/// Appends an event and moves the order's current status to it.
+/// Appends an event (`status` is its full `<high>.<method>.<low>` text) and moves the order's
+/// current status to `low` and its high-level status.
 pub fn add_event(
     conn: &mut DbConnection,
     order_id: &OrderId,
     status: &str,
-    high: &str,
-    low: &str,
+    low: LowStatus,
 ) -> Result<(), AppError> {
     let last: Option<i32> = order_events::table
         .filter(order_events::order_id.eq(order_id))
@@ -133,7 +137,7 @@ pub fn add_event(
         .map_err(|e| AppError::db("adding an order event", e))?;
     diesel::update(orders::table.find(order_id))
         .set((
-            orders::status_high.eq(high),
+            orders::status_high.eq(low.high()),
             orders::status_low.eq(low),
             orders::updated_at.eq(now),
         ))
@@ -151,7 +155,11 @@ pub fn open_count(
     orders::table
         .filter(orders::lab_account_id.eq(account_id))
         .filter(orders::team_id.eq(team_id))
-        .filter(orders::status_high.eq_any(["received", "collecting_sample", "sample_with_lab"]))
+        .filter(orders::status_high.eq_any([
+            HighStatus::Received,
+            HighStatus::CollectingSample,
+            HighStatus::SampleWithLab,
+        ]))
         .count()
         .get_result(conn)
         .map_err(|e| AppError::db("counting open orders", e))
@@ -160,7 +168,7 @@ pub fn open_count(
 pub fn set_interpretation(
     conn: &mut DbConnection,
     order_id: &OrderId,
-    interpretation: &str,
+    interpretation: Interpretation,
 ) -> Result<(), AppError> {
     diesel::update(orders::table.find(order_id))
         .set((

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::schema::patients;
 use super::DbConnection;
 use crate::domain::ids::{PatientId, TeamId};
-use crate::domain::order_input::Patient;
+use crate::domain::order_input::{Gender, Patient};
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -17,7 +17,7 @@ pub struct PatientRow {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub dob: Option<NaiveDate>,
-    pub gender: Option<String>,
+    pub gender: Option<Gender>,
     pub phone_number: Option<String>,
     pub email: Option<String>,
     /// JSON of the latest order's address.
@@ -125,7 +125,7 @@ pub fn remember(conn: &mut DbConnection, id: &PatientId, p: &Patient) -> Result<
             patients::first_name.eq(&p.details.first_name),
             patients::last_name.eq(&p.details.last_name),
             patients::dob.eq(p.details.dob),
-            patients::gender.eq(p.details.gender.as_str()),
+            patients::gender.eq(p.details.gender),
             patients::phone_number.eq(&p.details.phone_number),
             patients::email.eq(&p.details.email),
             patients::address.eq(address),

@@ -5,6 +5,8 @@ use diesel::prelude::*;
 use super::schema::{inbound_messages, result_biomarkers, results};
 use super::DbConnection;
 use crate::domain::ids::{LabAccountId, OrderId, PatientId, ResultId, ReviewItemId, TeamId};
+use crate::domain::lab::LabSlug;
+use crate::domain::result_values::{Interpretation, ResultStatus};
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
@@ -14,8 +16,8 @@ pub struct ResultRow {
     pub order_id: OrderId,
     pub lab_account_id: LabAccountId,
     pub version: i32,
-    pub status: String,
-    pub interpretation: String,
+    pub status: ResultStatus,
+    pub interpretation: Interpretation,
     pub control_id: String,
     /// JSON: what LabResultsMetadata is built from.
     pub metadata: String,
@@ -41,7 +43,7 @@ pub struct BiomarkerRow {
     pub max_range: Option<f64>,
     /// JSON list of the lab's abnormal flags.
     pub flags: String,
-    pub interpretation: String,
+    pub interpretation: Interpretation,
     pub observed_at: Option<NaiveDateTime>,
 }
 
@@ -49,7 +51,7 @@ pub struct BiomarkerRow {
 #[diesel(table_name = inbound_messages)]
 pub struct InboundRow {
     pub id: String,
-    pub lab_slug: String,
+    pub lab_slug: LabSlug,
     pub control_id: String,
     pub format: String,
     pub outcome: String,
@@ -60,7 +62,7 @@ pub struct InboundRow {
 
 pub fn find_inbound(
     conn: &mut DbConnection,
-    lab: &str,
+    lab: LabSlug,
     control_id: &str,
 ) -> Result<Option<InboundRow>, AppError> {
     inbound_messages::table
@@ -74,7 +76,7 @@ pub fn find_inbound(
 
 pub fn record_inbound(
     conn: &mut DbConnection,
-    lab: &str,
+    lab: LabSlug,
     control_id: &str,
     format: &str,
     outcome: &str,

@@ -46,7 +46,7 @@ type PresentedRow = (
         UserId,
         String,
         String,
-        String,
+        Role,
         Option<OrgId>,
         Option<NaiveDateTime>,
     ),
@@ -87,9 +87,6 @@ pub fn find_presented(
         return Ok(None);
     };
     let (user_id, email, name, role, org_id, disabled_at) = user;
-    let role: Role = role
-        .parse()
-        .map_err(|e| AppError::Internal(format!("user {user_id} has an unknown role: {e}")))?;
     let mut team_ids: Vec<TeamId> = Vec::new();
     let mut csm_org_ids: Vec<OrgId> = Vec::new();
     for (.., team, org) in rows {

@@ -134,6 +134,7 @@ id_columns!(
     LoginAttemptId,
 );
 
+use crate::db::idempotency::ClaimState;
 use crate::domain::access::Role;
 use crate::domain::actor::ActorKind;
 use crate::domain::api_key::KeyScope;
@@ -144,12 +145,14 @@ use crate::domain::lab_account::{AccountStatus, DelegatedFlow};
 use crate::domain::order_input::Gender;
 use crate::domain::order_status::{HighStatus, LowStatus};
 use crate::domain::result_matching::DecisionCode;
-use crate::domain::result_values::Interpretation;
+use crate::domain::result_values::{Interpretation, ResultStatus};
+use crate::domain::review::ReviewStatus;
 
 enum_columns!(
     AccountStatus,
     ActorKind,
     AuditAction,
+    ClaimState,
     BillingType,
     CollectionMethod,
     DecisionCode,
@@ -162,6 +165,8 @@ enum_columns!(
     LabSlug,
     LabTestStatus,
     LowStatus,
+    ResultStatus,
+    ReviewStatus,
     Role,
     SampleType,
 );

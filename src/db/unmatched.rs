@@ -5,27 +5,30 @@ use diesel::prelude::*;
 use super::schema::{lab_account_teams, unmatched_results};
 use super::DbConnection;
 use crate::domain::ids::{LabAccountId, OrderId, OrgId, ReviewItemId, TeamId};
+use crate::domain::lab::LabSlug;
+use crate::domain::result_matching::DecisionCode;
+use crate::domain::review::ReviewStatus;
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = unmatched_results)]
 pub struct UnmatchedRow {
     pub id: ReviewItemId,
-    pub lab_slug: String,
+    pub lab_slug: LabSlug,
     pub lab_account_id: Option<LabAccountId>,
     pub org_id: Option<OrgId>,
     pub team_id: Option<TeamId>,
     pub account_number: String,
     pub placer_order_number: Option<String>,
     pub control_id: String,
-    pub decision_code: String,
+    pub decision_code: DecisionCode,
     /// JSON list of reason codes.
     pub reasons: String,
     pub candidate_order_id: Option<OrderId>,
     pub raw_message: String,
     /// JSON of what was read from the message.
     pub parsed: String,
-    pub status: String,
+    pub status: ReviewStatus,
     pub resolution_note: Option<String>,
     pub resolved_order_id: Option<OrderId>,
     pub decided_by: Option<String>,
@@ -57,7 +60,7 @@ pub fn decide(
     conn: &mut DbConnection,
     id: &ReviewItemId,
     expected_version: i32,
-    status: &str,
+    status: ReviewStatus,
     note: Option<&str>,
     resolved_order_id: Option<&OrderId>,
     decided_by: &str,
@@ -86,8 +89,9 @@ pub struct QueueFilter {
     pub org_ids: Option<Vec<OrgId>>,
     pub include_quarantine: bool,
     pub team_id: Option<TeamId>,
-    pub statuses: Vec<String>,
-    pub decision_code: Option<String>,
+    pub statuses: Vec<ReviewStatus>,
+    pub decision_code: Option<DecisionCode>,
+    /// A lab's slug as asked for: the Team API takes any text, and one no item has shows none.
     pub lab: Option<String>,
     /// Keyset: (created_at, id) strictly after this, newest first.
     pub before: Option<(NaiveDateTime, ReviewItemId)>,
@@ -127,7 +131,7 @@ fn filtered(f: &QueueFilter) -> unmatched_results::BoxedQuery<'static, super::Mu
         q = q.filter(unmatched_results::status.eq_any(f.statuses.clone()));
     }
     if let Some(code) = &f.decision_code {
-        q = q.filter(unmatched_results::decision_code.eq(code.clone()));
+        q = q.filter(unmatched_results::decision_code.eq(*code));
     }
     if let Some(lab) = &f.lab {
         q = q.filter(unmatched_results::lab_slug.eq(lab.clone()));
@@ -182,7 +186,7 @@ pub fn escalate(
             .filter(unmatched_results::version.eq(expected_version)),
     )
     .set((
-        unmatched_results::status.eq("pending_ops_review"),
+        unmatched_results::status.eq(ReviewStatus::PendingOps),
         unmatched_results::resolution_note.eq(note),
         unmatched_results::decided_by.eq(by),
         unmatched_results::version.eq(expected_version + 1),

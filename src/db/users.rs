@@ -15,7 +15,7 @@ pub struct UserRow {
     pub email: String,
     pub name: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub org_id: Option<OrgId>,
     pub created_at: NaiveDateTime,
     pub disabled_at: Option<NaiveDateTime>,
@@ -45,7 +45,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewUser<'_>) -> Result<UserId, AppE
             users::email.eq(normalise_email(new.email)),
             users::name.eq(new.name),
             users::password_hash.eq(new.password_hash),
-            users::role.eq(new.role.as_str()),
+            users::role.eq(new.role),
             users::org_id.eq(new.org_id),
             users::created_at.eq(super::now()),
         ))

@@ -17,6 +17,7 @@ pub mod order_status;
 pub mod result_diff;
 pub mod result_matching;
 pub mod result_values;
+pub mod review;
 pub mod session;
 pub mod sparkline;
 pub mod string_enum;

@@ -9,6 +9,16 @@ string_enum!(
     }
 );
 
+string_enum!(
+    /// How far a result version is: partial, final, or a correction (an ORU's OBR-25 / OBX-11
+    /// status), spelled as a result version stores it and the API sends it.
+    ResultStatus {
+        Preliminary => "partial",
+        Final => "final",
+        Corrected => "corrected",
+    }
+);
+
 /// A reference range as labs write it: `70-99`, `3.1 - 9.7`, `13 to 18`, `<200`, `>=40`.
 pub fn parse_range(text: &str) -> (Option<f64>, Option<f64>) {
     let t = text.trim().replace(' ', "");

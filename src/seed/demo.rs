@@ -7,6 +7,7 @@ use crate::domain::access::Role;
 use crate::domain::account_config::AccountConfigInput;
 use crate::domain::actor::Actor;
 use crate::domain::ids::{LabAccountId, OrgId, TeamId};
+use crate::domain::lab::LabSlug;
 use crate::domain::lab_account::{AccountStatus, Owner};
 use crate::error::AppError;
 use crate::service::api_keys::{self, KeyOwner};
@@ -129,7 +130,7 @@ pub fn ensure_demo(conn: &mut DbConnection) -> Result<DemoKeys, AppError> {
         conn,
         &actor,
         &KeyOwner::Lab {
-            slug: "quest".into(),
+            slug: LabSlug::Quest,
         },
         "demo lab interface key",
     )?;

@@ -7,6 +7,7 @@ use super::demo_orders::Placed;
 use crate::db::DbConnection;
 use crate::domain::actor::Actor;
 use crate::domain::ids::OrderId;
+use crate::domain::lab::LabSlug;
 use crate::error::AppError;
 use crate::hl7::build::{self, typical, Value};
 use crate::hl7::oru;
@@ -89,7 +90,7 @@ fn deliver(conn: &mut DbConnection, actor: &Actor, s: &Sent<'_>) -> Result<(), A
         conn,
         actor,
         &Delivery {
-            lab: "quest",
+            lab: LabSlug::Quest,
             format: "hl7",
             raw: &text,
             message: &message,

@@ -8,6 +8,7 @@ use crate::domain::actor::Actor;
 use crate::domain::api_key::{mint, KeyScope};
 use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::ids::{ApiKeyId, OrgId, TeamId};
+use crate::domain::lab::LabSlug;
 use crate::error::AppError;
 
 /// What a key is for: one Team, one org's management, or one lab's result delivery.
@@ -15,7 +16,7 @@ use crate::error::AppError;
 pub enum KeyOwner {
     Team { team_id: TeamId, org_id: OrgId },
     Org { org_id: OrgId },
-    Lab { slug: String },
+    Lab { slug: LabSlug },
 }
 
 /// Stores the digest and returns the secret, which is never stored or shown again.
@@ -28,7 +29,7 @@ pub fn create(
     let (scope, team_id, org_id, lab) = match owner {
         KeyOwner::Team { team_id, org_id } => (KeyScope::Team, Some(team_id), Some(org_id), None),
         KeyOwner::Org { org_id } => (KeyScope::Org, None, Some(org_id), None),
-        KeyOwner::Lab { slug } => (KeyScope::Lab, None, None, Some(slug.as_str())),
+        KeyOwner::Lab { slug } => (KeyScope::Lab, None, None, Some(*slug)),
     };
     let key = mint(scope);
     let id = ApiKeyId::new();
@@ -37,7 +38,7 @@ pub fn create(
             conn,
             &NewApiKey {
                 id: &id,
-                scope: scope.as_str(),
+                scope,
                 team_id,
                 org_id,
                 lab_slug: lab,
@@ -82,7 +83,7 @@ pub fn revoke_team_key(
 ) -> Result<bool, AppError> {
     write_tx(conn, |conn| {
         let key = api_keys::find(conn, key_id)?
-            .filter(|k| k.scope == KeyScope::Team.as_str() && k.team_id.as_ref() == Some(team_id))
+            .filter(|k| k.scope == KeyScope::Team && k.team_id.as_ref() == Some(team_id))
             .ok_or(AppError::NotFound)?;
         revoke_found(conn, actor, &key)
     })
@@ -97,7 +98,7 @@ pub fn revoke_lab_key(
 ) -> Result<bool, AppError> {
     write_tx(conn, |conn| {
         let key = api_keys::find(conn, key_id)?
-            .filter(|k| k.scope == KeyScope::Lab.as_str())
+            .filter(|k| k.scope == KeyScope::Lab)
             .ok_or(AppError::NotFound)?;
         revoke_found(conn, actor, &key)
     })

@@ -15,7 +15,7 @@ use chrono::Duration;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::db::idempotency::{self as store, IdempotencyRow, NewClaim};
+use crate::db::idempotency::{self as store, ClaimState, IdempotencyRow, NewClaim};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::ids::TeamId;
 use crate::error::AppError;
@@ -106,7 +106,7 @@ fn write_canonical(value: &Value, out: &mut String) {
 /// Whether the row still decides the answer: a running claim within its lease, or a stored
 /// response within the replay window.
 fn is_live(row: &IdempotencyRow, now: chrono::NaiveDateTime) -> bool {
-    if row.state == store::RUNNING {
+    if row.state == ClaimState::Running {
         row.lease_until.is_some_and(|until| until > now)
     } else {
         now - row.created_at < Duration::hours(REPLAY_HOURS)
@@ -117,8 +117,8 @@ fn answer_from(row: &IdempotencyRow, hash: &str) -> Outcome {
     if row.request_hash != hash {
         return Outcome::DifferentBody;
     }
-    match (row.state.as_str(), row.response_status, &row.response_body) {
-        (store::DONE, Some(status), Some(body)) => Outcome::Replay {
+    match (row.state, row.response_status, &row.response_body) {
+        (ClaimState::Done, Some(status), Some(body)) => Outcome::Replay {
             status: u16::try_from(status).unwrap_or(500),
             body: body.clone(),
         },

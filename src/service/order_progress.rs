@@ -21,12 +21,7 @@ pub fn advance(
 ) -> Result<(), AppError> {
     write_tx(conn, |conn| {
         let order = orders_db::find(conn, order_id)?.ok_or(AppError::NotFound)?;
-        let bad = |what: &str| AppError::Internal(format!("order {order_id} has a bad {what}"));
-        let from: LowStatus = order.status_low.parse().map_err(|_| bad("status"))?;
-        let method = order
-            .collection_method
-            .parse()
-            .map_err(|_| bad("collection method"))?;
+        let (from, method) = (order.status_low, order.collection_method);
         let mut steps = Vec::new();
         let mut at = from;
         while at != to {
@@ -43,13 +38,7 @@ pub fn advance(
             steps.push(at);
         }
         for step in &steps {
-            orders_db::add_event(
-                conn,
-                order_id,
-                &event_status(method, *step),
-                step.high().as_str(),
-                step.as_str(),
-            )?;
+            orders_db::add_event(conn, order_id, &event_status(method, *step), *step)?;
         }
         if steps.is_empty() {
             return Ok(());

@@ -14,7 +14,7 @@ use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::billing::UsState;
 use crate::domain::eligibility::{self, OrderNeeds, Refusal};
 use crate::domain::ids::{LabAccountId, LabTestId, OrderId, OrgId, ResultId, TeamId};
-use crate::domain::lab::{CollectionMethod, LabSlug};
+use crate::domain::lab::{CollectionMethod, LabSlug, LabTestStatus};
 use crate::domain::lab_account::LabAccount;
 use crate::domain::order_input::{
     join_clinical_notes, OrderRequest, PatientAddress, PatientDetails, Physician,
@@ -37,12 +37,12 @@ pub struct OrderView {
 }
 
 impl OrderView {
-    pub fn low(&self) -> Option<LowStatus> {
-        self.row.status_low.parse().ok()
+    pub fn low(&self) -> LowStatus {
+        self.row.status_low
     }
 
-    pub fn method(&self) -> Option<CollectionMethod> {
-        self.row.collection_method.parse().ok()
+    pub fn method(&self) -> CollectionMethod {
+        self.row.collection_method
     }
 }
 
@@ -64,7 +64,7 @@ pub fn load(conn: &mut DbConnection, id: &OrderId) -> Result<Option<OrderView>, 
     };
     let test_ids = orders_db::test_ids(conn, &row.id)?;
     let tests = lab_tests::find_tests(conn, &test_ids)?;
-    let lab = lab_tests::find_lab(conn, &row.lab_slug)?;
+    let lab = lab_tests::find_lab(conn, row.lab_slug)?;
     let events = orders_db::events(conn, &row.id)?;
     let account = accounts_db::find(conn, &row.lab_account_id, TeamScope::Org(&row.org_id))?
         .ok_or_else(|| AppError::Internal(format!("order {} has no lab account", row.id)))?;
@@ -125,7 +125,7 @@ pub fn check_tests(
             format!("Lab test {missing} does not exist."),
         ));
     }
-    if let Some(inactive) = tests.iter().find(|t| t.status != "active") {
+    if let Some(inactive) = tests.iter().find(|t| t.status != LabTestStatus::Active) {
         return Err(AppError::rule(
             "lab_test_inactive",
             format!("Lab test {} is not active.", inactive.name),
@@ -141,8 +141,7 @@ pub fn check_tests(
             "All tests of an order must be from one lab and use one collection method.",
         ));
     }
-    let lab: LabSlug = first.lab_slug.parse().map_err(|e| bad_data("lab", e))?;
-    let test_method: CollectionMethod = first.method.parse().map_err(|e| bad_data("method", e))?;
+    let (lab, test_method) = (first.lab_slug, first.method);
     if let Some(m) = method {
         if m != test_method {
             return Err(AppError::rule(
@@ -225,9 +224,9 @@ pub fn create(
             org_id: req.org_id.clone(),
             user_id: req.user_id.clone(),
             lab_account_id: account.id.clone(),
-            lab_slug: lab.as_str().to_string(),
-            collection_method: method.as_str().to_string(),
-            billing_type: req.billing.as_str().to_string(),
+            lab_slug: lab,
+            collection_method: method,
+            billing_type: req.billing,
             patient_details: to_json(&req.patient.details)?,
             patient_address: to_json(&req.patient.address)?,
             patient_search_name: patients::search_name(
@@ -251,8 +250,8 @@ pub fn create(
             },
             passthrough: req.passthrough.clone(),
             activate_by: req.activate_by.clone(),
-            status_high: low.high().as_str().to_string(),
-            status_low: low.as_str().to_string(),
+            status_high: low.high(),
+            status_low: low,
             interpretation: None,
             sample_id: None,
             origin: "initial".into(),
@@ -262,7 +261,7 @@ pub fn create(
         };
         orders_db::insert(conn, &row, &req.test_ids)?;
         let status = event_status(method, low);
-        orders_db::add_event(conn, &id, &status, low.high().as_str(), low.as_str())?;
+        orders_db::add_event(conn, &id, &status, low)?;
         patients::remember(conn, &req.user_id, &req.patient)?;
         audit::record(
             conn,
@@ -295,12 +294,7 @@ pub fn cancel(
 ) -> Result<(), AppError> {
     write_tx(conn, |conn| {
         let order = load_for_teams(conn, order_id, team_ids)?;
-        let low = order
-            .low()
-            .ok_or_else(|| bad_data("status", &order.row.status_low))?;
-        let method = order
-            .method()
-            .ok_or_else(|| bad_data("collection method", &order.row.collection_method))?;
+        let (low, method) = (order.low(), order.method());
         if !low.cancellable() {
             return Err(AppError::rule(
                 "order_not_cancellable",
@@ -308,13 +302,7 @@ pub fn cancel(
             ));
         }
         let to = LowStatus::Cancelled;
-        orders_db::add_event(
-            conn,
-            order_id,
-            &event_status(method, to),
-            to.high().as_str(),
-            to.as_str(),
-        )?;
+        orders_db::add_event(conn, order_id, &event_status(method, to), to)?;
         audit::record(
             conn,
             actor,

@@ -12,16 +12,19 @@ use crate::db::{write_tx, DbConnection};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::ids::{LabAccountId, OrderId, ResultId, ReviewItemId, TeamId};
+use crate::domain::lab::LabSlug;
 use crate::domain::order_input::PatientDetails;
 use crate::domain::order_status::{event_status, LowStatus};
 use crate::domain::result_matching::{
     decide, AccountRef, Decision, DecisionCode, Delivered, OrderRef,
 };
-use crate::domain::result_values::{interpret, overall, parse_number, parse_range, Interpretation};
+use crate::domain::result_values::{
+    interpret, overall, parse_number, parse_range, Interpretation, ResultStatus,
+};
+use crate::domain::review::ReviewStatus;
 use crate::error::AppError;
-use crate::hl7::oru::{OruMessage, ResultStatus};
+use crate::hl7::oru::OruMessage;
 use crate::hl7::refusal::Refusal;
-use crate::service::review;
 
 /// What happened to a delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +55,7 @@ impl Outcome {
 
 /// A delivery as received: the parsed message plus the raw text kept for reviewers.
 pub struct Delivery<'a> {
-    pub lab: &'a str,
+    pub lab: LabSlug,
     pub format: &'a str,
     pub raw: &'a str,
     pub message: &'a OruMessage,
@@ -109,7 +112,7 @@ pub fn biomarkers(result_id: &ResultId, m: &OruMessage) -> (Vec<BiomarkerRow>, I
             min_range: min,
             max_range: max,
             flags: json!(obx.abnormal_flags).to_string(),
-            interpretation: level.as_str().to_string(),
+            interpretation: level,
             observed_at: obx.observed_at,
         });
     }
@@ -162,25 +165,16 @@ fn follow_status(
     interpretation: Interpretation,
 ) -> Result<(), AppError> {
     let order = orders_db::find(conn, order_id)?.ok_or(AppError::NotFound)?;
-    let method = order
-        .collection_method
-        .parse()
-        .map_err(|e: String| AppError::Internal(e))?;
+    let method = order.collection_method;
     let low = match status {
         ResultStatus::Preliminary => LowStatus::PartialResults,
         ResultStatus::Final => LowStatus::Completed,
         ResultStatus::Corrected => LowStatus::Corrected,
     };
-    if order.status_low != low.as_str() {
-        orders_db::add_event(
-            conn,
-            order_id,
-            &event_status(method, low),
-            low.high().as_str(),
-            low.as_str(),
-        )?;
+    if order.status_low != low {
+        orders_db::add_event(conn, order_id, &event_status(method, low), low)?;
     }
-    orders_db::set_interpretation(conn, order_id, interpretation.as_str())
+    orders_db::set_interpretation(conn, order_id, interpretation)
 }
 
 /// Attaches a delivery to an order as its next result version (also used by reviewers' accepts).
@@ -205,8 +199,8 @@ pub fn attach(
             order_id: order_id.clone(),
             lab_account_id: account_id.clone(),
             version,
-            status: status.as_str().to_string(),
-            interpretation: interpretation.as_str().to_string(),
+            status,
+            interpretation,
             control_id: m.control_id.clone(),
             metadata: metadata(m, now).to_string(),
             source: source.to_string(),
@@ -294,19 +288,19 @@ pub fn ingest(
                     conn,
                     &UnmatchedRow {
                         id: id.clone(),
-                        lab_slug: d.lab.to_string(),
+                        lab_slug: d.lab,
                         lab_account_id: account_id.clone(),
                         org_id: org_id.clone(),
                         team_id: candidate.map(|(_, team)| team.clone()),
                         account_number: m.receiving_facility.clone(),
                         placer_order_number: m.placer_order_number().map(str::to_string),
                         control_id: m.control_id.clone(),
-                        decision_code: code.as_str().to_string(),
+                        decision_code: code,
                         reasons: json!(reasons).to_string(),
                         candidate_order_id: candidate_order_id.clone(),
                         raw_message: d.raw.to_string(),
                         parsed: super::result_json::parsed_summary(m).to_string(),
-                        status: review::PENDING_CUSTOMER.into(),
+                        status: ReviewStatus::PendingCustomer,
                         resolution_note: None,
                         resolved_order_id: None,
                         decided_by: None,
@@ -361,7 +355,7 @@ pub fn ingest(
 pub fn record_rejection(
     conn: &mut DbConnection,
     actor: &Actor,
-    lab: &str,
+    lab: LabSlug,
     refusal: &Refusal,
 ) -> Result<(), AppError> {
     write_tx(conn, |conn| {
@@ -371,7 +365,7 @@ pub fn record_rejection(
             AuditEntry {
                 action: AuditAction::ResultRejected,
                 entity_type: EntityType::LabDelivery,
-                entity_id: lab,
+                entity_id: lab.as_str(),
                 org_id: None,
                 team_id: None,
                 summary: format!("Delivery from {lab} rejected: {}", refusal.audit_text()),

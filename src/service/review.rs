@@ -10,18 +10,15 @@ use crate::domain::access::{Principal, Role};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::ids::{OrderId, OrgId, ResultId, ReviewItemId, TeamId};
+use crate::domain::result_matching::DecisionCode;
+use crate::domain::review::ReviewStatus;
 use crate::error::AppError;
 use crate::hl7::oru::{self, OruMessage};
 use crate::service::result_json::read_json;
 use crate::service::results::attach;
 
-pub const PENDING_CUSTOMER: &str = "pending_customer_review";
-pub const PENDING_OPS: &str = "pending_ops_review";
-pub const ACCEPTED: &str = "accepted";
-pub const REJECTED: &str = "rejected";
-
 pub fn is_open(item: &UnmatchedRow) -> bool {
-    item.status == PENDING_CUSTOMER || item.status == PENDING_OPS
+    item.status.is_open()
 }
 
 /// Who is deciding: the orgs whose items they may act on, and whether quarantine is theirs.
@@ -180,7 +177,7 @@ pub fn accept(
             return Err(AppError::NotFound);
         }
         let note = note_optional(note)?.unwrap_or_default();
-        if item.decision_code == "lab_account_mismatch" {
+        if item.decision_code == DecisionCode::LabAccountMismatch {
             if !confirmed_mismatch {
                 return Err(AppError::rule(
                     "confirmation_required",
@@ -194,7 +191,7 @@ pub fn accept(
             conn,
             id,
             expected_version,
-            ACCEPTED,
+            ReviewStatus::Accepted,
             note,
             Some(order_id),
             &r.actor.label,
@@ -233,7 +230,7 @@ pub fn reject(
             conn,
             id,
             expected_version,
-            REJECTED,
+            ReviewStatus::Rejected,
             Some(&note),
             None,
             &r.actor.label,
@@ -261,7 +258,7 @@ pub fn escalate(
 ) -> Result<(), AppError> {
     write_tx(conn, |conn| {
         let item = open_item(conn, r, id, expected_version)?;
-        if item.status == PENDING_OPS {
+        if item.status == ReviewStatus::PendingOps {
             return Err(already_decided(&item));
         }
         let note = note_optional(note)?;

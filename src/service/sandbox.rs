@@ -117,7 +117,7 @@ fn deliver_result(
         conn,
         actor,
         &Delivery {
-            lab: &order.row.lab_slug,
+            lab: order.row.lab_slug,
             format: "hl7",
             raw: &text,
             message: &message,
@@ -131,17 +131,9 @@ fn move_to(
     order: &OrderView,
     low: LowStatus,
 ) -> Result<(), AppError> {
-    let method = order
-        .method()
-        .ok_or_else(|| AppError::Internal("order without a collection method".into()))?;
+    let method = order.method();
     write_tx(conn, |conn| {
-        orders_db::add_event(
-            conn,
-            &order.row.id,
-            &event_status(method, low),
-            low.high().as_str(),
-            low.as_str(),
-        )?;
+        orders_db::add_event(conn, &order.row.id, &event_status(method, low), low)?;
         audit::record(
             conn,
             actor,
@@ -169,12 +161,7 @@ pub fn advance(
     let mut steps = 0;
     loop {
         let order = load_for_teams(conn, order_id, team_ids)?;
-        let low = order
-            .low()
-            .ok_or_else(|| AppError::Internal("order without a status".into()))?;
-        let method = order
-            .method()
-            .ok_or_else(|| AppError::Internal("order without a collection method".into()))?;
+        let (low, method) = (order.low(), order.method());
         if matches!(low.high(), HighStatus::Cancelled | HighStatus::Failed) {
             return Err(AppError::rule(
                 "order_closed",

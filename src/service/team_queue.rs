@@ -7,6 +7,8 @@ use crate::db::unmatched::{self as unmatched_db, QueueFilter, UnmatchedRow};
 use crate::db::DbConnection;
 use crate::domain::access::{team_sees_queue_item, QueueItemOwner};
 use crate::domain::ids::ReviewItemId;
+use crate::domain::result_matching::DecisionCode;
+use crate::domain::review::ReviewStatus;
 use crate::error::AppError;
 use crate::service::order_reads::TeamReader;
 use crate::service::review::{self, ListedBy};
@@ -14,8 +16,8 @@ use crate::service::review::{self, ListedBy};
 /// What the key asked for; which items it may see at all is decided here, not by the caller.
 #[derive(Debug, Clone, Default)]
 pub struct Wanted {
-    pub statuses: Vec<String>,
-    pub decision_code: Option<String>,
+    pub statuses: Vec<ReviewStatus>,
+    pub decision_code: Option<DecisionCode>,
     pub lab: Option<String>,
     /// Keyset: (created_at, id) strictly after this, newest first.
     pub before: Option<(NaiveDateTime, ReviewItemId)>,

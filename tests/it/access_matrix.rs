@@ -90,7 +90,7 @@ fn owner(app: &TestApp) -> (Owner, Owner) {
         &mut conn,
         &actor,
         &KeyOwner::Lab {
-            slug: "quest".into(),
+            slug: labdesk::domain::lab::LabSlug::Quest,
         },
         "matrix",
     )

@@ -139,7 +139,7 @@ fn browser_wizard_with_one_eligible_account_skips_the_account_step() {
     assert_eq!(order_count(&app), before + 1);
     let o = order(&app, &order_id);
     assert_eq!(o.lab_account_id, *app.world.account("97500001"));
-    assert_eq!(o.billing_type, "client_bill");
+    assert_eq!(o.billing_type.as_str(), "client_bill");
     assert_eq!(app.audit_rows("order.created", &order_id).len(), 1);
 }
 

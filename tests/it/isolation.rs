@@ -13,6 +13,9 @@ use labdesk::db::audit::AuditEvent;
 use labdesk::db::unmatched::{self, UnmatchedRow};
 use labdesk::domain::access::{team_sees_queue_item, QueueItemOwner};
 use labdesk::domain::ids::{LabAccountId, OrderId, OrgId, ReviewItemId, TeamId};
+use labdesk::domain::lab::LabSlug;
+use labdesk::domain::result_matching::DecisionCode;
+use labdesk::domain::review::ReviewStatus;
 
 /// Quest West, Primary Care's account, linked to Cardiology too: one account, two Teams.
 fn share_quest_west(app: &TestApp) {
@@ -222,19 +225,19 @@ fn row(
 ) -> UnmatchedRow {
     UnmatchedRow {
         id: id.clone(),
-        lab_slug: "quest".into(),
+        lab_slug: LabSlug::Quest,
         lab_account_id: account.cloned(),
         org_id: org.cloned(),
         team_id: team.cloned(),
         account_number: "000".into(),
         placer_order_number: None,
         control_id: format!("T-{id}"),
-        decision_code: "no_match".into(),
+        decision_code: DecisionCode::NoMatch,
         reasons: "[]".into(),
         candidate_order_id: None,
         raw_message: "{}".into(),
         parsed: "{}".into(),
-        status: "pending_customer_review".into(),
+        status: ReviewStatus::PendingCustomer,
         resolution_note: None,
         resolved_order_id: None,
         decided_by: None,
@@ -251,7 +254,7 @@ fn status_of(app: &TestApp, order: &OrderId) -> (String, usize) {
     let events = labdesk::db::orders::events(&mut app.conn(), order)
         .unwrap()
         .len();
-    (row.status_low, events)
+    (row.status_low.to_string(), events)
 }
 
 fn team_orders(app: &TestApp, team: &str) -> i64 {

@@ -13,14 +13,14 @@ use crate::support::webdriver::{Browser, WAIT};
 use crate::support::{each_backend, Backend, TestApp, CLINICIAN, CSM, OPS, PRIMARY_CARE};
 
 fn status(app: &TestApp, order_id: &OrderId) -> String {
-    order(app, order_id).status_low
+    order(app, order_id).status_low.to_string()
 }
 
 fn version_statuses(app: &TestApp, order: &OrderId) -> Vec<String> {
     labdesk::db::results::versions(&mut app.conn(), order)
         .unwrap()
         .into_iter()
-        .map(|v| v.status)
+        .map(|v| v.status.to_string())
         .collect()
 }
 

@@ -96,7 +96,7 @@ fn orders_list_filters_by_status_account_dates_and_patient_name() {
         assert!(completed.contains(&alan) && !completed.contains(&ada));
         assert!(completed
             .iter()
-            .all(|id| order(app, id).status_low == "completed"));
+            .all(|id| order(app, id).status_low.as_str() == "completed"));
 
         let quest_east = app.world.account("97500002");
         let on_east = ids(&format!("lab_account_id={quest_east}"));
@@ -263,7 +263,10 @@ fn demo_seed_has_orders_in_several_states_and_does_not_repeat_them() {
     each_backend(|app| {
         let before = org_order_ids(app, &app.world.org_id);
         let globex_before = org_order_ids(app, &app.world.other_org_id);
-        let mut states: Vec<String> = before.iter().map(|id| order(app, id).status_low).collect();
+        let mut states: Vec<String> = before
+            .iter()
+            .map(|id| order(app, id).status_low.to_string())
+            .collect();
         states.sort();
         states.dedup();
         for s in [

@@ -43,7 +43,7 @@ fn a_fitting_result_is_attached_and_moves_the_order() {
         assert!(text.starts_with("attached"), "{text}");
         let versions = labdesk::db::results::versions(&mut app.conn(), &order).unwrap();
         assert_eq!(versions.len(), 1);
-        assert_eq!(versions[0].status, "final");
+        assert_eq!(versions[0].status.as_str(), "final");
         assert_eq!(
             versions[0].lab_account_id,
             app.world.account("97500001").clone()
@@ -57,7 +57,7 @@ fn a_fitting_result_is_attached_and_moves_the_order() {
             ),
             ("212", "abnormal")
         );
-        assert_eq!(markers[1].interpretation, "normal");
+        assert_eq!(markers[1].interpretation.as_str(), "normal");
         assert_eq!(
             order_status(app, order.as_str()),
             ("completed".into(), Some("abnormal".into()))
@@ -147,7 +147,7 @@ fn unknown_account_is_quarantined_for_csms_only() {
         assert!(text.contains("queued for review: quarantine"), "{text}");
         let items = unmatched(app);
         assert_eq!(items.len(), 1);
-        assert_eq!(items[0].decision_code, "quarantine");
+        assert_eq!(items[0].decision_code.as_str(), "quarantine");
         assert_eq!(items[0].org_id, None);
         assert_eq!(items[0].candidate_order_id, None);
         assert!(labdesk::db::results::versions(&mut app.conn(), &order)
@@ -166,7 +166,7 @@ fn unknown_placer_order_is_no_match_for_the_accounts_org() {
             assert!(msa(&res).1.contains("no_match"), "{}", res.body);
         }
         let items = unmatched(app);
-        assert!(items.iter().all(|i| i.decision_code == "no_match"
+        assert!(items.iter().all(|i| i.decision_code.as_str() == "no_match"
             && i.org_id.as_ref().map(|i| i.as_str()) == Some(app.world.org_id.as_str())));
         assert_eq!(items.len(), 2);
     });

@@ -100,9 +100,12 @@ fn two_reviewers_at_once_one_wins_and_the_other_is_told() {
         let loser = results.iter().find_map(|r| r.as_ref().err()).unwrap();
         assert!(loser.to_string().contains("already decided"), "{loser}");
         let decided = item(app, &id);
-        assert!(decided.status == "accepted" || decided.status == "rejected");
+        assert!(decided.status.as_str() == "accepted" || decided.status.as_str() == "rejected");
         let results_count = results_of(app, &order);
-        assert_eq!(results_count, usize::from(decided.status == "accepted"));
+        assert_eq!(
+            results_count,
+            usize::from(decided.status.as_str() == "accepted")
+        );
         let audit = app.audit_rows("result.review_accepted", &id).len()
             + app.audit_rows("result.review_rejected", &id).len();
         assert_eq!(audit, 1);
@@ -126,7 +129,7 @@ fn accepting_across_orgs_is_not_found() {
         let err =
             review::accept(&mut app.conn(), &ops, &id, 1, &globex_order, true, "x").unwrap_err();
         assert_eq!(err.to_string(), "Not Found");
-        assert_eq!(item(app, &id).status, "pending_customer_review");
+        assert_eq!(item(app, &id).status.as_str(), "pending_customer_review");
         assert_eq!(results_of(app, &globex_order), 0);
     });
 }
@@ -164,7 +167,7 @@ fn reject_needs_a_note_and_escalate_hands_the_item_to_csms() {
             "Checked with the lab",
         )
         .unwrap();
-        assert_eq!(item(app, &id).status, "accepted");
+        assert_eq!(item(app, &id).status.as_str(), "accepted");
     });
 }
 
@@ -187,7 +190,7 @@ fn quarantine_is_for_csms_only() {
             ),
         );
         let q = latest_item(app);
-        assert_eq!(q.decision_code, "quarantine");
+        assert_eq!(q.decision_code.as_str(), "quarantine");
         let ops = reviewer(&app.world.org_id, "ops");
         assert_eq!(
             review::reject(&mut app.conn(), &ops, &q.id, 1, "x")

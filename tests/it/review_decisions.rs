@@ -42,7 +42,7 @@ fn accept_reject_and_escalate_through_the_pages() {
             Some(format!("{url}?done=accepted").as_str())
         );
         let decided = item(app, &demo.id);
-        assert_eq!(decided.status, "accepted");
+        assert_eq!(decided.status.as_str(), "accepted");
         assert_eq!(
             decided.resolved_order_id.as_ref().map(|i| i.as_str()),
             Some(order.as_str())
@@ -73,10 +73,13 @@ fn accept_reject_and_escalate_through_the_pages() {
         assert!(refused
             .text()
             .contains("A note is required to reject a result."));
-        assert_eq!(item(app, &no_match.id).status, "pending_customer_review");
+        assert_eq!(
+            item(app, &no_match.id).status.as_str(),
+            "pending_customer_review"
+        );
         let res = ops.post_form(&reject, &[("version", "1"), ("note", "Not our patient")]);
         assert_eq!(res.status, 303, "{}", res.text());
-        assert_eq!(item(app, &no_match.id).status, "rejected");
+        assert_eq!(item(app, &no_match.id).status.as_str(), "rejected");
         let audit = app.audit_rows("result.review_rejected", &no_match.id);
         assert!(audit.len() == 1 && audit[0].summary.contains("Not our patient"));
 
@@ -117,7 +120,7 @@ fn accept_reject_and_escalate_through_the_pages() {
             ],
         );
         assert_eq!(res.status, 303, "{}", res.text());
-        assert_eq!(item(app, &id).status, "accepted");
+        assert_eq!(item(app, &id).status.as_str(), "accepted");
         assert_eq!(results_of(app, &order), 1);
         assert_eq!(
             app.audit_rows("result.review_accepted", &id)[0].actor_label,
@@ -271,7 +274,7 @@ fn two_reviewers_with_the_same_version_one_wins_and_the_other_gets_409() {
         assert!(!loser.body.contains("id=\"accept-form\""));
         assert_eq!(
             results_of(app, &order),
-            usize::from(decided.status == "accepted")
+            usize::from(decided.status.as_str() == "accepted")
         );
         let audits = app.audit_rows("result.review_accepted", &id).len()
             + app.audit_rows("result.review_rejected", &id).len();
@@ -303,7 +306,7 @@ fn accepting_onto_an_order_of_another_org_is_not_found() {
                 .contains("it must be an order of the same organization"));
         }
         assert_eq!(results_of(app, &globex_order), 0);
-        assert_eq!(item(app, &m.id).status, "pending_customer_review");
+        assert_eq!(item(app, &m.id).status.as_str(), "pending_customer_review");
         assert_eq!(app.changes(), audit);
         // Globex's admin cannot reach Northwind's item at all.
         let globex = app.login(OTHER_OPS);
@@ -312,6 +315,6 @@ fn accepting_onto_an_order_of_another_org_is_not_found() {
             &[("version", "1"), ("note", "x")],
         );
         assert_eq!(res.status, 404);
-        assert_eq!(item(app, &m.id).status, "pending_customer_review");
+        assert_eq!(item(app, &m.id).status.as_str(), "pending_customer_review");
     });
 }

@@ -168,8 +168,8 @@ fn one_eligible_account_is_chosen_without_its_step_and_the_order_is_placed() {
         let o = order(app, &order_id);
         assert_eq!(o.lab_account_id, quest_west.clone());
         assert_eq!(o.team_id, app.world.team(PRIMARY_CARE).clone());
-        assert_eq!(o.billing_type, "commercial_insurance");
-        assert_eq!(o.lab_slug, "quest");
+        assert_eq!(o.billing_type.as_str(), "commercial_insurance");
+        assert_eq!(o.lab_slug.as_str(), "quest");
         assert_eq!(o.created_by, CLINICIAN);
         assert_eq!(Some(&o.user_id), w.state().patient_id());
         assert_eq!(

@@ -10,6 +10,7 @@ use crate::db::orgs;
 use crate::domain::actor::Actor;
 use crate::domain::api_key::{digest, KeyScope};
 use crate::domain::ids::{OrgId, TeamId};
+use crate::domain::lab::LabSlug;
 use crate::error::AppError;
 use crate::service::order_reads::TeamReader;
 use crate::web::{request_id, run_db, AppState};
@@ -37,7 +38,7 @@ impl TeamKey {
 
 /// A delivery made with a lab interface key.
 pub struct LabKey {
-    pub lab: String,
+    pub lab: LabSlug,
     pub actor: Actor,
 }
 
@@ -69,7 +70,7 @@ fn authenticate(req: &HttpRequest, header: &'static str, scope: KeyScope) -> Aut
         let hash = digest(&secret);
         let key = run_db(&state, move |conn| api_keys::find_active(conn, &hash))
             .await?
-            .filter(|k| k.scope == scope.as_str())
+            .filter(|k| k.scope == scope)
             .ok_or_else(|| {
                 AppError::Unauthenticated(format!(
                     "Invalid or revoked API key in the {header} header."

@@ -257,7 +257,7 @@ pub async fn list(
             e.push_at(&["query", "status"], msg, "enum");
             AppError::invalid(e)
         })?;
-        statuses.push(low.as_str().to_string());
+        statuses.push(low);
     }
     let mut order_ids = Vec::new();
     for id in repeated(&req, "order_ids") {

@@ -9,6 +9,7 @@ use super::{query, wire_orders};
 use crate::db::results::{BiomarkerRow, ResultRow};
 use crate::domain::ids::OrderId;
 use crate::domain::order_status::{sandbox_reachable, LowStatus};
+use crate::domain::result_values::ResultStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::service::order_reads::{self, ResultPart};
@@ -47,7 +48,7 @@ fn metadata(order: &OrderView, result: &ResultRow) -> Value {
         "date_collected": collected,
         "specimen_number": text("specimen_number").unwrap_or_default(),
         "date_received": text("date_received"),
-        "status": if result.status == "partial" { "partial" } else { "final" },
+        "status": if result.status == ResultStatus::Preliminary { "partial" } else { "final" },
         "interpretation": result.interpretation,
         "patient_id": order.row.user_id,
         "account_id": order.account.provider_account_id,

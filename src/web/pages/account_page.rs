@@ -170,8 +170,10 @@ pub fn show_page(
         .into_iter()
         .map(|h| HistoryRow {
             at: fmt_time(&h.at),
-            from: h.from_status.unwrap_or_else(|| "(new)".into()),
-            to: h.to_status,
+            from: h
+                .from_status
+                .map_or_else(|| "(new)".to_string(), |s| s.to_string()),
+            to: h.to_status.to_string(),
             reason: h.reason,
             by: h.actor_label,
         })

@@ -61,9 +61,7 @@ fn parse_filter(q: &ListQuery) -> Result<AccountFilter, AppError> {
     let lab = match non_empty(&q.lab) {
         Some(l) => Some(
             l.parse::<LabSlug>()
-                .map_err(|e| AppError::rule("bad_filter", format!("Lab {e}.")))?
-                .as_str()
-                .to_string(),
+                .map_err(|e| AppError::rule("bad_filter", format!("Lab {e}.")))?,
         ),
         None => None,
     };
@@ -118,7 +116,7 @@ async fn list(
             Scope::Platform => accounts_db::list_platform(conn)?
                 .into_iter()
                 .filter(|a| filter.status.is_none_or(|s| a.status == s))
-                .filter(|a| filter.lab.as_deref().is_none_or(|l| a.lab.as_str() == l))
+                .filter(|a| filter.lab.is_none_or(|l| a.lab == l))
                 .filter(|a| filter.team_id.as_ref().is_none_or(|t| a.team_ids.contains(t)))
                 .collect(),
         };
@@ -142,7 +140,7 @@ async fn list(
             .collect();
         let lab_options = LabSlug::ALL
             .iter()
-            .map(|l| SelectOption::new(l.as_str(), l.display_name(), filter.lab.as_deref()))
+            .map(|l| SelectOption::new(l.as_str(), l.display_name(), filter.lab.map(LabSlug::as_str)))
             .collect();
         let team_options = teams
             .iter()

@@ -35,15 +35,13 @@ fn platform_chrome(
     Ok(chrome)
 }
 
-fn lab_name(slug: Option<&str>) -> String {
-    slug.and_then(|s| s.parse::<LabSlug>().ok())
-        .map(|l| l.display_name().to_string())
-        .unwrap_or_else(|| slug.unwrap_or("").to_string())
+fn lab_name(slug: Option<LabSlug>) -> &'static str {
+    slug.map(LabSlug::display_name).unwrap_or("")
 }
 
 pub struct LabKeyRow {
     pub id: ApiKeyId,
-    pub lab: String,
+    pub lab: &'static str,
     pub prefix: String,
     pub label: String,
     pub created_by: String,
@@ -60,7 +58,7 @@ pub struct LabKeysTable {
 fn keys_table(conn: &mut DbConnection, message: Option<String>) -> Result<LabKeysTable, AppError> {
     let row = |k: ApiKeyRow| LabKeyRow {
         revoke_url: format!("{BASE}/{}/revoke", k.id),
-        lab: lab_name(k.lab_slug.as_deref()),
+        lab: lab_name(k.lab_slug),
         prefix: k.prefix,
         label: k.label,
         created_by: k.created_by,
@@ -107,7 +105,7 @@ struct CreatedPage {
 #[template(path = "platform/lab_key_revoke_confirm.html")]
 struct RevokeConfirmPage {
     chrome: Chrome,
-    lab: String,
+    lab: &'static str,
     prefix: String,
     label: String,
     action: String,
@@ -200,9 +198,7 @@ pub async fn create(
                 return Ok(Err(page));
             }
         };
-        let owner = KeyOwner::Lab {
-            slug: lab.as_str().to_string(),
-        };
+        let owner = KeyOwner::Lab { slug: lab };
         let (id, secret) = keys_service::create(conn, &actor, &owner, &label)?;
         let prefix = keys_db::find(conn, &id)?
             .map(|k| k.prefix)
@@ -227,7 +223,7 @@ pub async fn create(
 /// A lab interface key; any other key (a Team's, an org's) is "not found" here.
 fn find_key(conn: &mut DbConnection, key_id: &ApiKeyId) -> Result<ApiKeyRow, AppError> {
     keys_db::find(conn, key_id)?
-        .filter(|k| k.scope == KeyScope::Lab.as_str())
+        .filter(|k| k.scope == KeyScope::Lab)
         .ok_or(AppError::NotFound)
 }
 
@@ -245,7 +241,7 @@ pub async fn revoke_confirm(
         let key = find_key(conn, &key_id)?;
         Ok(RevokeConfirmPage {
             chrome,
-            lab: lab_name(key.lab_slug.as_deref()),
+            lab: lab_name(key.lab_slug),
             action: format!("{BASE}/{}/revoke", key.id),
             back_url: BASE,
             prefix: key.prefix,

@@ -150,7 +150,7 @@ pub fn mismatch_item(app: &TestApp) -> (ReviewItemId, OrderId) {
     };
     deliver(app, &fill(&fixture("final.hl7"), &fits));
     let item = latest_item(app);
-    assert_eq!(item.decision_code, "lab_account_mismatch");
+    assert_eq!(item.decision_code.as_str(), "lab_account_mismatch");
     (item.id, order)
 }
 

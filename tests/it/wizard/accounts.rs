@@ -279,7 +279,7 @@ fn switching_lab_on_review_clears_the_tests_with_a_warning_and_same_lab_keeps_th
         w.post_billing("client_bill");
         let o = order(app, &w.place());
         assert_eq!(o.lab_account_id, platform.clone());
-        assert_eq!(o.lab_slug, "labcorp");
+        assert_eq!(o.lab_slug.as_str(), "labcorp");
     });
 }
 

@@ -74,7 +74,7 @@ pub async fn confirm(
         )?;
         let o = authorize_cancel(conn, &p, &org_id, &order_id)?;
         let low = o.low();
-        if !low.is_some_and(|l| l.cancellable()) {
+        if !low.cancellable() {
             return Err(AppError::rule(
                 "order_not_cancellable",
                 format!(
@@ -99,7 +99,7 @@ pub async fn confirm(
                 o.account.provider_account_id
             ),
             created_at: fmt_time(&o.row.created_at),
-            status: low.map(|l| l.label()).unwrap_or_default(),
+            status: low.label(),
             action: urls::cancel_order(&org_id, &o.row.id),
             back_url: url,
         })

@@ -176,7 +176,7 @@ fn rows(
                 account_number: account
                     .map(|a| a.provider_account_id.clone())
                     .unwrap_or_default(),
-                status: StatusBadge::new(&o.status_high, &o.status_low),
+                status: StatusBadge::new(o.status_high, o.status_low),
                 created_at: fmt_time(&o.created_at),
                 id: o.id,
             }
@@ -238,11 +238,7 @@ pub async fn page(
         let filter = OrderFilter {
             org_id: whole_org.then(|| org_id.clone()),
             team_ids: (!whole_org).then(|| team_ids.clone()),
-            statuses: wanted
-                .status
-                .iter()
-                .map(|s| s.as_str().to_string())
-                .collect(),
+            statuses: wanted.status.into_iter().collect(),
             lab_account_id: wanted.lab_account_id.clone(),
             from: wanted.from.and_then(start_of_day),
             // "To" includes the whole day.

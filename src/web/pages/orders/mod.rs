@@ -18,26 +18,26 @@ pub fn patient_name(d: &PatientDetails) -> String {
 /// An order's status as a badge: the low-level label, coloured by its high-level status.
 pub struct StatusBadge {
     pub high: &'static str,
-    pub low: String,
+    pub low: &'static str,
     pub label: String,
 }
 
 impl StatusBadge {
-    pub fn new(high: &str, low: &str) -> StatusBadge {
-        let high = high
-            .parse::<HighStatus>()
-            .map(HighStatus::as_str)
-            .unwrap_or("unknown");
-        let label = low
-            .parse::<LowStatus>()
-            .map(LowStatus::label)
-            .unwrap_or_else(|_| low.to_string());
+    pub fn new(high: HighStatus, low: LowStatus) -> StatusBadge {
         StatusBadge {
-            high,
-            low: low.to_string(),
-            label,
+            high: high.as_str(),
+            low: low.as_str(),
+            label: low.label(),
         }
     }
+}
+
+/// The label of an event's `<high>.<method>.<low>` status: its low-level status's.
+pub fn event_label(status: &str) -> String {
+    let low = status.rsplit('.').next().unwrap_or(status);
+    low.parse::<LowStatus>()
+        .map(LowStatus::label)
+        .unwrap_or_else(|_| low.to_string())
 }
 
 /// A fixed notice after a redirect (`?done=...`): never text from the URL itself.

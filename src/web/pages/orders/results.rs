@@ -8,7 +8,7 @@ use crate::domain::access::{Action, Principal};
 use crate::domain::ids::{OrgId, ResultId};
 use crate::domain::order_status::{sandbox_next, HighStatus, LowStatus};
 use crate::domain::result_diff::{diff, Reported};
-use crate::domain::result_values::{flag_marker, Interpretation};
+use crate::domain::result_values::{flag_marker, Interpretation, ResultStatus};
 use crate::domain::sparkline::{sparkline, Frame};
 use crate::error::AppError;
 use crate::service::orders::OrderView;
@@ -59,7 +59,7 @@ pub struct ChangeRow {
 
 pub struct VersionRow {
     pub version: i32,
-    pub status: String,
+    pub status: &'static str,
     pub received_at: String,
     pub values: usize,
     /// What changed from the version before (empty for the first).
@@ -71,9 +71,9 @@ pub struct LatestResult {
     pub id: ResultId,
     pub version: i32,
     /// `partial`, `final` or `corrected`.
-    pub status: String,
-    pub status_label: String,
-    pub interpretation: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub interpretation: Interpretation,
     pub reported: Option<String>,
     pub collected: Option<String>,
     pub specimen: Option<String>,
@@ -116,12 +116,11 @@ const FRAME: Frame = Frame {
     pad: 3.0,
 };
 
-fn status_word(status: &str) -> String {
+fn status_word(status: ResultStatus) -> &'static str {
     match status {
-        "partial" => "Partial".into(),
-        "final" => "Final".into(),
-        "corrected" => "Corrected".into(),
-        other => other.to_string(),
+        ResultStatus::Preliminary => "Partial",
+        ResultStatus::Final => "Final",
+        ResultStatus::Corrected => "Corrected",
     }
 }
 
@@ -132,7 +131,7 @@ fn reported<'a>(rows: &'a [BiomarkerRow]) -> Vec<Reported<'a>> {
             name: &b.name,
             value: &b.result,
             unit: b.unit.as_deref(),
-            interpretation: &b.interpretation,
+            interpretation: b.interpretation.as_str(),
         })
         .collect()
 }
@@ -143,7 +142,7 @@ fn version_rows(versions: &[(ResultRow, Vec<BiomarkerRow>)]) -> Vec<VersionRow> 
         .enumerate()
         .map(|(i, (r, markers))| VersionRow {
             version: r.version,
-            status: status_word(&r.status),
+            status: status_word(r.status),
             received_at: fmt_time(&r.created_at),
             values: markers.len(),
             changes: match i.checked_sub(1) {
@@ -275,10 +274,7 @@ fn marker_rows(rows: &[BiomarkerRow], trends: Vec<Option<Trend>>) -> Vec<MarkerR
     rows.iter()
         .zip(trends)
         .map(|(b, trend)| {
-            let level = b
-                .interpretation
-                .parse::<Interpretation>()
-                .unwrap_or(Interpretation::Abnormal);
+            let level = b.interpretation;
             let flags: Vec<String> = serde_json::from_str(&b.flags).unwrap_or_default();
             MarkerRow {
                 name: b.name.clone(),
@@ -306,7 +302,7 @@ fn sandbox_controls(
             team_id: &o.row.team_id,
         },
     );
-    let (low, method) = (o.low()?, o.method()?);
+    let (low, method) = (o.low(), o.method());
     if !allowed || matches!(low.high(), HighStatus::Cancelled | HighStatus::Failed) {
         return None;
     }
@@ -345,9 +341,9 @@ pub fn results_panel(
             Some(LatestResult {
                 id: r.id.clone(),
                 version: r.version,
-                status: r.status.clone(),
-                status_label: status_word(&r.status),
-                interpretation: r.interpretation.clone(),
+                status: r.status.as_str(),
+                status_label: status_word(r.status),
+                interpretation: r.interpretation,
                 reported: meta_time(&meta, "date_reported"),
                 collected: meta_time(&meta, "date_collected"),
                 specimen: meta_text(&meta, "specimen_number"),

@@ -81,7 +81,7 @@ pub async fn advance(
         )?;
         // The button sends a correction only for a completed order; the sandbox itself would
         // first walk any other order all the way to completed.
-        if target == Some(LowStatus::Corrected) && o.low() != Some(LowStatus::Completed) {
+        if target == Some(LowStatus::Corrected) && o.low() != LowStatus::Completed {
             return Err(AppError::rule(
                 "order_not_completed",
                 format!(
@@ -105,9 +105,7 @@ pub async fn advance(
             Some(_) => "Sandbox: a corrected result was sent.".to_string(),
             None => format!(
                 "Sandbox: the order moved to {}.",
-                o.low()
-                    .map(|l| l.label().to_lowercase())
-                    .unwrap_or_else(|| o.row.status_low.clone())
+                o.low().label().to_lowercase()
             ),
         };
         let results = results_panel(conn, &p, &org_id, &o, true, &csrf, Some(message))?;

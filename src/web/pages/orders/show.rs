@@ -6,9 +6,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::results::{results_panel, ResultsPanel};
-use super::{done_notice, patient_name, StatusBadge};
+use super::{done_notice, event_label, patient_name, StatusBadge};
 use crate::domain::access::{Action, Principal};
-use crate::domain::billing::BillingType;
 use crate::domain::ids::{OrderId, OrgId};
 use crate::domain::order_status::LowStatus;
 use crate::error::AppError;
@@ -61,29 +60,25 @@ pub fn status_panel(
         },
     );
     let cancel_url = urls::cancel_order(org_id, &o.row.id);
-    let cancellable = low.is_some_and(LowStatus::cancellable);
+    let cancellable = low.cancellable();
     let cannot_cancel = match low {
         _ if cancellable || !may_cancel => None,
-        Some(LowStatus::Cancelled) => None,
-        Some(l) => Some(format!(
+        LowStatus::Cancelled => None,
+        l => Some(format!(
             "This order can no longer be cancelled: it is {}.",
             l.label().to_lowercase()
         )),
-        None => None,
     };
     StatusPanel {
-        status: StatusBadge::new(&o.row.status_high, &o.row.status_low),
+        status: StatusBadge::new(o.row.status_high, low),
         events: o
             .events
             .iter()
             .rev()
-            .map(|e| {
-                let low = e.status.rsplit('.').next().unwrap_or(&e.status);
-                EventRow {
-                    at: fmt_time(&e.created_at),
-                    label: StatusBadge::new("", low).label,
-                    status: e.status.clone(),
-                }
+            .map(|e| EventRow {
+                at: fmt_time(&e.created_at),
+                label: event_label(&e.status),
+                status: e.status.clone(),
             })
             .collect(),
         cancel: (cancellable && may_cancel).then(|| CancelControl {
@@ -187,7 +182,7 @@ fn test_views(o: &OrderView) -> Vec<TestView> {
             markers: serde_json::from_str::<Vec<serde_json::Value>>(&t.markers)
                 .map(|m| m.len())
                 .unwrap_or(0),
-            sample_type: t.sample_type.replace('_', " "),
+            sample_type: t.sample_type.as_str().replace('_', " "),
         })
         .collect()
 }
@@ -224,14 +219,9 @@ pub async fn page(
             email: d.email.clone(),
             address: address_lines(&o),
             tests: test_views(&o),
-            method: sentence(&o.row.collection_method),
+            method: sentence(o.row.collection_method.as_str()),
             account: account_view(&p, &org_id, &scope, &o),
-            billing: o
-                .row
-                .billing_type
-                .parse::<BillingType>()
-                .map(|b| b.label().to_string())
-                .unwrap_or_else(|_| o.row.billing_type.clone()),
+            billing: o.row.billing_type.label().to_string(),
             physician: o
                 .physician
                 .as_ref()

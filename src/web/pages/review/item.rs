@@ -6,7 +6,6 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::compare::{compare, text, values, CompareRow, ValueRow};
-use super::list::lab_name;
 use super::{load_item, review_chrome, status_badge};
 use crate::db::order_list::{self, OrderFilter, PageAt};
 use crate::db::orders as orders_db;
@@ -14,6 +13,7 @@ use crate::db::unmatched::UnmatchedRow;
 use crate::db::DbConnection;
 use crate::domain::ids::{OrderId, OrgId, ReviewItemId};
 use crate::domain::result_matching::{reason_label, DecisionCode};
+use crate::domain::review::ReviewStatus;
 use crate::error::AppError;
 use crate::service::orders as orders_service;
 use crate::service::review::{self, Reviewer};
@@ -73,11 +73,11 @@ pub struct ItemPage {
     pub chrome: Chrome,
     pub back_url: String,
     pub id: ReviewItemId,
-    pub code: String,
+    pub code: DecisionCode,
     pub code_label: &'static str,
     pub reasons: Vec<&'static str>,
     pub received: String,
-    pub lab: String,
+    pub lab: &'static str,
     pub control_id: String,
     pub result_status: String,
     pub compare: Vec<CompareRow>,
@@ -91,12 +91,12 @@ pub struct ItemPage {
 }
 
 fn state_view(conn: &mut DbConnection, item: &UnmatchedRow) -> Result<StateView, AppError> {
-    let (status_label, status_class) = status_badge(&item.status);
+    let (status_label, status_class) = status_badge(item.status);
     Ok(StateView {
         status_label,
         status_class,
         open: review::is_open(item),
-        escalated: item.status == review::PENDING_OPS,
+        escalated: item.status == ReviewStatus::PendingOps,
         decided_by: item.decided_by.clone(),
         decided_at: item.decided_at.as_ref().map(fmt_time),
         note: item.resolution_note.clone(),
@@ -143,7 +143,7 @@ fn suggestions(
             let label = format!(
                 "{patient} · {} · {} · {}",
                 names.join(", "),
-                StatusBadge::new(&r.status_high, &r.status_low).label,
+                StatusBadge::new(r.status_high, r.status_low).label,
                 fmt_time(&r.created_at)
             );
             (r.id, label)
@@ -171,7 +171,6 @@ pub fn item_page(
         Some(id) => orders_service::load(conn, id)?,
         None => None,
     };
-    let code = item.decision_code.parse::<DecisionCode>().ok();
     let reasons: Vec<String> = serde_json::from_str(&item.reasons).unwrap_or_default();
     let url = urls::review_item(scope, &item.id);
     let state = state_view(conn, item)?;
@@ -192,7 +191,7 @@ pub fn item_page(
             version: item.version,
             accept_url: format!("{url}/accept"),
             reject_url: format!("{url}/reject"),
-            escalate_url: (item.status == review::PENDING_CUSTOMER)
+            escalate_url: (item.status == ReviewStatus::PendingCustomer)
                 .then(|| format!("{url}/escalate")),
             order_id: if t.form == "accept" {
                 t.order_id.clone()
@@ -202,7 +201,7 @@ pub fn item_page(
                     .map(|o| o.to_string())
                     .unwrap_or_default()
             },
-            mismatch: code == Some(DecisionCode::LabAccountMismatch),
+            mismatch: item.decision_code == DecisionCode::LabAccountMismatch,
             confirm_checked: t.form == "accept" && t.confirm_mismatch,
             accept_note: kept("accept"),
             reject_note: kept("reject"),
@@ -221,18 +220,18 @@ pub fn item_page(
         chrome,
         back_url: urls::review_queue(scope),
         id: item.id.clone(),
-        code: item.decision_code.clone(),
-        code_label: code.map(DecisionCode::label).unwrap_or("Unmatched"),
+        code: item.decision_code,
+        code_label: item.decision_code.label(),
         reasons: reasons.iter().map(|c| reason_label(c)).collect(),
         received: fmt_time(&item.created_at),
-        lab: lab_name(&item.lab_slug),
+        lab: item.lab_slug.display_name(),
         control_id: item.control_id.clone(),
         result_status: text(&parsed["status"]),
         compare: compare(conn, item, &parsed, order.as_ref())?,
         candidate: order.as_ref().map(|o| CandidateView {
             id: o.row.id.clone(),
             url: urls::order(&o.row.org_id, &o.row.id),
-            status: StatusBadge::new(&o.row.status_high, &o.row.status_low),
+            status: StatusBadge::new(o.row.status_high, o.row.status_low),
         }),
         values: values(&parsed),
         // HL7 separates segments with CR, which a <pre> does not break on.

@@ -14,6 +14,7 @@ use crate::db::unmatched::{self as unmatched_db, QueueFilter, UnmatchedRow};
 use crate::domain::ids::{LabAccountId, ReviewItemId};
 use crate::domain::lab::LabSlug;
 use crate::domain::result_matching::DecisionCode;
+use crate::domain::review::ReviewStatus;
 use crate::error::AppError;
 use crate::service::review::{self, ListedBy, Reviewer};
 use crate::web::htmx::is_htmx;
@@ -57,24 +58,24 @@ impl QueueQuery {
 }
 
 /// Status filter values: (value, label, stored statuses). The first is the default.
-const STATUSES: &[(&str, &str, &[&str])] = &[
+const STATUSES: &[(&str, &str, &[ReviewStatus])] = &[
     (
         "open",
         "Open (needs a decision)",
-        &[review::PENDING_CUSTOMER, review::PENDING_OPS],
+        &[ReviewStatus::PendingCustomer, ReviewStatus::PendingOps],
     ),
     (
         "pending_customer_review",
         "Needs review",
-        &[review::PENDING_CUSTOMER],
+        &[ReviewStatus::PendingCustomer],
     ),
     (
         "pending_ops_review",
         "Escalated to ops review",
-        &[review::PENDING_OPS],
+        &[ReviewStatus::PendingOps],
     ),
-    ("accepted", "Accepted", &[review::ACCEPTED]),
-    ("rejected", "Rejected", &[review::REJECTED]),
+    ("accepted", "Accepted", &[ReviewStatus::Accepted]),
+    ("rejected", "Rejected", &[ReviewStatus::Rejected]),
     ("all", "Any status", &[]),
 ];
 
@@ -96,7 +97,7 @@ fn decode_cursor(text: &str) -> Option<(NaiveDateTime, ReviewItemId)> {
 /// The filters understood; anything else is a 400 saying which.
 struct Wanted {
     status: &'static str,
-    statuses: Vec<String>,
+    statuses: Vec<ReviewStatus>,
     decision_code: Option<DecisionCode>,
     lab: Option<LabSlug>,
     before: Option<(NaiveDateTime, ReviewItemId)>,
@@ -129,7 +130,7 @@ fn parse(q: &QueueQuery) -> Result<Wanted, AppError> {
         .transpose()?;
     Ok(Wanted {
         status,
-        statuses: statuses.iter().map(|s| s.to_string()).collect(),
+        statuses: statuses.to_vec(),
         decision_code,
         lab,
         before,
@@ -140,10 +141,10 @@ pub struct QueueRow {
     pub id: ReviewItemId,
     pub url: String,
     pub received: String,
-    pub code: String,
+    pub code: DecisionCode,
     pub code_label: &'static str,
     pub patient: String,
-    pub lab: String,
+    pub lab: &'static str,
     pub account: String,
     pub placer: String,
     pub status_label: &'static str,
@@ -197,12 +198,6 @@ pub fn sent_patient(parsed: &serde_json::Value) -> String {
     }
 }
 
-pub fn lab_name(slug: &str) -> String {
-    slug.parse::<LabSlug>()
-        .map(|l| l.display_name().to_string())
-        .unwrap_or_else(|_| slug.to_string())
-}
-
 fn rows(
     conn: &mut crate::db::DbConnection,
     scope: &Scope,
@@ -220,18 +215,17 @@ fn rows(
         .into_iter()
         .map(|i| {
             let parsed: serde_json::Value = serde_json::from_str(&i.parsed).unwrap_or_default();
-            let code = i.decision_code.parse::<DecisionCode>().ok();
             let account = i
                 .lab_account_id
                 .as_ref()
                 .and_then(|a| accounts.iter().find(|x| &x.id == a));
-            let (status_label, status_class) = status_badge(&i.status);
+            let (status_label, status_class) = status_badge(i.status);
             QueueRow {
                 url: urls::review_item(scope, &i.id),
                 received: fmt_time(&i.created_at),
-                code_label: code.map(DecisionCode::label).unwrap_or("Unmatched"),
+                code_label: i.decision_code.label(),
                 patient: sent_patient(&parsed),
-                lab: lab_name(&i.lab_slug),
+                lab: i.lab_slug.display_name(),
                 account: match account {
                     Some(a) => format!("{} ({})", a.name(), i.account_number),
                     None => format!("{} (unknown account)", i.account_number),
@@ -301,7 +295,7 @@ pub async fn page(
             include_quarantine: platform && reviewer.sees_quarantine,
             team_id: None,
             statuses: wanted.statuses.clone(),
-            decision_code: wanted.decision_code.map(|c| c.as_str().to_string()),
+            decision_code: wanted.decision_code,
             lab: wanted.lab.map(|l| l.as_str().to_string()),
             before: wanted.before.clone(),
         };

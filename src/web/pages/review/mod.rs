@@ -14,8 +14,8 @@ use crate::db::unmatched::{self as unmatched_db, UnmatchedRow};
 use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
 use crate::domain::ids::ReviewItemId;
+use crate::domain::review::ReviewStatus;
 use crate::error::AppError;
-use crate::service::review;
 use crate::web::pages::{chrome, Chrome, Scope};
 use crate::web::policy;
 
@@ -67,12 +67,11 @@ pub fn load_item(
 }
 
 /// A status as people read it, and the badge class that colours it.
-pub fn status_badge(status: &str) -> (&'static str, &'static str) {
+pub fn status_badge(status: ReviewStatus) -> (&'static str, &'static str) {
     match status {
-        review::PENDING_CUSTOMER => ("Needs review", "badge-pending"),
-        review::PENDING_OPS => ("Escalated to ops review", "badge-ready_to_launch"),
-        review::ACCEPTED => ("Accepted", "badge-active"),
-        review::REJECTED => ("Rejected", "badge-suspended"),
-        _ => ("Unknown", ""),
+        ReviewStatus::PendingCustomer => ("Needs review", "badge-pending"),
+        ReviewStatus::PendingOps => ("Escalated to ops review", "badge-ready_to_launch"),
+        ReviewStatus::Accepted => ("Accepted", "badge-active"),
+        ReviewStatus::Rejected => ("Rejected", "badge-suspended"),
     }
 }

@@ -152,7 +152,7 @@ fn details_of(p: &PatientRow) -> PatientInput {
         first_name: text(&p.first_name),
         last_name: text(&p.last_name),
         dob: p.dob.map(|d| d.to_string()).unwrap_or_default(),
-        gender: text(&p.gender),
+        gender: p.gender.map(|g| g.as_str().to_string()).unwrap_or_default(),
         phone_number: text(&p.phone_number),
         email: text(&p.email),
         first_line: address.map(|a| a.first_line.clone()).unwrap_or_default(),

@@ -142,7 +142,7 @@ fn view(
             .then(|| ctx.url(Step::Account)),
         billing_url: ctx.url(Step::Billing),
         patient_lines: patient_lines(ctx),
-        method: tests.first().map(|t| method_label(&t.method)).unwrap_or(""),
+        method: tests.first().map(|t| method_label(t.method)).unwrap_or(""),
         tests: tests.into_iter().map(|t| t.name).collect(),
         lab_name: needs.lab.display_name(),
         account_label: account_label(&account),
