@@ -9,6 +9,15 @@
 //! APIs), `web::api::query::uuid` checks that first and builds the id from the `uuid::Uuid`
 //! (`From<Uuid>`), keeping Junction's 422. JSON (serde) and the database (`db::text_types`) see
 //! the bare text, so neither changes.
+//!
+//! ```compile_fail
+//! use labdesk::domain::ids::{LabAccountId, TeamId};
+//!
+//! fn link(_account: &LabAccountId, _team: &TeamId) {}
+//!
+//! let (account, team) = (LabAccountId::new(), TeamId::new());
+//! link(&team, &account); // the two swapped: refused
+//! ```
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
