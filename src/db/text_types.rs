@@ -4,8 +4,11 @@
 //!
 //! `ToSql`/`FromSql` delegate to diesel's own `str`/`String` conversions, so the stored text is
 //! exactly the type's spelling (`as_str`) and the generic impls (bounded on `str: ToSql<Text, DB>`
-//! and `String: FromSql<Text, DB>`) hold for the `MultiBackend` as for SQLite and PostgreSQL. Reading a word a `string_enum!` does not know is a deserialization error naming the
-//! type and the known words (the query fails with it), never a panic.
+//! and `String: FromSql<Text, DB>`) hold for the `MultiBackend` as for SQLite and PostgreSQL.
+//! Reading a word a `string_enum!` does not know is a deserialization error naming the type, the
+//! word and the known words (the query fails with it), never a panic.
+//!
+//! A type missing from the lists below does not compile where a row or a filter uses it.
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::expression::AsExpression;
@@ -116,7 +119,10 @@ macro_rules! enum_columns {
     )+};
 }
 
-use crate::domain::ids::*;
+use crate::domain::ids::{
+    ApiKeyId, DraftId, LabAccountId, LabTestId, LoginAttemptId, OrderId, OrgId, PatientId,
+    ResultId, ReviewItemId, SessionId, TeamId, UserId,
+};
 
 id_columns!(
     OrgId,
@@ -152,8 +158,8 @@ enum_columns!(
     AccountStatus,
     ActorKind,
     AuditAction,
-    ClaimState,
     BillingType,
+    ClaimState,
     CollectionMethod,
     DecisionCode,
     DelegatedFlow,
