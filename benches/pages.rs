@@ -195,7 +195,7 @@ fn main() {
     conn.transaction::<_, diesel::result::Error, _>(|conn| {
         for i in 0..extra {
             let mut row = templates[i % templates.len()].clone();
-            row.id = uuid::Uuid::new_v4().to_string();
+            row.id = labdesk::domain::ids::OrderId::new();
             row.created_at = now - chrono::Duration::seconds((i as i64) * 157 % 31_536_000);
             row.updated_at = row.created_at;
             diesel::insert_into(orders::table)

@@ -71,7 +71,7 @@ fn setup(db: &BenchDb, bases: Vec<String>) -> World {
         .into_json()
         .expect("json");
     World {
-        org_id: db.keys.org_id.clone(),
+        org_id: db.keys.org_id.to_string(),
         team_key: key.clone(),
         lab_key: db.keys.lab_key.clone(),
         user_id: user["user_id"].as_str().expect("user id").to_string(),

@@ -31,7 +31,7 @@ pub enum AppError {
     },
     #[error("{0}")]
     Config(String),
-    #[error("database error while {context}: {source}")]
+    #[error("database error while {context}: {}", with_causes(source))]
     Db {
         context: &'static str,
         #[source]
@@ -47,6 +47,21 @@ pub enum AppError {
         context: &'static str,
         detail: String,
     },
+}
+
+/// An error and the errors it wraps, each said once: diesel's "Error deserializing field 'x'"
+/// carries the reason (e.g. a stored word a type does not know) only as its source.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let said = cause.to_string();
+        if !text.ends_with(&said) {
+            text = format!("{text}: {said}");
+        }
+        next = cause.source();
+    }
+    text
 }
 
 /// Why the database cannot serve a request.

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use labdesk::config::{self, ServerArgs, Settings};
-use labdesk::db::audit::Actor;
 use labdesk::db::{self, orgs};
 use labdesk::domain::access::Role;
+use labdesk::domain::actor::Actor;
 use labdesk::error::AppError;
 use labdesk::seed::demo;
 use labdesk::service::api_keys::{self, KeyOwner};
@@ -243,9 +243,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     let slug: labdesk::domain::lab::LabSlug =
                         lab.parse().map_err(AppError::Config)?;
                     println!("lab interface key for {}; send it as X-Lab-Interface-Key. It is shown only once:", slug.display_name());
-                    KeyOwner::Lab {
-                        slug: slug.as_str().to_string(),
-                    }
+                    KeyOwner::Lab { slug }
                 }
                 (Some(team), _, _) => {
                     let team = orgs::find_team_by_id_or_name(&mut conn, &team)?

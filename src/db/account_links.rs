@@ -3,13 +3,14 @@ use diesel::prelude::*;
 
 use super::schema::lab_account_teams;
 use super::DbConnection;
+use crate::domain::ids::{LabAccountId, TeamId};
 use crate::error::AppError;
 
 /// Every Team the account is linked to, across orgs (for the allowlist replace).
 pub fn all_linked_team_ids(
     conn: &mut DbConnection,
-    account_id: &str,
-) -> Result<Vec<String>, AppError> {
+    account_id: &LabAccountId,
+) -> Result<Vec<TeamId>, AppError> {
     lab_account_teams::table
         .filter(lab_account_teams::lab_account_id.eq(account_id))
         .select(lab_account_teams::team_id)
@@ -18,7 +19,11 @@ pub fn all_linked_team_ids(
         .map_err(|e| AppError::db("loading linked teams", e))
 }
 
-pub fn link(conn: &mut DbConnection, account_id: &str, team_id: &str) -> Result<(), AppError> {
+pub fn link(
+    conn: &mut DbConnection,
+    account_id: &LabAccountId,
+    team_id: &TeamId,
+) -> Result<(), AppError> {
     diesel::insert_into(lab_account_teams::table)
         .values((
             lab_account_teams::lab_account_id.eq(account_id),
@@ -30,7 +35,11 @@ pub fn link(conn: &mut DbConnection, account_id: &str, team_id: &str) -> Result<
     Ok(())
 }
 
-pub fn unlink(conn: &mut DbConnection, account_id: &str, team_id: &str) -> Result<bool, AppError> {
+pub fn unlink(
+    conn: &mut DbConnection,
+    account_id: &LabAccountId,
+    team_id: &TeamId,
+) -> Result<bool, AppError> {
     let n = diesel::delete(
         lab_account_teams::table
             .filter(lab_account_teams::lab_account_id.eq(account_id))
@@ -44,8 +53,8 @@ pub fn unlink(conn: &mut DbConnection, account_id: &str, team_id: &str) -> Resul
 /// Open orders of a Team on an account: what unlinking would leave behind.
 pub fn open_orders_count(
     conn: &mut DbConnection,
-    account_id: &str,
-    team_id: &str,
+    account_id: &LabAccountId,
+    team_id: &TeamId,
 ) -> Result<i64, AppError> {
     super::orders::open_count(conn, account_id, team_id)
 }

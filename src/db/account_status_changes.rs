@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::schema::lab_account_status_changes;
 use super::DbConnection;
+use crate::domain::ids::LabAccountId;
 use crate::domain::lab_account::AccountStatus;
 use crate::error::AppError;
 
@@ -11,9 +12,9 @@ use crate::error::AppError;
 #[diesel(table_name = lab_account_status_changes)]
 pub struct StatusChange {
     pub id: String,
-    pub lab_account_id: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub lab_account_id: LabAccountId,
+    pub from_status: Option<AccountStatus>,
+    pub to_status: AccountStatus,
     pub reason: String,
     pub actor_label: String,
     pub at: NaiveDateTime,
@@ -21,7 +22,7 @@ pub struct StatusChange {
 
 pub fn record(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: &LabAccountId,
     from: Option<AccountStatus>,
     to: AccountStatus,
     reason: &str,
@@ -31,8 +32,8 @@ pub fn record(
         .values((
             lab_account_status_changes::id.eq(super::new_id()),
             lab_account_status_changes::lab_account_id.eq(account_id),
-            lab_account_status_changes::from_status.eq(from.map(|s| s.as_str())),
-            lab_account_status_changes::to_status.eq(to.as_str()),
+            lab_account_status_changes::from_status.eq(from),
+            lab_account_status_changes::to_status.eq(to),
             lab_account_status_changes::reason.eq(reason),
             lab_account_status_changes::actor_label.eq(actor_label),
             lab_account_status_changes::at.eq(super::now()),
@@ -44,7 +45,7 @@ pub fn record(
 
 pub fn status_history(
     conn: &mut DbConnection,
-    account_id: &str,
+    account_id: &LabAccountId,
 ) -> Result<Vec<StatusChange>, AppError> {
     lab_account_status_changes::table
         .filter(lab_account_status_changes::lab_account_id.eq(account_id))

@@ -4,16 +4,19 @@ use diesel::prelude::*;
 
 use super::schema::api_keys;
 use super::DbConnection;
+use crate::domain::api_key::KeyScope;
+use crate::domain::ids::{ApiKeyId, OrgId, TeamId};
+use crate::domain::lab::LabSlug;
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = api_keys)]
 pub struct ApiKeyRow {
-    pub id: String,
-    pub scope: String,
-    pub team_id: Option<String>,
-    pub org_id: Option<String>,
-    pub lab_slug: Option<String>,
+    pub id: ApiKeyId,
+    pub scope: KeyScope,
+    pub team_id: Option<TeamId>,
+    pub org_id: Option<OrgId>,
+    pub lab_slug: Option<LabSlug>,
     pub prefix: String,
     pub digest: String,
     pub label: String,
@@ -25,11 +28,11 @@ pub struct ApiKeyRow {
 #[derive(Insertable, Debug)]
 #[diesel(table_name = api_keys)]
 pub struct NewApiKey<'a> {
-    pub id: &'a str,
-    pub scope: &'a str,
-    pub team_id: Option<&'a str>,
-    pub org_id: Option<&'a str>,
-    pub lab_slug: Option<&'a str>,
+    pub id: &'a ApiKeyId,
+    pub scope: KeyScope,
+    pub team_id: Option<&'a TeamId>,
+    pub org_id: Option<&'a OrgId>,
+    pub lab_slug: Option<LabSlug>,
     pub prefix: &'a str,
     pub digest: &'a str,
     pub label: &'a str,
@@ -57,7 +60,7 @@ pub fn find_active(conn: &mut DbConnection, digest: &str) -> Result<Option<ApiKe
         .map_err(|e| AppError::db("looking up an API key", e))
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ApiKeyRow>, AppError> {
+pub fn find(conn: &mut DbConnection, id: &ApiKeyId) -> Result<Option<ApiKeyRow>, AppError> {
     api_keys::table
         .find(id)
         .select(ApiKeyRow::as_select())
@@ -66,7 +69,10 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ApiKeyRow>, AppE
         .map_err(|e| AppError::db("loading an API key", e))
 }
 
-pub fn list_for_team(conn: &mut DbConnection, team_id: &str) -> Result<Vec<ApiKeyRow>, AppError> {
+pub fn list_for_team(
+    conn: &mut DbConnection,
+    team_id: &TeamId,
+) -> Result<Vec<ApiKeyRow>, AppError> {
     api_keys::table
         .filter(api_keys::team_id.eq(team_id))
         .order(api_keys::created_at.desc())
@@ -75,7 +81,7 @@ pub fn list_for_team(conn: &mut DbConnection, team_id: &str) -> Result<Vec<ApiKe
         .map_err(|e| AppError::db("listing API keys", e))
 }
 
-pub fn revoke(conn: &mut DbConnection, id: &str) -> Result<bool, AppError> {
+pub fn revoke(conn: &mut DbConnection, id: &ApiKeyId) -> Result<bool, AppError> {
     let n = diesel::update(
         api_keys::table
             .find(id)
@@ -90,7 +96,7 @@ pub fn revoke(conn: &mut DbConnection, id: &str) -> Result<bool, AppError> {
 /// Every lab interface key, by lab, newest first within a lab.
 pub fn list_lab_keys(conn: &mut DbConnection) -> Result<Vec<ApiKeyRow>, AppError> {
     api_keys::table
-        .filter(api_keys::scope.eq("lab"))
+        .filter(api_keys::scope.eq(KeyScope::Lab))
         .order((api_keys::lab_slug.asc(), api_keys::created_at.desc()))
         .select(ApiKeyRow::as_select())
         .load(conn)

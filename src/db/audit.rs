@@ -4,54 +4,20 @@ use diesel::prelude::*;
 
 use super::schema::audit_events;
 use super::DbConnection;
+use crate::domain::actor::{Actor, ActorKind};
+use crate::domain::audit::{AuditAction, EntityType};
+use crate::domain::ids::{OrgId, TeamId};
 use crate::error::AppError;
-
-/// Who did something, and the request it came in on.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub kind: &'static str,
-    pub id: Option<String>,
-    pub label: String,
-    pub request_id: Option<String>,
-}
-
-impl Actor {
-    pub fn user(id: &str, email: &str, request_id: Option<String>) -> Actor {
-        Actor {
-            kind: "user",
-            id: Some(id.to_string()),
-            label: email.to_string(),
-            request_id,
-        }
-    }
-
-    pub fn api_key(id: &str, prefix: &str, request_id: Option<String>) -> Actor {
-        Actor {
-            kind: "api_key",
-            id: Some(id.to_string()),
-            label: format!("api key {prefix}"),
-            request_id,
-        }
-    }
-
-    pub fn system(label: &str) -> Actor {
-        Actor {
-            kind: "system",
-            id: None,
-            label: label.to_string(),
-            request_id: None,
-        }
-    }
-}
 
 /// What happened to which entity.
 #[derive(Debug, Clone)]
 pub struct AuditEntry<'a> {
-    pub action: &'a str,
-    pub entity_type: &'a str,
+    pub action: AuditAction,
+    pub entity_type: EntityType,
+    /// The id of what `entity_type` names (an order's, a Team's, a lab's slug, ...).
     pub entity_id: &'a str,
-    pub org_id: Option<&'a str>,
-    pub team_id: Option<&'a str>,
+    pub org_id: Option<&'a OrgId>,
+    pub team_id: Option<&'a TeamId>,
     pub summary: String,
     /// Before/after values, as JSON.
     pub details: serde_json::Value,
@@ -61,14 +27,14 @@ pub struct AuditEntry<'a> {
 #[diesel(table_name = audit_events)]
 struct NewAuditEvent<'a> {
     at: NaiveDateTime,
-    actor_type: &'a str,
+    actor_type: ActorKind,
     actor_id: Option<&'a str>,
     actor_label: &'a str,
-    action: &'a str,
-    entity_type: &'a str,
+    action: AuditAction,
+    entity_type: EntityType,
     entity_id: &'a str,
-    org_id: Option<&'a str>,
-    team_id: Option<&'a str>,
+    org_id: Option<&'a OrgId>,
+    team_id: Option<&'a TeamId>,
     summary: &'a str,
     details: String,
     request_id: Option<&'a str>,
@@ -79,14 +45,14 @@ struct NewAuditEvent<'a> {
 pub struct AuditEvent {
     pub id: i64,
     pub at: NaiveDateTime,
-    pub actor_type: String,
+    pub actor_type: ActorKind,
     pub actor_id: Option<String>,
     pub actor_label: String,
-    pub action: String,
-    pub entity_type: String,
+    pub action: AuditAction,
+    pub entity_type: EntityType,
     pub entity_id: String,
-    pub org_id: Option<String>,
-    pub team_id: Option<String>,
+    pub org_id: Option<OrgId>,
+    pub team_id: Option<TeamId>,
     pub summary: String,
     pub details: String,
     pub request_id: Option<String>,
@@ -118,9 +84,10 @@ pub fn record(
 }
 
 /// Which audit rows to show. `org_id` None means platform-wide rows only a CSM's view needs.
+/// `entity_type` is matched as typed: a word no row has shows nothing.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
-    pub org_id: Option<String>,
+    pub org_id: Option<OrgId>,
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
     pub actor: Option<String>,
@@ -166,7 +133,7 @@ pub fn list(
 }
 
 /// The distinct actors seen in an org's audit log, for the filter's picker.
-pub fn actors(conn: &mut DbConnection, org_id: &str) -> Result<Vec<String>, AppError> {
+pub fn actors(conn: &mut DbConnection, org_id: &OrgId) -> Result<Vec<String>, AppError> {
     audit_events::table
         .filter(audit_events::org_id.eq(org_id))
         .select(audit_events::actor_label)

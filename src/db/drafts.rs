@@ -4,28 +4,29 @@ use diesel::prelude::*;
 
 use super::schema::order_drafts;
 use super::DbConnection;
+use crate::domain::ids::{DraftId, OrderId, TeamId, UserId};
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = order_drafts)]
 pub struct DraftRow {
-    pub id: String,
-    pub team_id: String,
-    pub created_by: String,
+    pub id: DraftId,
+    pub team_id: TeamId,
+    pub created_by: UserId,
     /// JSON of the wizard's state.
     pub data: String,
-    pub order_id: Option<String>,
+    pub order_id: Option<OrderId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
 pub fn insert(
     conn: &mut DbConnection,
-    team_id: &str,
-    user_id: &str,
+    team_id: &TeamId,
+    user_id: &UserId,
     data: &str,
-) -> Result<String, AppError> {
-    let id = super::new_id();
+) -> Result<DraftId, AppError> {
+    let id = DraftId::new();
     let now = super::now();
     diesel::insert_into(order_drafts::table)
         .values((
@@ -41,7 +42,7 @@ pub fn insert(
     Ok(id)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<DraftRow>, AppError> {
+pub fn find(conn: &mut DbConnection, id: &DraftId) -> Result<Option<DraftRow>, AppError> {
     order_drafts::table
         .find(id)
         .select(DraftRow::as_select())
@@ -50,7 +51,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<DraftRow>, AppEr
         .map_err(|e| AppError::db("loading a draft order", e))
 }
 
-pub fn save(conn: &mut DbConnection, id: &str, data: &str) -> Result<(), AppError> {
+pub fn save(conn: &mut DbConnection, id: &DraftId, data: &str) -> Result<(), AppError> {
     diesel::update(order_drafts::table.find(id))
         .set((
             order_drafts::data.eq(data),
@@ -62,7 +63,11 @@ pub fn save(conn: &mut DbConnection, id: &str, data: &str) -> Result<(), AppErro
 }
 
 /// Marks the draft as submitted; false if it already was (a double submit).
-pub fn mark_submitted(conn: &mut DbConnection, id: &str, order_id: &str) -> Result<bool, AppError> {
+pub fn mark_submitted(
+    conn: &mut DbConnection,
+    id: &DraftId,
+    order_id: &OrderId,
+) -> Result<bool, AppError> {
     let n = diesel::update(
         order_drafts::table
             .find(id)

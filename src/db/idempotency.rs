@@ -7,18 +7,25 @@ use diesel::prelude::*;
 
 use super::schema::idempotency_keys;
 use super::DbConnection;
+use crate::domain::ids::TeamId;
+use crate::domain::string_enum::string_enum;
 use crate::error::AppError;
 
-pub const RUNNING: &str = "running";
-pub const DONE: &str = "done";
+string_enum!(
+    /// Where a claim on a key stands: its request still runs, or its response is stored.
+    ClaimState {
+        Running => "running",
+        Done => "done",
+    }
+);
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = idempotency_keys)]
 pub struct IdempotencyRow {
-    pub team_id: String,
+    pub team_id: TeamId,
     pub idem_key: String,
     pub request_hash: String,
-    pub state: String,
+    pub state: ClaimState,
     pub response_status: Option<i32>,
     pub response_body: Option<String>,
     /// When the current claim was made; the replay window counts from here.
@@ -30,7 +37,7 @@ pub struct IdempotencyRow {
 
 /// A new claim: who asks, for which body, and until when it is alive.
 pub struct NewClaim<'a> {
-    pub team_id: &'a str,
+    pub team_id: &'a TeamId,
     pub key: &'a str,
     pub hash: &'a str,
     pub token: &'a str,
@@ -40,7 +47,7 @@ pub struct NewClaim<'a> {
 
 pub fn find(
     conn: &mut DbConnection,
-    team_id: &str,
+    team_id: &TeamId,
     key: &str,
 ) -> Result<Option<IdempotencyRow>, AppError> {
     idempotency_keys::table
@@ -58,7 +65,7 @@ pub fn insert_claim(conn: &mut DbConnection, claim: &NewClaim) -> Result<bool, A
             idempotency_keys::team_id.eq(claim.team_id),
             idempotency_keys::idem_key.eq(claim.key),
             idempotency_keys::request_hash.eq(claim.hash),
-            idempotency_keys::state.eq(RUNNING),
+            idempotency_keys::state.eq(ClaimState::Running),
             idempotency_keys::created_at.eq(claim.now),
             idempotency_keys::claim_token.eq(claim.token),
             idempotency_keys::lease_until.eq(claim.lease_until),
@@ -89,7 +96,7 @@ pub fn take_over(
     )
     .set((
         idempotency_keys::request_hash.eq(claim.hash),
-        idempotency_keys::state.eq(RUNNING),
+        idempotency_keys::state.eq(ClaimState::Running),
         idempotency_keys::response_status.eq(None::<i32>),
         idempotency_keys::response_body.eq(None::<String>),
         idempotency_keys::created_at.eq(claim.now),
@@ -105,7 +112,7 @@ pub fn take_over(
 /// the claim was lost (taken over, or its lease lapsed), in which case nothing may commit.
 pub fn complete(
     conn: &mut DbConnection,
-    team_id: &str,
+    team_id: &TeamId,
     key: &str,
     token: &str,
     now: NaiveDateTime,
@@ -116,11 +123,11 @@ pub fn complete(
         idempotency_keys::table
             .find((team_id, key))
             .filter(idempotency_keys::claim_token.eq(token))
-            .filter(idempotency_keys::state.eq(RUNNING))
+            .filter(idempotency_keys::state.eq(ClaimState::Running))
             .filter(idempotency_keys::lease_until.gt(now)),
     )
     .set((
-        idempotency_keys::state.eq(DONE),
+        idempotency_keys::state.eq(ClaimState::Done),
         idempotency_keys::response_status.eq(i32::from(status)),
         idempotency_keys::response_body.eq(body),
     ))
@@ -132,7 +139,7 @@ pub fn complete(
 /// Gives up claim `token` if it is still running; someone else's claim is never touched.
 pub fn release(
     conn: &mut DbConnection,
-    team_id: &str,
+    team_id: &TeamId,
     key: &str,
     token: &str,
 ) -> Result<bool, AppError> {
@@ -140,7 +147,7 @@ pub fn release(
         idempotency_keys::table
             .find((team_id, key))
             .filter(idempotency_keys::claim_token.eq(token))
-            .filter(idempotency_keys::state.eq(RUNNING)),
+            .filter(idempotency_keys::state.eq(ClaimState::Running)),
     )
     .execute(conn)
     .map_err(|e| AppError::db("releasing an idempotency key", e))?;

@@ -6,19 +6,21 @@ use super::schema::{lab_account_teams, lab_accounts, teams};
 use super::DbConnection;
 use crate::domain::account_config::{AccountConfig, ExistingAccount};
 use crate::domain::billing::AllowedBilling;
-use crate::domain::lab_account::{AccountStatus, LabAccount, Owner};
+use crate::domain::ids::{LabAccountId, OrgId, TeamId};
+use crate::domain::lab::LabSlug;
+use crate::domain::lab_account::{AccountStatus, DelegatedFlow, LabAccount, Owner};
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = lab_accounts)]
 struct LabAccountRow {
-    id: String,
-    lab_slug: String,
-    org_id: Option<String>,
+    id: LabAccountId,
+    lab_slug: LabSlug,
+    org_id: Option<OrgId>,
     provider_account_id: String,
     account_name: Option<String>,
-    status: String,
-    delegated_flow: String,
+    status: AccountStatus,
+    delegated_flow: DelegatedFlow,
     allowed_billing: String,
     business_units: Option<String>,
     default_clinical_notes: Option<String>,
@@ -28,21 +30,18 @@ struct LabAccountRow {
 }
 
 impl LabAccountRow {
-    fn into_domain(self, team_ids: Vec<String>) -> Result<LabAccount, AppError> {
+    fn into_domain(self, team_ids: Vec<TeamId>) -> Result<LabAccount, AppError> {
         let bad = |what: &str, e: String| {
             AppError::Internal(format!("lab account {} has a bad {what}: {e}", self.id))
         };
         Ok(LabAccount {
-            lab: self.lab_slug.parse().map_err(|e| bad("lab", e))?,
+            lab: self.lab_slug,
             owner: match &self.org_id {
                 Some(org) => Owner::Org(org.clone()),
                 None => Owner::Platform,
             },
-            status: self.status.parse().map_err(|e| bad("status", e))?,
-            delegated_flow: self
-                .delegated_flow
-                .parse()
-                .map_err(|e| bad("delegated_flow", e))?,
+            status: self.status,
+            delegated_flow: self.delegated_flow,
             allowed_billing: AllowedBilling::from_json(&self.allowed_billing)
                 .map_err(|e| bad("allowed_billing", e))?,
             business_units: match &self.business_units {
@@ -67,23 +66,23 @@ impl LabAccountRow {
 #[derive(Debug, Clone, Default)]
 pub struct AccountFilter {
     pub status: Option<AccountStatus>,
-    pub lab: Option<String>,
-    pub team_id: Option<String>,
-    pub account_id: Option<String>,
+    pub lab: Option<LabSlug>,
+    pub team_id: Option<TeamId>,
+    pub account_id: Option<LabAccountId>,
 }
 
 /// Whose linked Teams a reader may see: all, or only those of one org.
 #[derive(Debug, Clone, Copy)]
 pub enum TeamScope<'a> {
     All,
-    Org(&'a str),
+    Org(&'a OrgId),
 }
 
 fn linked_teams(
     conn: &mut DbConnection,
-    account_ids: &[String],
+    account_ids: &[LabAccountId],
     scope: TeamScope<'_>,
-) -> Result<Vec<(String, String)>, AppError> {
+) -> Result<Vec<(LabAccountId, TeamId)>, AppError> {
     let mut q = lab_account_teams::table
         .inner_join(teams::table)
         .filter(lab_account_teams::lab_account_id.eq_any(account_ids))
@@ -94,7 +93,7 @@ fn linked_teams(
         ))
         .into_boxed();
     if let TeamScope::Org(org) = scope {
-        q = q.filter(teams::org_id.eq(org.to_string()));
+        q = q.filter(teams::org_id.eq(org.clone()));
     }
     q.load(conn)
         .map_err(|e| AppError::db("loading linked teams", e))
@@ -105,7 +104,7 @@ fn with_teams(
     rows: Vec<LabAccountRow>,
     scope: TeamScope<'_>,
 ) -> Result<Vec<LabAccount>, AppError> {
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<LabAccountId> = rows.iter().map(|r| r.id.clone()).collect();
     let links = linked_teams(conn, &ids, scope)?;
     rows.into_iter()
         .map(|row| {
@@ -121,7 +120,7 @@ fn with_teams(
 
 pub fn find(
     conn: &mut DbConnection,
-    id: &str,
+    id: &LabAccountId,
     scope: TeamScope<'_>,
 ) -> Result<Option<LabAccount>, AppError> {
     let row = lab_accounts::table
@@ -140,17 +139,17 @@ pub fn find(
 /// limited to the org's own.
 pub fn list_for_org(
     conn: &mut DbConnection,
-    org_id: &str,
+    org_id: &OrgId,
     f: &AccountFilter,
 ) -> Result<Vec<LabAccount>, AppError> {
     let platform_linked_here = lab_account_teams::table
         .inner_join(teams::table)
-        .filter(teams::org_id.eq(org_id.to_string()))
+        .filter(teams::org_id.eq(org_id.clone()))
         .select(lab_account_teams::lab_account_id);
     let mut q = lab_accounts::table
         .filter(
             lab_accounts::org_id
-                .eq(org_id.to_string())
+                .eq(org_id.clone())
                 .or(lab_accounts::org_id
                     .is_null()
                     .and(lab_accounts::id.eq_any(platform_linked_here))),
@@ -159,10 +158,10 @@ pub fn list_for_org(
         .select(LabAccountRow::as_select())
         .into_boxed();
     if let Some(status) = f.status {
-        q = q.filter(lab_accounts::status.eq(status.as_str()));
+        q = q.filter(lab_accounts::status.eq(status));
     }
     if let Some(lab) = &f.lab {
-        q = q.filter(lab_accounts::lab_slug.eq(lab.clone()));
+        q = q.filter(lab_accounts::lab_slug.eq(*lab));
     }
     if let Some(id) = &f.account_id {
         q = q.filter(lab_accounts::id.eq(id.clone()));
@@ -196,12 +195,12 @@ pub fn list_platform(conn: &mut DbConnection) -> Result<Vec<LabAccount>, AppErro
 /// Accounts linked to one Team (the team API key's view); `team_id_allowlist` shows only that Team's org.
 pub fn list_for_team(
     conn: &mut DbConnection,
-    team_id: &str,
-    team_org_id: &str,
+    team_id: &TeamId,
+    team_org_id: &OrgId,
     f: &AccountFilter,
 ) -> Result<Vec<LabAccount>, AppError> {
     let mut filter = f.clone();
-    filter.team_id = Some(team_id.to_string());
+    filter.team_id = Some(team_id.clone());
     list_for_org(conn, team_org_id, &filter)
 }
 
@@ -209,7 +208,7 @@ pub fn list_for_team(
 pub fn owner_accounts(
     conn: &mut DbConnection,
     owner: &Owner,
-) -> Result<Vec<(String, String, String)>, AppError> {
+) -> Result<Vec<(LabAccountId, LabSlug, String)>, AppError> {
     lab_accounts::table
         .filter(lab_accounts::owner_key.eq(owner.key().to_string()))
         .select((
@@ -222,14 +221,12 @@ pub fn owner_accounts(
 }
 
 /// Turns `owner_accounts` rows into what `domain::lab_account::check_unique` reads.
-pub fn as_existing(rows: &[(String, String, String)]) -> Vec<ExistingAccount<'_>> {
+pub fn as_existing(rows: &[(LabAccountId, LabSlug, String)]) -> Vec<ExistingAccount<'_>> {
     rows.iter()
-        .filter_map(|(id, lab, pid)| {
-            lab.parse().ok().map(|lab| ExistingAccount {
-                id,
-                lab,
-                provider_account_id: pid,
-            })
+        .map(|(id, lab, pid)| ExistingAccount {
+            id,
+            lab: *lab,
+            provider_account_id: pid,
         })
         .collect()
 }
@@ -239,19 +236,19 @@ pub fn insert(
     owner: &Owner,
     config: &AccountConfig,
     status: AccountStatus,
-) -> Result<String, AppError> {
-    let id = super::new_id();
+) -> Result<LabAccountId, AppError> {
+    let id = LabAccountId::new();
     let now = super::now();
     diesel::insert_into(lab_accounts::table)
         .values((
             lab_accounts::id.eq(&id),
-            lab_accounts::lab_slug.eq(config.lab.as_str()),
+            lab_accounts::lab_slug.eq(config.lab),
             lab_accounts::org_id.eq(owner.org_id()),
             lab_accounts::owner_key.eq(owner.key()),
             lab_accounts::provider_account_id.eq(&config.provider_account_id),
             lab_accounts::account_name.eq(config.account_name.as_deref()),
-            lab_accounts::status.eq(status.as_str()),
-            lab_accounts::delegated_flow.eq(config.delegated_flow.as_str()),
+            lab_accounts::status.eq(status),
+            lab_accounts::delegated_flow.eq(config.delegated_flow),
             lab_accounts::allowed_billing.eq(config.allowed_billing.to_json().to_string()),
             lab_accounts::business_units.eq(business_units_json(config)),
             lab_accounts::default_clinical_notes.eq(config.default_clinical_notes.as_deref()),
@@ -275,7 +272,7 @@ fn business_units_json(config: &AccountConfig) -> Option<String> {
 /// read; returns false for a stale edit.
 pub fn update_config(
     conn: &mut DbConnection,
-    id: &str,
+    id: &LabAccountId,
     expected_version: i32,
     config: &AccountConfig,
 ) -> Result<bool, AppError> {
@@ -285,10 +282,10 @@ pub fn update_config(
             .filter(lab_accounts::version.eq(expected_version)),
     )
     .set((
-        lab_accounts::lab_slug.eq(config.lab.as_str()),
+        lab_accounts::lab_slug.eq(config.lab),
         lab_accounts::provider_account_id.eq(&config.provider_account_id),
         lab_accounts::account_name.eq(config.account_name.as_deref()),
-        lab_accounts::delegated_flow.eq(config.delegated_flow.as_str()),
+        lab_accounts::delegated_flow.eq(config.delegated_flow),
         lab_accounts::allowed_billing.eq(config.allowed_billing.to_json().to_string()),
         lab_accounts::business_units.eq(business_units_json(config)),
         lab_accounts::default_clinical_notes.eq(config.default_clinical_notes.as_deref()),
@@ -302,7 +299,7 @@ pub fn update_config(
 
 /// Bumps the version. As the first write of a transaction it also takes the row lock (PostgreSQL)
 /// or the write lock (SQLite), so concurrent changes to one account's links queue up.
-pub fn touch(conn: &mut DbConnection, id: &str) -> Result<bool, AppError> {
+pub fn touch(conn: &mut DbConnection, id: &LabAccountId) -> Result<bool, AppError> {
     let n = diesel::update(lab_accounts::table.find(id))
         .set((
             lab_accounts::version.eq(lab_accounts::version + 1),
@@ -315,17 +312,17 @@ pub fn touch(conn: &mut DbConnection, id: &str) -> Result<bool, AppError> {
 
 pub fn set_status(
     conn: &mut DbConnection,
-    id: &str,
+    id: &LabAccountId,
     from: AccountStatus,
     to: AccountStatus,
 ) -> Result<bool, AppError> {
     let n = diesel::update(
         lab_accounts::table
             .find(id)
-            .filter(lab_accounts::status.eq(from.as_str())),
+            .filter(lab_accounts::status.eq(from)),
     )
     .set((
-        lab_accounts::status.eq(to.as_str()),
+        lab_accounts::status.eq(to),
         lab_accounts::version.eq(lab_accounts::version + 1),
         lab_accounts::updated_at.eq(super::now()),
     ))
@@ -334,15 +331,16 @@ pub fn set_status(
     Ok(n == 1)
 }
 
-/// Accounts at a lab with this account number, across owners: (id, org_id).
+/// Accounts at a lab with this account number (`provider_account_id`), across owners:
+/// (id, org_id).
 pub fn find_by_number(
     conn: &mut DbConnection,
-    lab: &str,
-    provider_account_id: &str,
-) -> Result<Vec<(String, Option<String>)>, AppError> {
+    lab: LabSlug,
+    account_number: &str,
+) -> Result<Vec<(LabAccountId, Option<OrgId>)>, AppError> {
     lab_accounts::table
         .filter(lab_accounts::lab_slug.eq(lab))
-        .filter(lab_accounts::provider_account_id.eq(provider_account_id))
+        .filter(lab_accounts::provider_account_id.eq(account_number))
         .select((lab_accounts::id, lab_accounts::org_id))
         .load(conn)
         .map_err(|e| AppError::db("finding accounts by number", e))
@@ -351,8 +349,8 @@ pub fn find_by_number(
 /// What a list of orders shows of each account: its name and number.
 #[derive(Queryable, Debug, Clone)]
 pub struct AccountLabel {
-    pub id: String,
-    pub lab_slug: String,
+    pub id: LabAccountId,
+    pub lab_slug: LabSlug,
     pub account_name: Option<String>,
     pub provider_account_id: String,
 }
@@ -362,20 +360,20 @@ impl AccountLabel {
     pub fn name(&self) -> String {
         match &self.account_name {
             Some(name) => name.clone(),
-            None => {
-                let lab = self
-                    .lab_slug
-                    .parse::<crate::domain::lab::LabSlug>()
-                    .map(|l| l.display_name().to_string())
-                    .unwrap_or_else(|_| self.lab_slug.clone());
-                format!("{lab} {}", self.provider_account_id)
-            }
+            None => format!(
+                "{} {}",
+                self.lab_slug.display_name(),
+                self.provider_account_id
+            ),
         }
     }
 }
 
 /// Names and numbers of several accounts in one query.
-pub fn labels(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<AccountLabel>, AppError> {
+pub fn labels(
+    conn: &mut DbConnection,
+    ids: &[LabAccountId],
+) -> Result<Vec<AccountLabel>, AppError> {
     lab_accounts::table
         .filter(lab_accounts::id.eq_any(ids))
         .select((

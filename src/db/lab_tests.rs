@@ -4,12 +4,14 @@ use diesel::prelude::*;
 
 use super::schema::{lab_tests, labs};
 use super::DbConnection;
+use crate::domain::ids::LabTestId;
+use crate::domain::lab::{CollectionMethod, LabSlug, LabTestStatus, SampleType};
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = labs)]
 pub struct LabRow {
-    pub slug: String,
+    pub slug: LabSlug,
     pub id: i32,
     pub name: String,
     pub first_line_address: String,
@@ -24,14 +26,14 @@ pub struct LabRow {
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = lab_tests)]
 pub struct LabTestRow {
-    pub id: String,
-    pub lab_slug: String,
+    pub id: LabTestId,
+    pub lab_slug: LabSlug,
     pub slug: String,
     pub name: String,
-    pub sample_type: String,
-    pub method: String,
+    pub sample_type: SampleType,
+    pub method: CollectionMethod,
     pub price: f64,
-    pub status: String,
+    pub status: LabTestStatus,
     /// JSON list of markers.
     pub markers: String,
     pub created_at: NaiveDateTime,
@@ -41,7 +43,7 @@ pub fn upsert_lab(conn: &mut DbConnection, lab: &LabRow) -> Result<(), AppError>
     let exists = labs::table
         .find(&lab.slug)
         .select(labs::slug)
-        .first::<String>(conn)
+        .first::<LabSlug>(conn)
         .optional()
         .map_err(|e| AppError::db("loading a lab", e))?
         .is_some();
@@ -70,19 +72,22 @@ pub fn insert_test(conn: &mut DbConnection, test: &LabTestRow) -> Result<(), App
     Ok(())
 }
 
-pub fn list_tests(conn: &mut DbConnection, lab: Option<&str>) -> Result<Vec<LabTestRow>, AppError> {
+pub fn list_tests(
+    conn: &mut DbConnection,
+    lab: Option<LabSlug>,
+) -> Result<Vec<LabTestRow>, AppError> {
     let mut q = lab_tests::table
         .order((lab_tests::lab_slug, lab_tests::name))
         .select(LabTestRow::as_select())
         .into_boxed();
     if let Some(lab) = lab {
-        q = q.filter(lab_tests::lab_slug.eq(lab.to_string()));
+        q = q.filter(lab_tests::lab_slug.eq(lab));
     }
     q.load(conn)
         .map_err(|e| AppError::db("listing lab tests", e))
 }
 
-pub fn find_tests(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<LabTestRow>, AppError> {
+pub fn find_tests(conn: &mut DbConnection, ids: &[LabTestId]) -> Result<Vec<LabTestRow>, AppError> {
     let mut found: Vec<LabTestRow> = lab_tests::table
         .filter(lab_tests::id.eq_any(ids))
         .select(LabTestRow::as_select())
@@ -93,7 +98,7 @@ pub fn find_tests(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<LabTest
     Ok(found)
 }
 
-pub fn find_lab(conn: &mut DbConnection, slug: &str) -> Result<Option<LabRow>, AppError> {
+pub fn find_lab(conn: &mut DbConnection, slug: LabSlug) -> Result<Option<LabRow>, AppError> {
     labs::table
         .find(slug)
         .select(LabRow::as_select())

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::login_attempts;
 use super::DbConnection;
+use crate::domain::ids::LoginAttemptId;
 use crate::error::AppError;
 
 /// Records an attempt whose password is about to be checked; returns its id.
@@ -13,8 +14,8 @@ pub fn record_failure(
     email: &str,
     client_addr: &str,
     at: NaiveDateTime,
-) -> Result<String, AppError> {
-    let id = super::new_id();
+) -> Result<LoginAttemptId, AppError> {
+    let id = LoginAttemptId::new();
     diesel::insert_into(login_attempts::table)
         .values((
             login_attempts::id.eq(&id),
@@ -28,7 +29,7 @@ pub fn record_failure(
     Ok(id)
 }
 
-pub fn mark_succeeded(conn: &mut DbConnection, id: &str) -> Result<(), AppError> {
+pub fn mark_succeeded(conn: &mut DbConnection, id: &LoginAttemptId) -> Result<(), AppError> {
     diesel::update(login_attempts::table.find(id))
         .set(login_attempts::succeeded.eq(true))
         .execute(conn)

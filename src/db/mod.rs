@@ -15,6 +15,7 @@ pub mod patients;
 pub mod results;
 pub mod schema;
 pub mod sessions;
+pub mod text_types;
 pub mod unmatched;
 pub mod users;
 

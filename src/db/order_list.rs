@@ -5,17 +5,20 @@ use diesel::prelude::*;
 use super::orders::OrderRow;
 use super::schema::{lab_tests, order_tests, orders};
 use super::DbConnection;
+use crate::domain::ids::{LabAccountId, OrderId, OrgId, PatientId, TeamId};
+use crate::domain::order_status::LowStatus;
 use crate::error::AppError;
 
 /// Filters of order lists. Exactly one of `org_id` / `team_ids` scopes the list.
 #[derive(Debug, Clone, Default)]
 pub struct OrderFilter {
-    pub org_id: Option<String>,
-    pub team_ids: Option<Vec<String>>,
-    pub statuses: Vec<String>,
-    pub lab_account_id: Option<String>,
-    pub user_id: Option<String>,
-    pub order_ids: Vec<String>,
+    pub org_id: Option<OrgId>,
+    pub team_ids: Option<Vec<TeamId>>,
+    pub statuses: Vec<LowStatus>,
+    pub lab_account_id: Option<LabAccountId>,
+    /// The patient's orders only (the wire's `user_id`).
+    pub user_id: Option<PatientId>,
+    pub order_ids: Vec<OrderId>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
     /// The start of the patient's first or last name (case does not matter).
@@ -26,7 +29,7 @@ pub struct OrderFilter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
     pub created_at: NaiveDateTime,
-    pub id: String,
+    pub id: OrderId,
 }
 
 const CURSOR_TIME: &str = "%Y%m%dT%H%M%S%.6f";
@@ -47,7 +50,7 @@ impl Cursor {
     pub fn decode(text: &str) -> Option<Cursor> {
         let (time, id) = text.trim().split_once('_')?;
         let created_at = NaiveDateTime::parse_from_str(time, "%Y%m%dT%H%M%S%.f").ok()?;
-        let id = uuid::Uuid::parse_str(id).ok()?.to_string();
+        let id = OrderId::from(uuid::Uuid::parse_str(id).ok()?);
         Some(Cursor { created_at, id })
     }
 }
@@ -251,8 +254,8 @@ pub fn list_numbered(
 /// for a whole list page.
 pub fn test_names(
     conn: &mut DbConnection,
-    order_ids: &[String],
-) -> Result<Vec<(String, String)>, AppError> {
+    order_ids: &[OrderId],
+) -> Result<Vec<(OrderId, String)>, AppError> {
     order_tests::table
         .inner_join(lab_tests::table)
         .filter(order_tests::order_id.eq_any(order_ids))
@@ -299,7 +302,7 @@ mod tests {
                 .unwrap()
                 .and_hms_micro_opt(10, 15, 0, 120)
                 .unwrap(),
-            id: "6f1c2a4e-8b1d-4c1e-9a55-0b7d3c2e9f10".into(),
+            id: "6f1c2a4e-8b1d-4c1e-9a55-0b7d3c2e9f10".parse().unwrap(),
         };
         assert_eq!(
             c.encode(),

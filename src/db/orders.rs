@@ -4,6 +4,11 @@ use diesel::prelude::*;
 
 use super::schema::{order_events, order_tests, orders};
 use super::DbConnection;
+use crate::domain::billing::BillingType;
+use crate::domain::ids::{LabAccountId, LabTestId, OrderId, OrgId, PatientId, TeamId};
+use crate::domain::lab::{CollectionMethod, LabSlug};
+use crate::domain::order_status::{HighStatus, LowStatus};
+use crate::domain::result_values::Interpretation;
 use crate::error::AppError;
 
 // The list queries live in `order_list`; these paths stay where callers know them.
@@ -14,14 +19,15 @@ pub use super::order_list::{
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = orders)]
 pub struct OrderRow {
-    pub id: String,
-    pub team_id: String,
-    pub org_id: String,
-    pub user_id: String,
-    pub lab_account_id: String,
-    pub lab_slug: String,
-    pub collection_method: String,
-    pub billing_type: String,
+    pub id: OrderId,
+    pub team_id: TeamId,
+    pub org_id: OrgId,
+    /// The patient (Junction's "user").
+    pub user_id: PatientId,
+    pub lab_account_id: LabAccountId,
+    pub lab_slug: LabSlug,
+    pub collection_method: CollectionMethod,
+    pub billing_type: BillingType,
     /// JSON: PatientDetails.
     pub patient_details: String,
     /// JSON: PatientAddress.
@@ -38,9 +44,9 @@ pub struct OrderRow {
     pub icd_codes: Option<String>,
     pub passthrough: Option<String>,
     pub activate_by: Option<String>,
-    pub status_high: String,
-    pub status_low: String,
-    pub interpretation: Option<String>,
+    pub status_high: HighStatus,
+    pub status_low: LowStatus,
+    pub interpretation: Option<Interpretation>,
     pub sample_id: Option<String>,
     pub origin: String,
     pub created_by: String,
@@ -51,7 +57,7 @@ pub struct OrderRow {
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = order_events)]
 pub struct OrderEvent {
-    pub order_id: String,
+    pub order_id: OrderId,
     pub seq: i32,
     pub status: String,
     pub created_at: NaiveDateTime,
@@ -60,7 +66,7 @@ pub struct OrderEvent {
 pub fn insert(
     conn: &mut DbConnection,
     row: &OrderRow,
-    test_ids: &[String],
+    test_ids: &[LabTestId],
 ) -> Result<(), AppError> {
     diesel::insert_into(orders::table)
         .values(row)
@@ -79,7 +85,7 @@ pub fn insert(
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<OrderRow>, AppError> {
+pub fn find(conn: &mut DbConnection, id: &OrderId) -> Result<Option<OrderRow>, AppError> {
     orders::table
         .find(id)
         .select(OrderRow::as_select())
@@ -88,7 +94,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<OrderRow>, AppEr
         .map_err(|e| AppError::db("loading an order", e))
 }
 
-pub fn test_ids(conn: &mut DbConnection, order_id: &str) -> Result<Vec<String>, AppError> {
+pub fn test_ids(conn: &mut DbConnection, order_id: &OrderId) -> Result<Vec<LabTestId>, AppError> {
     order_tests::table
         .filter(order_tests::order_id.eq(order_id))
         .order(order_tests::position)
@@ -97,7 +103,7 @@ pub fn test_ids(conn: &mut DbConnection, order_id: &str) -> Result<Vec<String>, 
         .map_err(|e| AppError::db("loading an order's tests", e))
 }
 
-pub fn events(conn: &mut DbConnection, order_id: &str) -> Result<Vec<OrderEvent>, AppError> {
+pub fn events(conn: &mut DbConnection, order_id: &OrderId) -> Result<Vec<OrderEvent>, AppError> {
     order_events::table
         .filter(order_events::order_id.eq(order_id))
         .order(order_events::seq)
@@ -106,13 +112,13 @@ pub fn events(conn: &mut DbConnection, order_id: &str) -> Result<Vec<OrderEvent>
         .map_err(|e| AppError::db("loading an order's events", e))
 }
 
-/// Appends an event and moves the order's current status to it.
+/// Appends an event (`status` is its full `<high>.<method>.<low>` text) and moves the order's
+/// current status to `low` and its high-level status.
 pub fn add_event(
     conn: &mut DbConnection,
-    order_id: &str,
+    order_id: &OrderId,
     status: &str,
-    high: &str,
-    low: &str,
+    low: LowStatus,
 ) -> Result<(), AppError> {
     let last: Option<i32> = order_events::table
         .filter(order_events::order_id.eq(order_id))
@@ -131,7 +137,7 @@ pub fn add_event(
         .map_err(|e| AppError::db("adding an order event", e))?;
     diesel::update(orders::table.find(order_id))
         .set((
-            orders::status_high.eq(high),
+            orders::status_high.eq(low.high()),
             orders::status_low.eq(low),
             orders::updated_at.eq(now),
         ))
@@ -143,13 +149,17 @@ pub fn add_event(
 /// Orders of a Team on an account that are still in progress.
 pub fn open_count(
     conn: &mut DbConnection,
-    account_id: &str,
-    team_id: &str,
+    account_id: &LabAccountId,
+    team_id: &TeamId,
 ) -> Result<i64, AppError> {
     orders::table
         .filter(orders::lab_account_id.eq(account_id))
         .filter(orders::team_id.eq(team_id))
-        .filter(orders::status_high.eq_any(["received", "collecting_sample", "sample_with_lab"]))
+        .filter(orders::status_high.eq_any([
+            HighStatus::Received,
+            HighStatus::CollectingSample,
+            HighStatus::SampleWithLab,
+        ]))
         .count()
         .get_result(conn)
         .map_err(|e| AppError::db("counting open orders", e))
@@ -157,8 +167,8 @@ pub fn open_count(
 
 pub fn set_interpretation(
     conn: &mut DbConnection,
-    order_id: &str,
-    interpretation: &str,
+    order_id: &OrderId,
+    interpretation: Interpretation,
 ) -> Result<(), AppError> {
     diesel::update(orders::table.find(order_id))
         .set((

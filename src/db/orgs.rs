@@ -4,12 +4,13 @@ use diesel::prelude::*;
 
 use super::schema::{organizations, teams};
 use super::DbConnection;
+use crate::domain::ids::{OrgId, TeamId};
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Debug, Clone, PartialEq, Eq)]
 #[diesel(table_name = organizations)]
 pub struct Org {
-    pub id: String,
+    pub id: OrgId,
     pub name: String,
     pub created_at: NaiveDateTime,
 }
@@ -17,15 +18,15 @@ pub struct Org {
 #[derive(Queryable, Selectable, Debug, Clone, PartialEq, Eq)]
 #[diesel(table_name = teams)]
 pub struct Team {
-    pub id: String,
-    pub org_id: String,
+    pub id: TeamId,
+    pub org_id: OrgId,
     pub name: String,
     pub created_at: NaiveDateTime,
 }
 
 pub fn insert_org(conn: &mut DbConnection, name: &str) -> Result<Org, AppError> {
     let org = Org {
-        id: super::new_id(),
+        id: OrgId::new(),
         name: name.to_string(),
         created_at: super::now(),
     };
@@ -40,10 +41,10 @@ pub fn insert_org(conn: &mut DbConnection, name: &str) -> Result<Org, AppError> 
     Ok(org)
 }
 
-pub fn insert_team(conn: &mut DbConnection, org_id: &str, name: &str) -> Result<Team, AppError> {
+pub fn insert_team(conn: &mut DbConnection, org_id: &OrgId, name: &str) -> Result<Team, AppError> {
     let team = Team {
-        id: super::new_id(),
-        org_id: org_id.to_string(),
+        id: TeamId::new(),
+        org_id: org_id.clone(),
         name: name.to_string(),
         created_at: super::now(),
     };
@@ -59,7 +60,7 @@ pub fn insert_team(conn: &mut DbConnection, org_id: &str, name: &str) -> Result<
     Ok(team)
 }
 
-pub fn find_org(conn: &mut DbConnection, id: &str) -> Result<Option<Org>, AppError> {
+pub fn find_org(conn: &mut DbConnection, id: &OrgId) -> Result<Option<Org>, AppError> {
     organizations::table
         .find(id)
         .select(Org::as_select())
@@ -78,7 +79,7 @@ pub fn find_org_by_id_or_name(conn: &mut DbConnection, key: &str) -> Result<Opti
         .map_err(|e| AppError::db("loading an organization", e))
 }
 
-pub fn list_orgs(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<Org>, AppError> {
+pub fn list_orgs(conn: &mut DbConnection, ids: &[OrgId]) -> Result<Vec<Org>, AppError> {
     organizations::table
         .filter(organizations::id.eq_any(ids))
         .order(organizations::name)
@@ -87,7 +88,7 @@ pub fn list_orgs(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<Org>, Ap
         .map_err(|e| AppError::db("listing organizations", e))
 }
 
-pub fn find_team(conn: &mut DbConnection, id: &str) -> Result<Option<Team>, AppError> {
+pub fn find_team(conn: &mut DbConnection, id: &TeamId) -> Result<Option<Team>, AppError> {
     teams::table
         .find(id)
         .select(Team::as_select())
@@ -116,7 +117,7 @@ pub fn find_team_by_id_or_name(
     }
 }
 
-pub fn list_teams(conn: &mut DbConnection, org_id: &str) -> Result<Vec<Team>, AppError> {
+pub fn list_teams(conn: &mut DbConnection, org_id: &OrgId) -> Result<Vec<Team>, AppError> {
     teams::table
         .filter(teams::org_id.eq(org_id))
         .order(teams::name)
@@ -125,7 +126,7 @@ pub fn list_teams(conn: &mut DbConnection, org_id: &str) -> Result<Vec<Team>, Ap
         .map_err(|e| AppError::db("listing teams", e))
 }
 
-pub fn teams_by_ids(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<Team>, AppError> {
+pub fn teams_by_ids(conn: &mut DbConnection, ids: &[TeamId]) -> Result<Vec<Team>, AppError> {
     teams::table
         .filter(teams::id.eq_any(ids))
         .order(teams::name)
@@ -135,7 +136,7 @@ pub fn teams_by_ids(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<Team>
 }
 
 /// Teams of several orgs (a CSM's), ordered for a grouped picker.
-pub fn teams_of_orgs(conn: &mut DbConnection, org_ids: &[String]) -> Result<Vec<Team>, AppError> {
+pub fn teams_of_orgs(conn: &mut DbConnection, org_ids: &[OrgId]) -> Result<Vec<Team>, AppError> {
     teams::table
         .filter(teams::org_id.eq_any(org_ids))
         .order((teams::org_id, teams::name))

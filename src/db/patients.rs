@@ -4,19 +4,20 @@ use diesel::prelude::*;
 
 use super::schema::patients;
 use super::DbConnection;
-use crate::domain::order_input::Patient;
+use crate::domain::ids::{PatientId, TeamId};
+use crate::domain::order_input::{Gender, Patient};
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = patients)]
 pub struct PatientRow {
-    pub id: String,
-    pub team_id: String,
+    pub id: PatientId,
+    pub team_id: TeamId,
     pub client_user_id: String,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub dob: Option<NaiveDate>,
-    pub gender: Option<String>,
+    pub gender: Option<Gender>,
     pub phone_number: Option<String>,
     pub email: Option<String>,
     /// JSON of the latest order's address.
@@ -46,10 +47,10 @@ pub fn search_last_name(last: &str) -> String {
 
 pub fn insert(
     conn: &mut DbConnection,
-    team_id: &str,
+    team_id: &TeamId,
     client_user_id: &str,
 ) -> Result<PatientRow, AppError> {
-    let id = super::new_id();
+    let id = PatientId::new();
     diesel::insert_into(patients::table)
         .values((
             patients::id.eq(&id),
@@ -62,7 +63,7 @@ pub fn insert(
     find(conn, &id)?.ok_or(AppError::NotFound)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<PatientRow>, AppError> {
+pub fn find(conn: &mut DbConnection, id: &PatientId) -> Result<Option<PatientRow>, AppError> {
     patients::table
         .find(id)
         .select(PatientRow::as_select())
@@ -74,15 +75,15 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<PatientRow>, App
 /// A patient of this Team; another Team's patient is "not found".
 pub fn find_in_team(
     conn: &mut DbConnection,
-    team_id: &str,
-    id: &str,
+    team_id: &TeamId,
+    id: &PatientId,
 ) -> Result<Option<PatientRow>, AppError> {
-    Ok(find(conn, id)?.filter(|p| p.team_id == team_id))
+    Ok(find(conn, id)?.filter(|p| p.team_id == *team_id))
 }
 
 pub fn find_by_client_id(
     conn: &mut DbConnection,
-    team_id: &str,
+    team_id: &TeamId,
     client_user_id: &str,
 ) -> Result<Option<PatientRow>, AppError> {
     patients::table
@@ -97,12 +98,12 @@ pub fn find_by_client_id(
 /// Patients of a Team whose name contains `query` (all when empty), newest first.
 pub fn search(
     conn: &mut DbConnection,
-    team_id: &str,
+    team_id: &TeamId,
     query: &str,
     limit: i64,
 ) -> Result<Vec<PatientRow>, AppError> {
     let mut q = patients::table
-        .filter(patients::team_id.eq(team_id.to_string()))
+        .filter(patients::team_id.eq(team_id.clone()))
         .order(patients::created_at.desc())
         .limit(limit)
         .select(PatientRow::as_select())
@@ -116,7 +117,7 @@ pub fn search(
 }
 
 /// Keeps the latest demographics on the patient, so the wizard can find and prefill them.
-pub fn remember(conn: &mut DbConnection, id: &str, p: &Patient) -> Result<(), AppError> {
+pub fn remember(conn: &mut DbConnection, id: &PatientId, p: &Patient) -> Result<(), AppError> {
     let address =
         serde_json::to_string(&p.address).map_err(|e| AppError::Internal(e.to_string()))?;
     diesel::update(patients::table.find(id))
@@ -124,7 +125,7 @@ pub fn remember(conn: &mut DbConnection, id: &str, p: &Patient) -> Result<(), Ap
             patients::first_name.eq(&p.details.first_name),
             patients::last_name.eq(&p.details.last_name),
             patients::dob.eq(p.details.dob),
-            patients::gender.eq(p.details.gender.as_str()),
+            patients::gender.eq(p.details.gender),
             patients::phone_number.eq(&p.details.phone_number),
             patients::email.eq(&p.details.email),
             patients::address.eq(address),

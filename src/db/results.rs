@@ -4,17 +4,20 @@ use diesel::prelude::*;
 
 use super::schema::{inbound_messages, result_biomarkers, results};
 use super::DbConnection;
+use crate::domain::ids::{LabAccountId, OrderId, PatientId, ResultId, ReviewItemId, TeamId};
+use crate::domain::lab::LabSlug;
+use crate::domain::result_values::{Interpretation, ResultStatus};
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = results)]
 pub struct ResultRow {
-    pub id: String,
-    pub order_id: String,
-    pub lab_account_id: String,
+    pub id: ResultId,
+    pub order_id: OrderId,
+    pub lab_account_id: LabAccountId,
     pub version: i32,
-    pub status: String,
-    pub interpretation: String,
+    pub status: ResultStatus,
+    pub interpretation: Interpretation,
     pub control_id: String,
     /// JSON: what LabResultsMetadata is built from.
     pub metadata: String,
@@ -25,7 +28,7 @@ pub struct ResultRow {
 #[derive(Queryable, Selectable, Insertable, Debug, Clone, PartialEq)]
 #[diesel(table_name = result_biomarkers)]
 pub struct BiomarkerRow {
-    pub result_id: String,
+    pub result_id: ResultId,
     pub position: i32,
     pub name: String,
     pub slug: String,
@@ -40,7 +43,7 @@ pub struct BiomarkerRow {
     pub max_range: Option<f64>,
     /// JSON list of the lab's abnormal flags.
     pub flags: String,
-    pub interpretation: String,
+    pub interpretation: Interpretation,
     pub observed_at: Option<NaiveDateTime>,
 }
 
@@ -48,18 +51,18 @@ pub struct BiomarkerRow {
 #[diesel(table_name = inbound_messages)]
 pub struct InboundRow {
     pub id: String,
-    pub lab_slug: String,
+    pub lab_slug: LabSlug,
     pub control_id: String,
     pub format: String,
     pub outcome: String,
-    pub result_id: Option<String>,
-    pub unmatched_id: Option<String>,
+    pub result_id: Option<ResultId>,
+    pub unmatched_id: Option<ReviewItemId>,
     pub received_at: NaiveDateTime,
 }
 
 pub fn find_inbound(
     conn: &mut DbConnection,
-    lab: &str,
+    lab: LabSlug,
     control_id: &str,
 ) -> Result<Option<InboundRow>, AppError> {
     inbound_messages::table
@@ -73,12 +76,12 @@ pub fn find_inbound(
 
 pub fn record_inbound(
     conn: &mut DbConnection,
-    lab: &str,
+    lab: LabSlug,
     control_id: &str,
     format: &str,
     outcome: &str,
-    result_id: Option<&str>,
-    unmatched_id: Option<&str>,
+    result_id: Option<&ResultId>,
+    unmatched_id: Option<&ReviewItemId>,
 ) -> Result<(), AppError> {
     diesel::insert_into(inbound_messages::table)
         .values((
@@ -96,7 +99,7 @@ pub fn record_inbound(
     Ok(())
 }
 
-pub fn next_version(conn: &mut DbConnection, order_id: &str) -> Result<i32, AppError> {
+pub fn next_version(conn: &mut DbConnection, order_id: &OrderId) -> Result<i32, AppError> {
     let max: Option<i32> = results::table
         .filter(results::order_id.eq(order_id))
         .select(diesel::dsl::max(results::version))
@@ -124,7 +127,7 @@ pub fn insert(
 }
 
 /// Every version of an order's result, oldest first.
-pub fn versions(conn: &mut DbConnection, order_id: &str) -> Result<Vec<ResultRow>, AppError> {
+pub fn versions(conn: &mut DbConnection, order_id: &OrderId) -> Result<Vec<ResultRow>, AppError> {
     results::table
         .filter(results::order_id.eq(order_id))
         .order(results::version)
@@ -133,7 +136,10 @@ pub fn versions(conn: &mut DbConnection, order_id: &str) -> Result<Vec<ResultRow
         .map_err(|e| AppError::db("loading results", e))
 }
 
-pub fn biomarkers(conn: &mut DbConnection, result_id: &str) -> Result<Vec<BiomarkerRow>, AppError> {
+pub fn biomarkers(
+    conn: &mut DbConnection,
+    result_id: &ResultId,
+) -> Result<Vec<BiomarkerRow>, AppError> {
     result_biomarkers::table
         .filter(result_biomarkers::result_id.eq(result_id))
         .order(result_biomarkers::position)
@@ -145,9 +151,9 @@ pub fn biomarkers(conn: &mut DbConnection, result_id: &str) -> Result<Vec<Biomar
 /// The latest result version of one of a patient's orders.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PatientResult {
-    pub order_id: String,
+    pub order_id: OrderId,
     pub order_created_at: NaiveDateTime,
-    pub result_id: String,
+    pub result_id: ResultId,
     pub version: i32,
 }
 
@@ -157,17 +163,17 @@ pub struct PatientResult {
 /// for their versions; the number of rows read is bounded, however long the patient's history.
 pub fn latest_for_patient(
     conn: &mut DbConnection,
-    team_id: &str,
-    user_id: &str,
+    team_id: &TeamId,
+    patient_id: &PatientId,
     up_to: NaiveDateTime,
     max_orders: usize,
 ) -> Result<Vec<PatientResult>, AppError> {
     use super::schema::orders;
     // Each order has a few versions; this many rows hold at least `max_orders` orders' latest.
     let max_rows = i64::try_from(max_orders.saturating_mul(8)).unwrap_or(i64::MAX);
-    let rows: Vec<(String, String, NaiveDateTime, String, i32)> = orders::table
+    let rows: Vec<(OrderId, TeamId, NaiveDateTime, ResultId, i32)> = orders::table
         .inner_join(results::table)
-        .filter(orders::user_id.eq(user_id))
+        .filter(orders::user_id.eq(patient_id))
         .filter(orders::created_at.le(up_to))
         .order((
             orders::created_at.desc(),
@@ -188,7 +194,7 @@ pub fn latest_for_patient(
     // Newest version first within each order: the first row of an order is its latest result.
     for (order_id, team, created_at, result_id, version) in rows {
         // A patient belongs to one Team; the filter keeps it so whatever the data says.
-        if team != team_id || latest.last().is_some_and(|l| l.order_id == order_id) {
+        if team != *team_id || latest.last().is_some_and(|l| l.order_id == order_id) {
             continue;
         }
         if latest.len() == max_orders {
@@ -208,7 +214,7 @@ pub fn latest_for_patient(
 /// A value of a marker in one result version.
 #[derive(Queryable, Debug, Clone, PartialEq)]
 pub struct MarkerValue {
-    pub result_id: String,
+    pub result_id: ResultId,
     pub slug: String,
     /// The value as the lab wrote it.
     pub result: String,
@@ -220,7 +226,7 @@ pub struct MarkerValue {
 /// (result_id, position) prefix.
 pub fn marker_values(
     conn: &mut DbConnection,
-    result_ids: &[String],
+    result_ids: &[ResultId],
     slugs: &[String],
 ) -> Result<Vec<MarkerValue>, AppError> {
     if result_ids.is_empty() || slugs.is_empty() {

@@ -5,13 +5,14 @@ use diesel::prelude::*;
 use super::schema::{csm_assignments, sessions, team_members, users};
 use super::DbConnection;
 use crate::domain::access::{Principal, Role};
+use crate::domain::ids::{OrgId, SessionId, TeamId, UserId};
 use crate::domain::session::SessionFacts;
 use crate::error::AppError;
 
 /// A session presented by a request, with its person.
 #[derive(Debug, Clone)]
 pub struct PresentedSession {
-    pub id: String,
+    pub id: SessionId,
     pub facts: SessionFacts,
     pub principal: Principal,
 }
@@ -19,10 +20,10 @@ pub struct PresentedSession {
 pub fn insert(
     conn: &mut DbConnection,
     digest: &str,
-    user_id: &str,
+    user_id: &UserId,
     now: NaiveDateTime,
-) -> Result<String, AppError> {
-    let id = super::new_id();
+) -> Result<SessionId, AppError> {
+    let id = SessionId::new();
     diesel::insert_into(sessions::table)
         .values((
             sessions::id.eq(&id),
@@ -37,20 +38,20 @@ pub fn insert(
 }
 
 type PresentedRow = (
-    String,
+    SessionId,
     NaiveDateTime,
     NaiveDateTime,
     Option<NaiveDateTime>,
     (
+        UserId,
         String,
         String,
-        String,
-        String,
-        Option<String>,
+        Role,
+        Option<OrgId>,
         Option<NaiveDateTime>,
     ),
-    Option<String>,
-    Option<String>,
+    Option<TeamId>,
+    Option<OrgId>,
 );
 
 /// The session with this digest and everything access decisions need about its person, in one
@@ -86,11 +87,8 @@ pub fn find_presented(
         return Ok(None);
     };
     let (user_id, email, name, role, org_id, disabled_at) = user;
-    let role: Role = role
-        .parse()
-        .map_err(|e| AppError::Internal(format!("user {user_id} has an unknown role: {e}")))?;
-    let mut team_ids: Vec<String> = Vec::new();
-    let mut csm_org_ids: Vec<String> = Vec::new();
+    let mut team_ids: Vec<TeamId> = Vec::new();
+    let mut csm_org_ids: Vec<OrgId> = Vec::new();
     for (.., team, org) in rows {
         if let Some(t) = team.filter(|t| !team_ids.contains(t)) {
             team_ids.push(t);
@@ -119,7 +117,7 @@ pub fn find_presented(
     }))
 }
 
-pub fn touch(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<(), AppError> {
+pub fn touch(conn: &mut DbConnection, id: &SessionId, now: NaiveDateTime) -> Result<(), AppError> {
     diesel::update(sessions::table.find(id))
         .set(sessions::last_seen_at.eq(now))
         .execute(conn)
@@ -146,7 +144,7 @@ pub fn revoke_by_digest(
 /// Ends one session (sign-out); returns how many ended.
 pub fn revoke_by_id(
     conn: &mut DbConnection,
-    id: &str,
+    id: &SessionId,
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
     diesel::update(
@@ -162,7 +160,7 @@ pub fn revoke_by_id(
 /// Ends every live session of a person; returns how many.
 pub fn revoke_all_for_user(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
     diesel::update(

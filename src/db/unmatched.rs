@@ -4,29 +4,33 @@ use diesel::prelude::*;
 
 use super::schema::{lab_account_teams, unmatched_results};
 use super::DbConnection;
+use crate::domain::ids::{LabAccountId, OrderId, OrgId, ReviewItemId, TeamId};
+use crate::domain::lab::LabSlug;
+use crate::domain::result_matching::DecisionCode;
+use crate::domain::review::ReviewStatus;
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = unmatched_results)]
 pub struct UnmatchedRow {
-    pub id: String,
-    pub lab_slug: String,
-    pub lab_account_id: Option<String>,
-    pub org_id: Option<String>,
-    pub team_id: Option<String>,
+    pub id: ReviewItemId,
+    pub lab_slug: LabSlug,
+    pub lab_account_id: Option<LabAccountId>,
+    pub org_id: Option<OrgId>,
+    pub team_id: Option<TeamId>,
     pub account_number: String,
     pub placer_order_number: Option<String>,
     pub control_id: String,
-    pub decision_code: String,
+    pub decision_code: DecisionCode,
     /// JSON list of reason codes.
     pub reasons: String,
-    pub candidate_order_id: Option<String>,
+    pub candidate_order_id: Option<OrderId>,
     pub raw_message: String,
     /// JSON of what was read from the message.
     pub parsed: String,
-    pub status: String,
+    pub status: ReviewStatus,
     pub resolution_note: Option<String>,
-    pub resolved_order_id: Option<String>,
+    pub resolved_order_id: Option<OrderId>,
     pub decided_by: Option<String>,
     pub decided_at: Option<NaiveDateTime>,
     pub version: i32,
@@ -41,7 +45,7 @@ pub fn insert(conn: &mut DbConnection, row: &UnmatchedRow) -> Result<(), AppErro
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<UnmatchedRow>, AppError> {
+pub fn find(conn: &mut DbConnection, id: &ReviewItemId) -> Result<Option<UnmatchedRow>, AppError> {
     unmatched_results::table
         .find(id)
         .select(UnmatchedRow::as_select())
@@ -54,11 +58,11 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<UnmatchedRow>, A
 /// reviewer wins, the second is told.
 pub fn decide(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ReviewItemId,
     expected_version: i32,
-    status: &str,
+    status: ReviewStatus,
     note: Option<&str>,
-    resolved_order_id: Option<&str>,
+    resolved_order_id: Option<&OrderId>,
     decided_by: &str,
 ) -> Result<bool, AppError> {
     let n = diesel::update(
@@ -82,14 +86,15 @@ pub fn decide(
 /// Filters of the queue. `org_ids` None means every org (quarantine included) for CSMs.
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
-    pub org_ids: Option<Vec<String>>,
+    pub org_ids: Option<Vec<OrgId>>,
     pub include_quarantine: bool,
-    pub team_id: Option<String>,
-    pub statuses: Vec<String>,
-    pub decision_code: Option<String>,
+    pub team_id: Option<TeamId>,
+    pub statuses: Vec<ReviewStatus>,
+    pub decision_code: Option<DecisionCode>,
+    /// A lab's slug as asked for: the Team API takes any text, and one no item has shows none.
     pub lab: Option<String>,
     /// Keyset: (created_at, id) strictly after this, newest first.
-    pub before: Option<(NaiveDateTime, String)>,
+    pub before: Option<(NaiveDateTime, ReviewItemId)>,
 }
 
 fn filtered(f: &QueueFilter) -> unmatched_results::BoxedQuery<'static, super::MultiBackend> {
@@ -126,7 +131,7 @@ fn filtered(f: &QueueFilter) -> unmatched_results::BoxedQuery<'static, super::Mu
         q = q.filter(unmatched_results::status.eq_any(f.statuses.clone()));
     }
     if let Some(code) = &f.decision_code {
-        q = q.filter(unmatched_results::decision_code.eq(code.clone()));
+        q = q.filter(unmatched_results::decision_code.eq(*code));
     }
     if let Some(lab) = &f.lab {
         q = q.filter(unmatched_results::lab_slug.eq(lab.clone()));
@@ -170,7 +175,7 @@ pub fn list(
 /// Moves an open item to ops review, keeping it open.
 pub fn escalate(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ReviewItemId,
     expected_version: i32,
     note: Option<&str>,
     by: &str,
@@ -181,7 +186,7 @@ pub fn escalate(
             .filter(unmatched_results::version.eq(expected_version)),
     )
     .set((
-        unmatched_results::status.eq("pending_ops_review"),
+        unmatched_results::status.eq(ReviewStatus::PendingOps),
         unmatched_results::resolution_note.eq(note),
         unmatched_results::decided_by.eq(by),
         unmatched_results::version.eq(expected_version + 1),
@@ -195,7 +200,7 @@ pub fn escalate(
 pub fn account_linked_to_team(
     conn: &mut DbConnection,
     item: &UnmatchedRow,
-    team_id: &str,
+    team_id: &TeamId,
 ) -> Result<bool, AppError> {
     let Some(account) = &item.lab_account_id else {
         return Ok(false);

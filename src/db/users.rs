@@ -5,17 +5,18 @@ use diesel::prelude::*;
 use super::schema::{csm_assignments, team_members, users};
 use super::DbConnection;
 use crate::domain::access::Role;
+use crate::domain::ids::{OrgId, TeamId, UserId};
 use crate::error::AppError;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = users)]
 pub struct UserRow {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub password_hash: String,
-    pub role: String,
-    pub org_id: Option<String>,
+    pub role: Role,
+    pub org_id: Option<OrgId>,
     pub created_at: NaiveDateTime,
     pub disabled_at: Option<NaiveDateTime>,
 }
@@ -26,9 +27,9 @@ pub struct NewUser<'a> {
     pub name: &'a str,
     pub password_hash: &'a str,
     pub role: Role,
-    pub org_id: Option<&'a str>,
-    pub team_ids: &'a [String],
-    pub csm_org_ids: &'a [String],
+    pub org_id: Option<&'a OrgId>,
+    pub team_ids: &'a [TeamId],
+    pub csm_org_ids: &'a [OrgId],
 }
 
 /// Emails are unique regardless of case.
@@ -36,15 +37,15 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-pub fn insert(conn: &mut DbConnection, new: &NewUser<'_>) -> Result<String, AppError> {
-    let id = super::new_id();
+pub fn insert(conn: &mut DbConnection, new: &NewUser<'_>) -> Result<UserId, AppError> {
+    let id = UserId::new();
     diesel::insert_into(users::table)
         .values((
             users::id.eq(&id),
             users::email.eq(normalise_email(new.email)),
             users::name.eq(new.name),
             users::password_hash.eq(new.password_hash),
-            users::role.eq(new.role.as_str()),
+            users::role.eq(new.role),
             users::org_id.eq(new.org_id),
             users::created_at.eq(super::now()),
         ))
@@ -80,7 +81,7 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<User
         .map_err(|e| AppError::db("loading a user", e))
 }
 
-pub fn set_password_hash(conn: &mut DbConnection, id: &str, hash: &str) -> Result<(), AppError> {
+pub fn set_password_hash(conn: &mut DbConnection, id: &UserId, hash: &str) -> Result<(), AppError> {
     diesel::update(users::table.find(id))
         .set(users::password_hash.eq(hash))
         .execute(conn)
@@ -89,7 +90,7 @@ pub fn set_password_hash(conn: &mut DbConnection, id: &str, hash: &str) -> Resul
 }
 
 /// Marks a person disabled (they can no longer sign in); returns false if they already were.
-pub fn disable(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<bool, AppError> {
+pub fn disable(conn: &mut DbConnection, id: &UserId, now: NaiveDateTime) -> Result<bool, AppError> {
     let n = diesel::update(users::table.find(id).filter(users::disabled_at.is_null()))
         .set(users::disabled_at.eq(now))
         .execute(conn)

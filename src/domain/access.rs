@@ -1,6 +1,7 @@
 //! Who may see and do what. Every dashboard and API route asks these functions (through
 //! `web::policy`), so the rules live in one place.
-use super::lab::string_enum;
+use super::ids::{OrgId, TeamId, UserId};
+use super::string_enum::string_enum;
 
 string_enum!(
     Role {
@@ -23,81 +24,81 @@ impl Role {
 /// The person behind a dashboard request, with everything access decisions need.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
-    pub user_id: String,
+    pub user_id: UserId,
     pub email: String,
     pub name: String,
     pub role: Role,
     /// The org of an org_admin or clinician; None for CSMs.
-    pub org_id: Option<String>,
+    pub org_id: Option<OrgId>,
     /// Teams a clinician belongs to.
-    pub team_ids: Vec<String>,
+    pub team_ids: Vec<TeamId>,
     /// Orgs a CSM looks after.
-    pub csm_org_ids: Vec<String>,
+    pub csm_org_ids: Vec<OrgId>,
 }
 
 /// What a request wants to do. Objects carry the org (and team) they belong to.
 #[derive(Debug, Clone, Copy)]
 pub enum Action<'a> {
     ViewOrg {
-        org_id: &'a str,
+        org_id: &'a OrgId,
     },
     ViewTeam {
-        org_id: &'a str,
-        team_id: &'a str,
+        org_id: &'a OrgId,
+        team_id: &'a TeamId,
     },
     /// `linked_teams` are the account's linked Teams within the org being looked at.
     ViewAccount {
-        owner_org: Option<&'a str>,
-        viewing_org: &'a str,
-        linked_teams: &'a [String],
+        owner_org: Option<&'a OrgId>,
+        viewing_org: &'a OrgId,
+        linked_teams: &'a [TeamId],
     },
     ViewPlatformAccounts,
     ManageAccounts {
-        owner_org: Option<&'a str>,
+        owner_org: Option<&'a OrgId>,
     },
     LinkTeam {
-        owner_org: Option<&'a str>,
-        team_org: &'a str,
+        owner_org: Option<&'a OrgId>,
+        team_org: &'a OrgId,
     },
     ViewAudit {
-        org_id: &'a str,
+        org_id: &'a OrgId,
     },
     /// The org's orders list (which orders it shows: `order_visibility`).
     ViewOrders {
-        org_id: &'a str,
+        org_id: &'a OrgId,
     },
     /// One order of a Team (a PHI read).
     ViewOrder {
-        org_id: &'a str,
-        team_id: &'a str,
+        org_id: &'a OrgId,
+        team_id: &'a TeamId,
     },
     /// Cancelling an order of a Team (whether its status allows it is the order's rule).
     CancelOrder {
-        org_id: &'a str,
-        team_id: &'a str,
+        org_id: &'a OrgId,
+        team_id: &'a TeamId,
     },
     /// Sandbox deployments only: moving an order of a Team one step forward (results included)
     /// or sending a corrected result for it.
     AdvanceSandboxOrder {
-        org_id: &'a str,
-        team_id: &'a str,
+        org_id: &'a OrgId,
+        team_id: &'a TeamId,
     },
     /// Listing, creating and revoking a Team's API keys.
     ManageTeamKeys {
-        org_id: &'a str,
-        team_id: &'a str,
+        org_id: &'a OrgId,
+        team_id: &'a TeamId,
     },
     /// Placing an order for a Team through the wizard; `draft_creator` is the user who started
     /// the draft being used (None when starting a new one). A draft is its creator's alone.
     PlaceOrder {
-        org_id: &'a str,
-        team_id: &'a str,
-        draft_creator: Option<&'a str>,
+        org_id: &'a OrgId,
+        team_id: &'a TeamId,
+        draft_creator: Option<&'a UserId>,
     },
     /// Working the review queue of results that did not fit: an org's items, or (None) the
     /// quarantine of deliveries on unknown accounts, which belongs to no org.
     ReviewResults {
-        org_id: Option<&'a str>,
+        org_id: Option<&'a OrgId>,
     },
     /// Listing, creating and revoking the labs' result delivery keys.
     ManageLabKeys,
@@ -109,7 +110,7 @@ pub enum OrderVisibility {
     /// Org admins and the org's CSMs: every Team's orders.
     WholeOrg,
     /// Clinicians: their Teams' orders only.
-    Teams(Vec<String>),
+    Teams(Vec<TeamId>),
 }
 
 pub fn order_visibility(p: &Principal) -> OrderVisibility {
@@ -124,9 +125,9 @@ pub fn order_visibility(p: &Principal) -> OrderVisibility {
 #[derive(Debug, Clone, Copy)]
 pub struct QueueItemOwner<'a> {
     /// The org it was routed to; None for quarantine (deliveries on unknown accounts).
-    pub org_id: Option<&'a str>,
+    pub org_id: Option<&'a OrgId>,
     /// The Team of its candidate order, when the matching found one.
-    pub team_id: Option<&'a str>,
+    pub team_id: Option<&'a TeamId>,
     /// Whether the account it was delivered on is linked to the Team asking.
     pub account_linked: bool,
 }
@@ -136,7 +137,7 @@ pub struct QueueItemOwner<'a> {
 /// names the Team's patient. Only an item that belongs to no Team falls back to the account's
 /// links. Another org's item and quarantine never. `db::unmatched`'s Team filter is this rule
 /// in SQL.
-pub fn team_sees_queue_item(org_id: &str, team_id: &str, item: QueueItemOwner<'_>) -> bool {
+pub fn team_sees_queue_item(org_id: &OrgId, team_id: &TeamId, item: QueueItemOwner<'_>) -> bool {
     if item.org_id != Some(org_id) {
         return false;
     }
@@ -156,15 +157,15 @@ pub enum Decision {
 }
 
 impl Principal {
-    pub fn is_member_of_org(&self, org_id: &str) -> bool {
+    pub fn is_member_of_org(&self, org_id: &OrgId) -> bool {
         match self.role {
-            Role::Csm => self.csm_org_ids.iter().any(|o| o == org_id),
-            Role::OrgAdmin | Role::Clinician => self.org_id.as_deref() == Some(org_id),
+            Role::Csm => self.csm_org_ids.contains(org_id),
+            Role::OrgAdmin | Role::Clinician => self.org_id.as_ref() == Some(org_id),
         }
     }
 
-    fn in_team(&self, team_id: &str) -> bool {
-        self.team_ids.iter().any(|t| t == team_id)
+    fn in_team(&self, team_id: &TeamId) -> bool {
+        self.team_ids.contains(team_id)
     }
 }
 
@@ -254,7 +255,7 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
             if p.role != Role::Clinician {
                 return Forbidden;
             }
-            let own_draft = draft_creator.is_none_or(|c| c == p.user_id);
+            let own_draft = draft_creator.is_none_or(|c| *c == p.user_id);
             allow_if(p.in_team(team_id) && own_draft, NotFound)
         }
         // Ops staff work their org's queue; the org's CSMs too, and only CSMs see quarantine

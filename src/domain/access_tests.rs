@@ -2,59 +2,90 @@
 use super::*;
 use Decision::*;
 
+// Ids for the tables, leaked so an `Action` can borrow them as it borrowed the literals.
+fn org(text: &str) -> &'static OrgId {
+    Box::leak(Box::new(OrgId::from_text(text)))
+}
+
+fn team(text: &str) -> &'static TeamId {
+    Box::leak(Box::new(TeamId::from_text(text)))
+}
+
+fn user(text: &str) -> &'static UserId {
+    Box::leak(Box::new(UserId::from_text(text)))
+}
+
+fn teams(texts: &[&str]) -> Vec<TeamId> {
+    texts.iter().map(|t| TeamId::from_text(*t)).collect()
+}
+
 fn person(role: Role) -> Principal {
     Principal {
-        user_id: "u".into(),
+        user_id: user("u").clone(),
         email: "u@example.com".into(),
         name: "U".into(),
         role,
-        org_id: (role != Role::Csm).then(|| "o1".to_string()),
+        org_id: (role != Role::Csm).then(|| org("o1").clone()),
         team_ids: if role == Role::Clinician {
-            vec!["t1".into()]
+            teams(&["t1"])
         } else {
             vec![]
         },
         csm_org_ids: if role == Role::Csm {
-            vec!["o1".into()]
+            vec![org("o1").clone()]
         } else {
             vec![]
         },
     }
 }
 
-fn order<'a>(org_id: &'a str, team_id: &'a str) -> Action<'a> {
-    Action::ViewOrder { org_id, team_id }
-}
-
-fn cancel<'a>(org_id: &'a str, team_id: &'a str) -> Action<'a> {
-    Action::CancelOrder { org_id, team_id }
-}
-
-fn place<'a>(org_id: &'a str, team_id: &'a str, creator: Option<&'a str>) -> Action<'a> {
-    Action::PlaceOrder {
-        org_id,
-        team_id,
-        draft_creator: creator,
+fn order(org_text: &str, team_text: &str) -> Action<'static> {
+    Action::ViewOrder {
+        org_id: org(org_text),
+        team_id: team(team_text),
     }
 }
 
-fn sandbox<'a>(org_id: &'a str, team_id: &'a str) -> Action<'a> {
-    Action::AdvanceSandboxOrder { org_id, team_id }
+fn cancel(org_text: &str, team_text: &str) -> Action<'static> {
+    Action::CancelOrder {
+        org_id: org(org_text),
+        team_id: team(team_text),
+    }
 }
 
-fn keys<'a>(org_id: &'a str, team_id: &'a str) -> Action<'a> {
-    Action::ManageTeamKeys { org_id, team_id }
+fn place(org_text: &str, team_text: &str, creator: Option<&str>) -> Action<'static> {
+    Action::PlaceOrder {
+        org_id: org(org_text),
+        team_id: team(team_text),
+        draft_creator: creator.map(user),
+    }
 }
 
-fn review(org_id: Option<&str>) -> Action<'_> {
-    Action::ReviewResults { org_id }
+fn sandbox(org_text: &str, team_text: &str) -> Action<'static> {
+    Action::AdvanceSandboxOrder {
+        org_id: org(org_text),
+        team_id: team(team_text),
+    }
+}
+
+fn keys(org_text: &str, team_text: &str) -> Action<'static> {
+    Action::ManageTeamKeys {
+        org_id: org(org_text),
+        team_id: team(team_text),
+    }
+}
+
+fn review(org_text: Option<&str>) -> Action<'static> {
+    Action::ReviewResults {
+        org_id: org_text.map(org),
+    }
 }
 
 #[test]
 fn clinicians_see_their_teams_orders_and_the_others_the_whole_org() {
     assert_eq!(
         order_visibility(&person(Role::Clinician)),
-        OrderVisibility::Teams(vec!["t1".into()])
+        OrderVisibility::Teams(teams(&["t1"]))
     );
     assert_eq!(
         order_visibility(&person(Role::OrgAdmin)),
@@ -68,9 +99,9 @@ fn clinicians_see_their_teams_orders_and_the_others_the_whole_org() {
 
 #[test]
 fn decisions_by_role_and_object() {
-    let t1 = vec!["t1".to_string()];
-    let t2 = vec!["t2".to_string()];
-    let none: Vec<String> = vec![];
+    let t1 = teams(&["t1"]);
+    let t2 = teams(&["t2"]);
+    let none: Vec<TeamId> = vec![];
     let table: Vec<(Role, Action, Decision)> = vec![
         (Role::Clinician, place("o1", "t1", None), Allow),
         (Role::Clinician, place("o1", "t1", Some("u")), Allow),
@@ -93,46 +124,50 @@ fn decisions_by_role_and_object() {
         (Role::OrgAdmin, place("o2", "t9", None), NotFound),
         (Role::Csm, place("o1", "t1", None), Forbidden),
         (Role::Csm, place("o2", "t9", None), NotFound),
-        (Role::Csm, Action::ViewOrg { org_id: "o1" }, Allow),
-        (Role::Csm, Action::ViewOrg { org_id: "o2" }, NotFound),
-        (Role::OrgAdmin, Action::ViewOrg { org_id: "o2" }, NotFound),
+        (Role::Csm, Action::ViewOrg { org_id: org("o1") }, Allow),
+        (Role::Csm, Action::ViewOrg { org_id: org("o2") }, NotFound),
+        (
+            Role::OrgAdmin,
+            Action::ViewOrg { org_id: org("o2") },
+            NotFound,
+        ),
         (
             Role::Clinician,
             Action::ViewTeam {
-                org_id: "o1",
-                team_id: "t1",
+                org_id: org("o1"),
+                team_id: team("t1"),
             },
             Allow,
         ),
         (
             Role::Clinician,
             Action::ViewTeam {
-                org_id: "o1",
-                team_id: "t2",
+                org_id: org("o1"),
+                team_id: team("t2"),
             },
             NotFound,
         ),
         (
             Role::OrgAdmin,
             Action::ViewTeam {
-                org_id: "o1",
-                team_id: "t2",
+                org_id: org("o1"),
+                team_id: team("t2"),
             },
             Allow,
         ),
         (
             Role::OrgAdmin,
             Action::ViewTeam {
-                org_id: "o2",
-                team_id: "t9",
+                org_id: org("o2"),
+                team_id: team("t9"),
             },
             NotFound,
         ),
         (
             Role::Clinician,
             Action::ViewAccount {
-                owner_org: Some("o1"),
-                viewing_org: "o1",
+                owner_org: Some(org("o1")),
+                viewing_org: org("o1"),
                 linked_teams: &t1,
             },
             Allow,
@@ -140,8 +175,8 @@ fn decisions_by_role_and_object() {
         (
             Role::Clinician,
             Action::ViewAccount {
-                owner_org: Some("o1"),
-                viewing_org: "o1",
+                owner_org: Some(org("o1")),
+                viewing_org: org("o1"),
                 linked_teams: &t2,
             },
             NotFound,
@@ -149,8 +184,8 @@ fn decisions_by_role_and_object() {
         (
             Role::OrgAdmin,
             Action::ViewAccount {
-                owner_org: Some("o1"),
-                viewing_org: "o1",
+                owner_org: Some(org("o1")),
+                viewing_org: org("o1"),
                 linked_teams: &none,
             },
             Allow,
@@ -158,8 +193,8 @@ fn decisions_by_role_and_object() {
         (
             Role::OrgAdmin,
             Action::ViewAccount {
-                owner_org: Some("o2"),
-                viewing_org: "o2",
+                owner_org: Some(org("o2")),
+                viewing_org: org("o2"),
                 linked_teams: &none,
             },
             NotFound,
@@ -168,7 +203,7 @@ fn decisions_by_role_and_object() {
             Role::OrgAdmin,
             Action::ViewAccount {
                 owner_org: None,
-                viewing_org: "o1",
+                viewing_org: org("o1"),
                 linked_teams: &none,
             },
             NotFound,
@@ -177,7 +212,7 @@ fn decisions_by_role_and_object() {
             Role::OrgAdmin,
             Action::ViewAccount {
                 owner_org: None,
-                viewing_org: "o1",
+                viewing_org: org("o1"),
                 linked_teams: &t2,
             },
             Allow,
@@ -187,14 +222,14 @@ fn decisions_by_role_and_object() {
         (
             Role::Csm,
             Action::ManageAccounts {
-                owner_org: Some("o1"),
+                owner_org: Some(org("o1")),
             },
             Allow,
         ),
         (
             Role::Csm,
             Action::ManageAccounts {
-                owner_org: Some("o2"),
+                owner_org: Some(org("o2")),
             },
             NotFound,
         ),
@@ -202,37 +237,37 @@ fn decisions_by_role_and_object() {
         (
             Role::OrgAdmin,
             Action::ManageAccounts {
-                owner_org: Some("o1"),
+                owner_org: Some(org("o1")),
             },
             Forbidden,
         ),
         (
             Role::OrgAdmin,
             Action::ManageAccounts {
-                owner_org: Some("o2"),
+                owner_org: Some(org("o2")),
             },
             NotFound,
         ),
         (
             Role::Clinician,
             Action::ManageAccounts {
-                owner_org: Some("o1"),
+                owner_org: Some(org("o1")),
             },
             Forbidden,
         ),
         (
             Role::OrgAdmin,
             Action::LinkTeam {
-                owner_org: Some("o1"),
-                team_org: "o1",
+                owner_org: Some(org("o1")),
+                team_org: org("o1"),
             },
             Allow,
         ),
         (
             Role::OrgAdmin,
             Action::LinkTeam {
-                owner_org: Some("o1"),
-                team_org: "o2",
+                owner_org: Some(org("o1")),
+                team_org: org("o2"),
             },
             NotFound,
         ),
@@ -240,7 +275,7 @@ fn decisions_by_role_and_object() {
             Role::OrgAdmin,
             Action::LinkTeam {
                 owner_org: None,
-                team_org: "o1",
+                team_org: org("o1"),
             },
             Forbidden,
         ),
@@ -248,7 +283,7 @@ fn decisions_by_role_and_object() {
             Role::Csm,
             Action::LinkTeam {
                 owner_org: None,
-                team_org: "o1",
+                team_org: org("o1"),
             },
             Allow,
         ),
@@ -256,38 +291,54 @@ fn decisions_by_role_and_object() {
             Role::Csm,
             Action::LinkTeam {
                 owner_org: None,
-                team_org: "o2",
+                team_org: org("o2"),
             },
             NotFound,
         ),
         (
             Role::Clinician,
             Action::LinkTeam {
-                owner_org: Some("o1"),
-                team_org: "o1",
+                owner_org: Some(org("o1")),
+                team_org: org("o1"),
             },
             Forbidden,
         ),
-        (Role::OrgAdmin, Action::ViewAudit { org_id: "o1" }, Allow),
+        (
+            Role::OrgAdmin,
+            Action::ViewAudit { org_id: org("o1") },
+            Allow,
+        ),
         (
             Role::Clinician,
-            Action::ViewAudit { org_id: "o1" },
+            Action::ViewAudit { org_id: org("o1") },
             Forbidden,
         ),
-        (Role::Csm, Action::ViewAudit { org_id: "o2" }, NotFound),
+        (Role::Csm, Action::ViewAudit { org_id: org("o2") }, NotFound),
         // Orders: the list is open to every member of the org (what it shows differs).
-        (Role::Clinician, Action::ViewOrders { org_id: "o1" }, Allow),
-        (Role::OrgAdmin, Action::ViewOrders { org_id: "o1" }, Allow),
-        (Role::Csm, Action::ViewOrders { org_id: "o1" }, Allow),
-        (
-            Role::OrgAdmin,
-            Action::ViewOrders { org_id: "o2" },
-            NotFound,
-        ),
-        (Role::Csm, Action::ViewOrders { org_id: "o2" }, NotFound),
         (
             Role::Clinician,
-            Action::ViewOrders { org_id: "o2" },
+            Action::ViewOrders { org_id: org("o1") },
+            Allow,
+        ),
+        (
+            Role::OrgAdmin,
+            Action::ViewOrders { org_id: org("o1") },
+            Allow,
+        ),
+        (Role::Csm, Action::ViewOrders { org_id: org("o1") }, Allow),
+        (
+            Role::OrgAdmin,
+            Action::ViewOrders { org_id: org("o2") },
+            NotFound,
+        ),
+        (
+            Role::Csm,
+            Action::ViewOrders { org_id: org("o2") },
+            NotFound,
+        ),
+        (
+            Role::Clinician,
+            Action::ViewOrders { org_id: org("o2") },
             NotFound,
         ),
         (Role::Clinician, order("o1", "t1"), Allow),
@@ -348,23 +399,23 @@ fn a_teams_queue_item_is_its_own_and_only_items_without_a_team_follow_the_accoun
     // (item, seen by Team t1 of org o1)
     let table = [
         // The Team's own order: seen, linked account or not.
-        (item(Some("o1"), Some("t1"), true), true),
-        (item(Some("o1"), Some("t1"), false), true),
+        (item(Some(org("o1")), Some(team("t1")), true), true),
+        (item(Some(org("o1")), Some(team("t1")), false), true),
         // Another Team's order on an account shared with t1: not seen (the leak this rule closes).
-        (item(Some("o1"), Some("t2"), true), false),
-        (item(Some("o1"), Some("t2"), false), false),
+        (item(Some(org("o1")), Some(team("t2")), true), false),
+        (item(Some(org("o1")), Some(team("t2")), false), false),
         // No Team: the account's links decide.
-        (item(Some("o1"), None, true), true),
-        (item(Some("o1"), None, false), false),
+        (item(Some(org("o1")), None, true), true),
+        (item(Some(org("o1")), None, false), false),
         // Another org's item, whatever it names; quarantine (no org) never.
-        (item(Some("o2"), Some("t1"), true), false),
-        (item(Some("o2"), None, true), false),
+        (item(Some(org("o2")), Some(team("t1")), true), false),
+        (item(Some(org("o2")), None, true), false),
         (item(None, None, true), false),
-        (item(None, Some("t1"), true), false),
+        (item(None, Some(team("t1")), true), false),
     ];
     for (owner, expected) in table {
         assert_eq!(
-            team_sees_queue_item("o1", "t1", owner),
+            team_sees_queue_item(org("o1"), team("t1"), owner),
             expected,
             "{owner:?}"
         );

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::billing::AllowedBilling;
+use super::ids::LabAccountId;
 use super::lab::LabSlug;
 use super::lab_account::DelegatedFlow;
 use super::validation::FieldErrors;
@@ -149,7 +150,7 @@ pub fn validate_config(input: &AccountConfigInput) -> Result<AccountConfig, Fiel
 /// An account already held by the same owner, as far as uniqueness is concerned.
 #[derive(Debug, Clone)]
 pub struct ExistingAccount<'a> {
-    pub id: &'a str,
+    pub id: &'a LabAccountId,
     pub lab: LabSlug,
     pub provider_account_id: &'a str,
 }
@@ -157,7 +158,7 @@ pub struct ExistingAccount<'a> {
 /// (lab, provider_account_id) is unique within an owner; `editing` is the account being changed.
 pub fn check_unique(
     config: &AccountConfig,
-    editing: Option<&str>,
+    editing: Option<&LabAccountId>,
     same_owner: &[ExistingAccount<'_>],
 ) -> Result<(), FieldErrors> {
     let clash = same_owner.iter().any(|a| {
@@ -246,11 +247,12 @@ mod tests {
     #[test]
     fn provider_account_id_is_unique_per_lab_within_an_owner() {
         let config = validate_config(&input()).unwrap();
-        let table: &[(&[ExistingAccount], Option<&str>, bool)] = &[
+        let a: LabAccountId = "a".parse().unwrap();
+        let table: &[(&[ExistingAccount], Option<&LabAccountId>, bool)] = &[
             (&[], None, true),
             (
                 &[ExistingAccount {
-                    id: "a",
+                    id: &a,
                     lab: LabSlug::Quest,
                     provider_account_id: "97500001",
                 }],
@@ -259,16 +261,16 @@ mod tests {
             ),
             (
                 &[ExistingAccount {
-                    id: "a",
+                    id: &a,
                     lab: LabSlug::Quest,
                     provider_account_id: "97500001",
                 }],
-                Some("a"),
+                Some(&a),
                 true,
             ),
             (
                 &[ExistingAccount {
-                    id: "a",
+                    id: &a,
                     lab: LabSlug::Labcorp,
                     provider_account_id: "97500001",
                 }],
@@ -277,7 +279,7 @@ mod tests {
             ),
             (
                 &[ExistingAccount {
-                    id: "a",
+                    id: &a,
                     lab: LabSlug::Quest,
                     provider_account_id: "97500002",
                 }],

@@ -2,7 +2,7 @@
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::lab::string_enum;
+use super::string_enum::string_enum;
 
 string_enum!(
     KeyScope {

@@ -1,7 +1,7 @@
 //! Billing types and the US states an account may bill in.
 use std::collections::BTreeMap;
 
-use super::lab::string_enum;
+use super::string_enum::string_enum;
 
 string_enum!(
     BillingType {

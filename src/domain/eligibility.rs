@@ -1,5 +1,6 @@
 //! Which lab account an order uses: one function for the order wizard and `POST /v3/order`.
 use super::billing::{BillingType, UsState};
+use super::ids::{LabAccountId, OrgId, TeamId};
 use super::lab::LabSlug;
 use super::lab_account::{LabAccount, Owner};
 
@@ -7,8 +8,8 @@ use super::lab_account::{LabAccount, Owner};
 /// comes before billing: there an account qualifies when it allows any billing type in the state.
 #[derive(Debug, Clone)]
 pub struct OrderNeeds {
-    pub team_id: String,
-    pub org_id: String,
+    pub team_id: TeamId,
+    pub org_id: OrgId,
     pub lab: LabSlug,
     pub billing: Option<BillingType>,
     pub state: UsState,
@@ -129,17 +130,17 @@ pub enum Refusal {
     NotFound,
     /// The given account cannot take this order.
     Ineligible {
-        account_id: String,
+        account_id: LabAccountId,
         reason: Ineligible,
         message: String,
     },
     /// Nothing is linked to the Team for this lab (and no platform account fits).
     NoAccount { message: String },
     /// Several accounts fit: the caller must say which.
-    Ambiguous { eligible: Vec<String> },
+    Ambiguous { eligible: Vec<LabAccountId> },
     /// Accounts are linked for this lab but none fits; each with its reason.
     NoneEligible {
-        reasons: Vec<(String, Ineligible, String)>,
+        reasons: Vec<(LabAccountId, Ineligible, String)>,
     },
 }
 
@@ -160,7 +161,11 @@ impl Refusal {
             Refusal::Ineligible { message, .. } | Refusal::NoAccount { message } => message.clone(),
             Refusal::Ambiguous { eligible } => format!(
                 "lab_account_id is required: more than one lab account can take this order ({}).",
-                eligible.join(", ")
+                eligible
+                    .iter()
+                    .map(LabAccountId::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             Refusal::NoneEligible { reasons } => format!(
                 "No linked lab account can take this order: {}",
@@ -205,13 +210,13 @@ pub fn candidates<'a>(accounts: &'a [LabAccount], needs: &OrderNeeds) -> Vec<&'a
 /// accounts linked to the Team, each with its linked Teams.
 pub fn resolve<'a>(
     accounts: &'a [LabAccount],
-    explicit: Option<&str>,
+    explicit: Option<&LabAccountId>,
     needs: &OrderNeeds,
 ) -> Result<&'a LabAccount, Refusal> {
     if let Some(id) = explicit {
         let a = accounts
             .iter()
-            .find(|a| a.id == id && visible(a, needs))
+            .find(|a| a.id == *id && visible(a, needs))
             .ok_or(Refusal::NotFound)?;
         return check(a, needs)
             .map(|_| a)

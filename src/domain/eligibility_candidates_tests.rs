@@ -5,12 +5,12 @@ use crate::domain::lab_account::{AccountStatus, DelegatedFlow};
 
 fn account(id: &str, lab: LabSlug, platform: bool, org: &str, teams: &[&str]) -> LabAccount {
     LabAccount {
-        id: id.to_string(),
+        id: LabAccountId::from_text(id),
         lab,
         owner: if platform {
             Owner::Platform
         } else {
-            Owner::Org(org.to_string())
+            Owner::Org(OrgId::from_text(org))
         },
         provider_account_id: format!("P-{id}"),
         account_name: None,
@@ -22,14 +22,14 @@ fn account(id: &str, lab: LabSlug, platform: bool, org: &str, teams: &[&str]) ->
         version: 1,
         created_at: chrono::NaiveDateTime::default(),
         updated_at: chrono::NaiveDateTime::default(),
-        team_ids: teams.iter().map(|t| t.to_string()).collect(),
+        team_ids: teams.iter().map(|t| TeamId::from_text(*t)).collect(),
     }
 }
 
 fn needs(lab: LabSlug) -> OrderNeeds {
     OrderNeeds {
-        team_id: "t1".into(),
-        org_id: "o1".into(),
+        team_id: TeamId::from_text("t1"),
+        org_id: OrgId::from_text("o1"),
         lab,
         billing: None,
         state: UsState::parse("AZ").unwrap(),

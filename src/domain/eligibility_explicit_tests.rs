@@ -49,7 +49,7 @@ fn explicit_account_is_used_or_refused_with_its_own_reason() {
         ("missing", Err("lab_account_not_found")),
     ];
     for (id, expected) in cases {
-        let got = resolve(&built, Some(id), &needs());
+        let got = resolve(&built, Some(&LabAccountId::from_text(id)), &needs());
         match expected {
             Ok(want) => assert_eq!(ids(&got), Ok(want.to_string()), "{id}"),
             Err(code) => assert_eq!(got.err().map(|e| e.code()), Some(code), "{id}"),

@@ -34,12 +34,12 @@ fn acct(id: &'static str) -> A {
 impl A {
     fn build(&self) -> LabAccount {
         LabAccount {
-            id: self.id.to_string(),
+            id: LabAccountId::from_text(self.id),
             lab: self.lab,
             owner: if self.platform {
                 Owner::Platform
             } else {
-                Owner::Org(self.org.to_string())
+                Owner::Org(OrgId::from_text(self.org))
             },
             provider_account_id: format!("P-{}", self.id),
             account_name: Some(self.id.to_string()),
@@ -51,15 +51,15 @@ impl A {
             version: 1,
             created_at: chrono::NaiveDateTime::default(),
             updated_at: chrono::NaiveDateTime::default(),
-            team_ids: self.teams.iter().map(|t| t.to_string()).collect(),
+            team_ids: self.teams.iter().map(|t| TeamId::from_text(*t)).collect(),
         }
     }
 }
 
 fn needs() -> OrderNeeds {
     OrderNeeds {
-        team_id: TEAM.into(),
-        org_id: ORG.into(),
+        team_id: TeamId::from_text(TEAM),
+        org_id: OrgId::from_text(ORG),
         lab: LabSlug::Quest,
         billing: Some(BillingType::ClientBill),
         state: UsState::parse("AZ").unwrap(),
@@ -178,7 +178,7 @@ fn each_ineligibility_reason() {
 }
 
 fn ids(r: &Result<&LabAccount, Refusal>) -> Result<String, Refusal> {
-    r.as_ref().map(|a| a.id.clone()).map_err(|e| e.clone())
+    r.as_ref().map(|a| a.id.to_string()).map_err(|e| e.clone())
 }
 
 #[test]
@@ -309,7 +309,7 @@ fn ambiguity_lists_the_eligible_accounts_and_none_eligible_lists_each_reason() {
     assert_eq!(
         err,
         Refusal::Ambiguous {
-            eligible: vec!["a".into(), "b".into()]
+            eligible: vec![LabAccountId::from_text("a"), LabAccountId::from_text("b")]
         }
     );
     assert!(

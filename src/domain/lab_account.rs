@@ -1,7 +1,9 @@
 //! Lab account rules: the status lifecycle, delegation, ownership and linking.
 use super::account_config::AccountConfigInput;
 use super::billing::AllowedBilling;
-use super::lab::{string_enum, LabSlug};
+use super::ids::{LabAccountId, OrgId, TeamId};
+use super::lab::LabSlug;
+use super::string_enum::string_enum;
 use super::validation::FieldErrors;
 
 string_enum!(
@@ -114,7 +116,7 @@ pub fn check_status_move(
 /// Who owns an account: an organization, or the platform (linked to Teams of any org by CSMs).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Owner {
-    Org(String),
+    Org(OrgId),
     Platform,
 }
 
@@ -122,12 +124,12 @@ impl Owner {
     /// The value of the `owner_key` column, which makes uniqueness one index on both backends.
     pub fn key(&self) -> &str {
         match self {
-            Owner::Org(id) => id,
+            Owner::Org(id) => id.as_str(),
             Owner::Platform => "platform",
         }
     }
 
-    pub fn org_id(&self) -> Option<&str> {
+    pub fn org_id(&self) -> Option<&OrgId> {
         match self {
             Owner::Org(id) => Some(id),
             Owner::Platform => None,
@@ -138,7 +140,7 @@ impl Owner {
 /// A lab account as the rules see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LabAccount {
-    pub id: String,
+    pub id: LabAccountId,
     pub lab: LabSlug,
     pub owner: Owner,
     pub provider_account_id: String,
@@ -152,7 +154,7 @@ pub struct LabAccount {
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     /// Linked Teams, limited to what the reader may see.
-    pub team_ids: Vec<String>,
+    pub team_ids: Vec<TeamId>,
 }
 
 impl LabAccount {
@@ -217,7 +219,7 @@ impl LinkRefusal {
 }
 
 /// An org account links only to its own org's Teams; a platform account to a Team of any org.
-pub fn check_link(owner: &Owner, team_org_id: &str) -> Result<(), LinkRefusal> {
+pub fn check_link(owner: &Owner, team_org_id: &OrgId) -> Result<(), LinkRefusal> {
     match owner {
         Owner::Org(org) if org != team_org_id => Err(LinkRefusal::TeamOfAnotherOrg),
         _ => Ok(()),
@@ -298,10 +300,11 @@ mod tests {
 
     #[test]
     fn org_accounts_link_only_to_their_own_org() {
+        let org = |id: &str| id.parse::<OrgId>().unwrap();
         let table = [
-            (Owner::Org("o1".into()), "o1", Ok(())),
+            (Owner::Org(org("o1")), "o1", Ok(())),
             (
-                Owner::Org("o1".into()),
+                Owner::Org(org("o1")),
                 "o2",
                 Err(LinkRefusal::TeamOfAnotherOrg),
             ),
@@ -310,7 +313,7 @@ mod tests {
         ];
         for (owner, team_org, expected) in table {
             assert_eq!(
-                check_link(&owner, team_org),
+                check_link(&owner, &org(team_org)),
                 expected,
                 "{owner:?} {team_org}"
             );

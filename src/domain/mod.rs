@@ -1,10 +1,13 @@
 //! Business rules as plain functions over plain types: no actix, no diesel.
 pub mod access;
 pub mod account_config;
+pub mod actor;
 pub mod api_key;
+pub mod audit;
 pub mod billing;
 pub mod credentials;
 pub mod eligibility;
+pub mod ids;
 pub mod lab;
 pub mod lab_account;
 pub mod lockout;
@@ -14,8 +17,10 @@ pub mod order_status;
 pub mod result_diff;
 pub mod result_matching;
 pub mod result_values;
+pub mod review;
 pub mod session;
 pub mod sparkline;
+pub mod string_enum;
 pub mod validation;
 pub mod wizard;
 

@@ -4,8 +4,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::billing::UsState;
-use super::lab::string_enum;
+use super::ids::{LabAccountId, LabTestId, OrgId, PatientId, TeamId};
 use super::npi::is_valid_npi;
+use super::string_enum::string_enum;
 use super::validation::FieldErrors;
 
 string_enum!(
@@ -305,7 +306,9 @@ pub fn join_clinical_notes(account_default: Option<&str>, order: Option<&str>) -
 pub const MAX_TESTS_PER_ORDER: usize = 50;
 
 /// The test ids in the order first given, each once (a set, so the cost is linear).
-pub fn unique_test_ids(ids: impl IntoIterator<Item = String>) -> Vec<String> {
+pub fn unique_test_ids<T: Clone + Eq + std::hash::Hash>(
+    ids: impl IntoIterator<Item = T>,
+) -> Vec<T> {
     let mut seen = std::collections::HashSet::new();
     ids.into_iter()
         .filter(|id| seen.insert(id.clone()))
@@ -315,12 +318,13 @@ pub fn unique_test_ids(ids: impl IntoIterator<Item = String>) -> Vec<String> {
 /// A validated order request, from the wizard or the API.
 #[derive(Debug, Clone)]
 pub struct OrderRequest {
-    pub team_id: String,
-    pub org_id: String,
-    pub user_id: String,
+    pub team_id: TeamId,
+    pub org_id: OrgId,
+    /// The patient (the wire's `user_id`).
+    pub user_id: PatientId,
     pub patient: Patient,
-    pub test_ids: Vec<String>,
-    pub lab_account_id: Option<String>,
+    pub test_ids: Vec<LabTestId>,
+    pub lab_account_id: Option<LabAccountId>,
     pub billing: super::billing::BillingType,
     pub collection_method: Option<super::lab::CollectionMethod>,
     pub physician: Option<Physician>,

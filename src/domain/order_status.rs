@@ -1,5 +1,6 @@
 //! Order statuses in Junction's `<high>.<collection_method>.<low>` form, and what may follow what.
-use super::lab::{string_enum, CollectionMethod};
+use super::lab::CollectionMethod;
+use super::string_enum::string_enum;
 
 string_enum!(
     HighStatus {

@@ -2,7 +2,8 @@
 //! attached silently: it goes to the review queue with a decision code.
 use chrono::NaiveDate;
 
-use super::lab::string_enum;
+use super::ids::{LabAccountId, OrderId, OrgId};
+use super::string_enum::string_enum;
 
 string_enum!(
     DecisionCode {
@@ -46,16 +47,16 @@ pub fn reason_label(code: &str) -> &'static str {
 /// An account whose number (at this lab) is the one the lab delivered to.
 #[derive(Debug, Clone)]
 pub struct AccountRef {
-    pub id: String,
-    pub org_id: Option<String>,
+    pub id: LabAccountId,
+    pub org_id: Option<OrgId>,
 }
 
 /// The order named by the placer order number, as matching needs it.
 #[derive(Debug, Clone)]
 pub struct OrderRef {
-    pub id: String,
-    pub org_id: String,
-    pub lab_account_id: String,
+    pub id: OrderId,
+    pub org_id: OrgId,
+    pub lab_account_id: LabAccountId,
     pub last_name: String,
     pub dob: NaiveDate,
 }
@@ -70,13 +71,13 @@ pub struct Delivered {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     Attach {
-        account_id: String,
-        order_id: String,
+        account_id: LabAccountId,
+        order_id: OrderId,
     },
     Unmatched {
         code: DecisionCode,
-        account_id: Option<String>,
-        candidate_order_id: Option<String>,
+        account_id: Option<LabAccountId>,
+        candidate_order_id: Option<OrderId>,
         reasons: Vec<String>,
     },
 }
@@ -185,16 +186,16 @@ mod tests {
 
     fn acct(id: &str, org: Option<&str>) -> AccountRef {
         AccountRef {
-            id: id.into(),
-            org_id: org.map(str::to_string),
+            id: id.parse().unwrap(),
+            org_id: org.map(|o| o.parse().unwrap()),
         }
     }
 
     fn order(account: &str) -> OrderRef {
         OrderRef {
-            id: "order-1".into(),
-            org_id: "org-1".into(),
-            lab_account_id: account.into(),
+            id: "order-1".parse().unwrap(),
+            org_id: "org-1".parse().unwrap(),
+            lab_account_id: account.parse().unwrap(),
             last_name: "Doe".into(),
             dob: NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
         }
@@ -315,8 +316,8 @@ mod tests {
             d,
             Decision::Unmatched {
                 code: DecisionCode::LabAccountMismatch,
-                account_id: Some("a".into()),
-                candidate_order_id: Some("order-1".into()),
+                account_id: Some("a".parse().unwrap()),
+                candidate_order_id: Some("order-1".parse().unwrap()),
                 reasons: vec!["lab_account_mismatch".into()],
             }
         );

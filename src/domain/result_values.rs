@@ -1,11 +1,21 @@
 //! Reading result values: reference ranges, numbers, and how abnormal a value is.
-use super::lab::string_enum;
+use super::string_enum::string_enum;
 
 string_enum!(
     Interpretation {
         Normal => "normal",
         Abnormal => "abnormal",
         Critical => "critical",
+    }
+);
+
+string_enum!(
+    /// How far a result version is: partial, final, or a correction (an ORU's OBR-25 / OBX-11
+    /// status), spelled as a result version stores it and the API sends it.
+    ResultStatus {
+        Preliminary => "partial",
+        Final => "final",
+        Corrected => "corrected",
     }
 );
 

@@ -5,9 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use super::billing::{BillingType, UsState};
 use super::eligibility::{self, Ineligible, OrderNeeds};
-use super::lab::{string_enum, LabSlug};
+use super::ids::{LabAccountId, LabTestId, OrgId, PatientId, TeamId};
+use super::lab::LabSlug;
 use super::lab_account::LabAccount;
 use super::order_input::{validate_physician, PatientInput, Physician, PhysicianInput};
+use super::string_enum::string_enum;
 use super::validation::FieldErrors;
 
 string_enum!(
@@ -46,7 +48,7 @@ impl Step {
 /// The account the order will use, and whether the wizard chose it (the only eligible one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChosenAccount {
-    pub id: String,
+    pub id: LabAccountId,
     pub lab: LabSlug,
     pub automatic: bool,
 }
@@ -60,13 +62,13 @@ pub struct DraftState {
     /// data in URLs).
     pub patient_query: String,
     /// A patient of the Team picked from the search.
-    pub existing_patient_id: Option<String>,
+    pub existing_patient_id: Option<PatientId>,
     /// The patient this draft created for a new person; reused if the details are typed again.
-    pub created_patient_id: Option<String>,
+    pub created_patient_id: Option<PatientId>,
     pub patient: PatientInput,
     /// The patient details were valid when saved.
     pub patient_done: bool,
-    pub test_ids: Vec<String>,
+    pub test_ids: Vec<LabTestId>,
     /// The lab of the saved tests.
     pub lab: Option<LabSlug>,
     pub account: Option<ChosenAccount>,
@@ -91,13 +93,13 @@ impl DraftState {
     }
 
     /// The patient the order is for, once their details are saved.
-    pub fn patient_id(&self) -> Option<&str> {
+    pub fn patient_id(&self) -> Option<&PatientId> {
         if !self.patient_done {
             return None;
         }
         self.existing_patient_id
-            .as_deref()
-            .or(self.created_patient_id.as_deref())
+            .as_ref()
+            .or(self.created_patient_id.as_ref())
     }
 
     /// The saved patient's state, which decides the accounts and billing types on offer.
@@ -108,8 +110,8 @@ impl DraftState {
     }
 
     /// An existing patient was picked: their last known details prefill the form.
-    pub fn pick_patient(&mut self, id: &str, details: PatientInput) {
-        self.existing_patient_id = Some(id.to_string());
+    pub fn pick_patient(&mut self, id: &PatientId, details: PatientInput) {
+        self.existing_patient_id = Some(id.clone());
         self.replace_patient(details, false);
     }
 
@@ -135,12 +137,12 @@ impl DraftState {
         }
     }
 
-    pub fn set_created_patient(&mut self, id: &str) {
-        self.created_patient_id = Some(id.to_string());
+    pub fn set_created_patient(&mut self, id: &PatientId) {
+        self.created_patient_id = Some(id.clone());
     }
 
     /// Saves checked tests. Tests of another lab than the chosen account's undo the account.
-    pub fn set_tests(&mut self, test_ids: Vec<String>, lab: LabSlug) {
+    pub fn set_tests(&mut self, test_ids: Vec<LabTestId>, lab: LabSlug) {
         self.test_ids = test_ids;
         self.lab = Some(lab);
         self.tests_notice = None;
@@ -245,10 +247,10 @@ pub fn account_label(a: &LabAccount) -> String {
 /// account allows in the patient's state qualifies), and the physician is asked for on the
 /// billing step when the account needs one, so it counts as given here. `create` checks both
 /// for real at submit.
-pub fn account_needs(team_id: &str, org_id: &str, lab: LabSlug, state: UsState) -> OrderNeeds {
+pub fn account_needs(team_id: &TeamId, org_id: &OrgId, lab: LabSlug, state: UsState) -> OrderNeeds {
     OrderNeeds {
-        team_id: team_id.to_string(),
-        org_id: org_id.to_string(),
+        team_id: team_id.clone(),
+        org_id: org_id.clone(),
         lab,
         billing: None,
         state,

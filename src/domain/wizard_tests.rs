@@ -4,9 +4,9 @@ use crate::domain::lab_account::{AccountStatus, DelegatedFlow, Owner};
 
 fn account(id: &str, lab: LabSlug) -> LabAccount {
     LabAccount {
-        id: id.to_string(),
+        id: LabAccountId::from_text(id),
         lab,
-        owner: Owner::Org("o1".into()),
+        owner: Owner::Org(OrgId::from_text("o1")),
         provider_account_id: format!("P-{id}"),
         account_name: Some(format!("Account {id}")),
         status: AccountStatus::Active,
@@ -21,7 +21,7 @@ fn account(id: &str, lab: LabSlug) -> LabAccount {
         version: 1,
         created_at: chrono::NaiveDateTime::default(),
         updated_at: chrono::NaiveDateTime::default(),
-        team_ids: vec!["t1".into()],
+        team_ids: vec![TeamId::from_text("t1")],
     }
 }
 
@@ -36,11 +36,11 @@ fn patient(state: &str) -> PatientInput {
 /// A draft filled up to review: patient in CA, Quest tests, account `a`, billing saved.
 fn complete() -> DraftState {
     let mut s = DraftState {
-        existing_patient_id: Some("p1".into()),
+        existing_patient_id: Some(PatientId::from_text("p1")),
         ..DraftState::default()
     };
     s.save_patient(patient("CA"));
-    s.set_tests(vec!["t-lipid".into()], LabSlug::Quest);
+    s.set_tests(vec![LabTestId::from_text("t-lipid")], LabSlug::Quest);
     s.choose_account(&account("a", LabSlug::Quest), true);
     s.save_billing(
         BillingType::ClientBill,
@@ -63,12 +63,12 @@ fn steps_parse_from_the_url_and_unknown_ones_do_not() {
 fn the_first_incomplete_step_follows_what_is_saved() {
     let mut s = DraftState::default();
     assert_eq!(s.first_incomplete(), Step::Patient);
-    s.existing_patient_id = Some("p1".into());
+    s.existing_patient_id = Some(PatientId::from_text("p1"));
     assert_eq!(s.first_incomplete(), Step::Patient, "picked but not saved");
     s.save_patient(patient("CA"));
-    assert_eq!(s.patient_id(), Some("p1"));
+    assert_eq!(s.patient_id().map(PatientId::as_str), Some("p1"));
     assert_eq!(s.first_incomplete(), Step::Tests);
-    s.set_tests(vec!["t".into()], LabSlug::Quest);
+    s.set_tests(vec![LabTestId::from_text("t")], LabSlug::Quest);
     assert_eq!(s.first_incomplete(), Step::Account);
     s.choose_account(&account("a", LabSlug::Quest), false);
     assert_eq!(s.first_incomplete(), Step::Billing);
@@ -91,7 +91,7 @@ fn later_steps_are_not_reachable_before_earlier_ones_are_done() {
     for (wanted, shown) in table {
         assert_eq!(s.reachable(wanted), shown, "{wanted}");
     }
-    s.created_patient_id = Some("p".into());
+    s.created_patient_id = Some(PatientId::from_text("p"));
     s.save_patient(patient("CA"));
     assert_eq!(s.reachable(Step::Billing), Step::Tests);
     assert_eq!(
@@ -127,10 +127,16 @@ fn continue_goes_to_the_next_step_or_back_to_an_incomplete_one() {
 #[test]
 fn tests_of_another_lab_undo_the_account_and_tests_of_the_same_lab_keep_it() {
     let mut s = complete();
-    s.set_tests(vec!["t-cmp".into(), "t-lipid".into()], LabSlug::Quest);
+    s.set_tests(
+        vec![
+            LabTestId::from_text("t-cmp"),
+            LabTestId::from_text("t-lipid"),
+        ],
+        LabSlug::Quest,
+    );
     assert_eq!(s.account.as_ref().map(|a| a.id.as_str()), Some("a"));
     assert!(s.billing_done);
-    s.set_tests(vec!["t-a1c".into()], LabSlug::Labcorp);
+    s.set_tests(vec![LabTestId::from_text("t-a1c")], LabSlug::Labcorp);
     assert_eq!(s.account, None);
     assert!(!s.billing_done);
     assert_eq!(s.first_incomplete(), Step::Account);
@@ -152,7 +158,7 @@ fn choosing_an_account_of_another_lab_clears_the_tests_with_a_notice() {
     );
     assert_eq!(s.first_incomplete(), Step::Tests);
     // Labcorp tests now keep the Labcorp account, and clear the notice.
-    s.set_tests(vec!["t-a1c".into()], LabSlug::Labcorp);
+    s.set_tests(vec![LabTestId::from_text("t-a1c")], LabSlug::Labcorp);
     assert_eq!(s.account.as_ref().map(|a| a.id.as_str()), Some("lc"));
     assert_eq!(s.tests_notice, None);
     assert_eq!(
@@ -166,7 +172,7 @@ fn choosing_an_account_of_another_lab_clears_the_tests_with_a_notice() {
 fn choosing_another_account_of_the_same_lab_keeps_the_tests() {
     let mut s = complete();
     assert!(!s.choose_account(&account("b", LabSlug::Quest), false));
-    assert_eq!(s.test_ids, vec!["t-lipid".to_string()]);
+    assert_eq!(s.test_ids, vec![LabTestId::from_text("t-lipid")]);
     assert_eq!(s.tests_notice, None);
     assert_eq!(s.first_incomplete(), Step::Billing);
     // Choosing the same account again keeps the saved billing.
@@ -191,17 +197,17 @@ fn a_new_patient_state_undoes_the_account_but_the_same_state_keeps_it() {
 #[test]
 fn a_new_patient_reuses_the_patient_this_draft_created() {
     let mut s = DraftState::default();
-    s.set_created_patient("created");
+    s.set_created_patient(&PatientId::from_text("created"));
     s.save_patient(patient("CA"));
-    assert_eq!(s.patient_id(), Some("created"));
-    s.pick_patient("existing", patient("AZ"));
+    assert_eq!(s.patient_id().map(PatientId::as_str), Some("created"));
+    s.pick_patient(&PatientId::from_text("existing"), patient("AZ"));
     assert_eq!(s.patient_id(), None, "picked details are confirmed first");
     s.save_patient(patient("AZ"));
-    assert_eq!(s.patient_id(), Some("existing"));
+    assert_eq!(s.patient_id().map(PatientId::as_str), Some("existing"));
     s.start_new_patient();
     assert_eq!(s.patient, PatientInput::default());
     s.save_patient(patient("CA"));
-    assert_eq!(s.patient_id(), Some("created"));
+    assert_eq!(s.patient_id().map(PatientId::as_str), Some("created"));
 }
 
 #[test]
@@ -221,7 +227,7 @@ fn refused_tests_are_chosen_again_and_the_account_of_their_lab_is_kept() {
     s.refuse_tests("Lab test Lipid Panel is not active.".into());
     assert_eq!(s.first_incomplete(), Step::Tests);
     assert!(s.tests_notice.is_some());
-    s.set_tests(vec!["t-cmp".into()], LabSlug::Quest);
+    s.set_tests(vec![LabTestId::from_text("t-cmp")], LabSlug::Quest);
     assert_eq!(s.first_incomplete(), Step::Review);
 }
 
@@ -245,8 +251,14 @@ fn the_state_survives_its_json_and_old_drafts_still_open() {
 #[test]
 fn billing_options_are_the_types_the_account_allows_in_the_patients_state() {
     let a = account("a", LabSlug::Quest);
-    let needs =
-        |state: &str| account_needs("t1", "o1", LabSlug::Quest, UsState::parse(state).unwrap());
+    let needs = |state: &str| {
+        account_needs(
+            &TeamId::from_text("t1"),
+            &OrgId::from_text("o1"),
+            LabSlug::Quest,
+            UsState::parse(state).unwrap(),
+        )
+    };
     assert_eq!(
         billing_options(&a, &needs("CA")),
         vec![BillingType::ClientBill, BillingType::CommercialInsurance]
@@ -270,7 +282,12 @@ fn account_options_list_eligible_and_greyed_out_accounts_with_reasons() {
         delegated,
         account("l", LabSlug::Labcorp),
     ];
-    let needs = account_needs("t1", "o1", LabSlug::Quest, UsState::parse("CA").unwrap());
+    let needs = account_needs(
+        &TeamId::from_text("t1"),
+        &OrgId::from_text("o1"),
+        LabSlug::Quest,
+        UsState::parse("CA").unwrap(),
+    );
     let got: Vec<(&str, Option<Ineligible>)> = account_options(&accounts, &needs)
         .iter()
         .map(|o| (o.account.id.as_str(), o.problem.as_ref().map(|p| p.0)))
@@ -280,7 +297,12 @@ fn account_options_list_eligible_and_greyed_out_accounts_with_reasons() {
         got,
         vec![("a", None), ("s", Some(Ineligible::NotActive)), ("d", None)]
     );
-    let tx = account_needs("t1", "o1", LabSlug::Quest, UsState::parse("TX").unwrap());
+    let tx = account_needs(
+        &TeamId::from_text("t1"),
+        &OrgId::from_text("o1"),
+        LabSlug::Quest,
+        UsState::parse("TX").unwrap(),
+    );
     let reasons: Vec<String> = account_options(&accounts, &tx)
         .into_iter()
         .filter_map(|o| o.problem.map(|p| p.1))

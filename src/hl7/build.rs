@@ -144,6 +144,9 @@ mod tests {
         assert_eq!(m.placer_order_number(), Some("order-1"));
         assert_eq!(m.patient.last_name.as_deref(), Some("O'Neil"));
         assert_eq!(m.orders[0].observations[0].value, "92");
-        assert_eq!(m.status(), crate::hl7::oru::ResultStatus::Final);
+        assert_eq!(
+            m.status(),
+            crate::domain::result_values::ResultStatus::Final
+        );
     }
 }

@@ -4,33 +4,17 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::message::{self, Delimiters, Message, Segment};
 use super::refusal::Refusal;
 use super::time::{parse_date, parse_datetime};
+use crate::domain::result_values::ResultStatus;
 
 pub const SUPPORTED_VERSIONS: [&str; 5] = ["2.3", "2.3.1", "2.4", "2.5", "2.5.1"];
 
-/// OBR-25 / OBX-11 result status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResultStatus {
-    Preliminary,
-    Final,
-    Corrected,
-}
-
-impl ResultStatus {
-    pub fn from_code(code: &str) -> Option<ResultStatus> {
-        match code.trim() {
-            "P" | "I" | "S" | "A" | "R" => Some(ResultStatus::Preliminary),
-            "F" => Some(ResultStatus::Final),
-            "C" => Some(ResultStatus::Corrected),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResultStatus::Preliminary => "partial",
-            ResultStatus::Final => "final",
-            ResultStatus::Corrected => "corrected",
-        }
+/// The result status an OBR-25 / OBX-11 code stands for.
+fn status_of_code(code: &str) -> Option<ResultStatus> {
+    match code.trim() {
+        "P" | "I" | "S" | "A" | "R" => Some(ResultStatus::Preliminary),
+        "F" => Some(ResultStatus::Final),
+        "C" => Some(ResultStatus::Corrected),
+        _ => None,
     }
 }
 
@@ -243,7 +227,7 @@ pub fn read(text: &str) -> Result<OruMessage, Refusal> {
                     filler_order_number: filler,
                     service_code: seg.component(d, 4, 1),
                     service_name: seg.component(d, 4, 2),
-                    status: ResultStatus::from_code(&seg.component(d, 25, 1)),
+                    status: status_of_code(&seg.component(d, 25, 1)),
                     collected_at: optional_time(seg, d, 7),
                     reported_at: optional_time(seg, d, 22),
                     observations: Vec::new(),
@@ -276,7 +260,7 @@ pub fn read(text: &str) -> Result<OruMessage, Refusal> {
                         .filter_map(|r| r.into_iter().next())
                         .filter(|f| !f.is_empty())
                         .collect(),
-                    status: ResultStatus::from_code(&seg.component(d, 11, 1)),
+                    status: status_of_code(&seg.component(d, 11, 1)),
                     observed_at: optional_time(seg, d, 14),
                 });
             }

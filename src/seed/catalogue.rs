@@ -3,7 +3,7 @@ use serde_json::json;
 
 use crate::db::lab_tests::{self, LabRow, LabTestRow};
 use crate::db::DbConnection;
-use crate::domain::lab::LabSlug;
+use crate::domain::lab::{CollectionMethod, LabSlug, LabTestStatus, SampleType};
 use crate::error::AppError;
 
 struct LabSeed {
@@ -60,8 +60,8 @@ type TestSeed = (
     LabSlug,
     &'static str,
     &'static str,
-    &'static str,
-    &'static str,
+    SampleType,
+    CollectionMethod,
     &'static [Marker],
 );
 
@@ -70,8 +70,8 @@ const TESTS: &[TestSeed] = &[
         LabSlug::Quest,
         "quest-lipid-panel",
         "Lipid Panel",
-        "serum",
-        "walk_in_test",
+        SampleType::Serum,
+        CollectionMethod::WalkInTest,
         &[
             ("Total cholesterol", "cholesterol-total", "mg/dL"),
             ("HDL cholesterol", "hdl", "mg/dL"),
@@ -83,8 +83,8 @@ const TESTS: &[TestSeed] = &[
         LabSlug::Quest,
         "quest-cmp",
         "Comprehensive Metabolic Panel",
-        "serum",
-        "walk_in_test",
+        SampleType::Serum,
+        CollectionMethod::WalkInTest,
         &[
             ("Glucose", "glucose", "mg/dL"),
             ("Creatinine", "creatinine", "mg/dL"),
@@ -95,24 +95,24 @@ const TESTS: &[TestSeed] = &[
         LabSlug::Labcorp,
         "labcorp-hba1c",
         "Hemoglobin A1c",
-        "serum",
-        "walk_in_test",
+        SampleType::Serum,
+        CollectionMethod::WalkInTest,
         &[("Hemoglobin A1c", "hba1c", "%")],
     ),
     (
         LabSlug::Labcorp,
         "labcorp-tsh",
         "Thyroid Stimulating Hormone",
-        "serum",
-        "at_home_phlebotomy",
+        SampleType::Serum,
+        CollectionMethod::AtHomePhlebotomy,
         &[("TSH", "tsh", "uIU/mL")],
     ),
     (
         LabSlug::Bioreference,
         "bioref-cbc",
         "Complete Blood Count",
-        "serum",
-        "walk_in_test",
+        SampleType::Serum,
+        CollectionMethod::WalkInTest,
         &[
             ("White blood cells", "wbc", "x10E3/uL"),
             ("Hemoglobin", "hemoglobin", "g/dL"),
@@ -123,16 +123,16 @@ const TESTS: &[TestSeed] = &[
         LabSlug::SonoraQuest,
         "sonora-vitamin-d",
         "Vitamin D, 25-Hydroxy",
-        "serum",
-        "walk_in_test",
+        SampleType::Serum,
+        CollectionMethod::WalkInTest,
         &[("Vitamin D 25-OH", "vitamin-d", "ng/mL")],
     ),
     (
         LabSlug::Spiriplex,
         "spiriplex-cortisol",
         "Cortisol (saliva)",
-        "saliva",
-        "testkit",
+        SampleType::Saliva,
+        CollectionMethod::Testkit,
         &[("Cortisol", "cortisol", "ug/dL")],
     ),
 ];
@@ -142,7 +142,7 @@ pub fn seed_labs(conn: &mut DbConnection) -> Result<(), AppError> {
         lab_tests::upsert_lab(
             conn,
             &LabRow {
-                slug: lab.slug.as_str().to_string(),
+                slug: lab.slug,
                 id: lab.id,
                 name: lab.slug.display_name().to_string(),
                 first_line_address: lab.address.0.to_string(),
@@ -159,7 +159,7 @@ pub fn seed_labs(conn: &mut DbConnection) -> Result<(), AppError> {
 /// Adds the demo catalogue unless the lab already has tests.
 pub fn seed_tests(conn: &mut DbConnection) -> Result<(), AppError> {
     for (i, (lab, slug, name, sample, method, markers)) in TESTS.iter().enumerate() {
-        let existing = lab_tests::list_tests(conn, Some(lab.as_str()))?;
+        let existing = lab_tests::list_tests(conn, Some(*lab))?;
         if existing.iter().any(|t| t.slug == *slug) {
             continue;
         }
@@ -171,14 +171,14 @@ pub fn seed_tests(conn: &mut DbConnection) -> Result<(), AppError> {
         lab_tests::insert_test(
             conn,
             &LabTestRow {
-                id: crate::db::new_id(),
-                lab_slug: lab.as_str().to_string(),
+                id: crate::domain::ids::LabTestId::new(),
+                lab_slug: *lab,
                 slug: slug.to_string(),
                 name: name.to_string(),
-                sample_type: sample.to_string(),
-                method: method.to_string(),
+                sample_type: *sample,
+                method: *method,
                 price: 0.0,
-                status: "active".into(),
+                status: LabTestStatus::Active,
                 markers: json!(markers).to_string(),
                 created_at: crate::db::now(),
             },

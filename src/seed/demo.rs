@@ -2,10 +2,12 @@
 //! account, patients and orders in several states, and a second org that nobody in the first
 //! may see. Written through the same use cases as the dashboard, so the audit log and status
 //! history are real.
-use crate::db::audit::Actor;
 use crate::db::{orgs, write_tx, DbConnection};
 use crate::domain::access::Role;
 use crate::domain::account_config::AccountConfigInput;
+use crate::domain::actor::Actor;
+use crate::domain::ids::{LabAccountId, OrgId, TeamId};
+use crate::domain::lab::LabSlug;
 use crate::domain::lab_account::{AccountStatus, Owner};
 use crate::error::AppError;
 use crate::service::api_keys::{self, KeyOwner};
@@ -43,8 +45,8 @@ pub const DEMO_LOGINS: &[(&str, &str, &str)] = &[
 
 /// What the demo prints after starting.
 pub struct DemoKeys {
-    pub org_id: String,
-    pub team_id: String,
+    pub org_id: OrgId,
+    pub team_id: TeamId,
     pub team_key: String,
     pub org_key: String,
     pub lab_key: String,
@@ -83,7 +85,7 @@ fn account(
     config: AccountConfigInput,
     moves: &[(AccountStatus, &str)],
     teams: &[&orgs::Team],
-) -> Result<String, AppError> {
+) -> Result<LabAccountId, AppError> {
     let id = accounts::create(conn, actor, owner, &config)?;
     for (to, reason) in moves {
         accounts::change_status(conn, actor, &id, *to, reason)?;
@@ -128,7 +130,7 @@ pub fn ensure_demo(conn: &mut DbConnection) -> Result<DemoKeys, AppError> {
         conn,
         &actor,
         &KeyOwner::Lab {
-            slug: "quest".into(),
+            slug: LabSlug::Quest,
         },
         "demo lab interface key",
     )?;
@@ -167,7 +169,7 @@ fn seed(conn: &mut DbConnection, actor: &Actor) -> Result<orgs::Org, AppError> {
             "csm@labdesk.test",
             "Casey Morgan",
             Role::Csm,
-            vec![org.id.clone()],
+            vec![org.id.to_string()],
             vec![],
         ),
     )?;
@@ -178,7 +180,7 @@ fn seed(conn: &mut DbConnection, actor: &Actor) -> Result<orgs::Org, AppError> {
             "ops@northwind.test",
             "Olivia Park",
             Role::OrgAdmin,
-            vec![org.id.clone()],
+            vec![org.id.to_string()],
             vec![],
         ),
     )?;
@@ -189,8 +191,8 @@ fn seed(conn: &mut DbConnection, actor: &Actor) -> Result<orgs::Org, AppError> {
             "clinician@northwind.test",
             "Dr. Sam Rivera",
             Role::Clinician,
-            vec![org.id.clone()],
-            vec![primary.id.clone()],
+            vec![org.id.to_string()],
+            vec![primary.id.to_string()],
         ),
     )?;
     users::create(
@@ -200,7 +202,7 @@ fn seed(conn: &mut DbConnection, actor: &Actor) -> Result<orgs::Org, AppError> {
             "ops@globex.test",
             "Gus Lee",
             Role::OrgAdmin,
-            vec![other.id.clone()],
+            vec![other.id.to_string()],
             vec![],
         ),
     )?;

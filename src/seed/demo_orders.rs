@@ -4,11 +4,12 @@
 //! the sandbox, through the same ingestion path a lab's messages take.
 use chrono::NaiveDate;
 
-use crate::db::audit::Actor;
 use crate::db::lab_tests;
 use crate::db::orgs::Team;
 use crate::db::DbConnection;
+use crate::domain::actor::Actor;
 use crate::domain::billing::BillingType;
+use crate::domain::ids::{LabTestId, OrderId};
 use crate::domain::order_input::{
     Gender, OrderRequest, Patient, PatientAddress, PatientDetails, Physician,
 };
@@ -217,7 +218,7 @@ fn patient(p: &Person) -> Result<Patient, AppError> {
     })
 }
 
-fn test_ids(conn: &mut DbConnection, slugs: &[&str]) -> Result<Vec<String>, AppError> {
+fn test_ids(conn: &mut DbConnection, slugs: &[&str]) -> Result<Vec<LabTestId>, AppError> {
     let all = lab_tests::list_tests(conn, None)?;
     slugs
         .iter()
@@ -234,7 +235,7 @@ fn test_ids(conn: &mut DbConnection, slugs: &[&str]) -> Result<Vec<String>, AppE
 pub struct Placed {
     pub last_name: &'static str,
     pub tests: &'static [&'static str],
-    pub id: String,
+    pub id: OrderId,
 }
 
 fn place(
@@ -242,7 +243,7 @@ fn place(
     actor: &Actor,
     team: &Team,
     demo: &DemoOrder,
-) -> Result<String, AppError> {
+) -> Result<OrderId, AppError> {
     let person = patient(&demo.person)?;
     let client_user_id = format!(
         "demo-{}-{}",

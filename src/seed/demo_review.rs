@@ -4,8 +4,10 @@
 use chrono::{Duration, NaiveDate};
 
 use super::demo_orders::Placed;
-use crate::db::audit::Actor;
 use crate::db::DbConnection;
+use crate::domain::actor::Actor;
+use crate::domain::ids::OrderId;
+use crate::domain::lab::LabSlug;
 use crate::error::AppError;
 use crate::hl7::build::{self, typical, Value};
 use crate::hl7::oru;
@@ -39,7 +41,7 @@ struct Sent<'a> {
     code: &'a str,
 }
 
-fn order_of(placed: &[Placed], last_name: &str, tests: &[&str]) -> Result<String, AppError> {
+fn order_of(placed: &[Placed], last_name: &str, tests: &[&str]) -> Result<OrderId, AppError> {
     placed
         .iter()
         .find(|p| p.last_name == last_name && p.tests == tests)
@@ -88,7 +90,7 @@ fn deliver(conn: &mut DbConnection, actor: &Actor, s: &Sent<'_>) -> Result<(), A
         conn,
         actor,
         &Delivery {
-            lab: "quest",
+            lab: LabSlug::Quest,
             format: "hl7",
             raw: &text,
             message: &message,
@@ -113,7 +115,7 @@ pub fn seed(conn: &mut DbConnection, placed: &[Placed]) -> Result<(), AppError> 
         Sent {
             control: "Q-1001",
             account: "97509999",
-            placer: &liam,
+            placer: liam.as_str(),
             last: "Brown",
             first: "Liam",
             dob: (1999, 10, 28),
@@ -137,7 +139,7 @@ pub fn seed(conn: &mut DbConnection, placed: &[Placed]) -> Result<(), AppError> 
         Sent {
             control: "M-1003",
             account: "97500002",
-            placer: &jane_cmp,
+            placer: jane_cmp.as_str(),
             last: "Doe",
             first: "Jane",
             dob: (1984, 3, 12),
@@ -149,7 +151,7 @@ pub fn seed(conn: &mut DbConnection, placed: &[Placed]) -> Result<(), AppError> 
         Sent {
             control: "D-1004",
             account: "97500001",
-            placer: &marcus,
+            placer: marcus.as_str(),
             last: "Chan",
             first: "Marcus",
             dob: (1979, 7, 30),

@@ -2,17 +2,21 @@
 use serde_json::json;
 
 use crate::db::api_keys::{self, NewApiKey};
-use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::audit::{self, AuditEntry};
 use crate::db::{write_tx, DbConnection};
+use crate::domain::actor::Actor;
 use crate::domain::api_key::{mint, KeyScope};
+use crate::domain::audit::{AuditAction, EntityType};
+use crate::domain::ids::{ApiKeyId, OrgId, TeamId};
+use crate::domain::lab::LabSlug;
 use crate::error::AppError;
 
 /// What a key is for: one Team, one org's management, or one lab's result delivery.
 #[derive(Debug, Clone)]
 pub enum KeyOwner {
-    Team { team_id: String, org_id: String },
-    Org { org_id: String },
-    Lab { slug: String },
+    Team { team_id: TeamId, org_id: OrgId },
+    Org { org_id: OrgId },
+    Lab { slug: LabSlug },
 }
 
 /// Stores the digest and returns the secret, which is never stored or shown again.
@@ -21,25 +25,20 @@ pub fn create(
     actor: &Actor,
     owner: &KeyOwner,
     label: &str,
-) -> Result<(String, String), AppError> {
+) -> Result<(ApiKeyId, String), AppError> {
     let (scope, team_id, org_id, lab) = match owner {
-        KeyOwner::Team { team_id, org_id } => (
-            KeyScope::Team,
-            Some(team_id.as_str()),
-            Some(org_id.as_str()),
-            None,
-        ),
-        KeyOwner::Org { org_id } => (KeyScope::Org, None, Some(org_id.as_str()), None),
-        KeyOwner::Lab { slug } => (KeyScope::Lab, None, None, Some(slug.as_str())),
+        KeyOwner::Team { team_id, org_id } => (KeyScope::Team, Some(team_id), Some(org_id), None),
+        KeyOwner::Org { org_id } => (KeyScope::Org, None, Some(org_id), None),
+        KeyOwner::Lab { slug } => (KeyScope::Lab, None, None, Some(*slug)),
     };
     let key = mint(scope);
-    let id = crate::db::new_id();
+    let id = ApiKeyId::new();
     write_tx(conn, |conn| {
         api_keys::insert(
             conn,
             &NewApiKey {
                 id: &id,
-                scope: scope.as_str(),
+                scope,
                 team_id,
                 org_id,
                 lab_slug: lab,
@@ -54,9 +53,9 @@ pub fn create(
             conn,
             actor,
             AuditEntry {
-                action: "api_key.created",
-                entity_type: "api_key",
-                entity_id: &id,
+                action: AuditAction::ApiKeyCreated,
+                entity_type: EntityType::ApiKey,
+                entity_id: id.as_str(),
                 org_id,
                 team_id,
                 summary: format!("Created {} API key {}… ({label})", scope, key.prefix),
@@ -67,7 +66,7 @@ pub fn create(
     Ok((id, key.secret))
 }
 
-pub fn revoke(conn: &mut DbConnection, actor: &Actor, key_id: &str) -> Result<(), AppError> {
+pub fn revoke(conn: &mut DbConnection, actor: &Actor, key_id: &ApiKeyId) -> Result<(), AppError> {
     write_tx(conn, |conn| {
         let key = api_keys::find(conn, key_id)?.ok_or(AppError::NotFound)?;
         revoke_found(conn, actor, &key).map(drop)
@@ -79,12 +78,12 @@ pub fn revoke(conn: &mut DbConnection, actor: &Actor, key_id: &str) -> Result<()
 pub fn revoke_team_key(
     conn: &mut DbConnection,
     actor: &Actor,
-    team_id: &str,
-    key_id: &str,
+    team_id: &TeamId,
+    key_id: &ApiKeyId,
 ) -> Result<bool, AppError> {
     write_tx(conn, |conn| {
         let key = api_keys::find(conn, key_id)?
-            .filter(|k| k.scope == KeyScope::Team.as_str() && k.team_id.as_deref() == Some(team_id))
+            .filter(|k| k.scope == KeyScope::Team && k.team_id.as_ref() == Some(team_id))
             .ok_or(AppError::NotFound)?;
         revoke_found(conn, actor, &key)
     })
@@ -95,11 +94,11 @@ pub fn revoke_team_key(
 pub fn revoke_lab_key(
     conn: &mut DbConnection,
     actor: &Actor,
-    key_id: &str,
+    key_id: &ApiKeyId,
 ) -> Result<bool, AppError> {
     write_tx(conn, |conn| {
         let key = api_keys::find(conn, key_id)?
-            .filter(|k| k.scope == KeyScope::Lab.as_str())
+            .filter(|k| k.scope == KeyScope::Lab)
             .ok_or(AppError::NotFound)?;
         revoke_found(conn, actor, &key)
     })
@@ -110,19 +109,18 @@ fn revoke_found(
     actor: &Actor,
     key: &api_keys::ApiKeyRow,
 ) -> Result<bool, AppError> {
-    let key_id = key.id.as_str();
-    if !api_keys::revoke(conn, key_id)? {
+    if !api_keys::revoke(conn, &key.id)? {
         return Ok(false);
     }
     audit::record(
         conn,
         actor,
         AuditEntry {
-            action: "api_key.revoked",
-            entity_type: "api_key",
-            entity_id: key_id,
-            org_id: key.org_id.as_deref(),
-            team_id: key.team_id.as_deref(),
+            action: AuditAction::ApiKeyRevoked,
+            entity_type: EntityType::ApiKey,
+            entity_id: key.id.as_str(),
+            org_id: key.org_id.as_ref(),
+            team_id: key.team_id.as_ref(),
             summary: format!("Revoked {} API key {}…", key.scope, key.prefix),
             details: json!({"prefix": key.prefix}),
         },

@@ -2,9 +2,10 @@
 //! order is placed by `orders::create` (the same code as `POST /v3/order`, which checks the
 //! account again under a lock) inside the transaction that marks the draft submitted, so
 //! submitting twice, from two tabs or a double click, places one order.
-use crate::db::audit::Actor;
 use crate::db::drafts::{self, DraftRow};
 use crate::db::{write_tx, DbConnection};
+use crate::domain::actor::Actor;
+use crate::domain::ids::{DraftId, OrderId, TeamId, UserId};
 use crate::domain::order_input::OrderRequest;
 use crate::domain::wizard::DraftState;
 use crate::error::AppError;
@@ -13,11 +14,19 @@ use crate::service::orders;
 const ALREADY_SUBMITTED: &str = "draft_already_submitted";
 
 /// Starts an empty draft for a Team; returns its id.
-pub fn start(conn: &mut DbConnection, team_id: &str, user_id: &str) -> Result<String, AppError> {
+pub fn start(
+    conn: &mut DbConnection,
+    team_id: &TeamId,
+    user_id: &UserId,
+) -> Result<DraftId, AppError> {
     drafts::insert(conn, team_id, user_id, &DraftState::default().to_json())
 }
 
-pub fn save(conn: &mut DbConnection, draft_id: &str, state: &DraftState) -> Result<(), AppError> {
+pub fn save(
+    conn: &mut DbConnection,
+    draft_id: &DraftId,
+    state: &DraftState,
+) -> Result<(), AppError> {
     drafts::save(conn, draft_id, &state.to_json())
 }
 
@@ -28,13 +37,13 @@ pub fn state_of(draft: &DraftRow) -> Result<DraftState, AppError> {
 /// What a submit did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Submitted {
-    Placed(String),
+    Placed(OrderId),
     /// The draft had already been submitted: the order placed then.
-    Already(String),
+    Already(OrderId),
 }
 
 impl Submitted {
-    pub fn order_id(&self) -> &str {
+    pub fn order_id(&self) -> &OrderId {
         match self {
             Submitted::Placed(id) | Submitted::Already(id) => id,
         }
@@ -47,7 +56,7 @@ impl Submitted {
 pub fn submit(
     conn: &mut DbConnection,
     actor: &Actor,
-    draft_id: &str,
+    draft_id: &DraftId,
     req: &OrderRequest,
 ) -> Result<Submitted, AppError> {
     let result = write_tx(conn, |conn| {
@@ -75,6 +84,9 @@ pub fn submit(
     }
 }
 
-fn submitted_order(conn: &mut DbConnection, draft_id: &str) -> Result<Option<String>, AppError> {
+fn submitted_order(
+    conn: &mut DbConnection,
+    draft_id: &DraftId,
+) -> Result<Option<OrderId>, AppError> {
     Ok(drafts::find(conn, draft_id)?.and_then(|d| d.order_id))
 }

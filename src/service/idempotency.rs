@@ -15,8 +15,9 @@ use chrono::Duration;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::db::idempotency::{self as store, IdempotencyRow, NewClaim};
+use crate::db::idempotency::{self as store, ClaimState, IdempotencyRow, NewClaim};
 use crate::db::{write_tx, DbConnection};
+use crate::domain::ids::TeamId;
 use crate::error::AppError;
 
 pub const REPLAY_HOURS: i64 = 24;
@@ -28,7 +29,7 @@ pub const LEASE_SECS: i64 = 30;
 /// A claim this request holds.
 #[derive(Debug, Clone)]
 pub struct Claim {
-    pub team_id: String,
+    pub team_id: TeamId,
     pub key: String,
     pub token: String,
 }
@@ -105,7 +106,7 @@ fn write_canonical(value: &Value, out: &mut String) {
 /// Whether the row still decides the answer: a running claim within its lease, or a stored
 /// response within the replay window.
 fn is_live(row: &IdempotencyRow, now: chrono::NaiveDateTime) -> bool {
-    if row.state == store::RUNNING {
+    if row.state == ClaimState::Running {
         row.lease_until.is_some_and(|until| until > now)
     } else {
         now - row.created_at < Duration::hours(REPLAY_HOURS)
@@ -116,8 +117,8 @@ fn answer_from(row: &IdempotencyRow, hash: &str) -> Outcome {
     if row.request_hash != hash {
         return Outcome::DifferentBody;
     }
-    match (row.state.as_str(), row.response_status, &row.response_body) {
-        (store::DONE, Some(status), Some(body)) => Outcome::Replay {
+    match (row.state, row.response_status, &row.response_body) {
+        (ClaimState::Done, Some(status), Some(body)) => Outcome::Replay {
             status: u16::try_from(status).unwrap_or(500),
             body: body.clone(),
         },
@@ -130,7 +131,7 @@ fn answer_from(row: &IdempotencyRow, hash: &str) -> Outcome {
 /// does not abort anything on PostgreSQL.
 pub fn begin(
     conn: &mut DbConnection,
-    team_id: &str,
+    team_id: &TeamId,
     key: &str,
     hash: &str,
 ) -> Result<Begin, AppError> {
@@ -154,7 +155,7 @@ pub fn begin(
         };
         if claimed {
             return Ok(Begin::Claimed(Claim {
-                team_id: team_id.to_string(),
+                team_id: team_id.clone(),
                 key: key.to_string(),
                 token,
             }));
@@ -219,7 +220,7 @@ where
 /// the claim and the work can be cancelled halfway (it runs on one blocking thread).
 pub fn run_once<F>(
     conn: &mut DbConnection,
-    team_id: &str,
+    team_id: &TeamId,
     key: &str,
     hash: &str,
     work: F,

@@ -1,10 +1,13 @@
 //! Creating, configuring, moving and linking lab accounts.
 use serde_json::json;
 
-use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::audit::{self, AuditEntry};
 use crate::db::lab_accounts::{self as accounts_db, TeamScope};
 use crate::db::{account_links, account_status_changes, orgs, write_tx, DbConnection};
 use crate::domain::account_config::{self, AccountConfig, AccountConfigInput};
+use crate::domain::actor::Actor;
+use crate::domain::audit::{AuditAction, EntityType};
+use crate::domain::ids::{LabAccountId, OrgId, TeamId};
 use crate::domain::lab_account::{self, AccountStatus, LabAccount, Owner};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
@@ -38,7 +41,7 @@ fn check_unique(
     conn: &mut DbConnection,
     owner: &Owner,
     config: &AccountConfig,
-    editing: Option<&str>,
+    editing: Option<&LabAccountId>,
 ) -> Result<(), AppError> {
     let rows = accounts_db::owner_accounts(conn, owner)?;
     account_config::check_unique(config, editing, &accounts_db::as_existing(&rows))
@@ -51,7 +54,7 @@ pub fn create(
     actor: &Actor,
     owner: &Owner,
     input: &AccountConfigInput,
-) -> Result<String, AppError> {
+) -> Result<LabAccountId, AppError> {
     let config = account_config::validate_config(input).map_err(AppError::invalid)?;
     write_tx(conn, |conn| {
         check_unique(conn, owner, &config, None)?;
@@ -68,9 +71,9 @@ pub fn create(
             conn,
             actor,
             AuditEntry {
-                action: "lab_account.created",
-                entity_type: "lab_account",
-                entity_id: &id,
+                action: AuditAction::LabAccountCreated,
+                entity_type: EntityType::LabAccount,
+                entity_id: id.as_str(),
                 org_id: owner.org_id(),
                 team_id: None,
                 summary: format!(
@@ -92,7 +95,7 @@ pub const STALE_EDIT: &str = "stale_edit";
 pub fn update(
     conn: &mut DbConnection,
     actor: &Actor,
-    account_id: &str,
+    account_id: &LabAccountId,
     expected_version: i32,
     input: &AccountConfigInput,
 ) -> Result<(), AppError> {
@@ -117,9 +120,9 @@ pub fn update(
             conn,
             actor,
             AuditEntry {
-                action: "lab_account.updated",
-                entity_type: "lab_account",
-                entity_id: account_id,
+                action: AuditAction::LabAccountUpdated,
+                entity_type: EntityType::LabAccount,
+                entity_id: account_id.as_str(),
                 org_id: before.owner.org_id(),
                 team_id: None,
                 summary: format!("Edited configuration of {}", before.display_name()),
@@ -132,7 +135,7 @@ pub fn update(
 pub fn change_status(
     conn: &mut DbConnection,
     actor: &Actor,
-    account_id: &str,
+    account_id: &LabAccountId,
     to: AccountStatus,
     reason: &str,
 ) -> Result<(), AppError> {
@@ -159,9 +162,9 @@ pub fn change_status(
             conn,
             actor,
             AuditEntry {
-                action: "lab_account.status_changed",
-                entity_type: "lab_account",
-                entity_id: account_id,
+                action: AuditAction::LabAccountStatusChanged,
+                entity_type: EntityType::LabAccount,
+                entity_id: account_id.as_str(),
                 org_id: before.owner.org_id(),
                 team_id: None,
                 summary: format!(
@@ -181,8 +184,8 @@ pub fn change_status(
 pub fn link_team(
     conn: &mut DbConnection,
     actor: &Actor,
-    account_id: &str,
-    team_id: &str,
+    account_id: &LabAccountId,
+    team_id: &TeamId,
 ) -> Result<bool, AppError> {
     write_tx(conn, |conn| {
         if !accounts_db::touch(conn, account_id)? {
@@ -201,9 +204,9 @@ pub fn link_team(
             conn,
             actor,
             AuditEntry {
-                action: "lab_account.team_linked",
-                entity_type: "lab_account",
-                entity_id: account_id,
+                action: AuditAction::LabAccountTeamLinked,
+                entity_type: EntityType::LabAccount,
+                entity_id: account_id.as_str(),
                 org_id: Some(&team.org_id),
                 team_id: Some(&team.id),
                 summary: format!("Linked Team {} to {}", team.name, account.display_name()),
@@ -217,8 +220,8 @@ pub fn link_team(
 pub fn unlink_team(
     conn: &mut DbConnection,
     actor: &Actor,
-    account_id: &str,
-    team_id: &str,
+    account_id: &LabAccountId,
+    team_id: &TeamId,
 ) -> Result<bool, AppError> {
     write_tx(conn, |conn| {
         if !accounts_db::touch(conn, account_id)? {
@@ -234,9 +237,9 @@ pub fn unlink_team(
             conn,
             actor,
             AuditEntry {
-                action: "lab_account.team_unlinked",
-                entity_type: "lab_account",
-                entity_id: account_id,
+                action: AuditAction::LabAccountTeamUnlinked,
+                entity_type: EntityType::LabAccount,
+                entity_id: account_id.as_str(),
                 org_id: Some(&team.org_id),
                 team_id: Some(&team.id),
                 summary: format!(
@@ -256,14 +259,14 @@ pub fn unlink_team(
 pub fn replace_allowlist(
     conn: &mut DbConnection,
     actor: &Actor,
-    org_id: &str,
-    account_id: &str,
-    team_ids: &[String],
+    org_id: &OrgId,
+    account_id: &LabAccountId,
+    team_ids: &[TeamId],
 ) -> Result<(), AppError> {
     write_tx(conn, |conn| {
         let account = accounts_db::find(conn, account_id, TeamScope::Org(org_id))?
             .ok_or(AppError::NotFound)?;
-        if account.owner != Owner::Org(org_id.to_string()) {
+        if account.owner.org_id() != Some(org_id) {
             return Err(if account.team_ids.is_empty() {
                 AppError::NotFound
             } else {
@@ -273,14 +276,14 @@ pub fn replace_allowlist(
                 )
             });
         }
-        let mut wanted: Vec<String> = team_ids.to_vec();
+        let mut wanted: Vec<TeamId> = team_ids.to_vec();
         wanted.sort();
         wanted.dedup();
         let found = orgs::teams_by_ids(conn, &wanted)?;
         let mut problems = FieldErrors::default();
         for id in &wanted {
             match found.iter().find(|t| &t.id == id) {
-                Some(t) if t.org_id == org_id => {}
+                Some(t) if t.org_id == *org_id => {}
                 _ => problems.push(
                     "team_id_allowlist",
                     format!("Team {id} is not a Team of this organization."),
@@ -317,9 +320,9 @@ pub fn replace_allowlist(
             conn,
             actor,
             AuditEntry {
-                action: "lab_account.allowlist_replaced",
-                entity_type: "lab_account",
-                entity_id: account_id,
+                action: AuditAction::LabAccountAllowlistReplaced,
+                entity_type: EntityType::LabAccount,
+                entity_id: account_id.as_str(),
                 org_id: Some(org_id),
                 team_id: None,
                 summary: format!(

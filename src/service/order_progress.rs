@@ -2,9 +2,12 @@
 //! per step along the collection method's path, and one audit row, in one transaction.
 use serde_json::json;
 
-use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::audit::{self, AuditEntry};
 use crate::db::orders as orders_db;
 use crate::db::{write_tx, DbConnection};
+use crate::domain::actor::Actor;
+use crate::domain::audit::{AuditAction, EntityType};
+use crate::domain::ids::OrderId;
 use crate::domain::order_status::{event_status, sandbox_next, LowStatus};
 use crate::error::AppError;
 
@@ -13,17 +16,12 @@ use crate::error::AppError;
 pub fn advance(
     conn: &mut DbConnection,
     actor: &Actor,
-    order_id: &str,
+    order_id: &OrderId,
     to: LowStatus,
 ) -> Result<(), AppError> {
     write_tx(conn, |conn| {
         let order = orders_db::find(conn, order_id)?.ok_or(AppError::NotFound)?;
-        let bad = |what: &str| AppError::Internal(format!("order {order_id} has a bad {what}"));
-        let from: LowStatus = order.status_low.parse().map_err(|_| bad("status"))?;
-        let method = order
-            .collection_method
-            .parse()
-            .map_err(|_| bad("collection method"))?;
+        let (from, method) = (order.status_low, order.collection_method);
         let mut steps = Vec::new();
         let mut at = from;
         while at != to {
@@ -40,13 +38,7 @@ pub fn advance(
             steps.push(at);
         }
         for step in &steps {
-            orders_db::add_event(
-                conn,
-                order_id,
-                &event_status(method, *step),
-                step.high().as_str(),
-                step.as_str(),
-            )?;
+            orders_db::add_event(conn, order_id, &event_status(method, *step), *step)?;
         }
         if steps.is_empty() {
             return Ok(());
@@ -55,9 +47,9 @@ pub fn advance(
             conn,
             actor,
             AuditEntry {
-                action: "order.status_changed",
-                entity_type: "order",
-                entity_id: order_id,
+                action: AuditAction::OrderStatusChanged,
+                entity_type: EntityType::Order,
+                entity_id: order_id.as_str(),
                 org_id: Some(&order.org_id),
                 team_id: Some(&order.team_id),
                 summary: format!("Order moved from {} to {}", from.as_str(), to.as_str()),

@@ -3,10 +3,13 @@
 //! which orders (ids only: names and dates of birth never go into the audit log).
 use serde_json::json;
 
-use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::audit::{self, AuditEntry};
 use crate::db::orders::{self as orders_db, OrderFilter};
 use crate::db::results::{self as results_db, BiomarkerRow, ResultRow};
 use crate::db::DbConnection;
+use crate::domain::actor::Actor;
+use crate::domain::audit::{AuditAction, EntityType};
+use crate::domain::ids::{OrderId, OrgId, TeamId};
 use crate::error::AppError;
 use crate::service::orders::{self, OrderView};
 
@@ -14,15 +17,20 @@ use crate::service::orders::{self, OrderView};
 #[derive(Debug, Clone, Copy)]
 pub struct TeamReader<'a> {
     pub actor: &'a Actor,
-    pub org_id: &'a str,
-    pub team_id: &'a str,
+    pub org_id: &'a OrgId,
+    pub team_id: &'a TeamId,
 }
 
 /// Whose orders a list showed: a Team's (its API key) or an org's (the dashboard).
 #[derive(Debug, Clone, Copy)]
 pub enum ListedFrom<'a> {
-    Team { org_id: &'a str, team_id: &'a str },
-    Org { org_id: &'a str },
+    Team {
+        org_id: &'a OrgId,
+        team_id: &'a TeamId,
+    },
+    Org {
+        org_id: &'a OrgId,
+    },
 }
 
 /// A list of orders was shown: one `order.listed` row naming every order on it. Nothing shown,
@@ -31,20 +39,22 @@ pub fn record_list(
     conn: &mut DbConnection,
     actor: &Actor,
     from: ListedFrom<'_>,
-    order_ids: &[String],
+    order_ids: &[OrderId],
 ) -> Result<(), AppError> {
     if order_ids.is_empty() {
         return Ok(());
     }
     let (entity_type, entity_id, org_id, team_id) = match from {
-        ListedFrom::Team { org_id, team_id } => ("team", team_id, org_id, Some(team_id)),
-        ListedFrom::Org { org_id } => ("org", org_id, org_id, None),
+        ListedFrom::Team { org_id, team_id } => {
+            (EntityType::Team, team_id.as_str(), org_id, Some(team_id))
+        }
+        ListedFrom::Org { org_id } => (EntityType::Org, org_id.as_str(), org_id, None),
     };
     audit::record(
         conn,
         actor,
         AuditEntry {
-            action: "order.listed",
+            action: AuditAction::OrderListed,
             entity_type,
             entity_id,
             org_id: Some(org_id),
@@ -72,7 +82,7 @@ pub fn list_for_team(
     } = reader;
     let filter = OrderFilter {
         org_id: None,
-        team_ids: Some(vec![team_id.to_string()]),
+        team_ids: Some(vec![team_id.clone()]),
         ..filter
     };
     let (rows, total) = orders_db::list_numbered(conn, &filter, page, size, ascending)?;
@@ -82,7 +92,7 @@ pub fn list_for_team(
             out.push(order);
         }
     }
-    let ids: Vec<String> = out.iter().map(|o| o.row.id.clone()).collect();
+    let ids: Vec<OrderId> = out.iter().map(|o| o.row.id.clone()).collect();
     record_list(conn, actor, ListedFrom::Team { org_id, team_id }, &ids)?;
     Ok((out, total))
 }
@@ -115,10 +125,10 @@ pub struct LatestResult {
 pub fn latest_result_for_team(
     conn: &mut DbConnection,
     reader: TeamReader<'_>,
-    order_id: &str,
+    order_id: &OrderId,
     part: ResultPart,
 ) -> Result<LatestResult, AppError> {
-    let order = orders::load_for_teams(conn, order_id, &[reader.team_id.to_string()])?;
+    let order = orders::load_for_teams(conn, order_id, std::slice::from_ref(reader.team_id))?;
     let result = results_db::versions(conn, order_id)?
         .pop()
         .ok_or(AppError::NotFound)?;
@@ -130,9 +140,9 @@ pub fn latest_result_for_team(
         conn,
         reader.actor,
         AuditEntry {
-            action: "result.viewed",
-            entity_type: "order",
-            entity_id: &order.row.id,
+            action: AuditAction::ResultViewed,
+            entity_type: EntityType::Order,
+            entity_id: order.row.id.as_str(),
             org_id: Some(&order.row.org_id),
             team_id: Some(&order.row.team_id),
             summary: format!("Result version {} {} read", result.version, part.as_str()),

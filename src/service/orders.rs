@@ -4,14 +4,17 @@
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::audit::{self, AuditEntry};
 use crate::db::lab_accounts::{self as accounts_db, AccountFilter, TeamScope};
 use crate::db::lab_tests::{self, LabRow, LabTestRow};
 use crate::db::orders::{self as orders_db, OrderEvent, OrderRow};
 use crate::db::{patients, write_tx, DbConnection};
+use crate::domain::actor::Actor;
+use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::billing::UsState;
 use crate::domain::eligibility::{self, OrderNeeds, Refusal};
-use crate::domain::lab::{CollectionMethod, LabSlug};
+use crate::domain::ids::{LabAccountId, LabTestId, OrderId, OrgId, ResultId, TeamId};
+use crate::domain::lab::{CollectionMethod, LabSlug, LabTestStatus};
 use crate::domain::lab_account::LabAccount;
 use crate::domain::order_input::{
     join_clinical_notes, OrderRequest, PatientAddress, PatientDetails, Physician,
@@ -34,12 +37,12 @@ pub struct OrderView {
 }
 
 impl OrderView {
-    pub fn low(&self) -> Option<LowStatus> {
-        self.row.status_low.parse().ok()
+    pub fn low(&self) -> LowStatus {
+        self.row.status_low
     }
 
-    pub fn method(&self) -> Option<CollectionMethod> {
-        self.row.collection_method.parse().ok()
+    pub fn method(&self) -> CollectionMethod {
+        self.row.collection_method
     }
 }
 
@@ -47,7 +50,7 @@ fn bad_data(what: &str, e: impl std::fmt::Display) -> AppError {
     AppError::Internal(format!("stored order has a bad {what}: {e}"))
 }
 
-pub fn load(conn: &mut DbConnection, id: &str) -> Result<Option<OrderView>, AppError> {
+pub fn load(conn: &mut DbConnection, id: &OrderId) -> Result<Option<OrderView>, AppError> {
     let Some(row) = orders_db::find(conn, id)? else {
         return Ok(None);
     };
@@ -61,7 +64,7 @@ pub fn load(conn: &mut DbConnection, id: &str) -> Result<Option<OrderView>, AppE
     };
     let test_ids = orders_db::test_ids(conn, &row.id)?;
     let tests = lab_tests::find_tests(conn, &test_ids)?;
-    let lab = lab_tests::find_lab(conn, &row.lab_slug)?;
+    let lab = lab_tests::find_lab(conn, row.lab_slug)?;
     let events = orders_db::events(conn, &row.id)?;
     let account = accounts_db::find(conn, &row.lab_account_id, TeamScope::Org(&row.org_id))?
         .ok_or_else(|| AppError::Internal(format!("order {} has no lab account", row.id)))?;
@@ -80,8 +83,8 @@ pub fn load(conn: &mut DbConnection, id: &str) -> Result<Option<OrderView>, AppE
 /// Loads an order of one of these Teams; any other order is "not found".
 pub fn load_for_teams(
     conn: &mut DbConnection,
-    id: &str,
-    team_ids: &[String],
+    id: &OrderId,
+    team_ids: &[TeamId],
 ) -> Result<OrderView, AppError> {
     let order = load(conn, id)?.ok_or(AppError::NotFound)?;
     if !team_ids.contains(&order.row.team_id) {
@@ -100,7 +103,7 @@ pub fn refusal_error(refusal: &Refusal) -> AppError {
 /// The tests of an order: all known and active, from one lab and one collection method.
 pub fn check_tests(
     conn: &mut DbConnection,
-    test_ids: &[String],
+    test_ids: &[LabTestId],
     method: Option<CollectionMethod>,
 ) -> Result<(LabSlug, CollectionMethod, Vec<LabTestRow>), AppError> {
     if test_ids.is_empty() {
@@ -122,7 +125,7 @@ pub fn check_tests(
             format!("Lab test {missing} does not exist."),
         ));
     }
-    if let Some(inactive) = tests.iter().find(|t| t.status != "active") {
+    if let Some(inactive) = tests.iter().find(|t| t.status != LabTestStatus::Active) {
         return Err(AppError::rule(
             "lab_test_inactive",
             format!("Lab test {} is not active.", inactive.name),
@@ -138,8 +141,7 @@ pub fn check_tests(
             "All tests of an order must be from one lab and use one collection method.",
         ));
     }
-    let lab: LabSlug = first.lab_slug.parse().map_err(|e| bad_data("lab", e))?;
-    let test_method: CollectionMethod = first.method.parse().map_err(|e| bad_data("method", e))?;
+    let (lab, test_method) = (first.lab_slug, first.method);
     if let Some(m) = method {
         if m != test_method {
             return Err(AppError::rule(
@@ -154,17 +156,17 @@ pub fn check_tests(
 /// The org's accounts and the platform accounts linked to its Teams, as resolution reads them.
 pub fn candidate_accounts(
     conn: &mut DbConnection,
-    org_id: &str,
+    org_id: &OrgId,
 ) -> Result<Vec<LabAccount>, AppError> {
     accounts_db::list_for_org(conn, org_id, &AccountFilter::default())
 }
 
 /// On PostgreSQL, holds the account row so a suspension or unlink waits until the order
 /// commits; SQLite's `BEGIN IMMEDIATE` already serializes writers.
-fn lock_account(conn: &mut DbConnection, account_id: &str) -> Result<(), AppError> {
+fn lock_account(conn: &mut DbConnection, account_id: &LabAccountId) -> Result<(), AppError> {
     if let DbConnection::Postgresql(c) = conn {
         diesel::sql_query("SELECT id FROM lab_accounts WHERE id = $1 FOR SHARE")
-            .bind::<diesel::sql_types::Text, _>(account_id)
+            .bind::<diesel::sql_types::Text, _>(account_id.as_str())
             .execute(c)
             .map_err(|e| AppError::db("locking a lab account", e))?;
     }
@@ -187,7 +189,7 @@ pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
     req: &OrderRequest,
-) -> Result<String, AppError> {
+) -> Result<OrderId, AppError> {
     write_tx(conn, |conn| {
         patients::find_in_team(conn, &req.team_id, &req.user_id)?.ok_or(AppError::NotFound)?;
         let (lab, method, _) = check_tests(conn, &req.test_ids, req.collection_method)?;
@@ -198,7 +200,7 @@ pub fn create(
             .ok_or_else(|| AppError::Internal("validated address has no state".into()))?;
         let needs = needs(req, lab, state);
         let accounts = candidate_accounts(conn, &req.org_id)?;
-        let chosen_id = eligibility::resolve(&accounts, req.lab_account_id.as_deref(), &needs)
+        let chosen_id = eligibility::resolve(&accounts, req.lab_account_id.as_ref(), &needs)
             .map_err(|r| refusal_error(&r))?
             .id
             .clone();
@@ -213,7 +215,7 @@ pub fn create(
                 message: reason.message(&account, &needs),
             })
         })?;
-        let id = crate::db::new_id();
+        let id = OrderId::new();
         let now = crate::db::now();
         let low = LowStatus::Ordered;
         let row = OrderRow {
@@ -222,9 +224,9 @@ pub fn create(
             org_id: req.org_id.clone(),
             user_id: req.user_id.clone(),
             lab_account_id: account.id.clone(),
-            lab_slug: lab.as_str().to_string(),
-            collection_method: method.as_str().to_string(),
-            billing_type: req.billing.as_str().to_string(),
+            lab_slug: lab,
+            collection_method: method,
+            billing_type: req.billing,
             patient_details: to_json(&req.patient.details)?,
             patient_address: to_json(&req.patient.address)?,
             patient_search_name: patients::search_name(
@@ -248,8 +250,8 @@ pub fn create(
             },
             passthrough: req.passthrough.clone(),
             activate_by: req.activate_by.clone(),
-            status_high: low.high().as_str().to_string(),
-            status_low: low.as_str().to_string(),
+            status_high: low.high(),
+            status_low: low,
             interpretation: None,
             sample_id: None,
             origin: "initial".into(),
@@ -259,15 +261,15 @@ pub fn create(
         };
         orders_db::insert(conn, &row, &req.test_ids)?;
         let status = event_status(method, low);
-        orders_db::add_event(conn, &id, &status, low.high().as_str(), low.as_str())?;
+        orders_db::add_event(conn, &id, &status, low)?;
         patients::remember(conn, &req.user_id, &req.patient)?;
         audit::record(
             conn,
             actor,
             AuditEntry {
-                action: "order.created",
-                entity_type: "order",
-                entity_id: &id,
+                action: AuditAction::OrderCreated,
+                entity_type: EntityType::Order,
+                entity_id: id.as_str(),
                 org_id: Some(&req.org_id),
                 team_id: Some(&req.team_id),
                 summary: format!(
@@ -287,17 +289,12 @@ pub fn create(
 pub fn cancel(
     conn: &mut DbConnection,
     actor: &Actor,
-    order_id: &str,
-    team_ids: &[String],
+    order_id: &OrderId,
+    team_ids: &[TeamId],
 ) -> Result<(), AppError> {
     write_tx(conn, |conn| {
         let order = load_for_teams(conn, order_id, team_ids)?;
-        let low = order
-            .low()
-            .ok_or_else(|| bad_data("status", &order.row.status_low))?;
-        let method = order
-            .method()
-            .ok_or_else(|| bad_data("collection method", &order.row.collection_method))?;
+        let (low, method) = (order.low(), order.method());
         if !low.cancellable() {
             return Err(AppError::rule(
                 "order_not_cancellable",
@@ -305,20 +302,14 @@ pub fn cancel(
             ));
         }
         let to = LowStatus::Cancelled;
-        orders_db::add_event(
-            conn,
-            order_id,
-            &event_status(method, to),
-            to.high().as_str(),
-            to.as_str(),
-        )?;
+        orders_db::add_event(conn, order_id, &event_status(method, to), to)?;
         audit::record(
             conn,
             actor,
             AuditEntry {
-                action: "order.cancelled",
-                entity_type: "order",
-                entity_id: order_id,
+                action: AuditAction::OrderCancelled,
+                entity_type: EntityType::Order,
+                entity_id: order_id.as_str(),
                 org_id: Some(&order.row.org_id),
                 team_id: Some(&order.row.team_id),
                 summary: format!("Order cancelled (was {})", low.as_str()),
@@ -343,7 +334,7 @@ pub fn record_view(
     conn: &mut DbConnection,
     actor: &Actor,
     order: &OrderView,
-    result: Option<(&str, i32)>,
+    result: Option<(&ResultId, i32)>,
 ) -> Result<(), AppError> {
     let (summary, details) = match result {
         None => ("Order viewed".to_string(), json!({})),
@@ -356,9 +347,9 @@ pub fn record_view(
         conn,
         actor,
         AuditEntry {
-            action: "order.viewed",
-            entity_type: "order",
-            entity_id: &order.row.id,
+            action: AuditAction::OrderViewed,
+            entity_type: EntityType::Order,
+            entity_id: order.row.id.as_str(),
             org_id: Some(&order.row.org_id),
             team_id: Some(&order.row.team_id),
             summary,

@@ -1,9 +1,12 @@
 //! Patients (Junction "users"): created by `POST /v2/user` or by the order wizard.
 use serde_json::json;
 
-use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::audit::{self, AuditEntry};
 use crate::db::patients::{self, PatientRow};
 use crate::db::{write_tx, DbConnection};
+use crate::domain::actor::Actor;
+use crate::domain::audit::{AuditAction, EntityType};
+use crate::domain::ids::{OrgId, TeamId};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 
@@ -11,8 +14,8 @@ use crate::error::AppError;
 pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
-    org_id: &str,
-    team_id: &str,
+    org_id: &OrgId,
+    team_id: &TeamId,
     client_user_id: &str,
 ) -> Result<PatientRow, AppError> {
     let client_user_id = client_user_id.trim();
@@ -37,9 +40,9 @@ pub fn create(
             conn,
             actor,
             AuditEntry {
-                action: "patient.created",
-                entity_type: "patient",
-                entity_id: &patient.id,
+                action: AuditAction::PatientCreated,
+                entity_type: EntityType::Patient,
+                entity_id: patient.id.as_str(),
                 org_id: Some(org_id),
                 team_id: Some(team_id),
                 summary: "Patient created".into(),

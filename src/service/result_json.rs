@@ -4,7 +4,8 @@ use serde::Deserialize;
 use serde_json::error::Category;
 use serde_json::{json, Value};
 
-use crate::hl7::oru::{Observation, OruMessage, OruOrder, OruPatient, ResultStatus};
+use crate::domain::result_values::ResultStatus;
+use crate::hl7::oru::{Observation, OruMessage, OruOrder, OruPatient};
 use crate::hl7::refusal::Refusal;
 use crate::hl7::time::{parse_date, parse_datetime};
 

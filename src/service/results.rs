@@ -3,33 +3,39 @@
 use chrono::NaiveDateTime;
 use serde_json::json;
 
-use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::audit::{self, AuditEntry};
 use crate::db::lab_accounts::find_by_number;
 use crate::db::orders as orders_db;
 use crate::db::results::{self as results_db, BiomarkerRow, ResultRow};
 use crate::db::unmatched::{self as unmatched_db, UnmatchedRow};
 use crate::db::{write_tx, DbConnection};
+use crate::domain::actor::Actor;
+use crate::domain::audit::{AuditAction, EntityType};
+use crate::domain::ids::{LabAccountId, OrderId, ResultId, ReviewItemId, TeamId};
+use crate::domain::lab::LabSlug;
 use crate::domain::order_input::PatientDetails;
 use crate::domain::order_status::{event_status, LowStatus};
 use crate::domain::result_matching::{
     decide, AccountRef, Decision, DecisionCode, Delivered, OrderRef,
 };
-use crate::domain::result_values::{interpret, overall, parse_number, parse_range, Interpretation};
+use crate::domain::result_values::{
+    interpret, overall, parse_number, parse_range, Interpretation, ResultStatus,
+};
+use crate::domain::review::ReviewStatus;
 use crate::error::AppError;
-use crate::hl7::oru::{OruMessage, ResultStatus};
+use crate::hl7::oru::OruMessage;
 use crate::hl7::refusal::Refusal;
-use crate::service::review;
 
 /// What happened to a delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Attached {
-        order_id: String,
-        result_id: String,
+        order_id: OrderId,
+        result_id: ResultId,
         version: i32,
     },
     Queued {
-        unmatched_id: String,
+        unmatched_id: ReviewItemId,
         code: DecisionCode,
     },
     Duplicate {
@@ -49,7 +55,7 @@ impl Outcome {
 
 /// A delivery as received: the parsed message plus the raw text kept for reviewers.
 pub struct Delivery<'a> {
-    pub lab: &'a str,
+    pub lab: LabSlug,
     pub format: &'a str,
     pub raw: &'a str,
     pub message: &'a OruMessage,
@@ -79,7 +85,7 @@ fn value_type(hl7_type: &str, numeric: bool) -> &'static str {
 }
 
 /// Biomarker rows and the overall interpretation of one delivery.
-pub fn biomarkers(result_id: &str, m: &OruMessage) -> (Vec<BiomarkerRow>, Interpretation) {
+pub fn biomarkers(result_id: &ResultId, m: &OruMessage) -> (Vec<BiomarkerRow>, Interpretation) {
     let mut rows = Vec::new();
     let mut levels = Vec::new();
     for obx in m.orders.iter().flat_map(|o| o.observations.iter()) {
@@ -88,7 +94,7 @@ pub fn biomarkers(result_id: &str, m: &OruMessage) -> (Vec<BiomarkerRow>, Interp
         let level = interpret(&obx.abnormal_flags, numeric, min, max);
         levels.push(level);
         rows.push(BiomarkerRow {
-            result_id: result_id.to_string(),
+            result_id: result_id.clone(),
             position: rows.len() as i32,
             name: if obx.name.is_empty() {
                 obx.code.clone()
@@ -106,7 +112,7 @@ pub fn biomarkers(result_id: &str, m: &OruMessage) -> (Vec<BiomarkerRow>, Interp
             min_range: min,
             max_range: max,
             flags: json!(obx.abnormal_flags).to_string(),
-            interpretation: level.as_str().to_string(),
+            interpretation: level,
             observed_at: obx.observed_at,
         });
     }
@@ -129,11 +135,11 @@ fn metadata(m: &OruMessage, received_at: NaiveDateTime) -> serde_json::Value {
 fn order_ref(
     conn: &mut DbConnection,
     placer: Option<&str>,
-) -> Result<Option<(OrderRef, String)>, AppError> {
+) -> Result<Option<(OrderRef, TeamId)>, AppError> {
     let Some(id) = placer.and_then(|p| uuid::Uuid::parse_str(p.trim()).ok()) else {
         return Ok(None);
     };
-    let Some(row) = orders_db::find(conn, &id.to_string())? else {
+    let Some(row) = orders_db::find(conn, &OrderId::from(id))? else {
         return Ok(None);
     };
     let details: PatientDetails = serde_json::from_str(&row.patient_details).map_err(|e| {
@@ -154,43 +160,34 @@ fn order_ref(
 /// Moves the order's status with its results: partial, final, corrected.
 fn follow_status(
     conn: &mut DbConnection,
-    order_id: &str,
+    order_id: &OrderId,
     status: ResultStatus,
     interpretation: Interpretation,
 ) -> Result<(), AppError> {
     let order = orders_db::find(conn, order_id)?.ok_or(AppError::NotFound)?;
-    let method = order
-        .collection_method
-        .parse()
-        .map_err(|e: String| AppError::Internal(e))?;
+    let method = order.collection_method;
     let low = match status {
         ResultStatus::Preliminary => LowStatus::PartialResults,
         ResultStatus::Final => LowStatus::Completed,
         ResultStatus::Corrected => LowStatus::Corrected,
     };
-    if order.status_low != low.as_str() {
-        orders_db::add_event(
-            conn,
-            order_id,
-            &event_status(method, low),
-            low.high().as_str(),
-            low.as_str(),
-        )?;
+    if order.status_low != low {
+        orders_db::add_event(conn, order_id, &event_status(method, low), low)?;
     }
-    orders_db::set_interpretation(conn, order_id, interpretation.as_str())
+    orders_db::set_interpretation(conn, order_id, interpretation)
 }
 
 /// Attaches a delivery to an order as its next result version (also used by reviewers' accepts).
 pub fn attach(
     conn: &mut DbConnection,
     actor: &Actor,
-    order_id: &str,
-    account_id: &str,
+    order_id: &OrderId,
+    account_id: &LabAccountId,
     m: &OruMessage,
     source: &str,
-) -> Result<(String, i32), AppError> {
+) -> Result<(ResultId, i32), AppError> {
     let order = orders_db::find(conn, order_id)?.ok_or(AppError::NotFound)?;
-    let result_id = crate::db::new_id();
+    let result_id = ResultId::new();
     let version = results_db::next_version(conn, order_id)?;
     let (markers, interpretation) = biomarkers(&result_id, m);
     let now = crate::db::now();
@@ -199,11 +196,11 @@ pub fn attach(
         conn,
         &ResultRow {
             id: result_id.clone(),
-            order_id: order_id.to_string(),
-            lab_account_id: account_id.to_string(),
+            order_id: order_id.clone(),
+            lab_account_id: account_id.clone(),
             version,
-            status: status.as_str().to_string(),
-            interpretation: interpretation.as_str().to_string(),
+            status,
+            interpretation,
             control_id: m.control_id.clone(),
             metadata: metadata(m, now).to_string(),
             source: source.to_string(),
@@ -216,9 +213,9 @@ pub fn attach(
         conn,
         actor,
         AuditEntry {
-            action: "result.attached",
-            entity_type: "order",
-            entity_id: order_id,
+            action: AuditAction::ResultAttached,
+            entity_type: EntityType::Order,
+            entity_id: order_id.as_str(),
             org_id: Some(&order.org_id),
             team_id: Some(&order.team_id),
             summary: format!(
@@ -286,24 +283,24 @@ pub fn ingest(
                     DecisionCode::Quarantine => None,
                     _ => account_org.or_else(|| candidate.map(|(o, _)| o.org_id.clone())),
                 };
-                let id = crate::db::new_id();
+                let id = ReviewItemId::new();
                 unmatched_db::insert(
                     conn,
                     &UnmatchedRow {
                         id: id.clone(),
-                        lab_slug: d.lab.to_string(),
+                        lab_slug: d.lab,
                         lab_account_id: account_id.clone(),
                         org_id: org_id.clone(),
                         team_id: candidate.map(|(_, team)| team.clone()),
                         account_number: m.receiving_facility.clone(),
                         placer_order_number: m.placer_order_number().map(str::to_string),
                         control_id: m.control_id.clone(),
-                        decision_code: code.as_str().to_string(),
+                        decision_code: code,
                         reasons: json!(reasons).to_string(),
                         candidate_order_id: candidate_order_id.clone(),
                         raw_message: d.raw.to_string(),
                         parsed: super::result_json::parsed_summary(m).to_string(),
-                        status: review::PENDING_CUSTOMER.into(),
+                        status: ReviewStatus::PendingCustomer,
                         resolution_note: None,
                         resolved_order_id: None,
                         decided_by: None,
@@ -316,10 +313,10 @@ pub fn ingest(
                     conn,
                     actor,
                     AuditEntry {
-                        action: "result.queued",
-                        entity_type: "unmatched_result",
-                        entity_id: &id,
-                        org_id: org_id.as_deref(),
+                        action: AuditAction::ResultQueued,
+                        entity_type: EntityType::UnmatchedResult,
+                        entity_id: id.as_str(),
+                        org_id: org_id.as_ref(),
                         team_id: None,
                         summary: format!(
                             "Result from {} queued for review: {}",
@@ -336,8 +333,8 @@ pub fn ingest(
             }
         };
         let (result_id, unmatched_id) = match &outcome {
-            Outcome::Attached { result_id, .. } => (Some(result_id.as_str()), None),
-            Outcome::Queued { unmatched_id, .. } => (None, Some(unmatched_id.as_str())),
+            Outcome::Attached { result_id, .. } => (Some(result_id), None),
+            Outcome::Queued { unmatched_id, .. } => (None, Some(unmatched_id)),
             Outcome::Duplicate { .. } => (None, None),
         };
         results_db::record_inbound(
@@ -358,7 +355,7 @@ pub fn ingest(
 pub fn record_rejection(
     conn: &mut DbConnection,
     actor: &Actor,
-    lab: &str,
+    lab: LabSlug,
     refusal: &Refusal,
 ) -> Result<(), AppError> {
     write_tx(conn, |conn| {
@@ -366,9 +363,9 @@ pub fn record_rejection(
             conn,
             actor,
             AuditEntry {
-                action: "result.rejected",
-                entity_type: "lab_delivery",
-                entity_id: lab,
+                action: AuditAction::ResultRejected,
+                entity_type: EntityType::LabDelivery,
+                entity_id: lab.as_str(),
                 org_id: None,
                 team_id: None,
                 summary: format!("Delivery from {lab} rejected: {}", refusal.audit_text()),

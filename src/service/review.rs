@@ -2,30 +2,30 @@
 //! The first decision wins (a version check); every decision is audited with its note.
 use serde_json::json;
 
-use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::audit::{self, AuditEntry};
 use crate::db::orders as orders_db;
 use crate::db::unmatched::{self as unmatched_db, UnmatchedRow};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::access::{Principal, Role};
+use crate::domain::actor::Actor;
+use crate::domain::audit::{AuditAction, EntityType};
+use crate::domain::ids::{OrderId, OrgId, ResultId, ReviewItemId, TeamId};
+use crate::domain::result_matching::DecisionCode;
+use crate::domain::review::ReviewStatus;
 use crate::error::AppError;
 use crate::hl7::oru::{self, OruMessage};
 use crate::service::result_json::read_json;
 use crate::service::results::attach;
 
-pub const PENDING_CUSTOMER: &str = "pending_customer_review";
-pub const PENDING_OPS: &str = "pending_ops_review";
-pub const ACCEPTED: &str = "accepted";
-pub const REJECTED: &str = "rejected";
-
 pub fn is_open(item: &UnmatchedRow) -> bool {
-    item.status == PENDING_CUSTOMER || item.status == PENDING_OPS
+    item.status.is_open()
 }
 
 /// Who is deciding: the orgs whose items they may act on, and whether quarantine is theirs.
 #[derive(Debug, Clone)]
 pub struct Reviewer {
     pub actor: Actor,
-    pub org_ids: Vec<String>,
+    pub org_ids: Vec<OrgId>,
     pub sees_quarantine: bool,
 }
 
@@ -81,7 +81,7 @@ fn decided_meanwhile(conn: &mut DbConnection, read: UnmatchedRow) -> AppError {
 fn open_item(
     conn: &mut DbConnection,
     r: &Reviewer,
-    id: &str,
+    id: &ReviewItemId,
     expected_version: i32,
 ) -> Result<UnmatchedRow, AppError> {
     let item = unmatched_db::find(conn, id)?
@@ -108,19 +108,19 @@ fn record(
     conn: &mut DbConnection,
     r: &Reviewer,
     item: &UnmatchedRow,
-    action: &str,
+    action: AuditAction,
     note: Option<&str>,
-    order_id: Option<&str>,
+    order_id: Option<&OrderId>,
 ) -> Result<(), AppError> {
     audit::record(
         conn,
         &r.actor,
         AuditEntry {
             action,
-            entity_type: "unmatched_result",
-            entity_id: &item.id,
-            org_id: item.org_id.as_deref(),
-            team_id: item.team_id.as_deref(),
+            entity_type: EntityType::UnmatchedResult,
+            entity_id: item.id.as_str(),
+            org_id: item.org_id.as_ref(),
+            team_id: item.team_id.as_ref(),
             summary: format!(
                 "{} ({}){}",
                 action,
@@ -160,12 +160,12 @@ fn note_optional(note: &str) -> Result<Option<&str>, AppError> {
 pub fn accept(
     conn: &mut DbConnection,
     r: &Reviewer,
-    id: &str,
+    id: &ReviewItemId,
     expected_version: i32,
-    order_id: &str,
+    order_id: &OrderId,
     confirmed_mismatch: bool,
     note: &str,
-) -> Result<String, AppError> {
+) -> Result<ResultId, AppError> {
     write_tx(conn, |conn| {
         let item = open_item(conn, r, id, expected_version)?;
         let order = orders_db::find(conn, order_id)?.ok_or(AppError::NotFound)?;
@@ -177,7 +177,7 @@ pub fn accept(
             return Err(AppError::NotFound);
         }
         let note = note_optional(note)?.unwrap_or_default();
-        if item.decision_code == "lab_account_mismatch" {
+        if item.decision_code == DecisionCode::LabAccountMismatch {
             if !confirmed_mismatch {
                 return Err(AppError::rule(
                     "confirmation_required",
@@ -191,7 +191,7 @@ pub fn accept(
             conn,
             id,
             expected_version,
-            ACCEPTED,
+            ReviewStatus::Accepted,
             note,
             Some(order_id),
             &r.actor.label,
@@ -208,7 +208,7 @@ pub fn accept(
             conn,
             r,
             &item,
-            "result.review_accepted",
+            AuditAction::ResultReviewAccepted,
             note,
             Some(order_id),
         )?;
@@ -219,7 +219,7 @@ pub fn accept(
 pub fn reject(
     conn: &mut DbConnection,
     r: &Reviewer,
-    id: &str,
+    id: &ReviewItemId,
     expected_version: i32,
     note: &str,
 ) -> Result<(), AppError> {
@@ -230,14 +230,21 @@ pub fn reject(
             conn,
             id,
             expected_version,
-            REJECTED,
+            ReviewStatus::Rejected,
             Some(&note),
             None,
             &r.actor.label,
         )? {
             return Err(decided_meanwhile(conn, item));
         }
-        record(conn, r, &item, "result.review_rejected", Some(&note), None)
+        record(
+            conn,
+            r,
+            &item,
+            AuditAction::ResultReviewRejected,
+            Some(&note),
+            None,
+        )
     })
 }
 
@@ -245,20 +252,27 @@ pub fn reject(
 pub fn escalate(
     conn: &mut DbConnection,
     r: &Reviewer,
-    id: &str,
+    id: &ReviewItemId,
     expected_version: i32,
     note: &str,
 ) -> Result<(), AppError> {
     write_tx(conn, |conn| {
         let item = open_item(conn, r, id, expected_version)?;
-        if item.status == PENDING_OPS {
+        if item.status == ReviewStatus::PendingOps {
             return Err(already_decided(&item));
         }
         let note = note_optional(note)?;
         if !unmatched_db::escalate(conn, id, expected_version, note, &r.actor.label)? {
             return Err(decided_meanwhile(conn, item));
         }
-        record(conn, r, &item, "result.review_escalated", note, None)
+        record(
+            conn,
+            r,
+            &item,
+            AuditAction::ResultReviewEscalated,
+            note,
+            None,
+        )
     })
 }
 
@@ -268,7 +282,7 @@ pub fn suggested_order(
     conn: &mut DbConnection,
     r: &Reviewer,
     item: &UnmatchedRow,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<OrderId>, AppError> {
     if let Some(candidate) = &item.candidate_order_id {
         return Ok(Some(candidate.clone()));
     }
@@ -279,7 +293,7 @@ pub fn suggested_order(
     else {
         return Ok(None);
     };
-    Ok(orders_db::find(conn, &id.to_string())?
+    Ok(orders_db::find(conn, &OrderId::from(id))?
         .filter(|o| match &item.org_id {
             Some(org) => *org == o.org_id,
             None => r.org_ids.contains(&o.org_id),
@@ -298,11 +312,11 @@ pub fn record_view(
         conn,
         actor,
         AuditEntry {
-            action: "result.review_viewed",
-            entity_type: "unmatched_result",
-            entity_id: &item.id,
-            org_id: item.org_id.as_deref(),
-            team_id: item.team_id.as_deref(),
+            action: AuditAction::ResultReviewViewed,
+            entity_type: EntityType::UnmatchedResult,
+            entity_id: item.id.as_str(),
+            org_id: item.org_id.as_ref(),
+            team_id: item.team_id.as_ref(),
             summary: format!("Unmatched result viewed ({})", item.decision_code),
             details: json!({}),
         },
@@ -313,7 +327,10 @@ pub fn record_view(
 #[derive(Debug, Clone, Copy)]
 pub enum ListedBy<'a> {
     /// A Team's API key: one row for the Team.
-    Team { org_id: &'a str, team_id: &'a str },
+    Team {
+        org_id: &'a OrgId,
+        team_id: &'a TeamId,
+    },
     /// A reviewer on the dashboard (an org's queue, or a CSM's across orgs and quarantine): one
     /// row per org whose items were on the page, so each org's audit log shows the read.
     Reviewer,
@@ -327,11 +344,11 @@ pub fn record_list(
     by: ListedBy<'_>,
     items: &[UnmatchedRow],
 ) -> Result<(), AppError> {
-    let mut groups: Vec<(Option<&str>, Vec<&str>)> = Vec::new();
+    let mut groups: Vec<(Option<&OrgId>, Vec<&ReviewItemId>)> = Vec::new();
     for item in items {
         let org = match by {
             ListedBy::Team { org_id, .. } => Some(org_id),
-            ListedBy::Reviewer => item.org_id.as_deref(),
+            ListedBy::Reviewer => item.org_id.as_ref(),
         };
         match groups.iter_mut().find(|(o, _)| *o == org) {
             Some((_, ids)) => ids.push(&item.id),
@@ -340,15 +357,17 @@ pub fn record_list(
     }
     for (org, ids) in groups {
         let (entity_type, entity_id, team_id) = match (by, org) {
-            (ListedBy::Team { team_id, .. }, _) => ("team", team_id, Some(team_id)),
-            (ListedBy::Reviewer, Some(org)) => ("org", org, None),
-            (ListedBy::Reviewer, None) => ("platform", "quarantine", None),
+            (ListedBy::Team { team_id, .. }, _) => {
+                (EntityType::Team, team_id.as_str(), Some(team_id))
+            }
+            (ListedBy::Reviewer, Some(org)) => (EntityType::Org, org.as_str(), None),
+            (ListedBy::Reviewer, None) => (EntityType::Platform, "quarantine", None),
         };
         audit::record(
             conn,
             actor,
             AuditEntry {
-                action: "result.review_listed",
+                action: AuditAction::ResultReviewListed,
                 entity_type,
                 entity_id,
                 org_id: org,

@@ -3,10 +3,13 @@
 use chrono::Duration;
 use serde_json::json;
 
-use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::audit::{self, AuditEntry};
 use crate::db::orders as orders_db;
 use crate::db::results as results_db;
 use crate::db::{write_tx, DbConnection};
+use crate::domain::actor::Actor;
+use crate::domain::audit::{AuditAction, EntityType};
+use crate::domain::ids::{OrderId, TeamId};
 use crate::domain::order_status::{event_status, sandbox_next, HighStatus, LowStatus};
 use crate::error::AppError;
 use crate::hl7::build::{self, typical, Value};
@@ -33,9 +36,9 @@ fn markers(order: &OrderView) -> Vec<(String, String)> {
 /// A typical value moved by up to 15% either way, the same for the same order and marker (a
 /// partial and the final result agree) but different between orders, so a patient's values over
 /// several sandbox orders form a trend rather than a flat line.
-fn varied(typical: f64, order_id: &str, slug: &str) -> f64 {
+fn varied(typical: f64, order_id: &OrderId, slug: &str) -> f64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in order_id.bytes().chain(slug.bytes()) {
+    for b in order_id.as_str().bytes().chain(slug.bytes()) {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
@@ -82,7 +85,7 @@ fn deliver_result(
     let now = crate::db::now();
     let control_id = format!(
         "SBX-{}-{version}-{}",
-        &order.row.id[..8],
+        &order.row.id.as_str()[..8],
         uuid::Uuid::new_v4().simple()
     );
     let text = build::write(&build::Oru {
@@ -93,8 +96,8 @@ fn deliver_result(
             .map(|l| l.name.as_str())
             .unwrap_or("Sandbox Lab"),
         account_number: &order.account.provider_account_id,
-        placer_order_number: &order.row.id,
-        accession: &format!("SBX-{}", &order.row.id[..8]),
+        placer_order_number: order.row.id.as_str(),
+        accession: &format!("SBX-{}", &order.row.id.as_str()[..8]),
         last_name: &order.details.last_name,
         first_name: &order.details.first_name,
         dob: order.details.dob,
@@ -114,7 +117,7 @@ fn deliver_result(
         conn,
         actor,
         &Delivery {
-            lab: &order.row.lab_slug,
+            lab: order.row.lab_slug,
             format: "hl7",
             raw: &text,
             message: &message,
@@ -128,24 +131,16 @@ fn move_to(
     order: &OrderView,
     low: LowStatus,
 ) -> Result<(), AppError> {
-    let method = order
-        .method()
-        .ok_or_else(|| AppError::Internal("order without a collection method".into()))?;
+    let method = order.method();
     write_tx(conn, |conn| {
-        orders_db::add_event(
-            conn,
-            &order.row.id,
-            &event_status(method, low),
-            low.high().as_str(),
-            low.as_str(),
-        )?;
+        orders_db::add_event(conn, &order.row.id, &event_status(method, low), low)?;
         audit::record(
             conn,
             actor,
             AuditEntry {
-                action: "order.status_changed",
-                entity_type: "order",
-                entity_id: &order.row.id,
+                action: AuditAction::OrderStatusChanged,
+                entity_type: EntityType::Order,
+                entity_id: order.row.id.as_str(),
                 org_id: Some(&order.row.org_id),
                 team_id: Some(&order.row.team_id),
                 summary: format!("Sandbox moved the order to {}", low.as_str()),
@@ -159,19 +154,14 @@ fn move_to(
 pub fn advance(
     conn: &mut DbConnection,
     actor: &Actor,
-    order_id: &str,
-    team_ids: &[String],
+    order_id: &OrderId,
+    team_ids: &[TeamId],
     target: Option<LowStatus>,
 ) -> Result<(), AppError> {
     let mut steps = 0;
     loop {
         let order = load_for_teams(conn, order_id, team_ids)?;
-        let low = order
-            .low()
-            .ok_or_else(|| AppError::Internal("order without a status".into()))?;
-        let method = order
-            .method()
-            .ok_or_else(|| AppError::Internal("order without a collection method".into()))?;
+        let (low, method) = (order.low(), order.method());
         if matches!(low.high(), HighStatus::Cancelled | HighStatus::Failed) {
             return Err(AppError::rule(
                 "order_closed",
@@ -213,13 +203,15 @@ pub fn advance(
 #[cfg(test)]
 mod tests {
     use super::varied;
+    use crate::domain::ids::OrderId;
 
     #[test]
     fn sandbox_values_vary_by_order_but_not_between_versions() {
-        let a = varied(100.0, "order-a", "ldl");
-        assert_eq!(a, varied(100.0, "order-a", "ldl"));
+        let order = |text: &str| text.parse::<OrderId>().unwrap();
+        let a = varied(100.0, &order("order-a"), "ldl");
+        assert_eq!(a, varied(100.0, &order("order-a"), "ldl"));
         let all: Vec<f64> = (0..50)
-            .map(|i| varied(100.0, &format!("order-{i}"), "ldl"))
+            .map(|i| varied(100.0, &order(&format!("order-{i}")), "ldl"))
             .collect();
         assert!(all.iter().all(|v| (85.0..=115.0).contains(v)), "{all:?}");
         assert!(all.iter().any(|v| (*v - a).abs() > 1.0));

@@ -3,11 +3,14 @@
 use chrono::NaiveDateTime;
 use serde_json::json;
 
-use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::audit::{self, AuditEntry};
 use crate::db::users::UserRow;
 use crate::db::{self, login_attempts, sessions, users, write_tx, DbConnection};
 use crate::domain::access::Principal;
+use crate::domain::actor::Actor;
+use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::credentials;
+use crate::domain::ids::{LoginAttemptId, SessionId};
 use crate::domain::lockout::{self, Gate};
 use crate::domain::session::{self as rules, Liveness};
 use crate::error::AppError;
@@ -75,7 +78,7 @@ pub fn sign_in(
 }
 
 /// Either (attempt id, the person if the email is known), or why no check may happen.
-type Admission = Result<(String, Option<UserRow>), SignInOutcome>;
+type Admission = Result<(LoginAttemptId, Option<UserRow>), SignInOutcome>;
 
 /// The serialized step: lock the address and the email, apply the rules, and if a check may
 /// happen, record it (as a failure until it succeeds). Returns the attempt id and the person.
@@ -108,7 +111,7 @@ fn admit(conn: &mut DbConnection, email: &str, client_addr: &str) -> Result<Admi
 fn start_session(
     conn: &mut DbConnection,
     attempt: &SignInAttempt<'_>,
-    attempt_id: &str,
+    attempt_id: &LoginAttemptId,
     user: &UserRow,
     secret: &str,
 ) -> Result<bool, AppError> {
@@ -132,10 +135,10 @@ fn start_session(
             conn,
             &Actor::user(&user.id, &user.email, attempt.request_id.clone()),
             AuditEntry {
-                action: "user.signed_in",
-                entity_type: "user",
-                entity_id: &user.id,
-                org_id: user.org_id.as_deref(),
+                action: AuditAction::UserSignedIn,
+                entity_type: EntityType::User,
+                entity_id: user.id.as_str(),
+                org_id: user.org_id.as_ref(),
                 team_id: None,
                 summary: format!("{} signed in", user.email),
                 details: json!({"session": session_id}),
@@ -148,7 +151,7 @@ fn start_session(
 /// A live session and its person.
 #[derive(Debug, Clone)]
 pub struct Authenticated {
-    pub session_id: String,
+    pub session_id: SessionId,
     pub principal: Principal,
 }
 
@@ -181,7 +184,7 @@ pub fn sign_out(
     conn: &mut DbConnection,
     actor: &Actor,
     principal: &Principal,
-    session_id: &str,
+    session_id: &SessionId,
 ) -> Result<(), AppError> {
     write_tx(conn, |conn| {
         sessions::revoke_by_id(conn, session_id, db::now())?;
@@ -189,10 +192,10 @@ pub fn sign_out(
             conn,
             actor,
             AuditEntry {
-                action: "user.signed_out",
-                entity_type: "user",
-                entity_id: &principal.user_id,
-                org_id: principal.org_id.as_deref(),
+                action: AuditAction::UserSignedOut,
+                entity_type: EntityType::User,
+                entity_id: principal.user_id.as_str(),
+                org_id: principal.org_id.as_ref(),
                 team_id: None,
                 summary: format!("{} signed out", principal.email),
                 details: json!({"session": session_id}),
@@ -213,10 +216,10 @@ pub fn sign_out_everywhere(
             conn,
             actor,
             AuditEntry {
-                action: "user.signed_out_everywhere",
-                entity_type: "user",
-                entity_id: &principal.user_id,
-                org_id: principal.org_id.as_deref(),
+                action: AuditAction::UserSignedOutEverywhere,
+                entity_type: EntityType::User,
+                entity_id: principal.user_id.as_str(),
+                org_id: principal.org_id.as_ref(),
                 team_id: None,
                 summary: format!(
                     "{} signed out everywhere ({ended} sessions ended)",

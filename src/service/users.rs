@@ -5,10 +5,13 @@ use argon2::password_hash::{
 use argon2::Argon2;
 use serde_json::json;
 
-use crate::db::audit::{self, Actor, AuditEntry};
+use crate::db::audit::{self, AuditEntry};
 use crate::db::{self, orgs, sessions, users, write_tx, DbConnection};
 use crate::domain::access::Role;
+use crate::domain::actor::Actor;
+use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::credentials;
+use crate::domain::ids::{TeamId, UserId};
 use crate::error::AppError;
 
 pub fn hash_password(password: &str) -> Result<String, AppError> {
@@ -50,7 +53,7 @@ pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
     input: &CreateUser,
-) -> Result<String, AppError> {
+) -> Result<UserId, AppError> {
     let email = users::normalise_email(&input.email);
     if !email.contains('@') || !credentials::email_fits(&email) {
         return Err(AppError::Config(format!(
@@ -106,7 +109,7 @@ pub fn create(
                 bad.name
             )));
         }
-        let team_id_list: Vec<String> = team_ids.iter().map(|t| t.id.clone()).collect();
+        let team_id_list: Vec<TeamId> = team_ids.iter().map(|t| t.id.clone()).collect();
         let id = users::insert(
             conn,
             &users::NewUser {
@@ -114,7 +117,7 @@ pub fn create(
                 name: input.name.trim(),
                 password_hash: &hash,
                 role: input.role,
-                org_id: org_id.as_deref(),
+                org_id: org_id.as_ref(),
                 team_ids: &team_id_list,
                 csm_org_ids: &csm_orgs,
             },
@@ -123,10 +126,10 @@ pub fn create(
             conn,
             actor,
             AuditEntry {
-                action: "user.created",
-                entity_type: "user",
-                entity_id: &id,
-                org_id: org_id.as_deref(),
+                action: AuditAction::UserCreated,
+                entity_type: EntityType::User,
+                entity_id: id.as_str(),
+                org_id: org_id.as_ref(),
                 team_id: None,
                 summary: format!("Created {} {}", input.role, email),
                 details: json!({"role": input.role.as_str(), "teams": team_id_list, "csm_orgs": csm_orgs}),
@@ -160,10 +163,10 @@ pub fn set_password(
             conn,
             actor,
             AuditEntry {
-                action: "user.password_changed",
-                entity_type: "user",
-                entity_id: &user.id,
-                org_id: user.org_id.as_deref(),
+                action: AuditAction::UserPasswordChanged,
+                entity_type: EntityType::User,
+                entity_id: user.id.as_str(),
+                org_id: user.org_id.as_ref(),
                 team_id: None,
                 summary: format!(
                     "Password of {} changed ({ended} sessions ended)",
@@ -194,10 +197,10 @@ pub fn disable(
             conn,
             actor,
             AuditEntry {
-                action: "user.disabled",
-                entity_type: "user",
-                entity_id: &user.id,
-                org_id: user.org_id.as_deref(),
+                action: AuditAction::UserDisabled,
+                entity_type: EntityType::User,
+                entity_id: user.id.as_str(),
+                org_id: user.org_id.as_ref(),
                 team_id: None,
                 summary: format!("Disabled {} ({ended} sessions ended)", user.email),
                 details: json!({"sessions_ended": ended}),

@@ -9,8 +9,9 @@ use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use rand::RngCore;
 
 use super::{run_db, AppState};
-use crate::db::audit::Actor;
 use crate::domain::access::Principal;
+use crate::domain::actor::Actor;
+use crate::domain::ids::SessionId;
 use crate::error::AppError;
 use crate::service::sessions;
 
@@ -64,7 +65,7 @@ pub fn forget(session: &Session) {
 /// A signed-in person, with the CSRF token for the forms of the page and the request's audit actor.
 pub struct SignedIn {
     pub principal: Principal,
-    pub session_id: String,
+    pub session_id: SessionId,
     pub csrf: String,
     pub request_id: Option<String>,
 }

@@ -1,17 +1,26 @@
-//! The dashboard's paths, built from ids: one function per route of `routes.rs`, so a path is
-//! written once. Pure functions; ids are `&str` for now. The JSON APIs' paths are fixed by the
-//! wire format and are not built here.
+//! The dashboard's paths, built from typed ids: one function per route of `routes.rs`, so a path is
+//! written once. Pure functions. The JSON APIs' paths are fixed by the wire format and are not
+//! built here.
+use crate::domain::ids::{ApiKeyId, DraftId, LabAccountId, OrderId, OrgId, ReviewItemId, TeamId};
+use crate::domain::wizard::Step;
 
 /// Where a page lives: under an organization, or on the platform (the CSMs' pages). Lab accounts
-/// and the review queue have both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope<'a> {
-    Org(&'a str),
+/// and the review queue have both; a handler of either kind works in one scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Org(OrgId),
     Platform,
 }
 
-impl Scope<'_> {
-    fn prefix(self) -> String {
+impl Scope {
+    pub fn org_id(&self) -> Option<&OrgId> {
+        match self {
+            Scope::Org(id) => Some(id),
+            Scope::Platform => None,
+        }
+    }
+
+    fn prefix(&self) -> String {
         match self {
             Scope::Org(org) => format!("/orgs/{org}"),
             Scope::Platform => "/platform".to_string(),
@@ -41,100 +50,100 @@ pub fn orgs() -> String {
     "/orgs".to_string()
 }
 
-pub fn lab_accounts(scope: Scope) -> String {
+pub fn lab_accounts(scope: &Scope) -> String {
     format!("{}/lab_accounts", scope.prefix())
 }
 
-pub fn new_lab_account(scope: Scope) -> String {
+pub fn new_lab_account(scope: &Scope) -> String {
     format!("{}/new", lab_accounts(scope))
 }
 
-pub fn lab_account(scope: Scope, account: &str) -> String {
+pub fn lab_account(scope: &Scope, account: &LabAccountId) -> String {
     format!("{}/{account}", lab_accounts(scope))
 }
 
-pub fn edit_lab_account(scope: Scope, account: &str) -> String {
+pub fn edit_lab_account(scope: &Scope, account: &LabAccountId) -> String {
     format!("{}/edit", lab_account(scope, account))
 }
 
-pub fn lab_account_status(scope: Scope, account: &str) -> String {
+pub fn lab_account_status(scope: &Scope, account: &LabAccountId) -> String {
     format!("{}/status", lab_account(scope, account))
 }
 
 /// Where a Team is linked to the account (POST).
-pub fn lab_account_teams(scope: Scope, account: &str) -> String {
+pub fn lab_account_teams(scope: &Scope, account: &LabAccountId) -> String {
     format!("{}/teams", lab_account(scope, account))
 }
 
-pub fn unlink_team(scope: Scope, account: &str, team: &str) -> String {
+pub fn unlink_team(scope: &Scope, account: &LabAccountId, team: &TeamId) -> String {
     format!("{}/{team}/unlink", lab_account_teams(scope, account))
 }
 
-pub fn teams(org: &str) -> String {
+pub fn teams(org: &OrgId) -> String {
     format!("/orgs/{org}/teams")
 }
 
-pub fn team(org: &str, team: &str) -> String {
+pub fn team(org: &OrgId, team: &TeamId) -> String {
     format!("{}/{team}", teams(org))
 }
 
-pub fn team_keys(org: &str, team_id: &str) -> String {
+pub fn team_keys(org: &OrgId, team_id: &TeamId) -> String {
     format!("{}/keys", team(org, team_id))
 }
 
-pub fn revoke_team_key(org: &str, team_id: &str, key: &str) -> String {
+pub fn revoke_team_key(org: &OrgId, team_id: &TeamId, key: &ApiKeyId) -> String {
     format!("{}/{key}/revoke", team_keys(org, team_id))
 }
 
-pub fn audit(org: &str) -> String {
+pub fn audit(org: &OrgId) -> String {
     format!("/orgs/{org}/audit")
 }
 
-pub fn audit_csv(org: &str) -> String {
+pub fn audit_csv(org: &OrgId) -> String {
     format!("/orgs/{org}/audit.csv")
 }
 
-pub fn org_orders(org: &str) -> String {
+pub fn org_orders(org: &OrgId) -> String {
     format!("/orgs/{org}/orders")
 }
 
-pub fn order(org: &str, order: &str) -> String {
+pub fn order(org: &OrgId, order: &OrderId) -> String {
     format!("{}/{order}", org_orders(org))
 }
 
-pub fn cancel_order(org: &str, order_id: &str) -> String {
+pub fn cancel_order(org: &OrgId, order_id: &OrderId) -> String {
     format!("{}/cancel", order(org, order_id))
 }
 
 /// The sandbox's "one step forward" (and "corrected result") button.
-pub fn advance_order(org: &str, order_id: &str) -> String {
+pub fn advance_order(org: &OrgId, order_id: &OrderId) -> String {
     format!("{}/sandbox/advance", order(org, order_id))
 }
 
 /// Starts the order wizard for a Team (a POST; the GET shows the button).
-pub fn new_order(org: &str, team_id: &str) -> String {
+pub fn new_order(org: &OrgId, team_id: &TeamId) -> String {
     format!("{}/orders/new", team(org, team_id))
 }
 
-/// A step of the order wizard (`patient`, `tests`, `account`, `billing`, `review`).
-pub fn draft_step(org: &str, draft: &str, step: &str) -> String {
+/// A step of the order wizard.
+pub fn draft_step(org: &OrgId, draft: &DraftId, step: Step) -> String {
     format!("/orgs/{org}/drafts/{draft}/{step}")
 }
 
-pub fn submit_draft(org: &str, draft: &str) -> String {
-    draft_step(org, draft, "submit")
+pub fn submit_draft(org: &OrgId, draft: &DraftId) -> String {
+    format!("/orgs/{org}/drafts/{draft}/submit")
 }
 
-pub fn review_queue(scope: Scope) -> String {
+pub fn review_queue(scope: &Scope) -> String {
     format!("{}/review", scope.prefix())
 }
 
-pub fn review_item(scope: Scope, item: &str) -> String {
+pub fn review_item(scope: &Scope, item: &ReviewItemId) -> String {
     format!("{}/{item}", review_queue(scope))
 }
 
 /// A decision on a review item: `accept`, `reject` or `escalate`.
-pub fn decide_review_item(scope: Scope, item: &str, decision: &str) -> String {
+pub fn decide_review_item(scope: &Scope, item: &ReviewItemId, decision: &str) -> String {
     format!("{}/{decision}", review_item(scope, item))
 }
 
@@ -142,7 +151,7 @@ pub fn lab_keys() -> String {
     "/platform/lab_keys".to_string()
 }
 
-pub fn revoke_lab_key(key: &str) -> String {
+pub fn revoke_lab_key(key: &ApiKeyId) -> String {
     format!("{}/{key}/revoke", lab_keys())
 }
 
@@ -187,47 +196,58 @@ mod tests {
     const ORDER: &str = "0b0e54f2-8c5e-4d43-9b8e-6a7c0e2f4a11";
     const ITEM: &str = "5d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
+    fn id<T: std::str::FromStr>(text: &str) -> T
+    where
+        T::Err: std::fmt::Debug,
+    {
+        text.parse().unwrap()
+    }
+
     /// Every builder, with the route parameters it must fill: (path, [(parameter, id)]).
     fn built() -> Vec<(String, Vec<(&'static str, &'static str)>)> {
-        let org = Scope::Org(ORG);
+        let (org_id, team_id, key_id): (OrgId, TeamId, ApiKeyId) = (id(ORG), id(TEAM), id(KEY));
+        let (draft_id, order_id): (DraftId, OrderId) = (id(DRAFT), id(ORDER));
+        let (account_id, item_id): (LabAccountId, ReviewItemId) = (id(ACCOUNT), id(ITEM));
+        let (org, tm, key, draft, ord) = (&org_id, &team_id, &key_id, &draft_id, &order_id);
         let mut all = vec![
             (sign_in(), vec![]),
             (sign_out(), vec![]),
             (sign_out_everywhere(), vec![]),
             (home(), vec![]),
             (orgs(), vec![]),
-            (teams(ORG), vec![("org", ORG)]),
-            (team(ORG, TEAM), vec![("org", ORG), ("team", TEAM)]),
-            (team_keys(ORG, TEAM), vec![("org", ORG), ("team", TEAM)]),
+            (teams(org), vec![("org", ORG)]),
+            (team(org, tm), vec![("org", ORG), ("team", TEAM)]),
+            (team_keys(org, tm), vec![("org", ORG), ("team", TEAM)]),
             (
-                revoke_team_key(ORG, TEAM, KEY),
+                revoke_team_key(org, tm, key),
                 vec![("org", ORG), ("team", TEAM), ("key", KEY)],
             ),
-            (audit(ORG), vec![("org", ORG)]),
-            (audit_csv(ORG), vec![("org", ORG)]),
-            (org_orders(ORG), vec![("org", ORG)]),
-            (order(ORG, ORDER), vec![("org", ORG), ("order_id", ORDER)]),
+            (audit(org), vec![("org", ORG)]),
+            (audit_csv(org), vec![("org", ORG)]),
+            (org_orders(org), vec![("org", ORG)]),
+            (order(org, ord), vec![("org", ORG), ("order_id", ORDER)]),
             (
-                cancel_order(ORG, ORDER),
+                cancel_order(org, ord),
                 vec![("org", ORG), ("order_id", ORDER)],
             ),
             (
-                advance_order(ORG, ORDER),
+                advance_order(org, ord),
                 vec![("org", ORG), ("order_id", ORDER)],
             ),
-            (new_order(ORG, TEAM), vec![("org", ORG), ("team", TEAM)]),
+            (new_order(org, tm), vec![("org", ORG), ("team", TEAM)]),
             (
-                draft_step(ORG, DRAFT, "billing"),
+                draft_step(org, draft, Step::Billing),
                 vec![("org", ORG), ("draft", DRAFT), ("step", "billing")],
             ),
             (
-                submit_draft(ORG, DRAFT),
+                submit_draft(org, draft),
                 vec![("org", ORG), ("draft", DRAFT)],
             ),
             (lab_keys(), vec![]),
-            (revoke_lab_key(KEY), vec![("key", KEY)]),
+            (revoke_lab_key(key), vec![("key", KEY)]),
         ];
-        for (scope, org_param) in [(org, vec![("org", ORG)]), (Scope::Platform, vec![])] {
+        let org_scope = Scope::Org(org_id.clone());
+        for (scope, org_param) in [(&org_scope, vec![("org", ORG)]), (&Scope::Platform, vec![])] {
             let with = |more: &[(&'static str, &'static str)]| {
                 let mut params = org_param.clone();
                 params.extend_from_slice(more);
@@ -236,18 +256,27 @@ mod tests {
             all.extend([
                 (lab_accounts(scope), with(&[])),
                 (new_lab_account(scope), with(&[])),
-                (lab_account(scope, ACCOUNT), with(&[("id", ACCOUNT)])),
-                (edit_lab_account(scope, ACCOUNT), with(&[("id", ACCOUNT)])),
-                (lab_account_status(scope, ACCOUNT), with(&[("id", ACCOUNT)])),
-                (lab_account_teams(scope, ACCOUNT), with(&[("id", ACCOUNT)])),
+                (lab_account(scope, &account_id), with(&[("id", ACCOUNT)])),
                 (
-                    unlink_team(scope, ACCOUNT, TEAM),
+                    edit_lab_account(scope, &account_id),
+                    with(&[("id", ACCOUNT)]),
+                ),
+                (
+                    lab_account_status(scope, &account_id),
+                    with(&[("id", ACCOUNT)]),
+                ),
+                (
+                    lab_account_teams(scope, &account_id),
+                    with(&[("id", ACCOUNT)]),
+                ),
+                (
+                    unlink_team(scope, &account_id, tm),
                     with(&[("id", ACCOUNT), ("team", TEAM)]),
                 ),
                 (review_queue(scope), with(&[])),
-                (review_item(scope, ITEM), with(&[("id", ITEM)])),
+                (review_item(scope, &item_id), with(&[("id", ITEM)])),
                 (
-                    decide_review_item(scope, ITEM, "escalate"),
+                    decide_review_item(scope, &item_id, "escalate"),
                     with(&[("id", ITEM), ("action", "escalate")]),
                 ),
             ]);
@@ -302,15 +331,22 @@ mod tests {
 
     #[test]
     fn a_scope_decides_the_prefix() {
-        assert_eq!(lab_account(Scope::Org("o"), "a"), "/orgs/o/lab_accounts/a");
+        let (o, a): (OrgId, LabAccountId) = (id("o"), id("a"));
         assert_eq!(
-            lab_account(Scope::Platform, "a"),
+            lab_account(&Scope::Org(o.clone()), &a),
+            "/orgs/o/lab_accounts/a"
+        );
+        assert_eq!(
+            lab_account(&Scope::Platform, &a),
             "/platform/lab_accounts/a"
         );
         assert_eq!(
-            decide_review_item(Scope::Platform, "i", "accept"),
+            decide_review_item(&Scope::Platform, &id("i"), "accept"),
             "/platform/review/i/accept"
         );
-        assert_eq!(draft_step("o", "d", "patient"), "/orgs/o/drafts/d/patient");
+        assert_eq!(
+            draft_step(&o, &id("d"), Step::Patient),
+            "/orgs/o/drafts/d/patient"
+        );
     }
 }

@@ -68,10 +68,10 @@ struct Owner {
 }
 
 fn owner(app: &TestApp) -> (Owner, Owner) {
-    use labdesk::db::audit::Actor;
+    use labdesk::domain::actor::Actor;
     use labdesk::service::api_keys::{self, KeyOwner};
     let mut conn = app.conn();
-    let team = app.world.team(PRIMARY_CARE).to_string();
+    let team = app.world.team(PRIMARY_CARE).clone();
     let order = place_with(app, PRIMARY_CARE, "Matrix", "Owner", "quest-lipid-panel");
     let patient = named_patient(app, PRIMARY_CARE, "Matrix", "Owner");
     let (item, _) = mismatch_item(app);
@@ -90,7 +90,7 @@ fn owner(app: &TestApp) -> (Owner, Owner) {
         &mut conn,
         &actor,
         &KeyOwner::Lab {
-            slug: "quest".into(),
+            slug: labdesk::domain::lab::LabSlug::Quest,
         },
         "matrix",
     )
@@ -106,15 +106,15 @@ fn owner(app: &TestApp) -> (Owner, Owner) {
         .expect("a platform account")
         .id;
     let common = [
-        ("org", app.world.org_id.clone()),
-        ("org_id", app.world.org_id.clone()),
-        ("team", team.clone()),
-        ("order_id", order.clone()),
-        ("draft", draft),
+        ("org", app.world.org_id.to_string()),
+        ("org_id", app.world.org_id.to_string()),
+        ("team", team.to_string()),
+        ("order_id", order.to_string()),
+        ("draft", draft.to_string()),
         ("step", "patient".to_string()),
         ("action", "reject".to_string()),
-        ("user_id", patient.clone()),
-        ("raw_result_id", item.clone()),
+        ("user_id", patient.to_string()),
+        ("raw_result_id", item.to_string()),
         ("account_id", app.world.account("97500001").to_string()),
         ("env", "sandbox".to_string()),
         ("region", "us".to_string()),
@@ -125,17 +125,17 @@ fn owner(app: &TestApp) -> (Owner, Owner) {
             .cloned()
             .chain([
                 ("id", app.world.account("97500001").to_string()),
-                ("key", team_key_id.clone()),
+                ("key", team_key_id.to_string()),
             ])
             .collect(),
-        theirs: vec![order.clone(), patient.clone(), item.clone()],
+        theirs: vec![order.to_string(), patient.to_string(), item.to_string()],
     };
     let mut platform = Owner {
         params: common.iter().cloned().collect(),
-        theirs: vec![order, patient, item.clone()],
+        theirs: vec![order.to_string(), patient.to_string(), item.to_string()],
     };
-    platform.params.insert("id", platform_account);
-    platform.params.insert("key", lab_key_id);
+    platform.params.insert("id", platform_account.to_string());
+    platform.params.insert("key", lab_key_id.to_string());
     // The platform account is linked to Cardiology, so that is the link there is to unlink.
     platform
         .params

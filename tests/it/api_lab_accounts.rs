@@ -1,6 +1,8 @@
 //! The Team API's lab accounts (`x-vital-api-key`) in Junction's wire format, and which key
 //! opens which API. What a list must hold is read from the tables, not from the demo's totals.
 //! The Org Management API is in `api_org_management`.
+use labdesk::domain::ids::LabAccountId;
+
 use crate::support::client::org_accounts_path as org_path;
 use crate::support::data::{account_rows, data_ids, ids_where, org_accounts, team_accounts};
 use crate::support::{
@@ -9,10 +11,10 @@ use crate::support::{
 };
 
 /// The Teams linked to an account, from the links table, sorted.
-fn linked(app: &TestApp, account: &str) -> Vec<String> {
+fn linked(app: &TestApp, account: &LabAccountId) -> Vec<String> {
     let mut teams = account_rows(app)
         .into_iter()
-        .find(|a| a.id == account)
+        .find(|a| a.id == account.as_str())
         .expect("the account")
         .teams;
     teams.sort();
@@ -66,7 +68,10 @@ fn team_key_lists_only_that_teams_accounts_in_wire_format() {
             .collect();
         allow.sort();
         assert_eq!(allow, linked(app, app.world.account("97500001")));
-        assert!(allow.contains(&primary) && allow.contains(&app.world.team(TELEHEALTH_WEST)));
+        assert!(
+            allow.contains(&primary.as_str())
+                && allow.contains(&app.world.team(TELEHEALTH_WEST).as_str())
+        );
 
         let suspended = c
             .api_get(
@@ -200,7 +205,7 @@ fn missing_wrong_or_revoked_keys_get_401_and_scopes_do_not_mix() {
             .unwrap();
         labdesk::service::api_keys::revoke(
             &mut app.conn(),
-            &labdesk::db::audit::Actor::system("test"),
+            &labdesk::domain::actor::Actor::system("test"),
             &key.id,
         )
         .unwrap();
@@ -238,7 +243,7 @@ fn the_other_orgs_keys_see_only_their_own_org() {
             data_ids(&data),
             ids_where(team_accounts(app, downtown), |_| true)
         );
-        assert!(data_ids(&data).contains(app.world.account("88100001")));
+        assert!(data_ids(&data).contains(app.world.account("88100001").as_str()));
         let northwind = &app.world.org_id;
         let res = c.api_get(
             &org_path(northwind),
@@ -267,6 +272,6 @@ fn the_other_orgs_keys_see_only_their_own_org() {
             data_ids(&own),
             ids_where(org_accounts(app, &app.world.other_org_id), |_| true)
         );
-        assert!(!data_ids(&own).contains(quest_west));
+        assert!(!data_ids(&own).contains(quest_west.as_str()));
     });
 }

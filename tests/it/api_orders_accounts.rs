@@ -2,6 +2,7 @@
 //! platform's as the fallback) and every reason an account is refused. Field errors are in
 //! `api_orders_input`, reads, lists and cancel in `api_orders_read`, idempotency keys in
 //! `idempotency`.
+use labdesk::domain::ids::{LabAccountId, LabTestId, PatientId};
 use serde_json::{json, Value};
 
 use crate::support::data::{add_account, link_team, order_count, patient, test_id, NewAccount};
@@ -21,7 +22,10 @@ fn the_one_eligible_account_is_used_and_recorded_on_the_order() {
         let v = res.json();
         assert_eq!(v["status"], "success");
         let order = &v["order"];
-        assert_eq!(order["lab_account_id"], app.world.account("97500001"));
+        assert_eq!(
+            order["lab_account_id"],
+            app.world.account("97500001").as_str()
+        );
         assert_eq!(
             order["events"][0]["status"],
             "received.walk_in_test.ordered"
@@ -58,14 +62,17 @@ fn the_one_eligible_account_is_used_and_recorded_on_the_order() {
             .select((o::lab_account_id, o::team_id))
             .first(&mut app.conn())
             .unwrap();
-        assert_eq!(account, app.world.account("97500001"));
-        assert_eq!(team, app.world.team(PRIMARY_CARE));
+        assert_eq!(account, app.world.account("97500001").as_str());
+        assert_eq!(team, app.world.team(PRIMARY_CARE).as_str());
         assert_eq!(app.audit_rows("order.created", id).len(), 1);
         // Reading it back gives the same lab account and writes a PHI-read audit row.
         let read = app
             .client()
             .api_get(&format!("/v3/order/{id}"), TEAM_KEY_HEADER, key);
-        assert_eq!(read.json()["lab_account_id"], app.world.account("97500001"));
+        assert_eq!(
+            read.json()["lab_account_id"],
+            app.world.account("97500001").as_str()
+        );
         assert_eq!(app.audit_rows("order.viewed", id).len(), 1);
     });
 }
@@ -90,8 +97,8 @@ fn two_eligible_accounts_need_lab_account_id_and_then_use_it() {
         assert_eq!(code, "lab_account_id_required");
         assert!(
             detail.starts_with("lab_account_id is required")
-                && detail.contains(&second)
-                && detail.contains(app.world.account("97500001")),
+                && detail.contains(second.as_str())
+                && detail.contains(app.world.account("97500001").as_str()),
             "{detail}"
         );
         assert_eq!(order_count(app), before);
@@ -99,14 +106,14 @@ fn two_eligible_accounts_need_lab_account_id_and_then_use_it() {
         b["lab_account_id"] = json!(second);
         assert_eq!(
             post_order(app, key, &b).json()["order"]["lab_account_id"],
-            second
+            second.as_str()
         );
         let mut b = order_body(&user, &test, "AZ");
         b["order_set"] = json!({"lab_test_ids": [test], "lab_account_id": second});
         b.as_object_mut().unwrap().remove("lab_test_id");
         assert_eq!(
             post_order(app, key, &b).json()["order"]["lab_account_id"],
-            second
+            second.as_str()
         );
     });
 }
@@ -120,7 +127,7 @@ fn platform_account_is_the_fallback_only_when_no_org_account_is_linked_for_the_l
         let res = post_order(app, cardio, &order_body(&user, &labcorp, "AZ"));
         assert_eq!(
             res.json()["order"]["lab_account_id"],
-            app.world.account("LC-PLATFORM-1"),
+            app.world.account("LC-PLATFORM-1").as_str(),
             "{}",
             res.body
         );
@@ -169,13 +176,16 @@ fn an_explicit_account_is_refused_with_its_specific_reason() {
         let bioref = test_id(app, "bioref-cbc");
         let west = app.world.account("97500001");
         let east = app.world.account("97500002");
-        let with =
-            |user: &str, test: &str, state: &str, account: &str, tweak: &dyn Fn(&mut Value)| {
-                let mut b = order_body(user, test, state);
-                b["lab_account_id"] = json!(account);
-                tweak(&mut b);
-                b
-            };
+        let with = |user: &PatientId,
+                    test: &LabTestId,
+                    state: &str,
+                    account: &LabAccountId,
+                    tweak: &dyn Fn(&mut Value)| {
+            let mut b = order_body(user, test, state);
+            b["lab_account_id"] = json!(account);
+            tweak(&mut b);
+            b
+        };
         let none = |_: &mut Value| {};
         let cases: Vec<(&str, &String, Value, &str, &str)> = vec![
             (

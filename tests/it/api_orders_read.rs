@@ -210,7 +210,7 @@ fn users_and_catalogue_endpoints() {
         ] {
             assert!(user.get(field).is_some(), "{field}");
         }
-        assert_eq!(user["team_id"], app.world.team(PRIMARY_CARE));
+        assert_eq!(user["team_id"], app.world.team(PRIMARY_CARE).as_str());
         let dup = c.api_post(
             "/v2/user",
             TEAM_KEY_HEADER,

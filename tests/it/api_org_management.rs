@@ -8,7 +8,7 @@ use crate::support::{
 };
 
 /// The names of an org's Teams, from the table, sorted.
-fn team_names(app: &TestApp, org: &str) -> Vec<String> {
+fn team_names(app: &TestApp, org: &labdesk::domain::ids::OrgId) -> Vec<String> {
     use diesel::prelude::*;
     use labdesk::db::schema::teams::dsl as t;
     t::teams
@@ -47,7 +47,7 @@ fn management_key_lists_the_orgs_accounts_and_teams() {
             )
             .json();
         let want = ids_where(org_accounts(app, org), |a| {
-            a.status == "active" && a.teams.iter().any(|t| t == team)
+            a.status == "active" && a.teams.iter().any(|t| t == team.as_str())
         });
         assert!(!want.is_empty(), "the filter must keep something");
         assert_eq!(data_ids(&filtered), want);

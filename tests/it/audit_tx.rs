@@ -2,6 +2,7 @@
 //! change does not happen either. A test trigger makes the audit insert fail for one action.
 use diesel::prelude::*;
 
+use labdesk::domain::ids::PatientId;
 use labdesk::web::urls;
 
 use crate::support::data::{patient, test_id};
@@ -22,7 +23,7 @@ fn refuse_audit(app: &TestApp, action: &str) {
     );
 }
 
-fn orders_of(app: &TestApp, user: &str) -> i64 {
+fn orders_of(app: &TestApp, user: &PatientId) -> i64 {
     use labdesk::db::schema::orders::dsl as o;
     o::orders
         .filter(o::user_id.eq(user))
@@ -31,7 +32,7 @@ fn orders_of(app: &TestApp, user: &str) -> i64 {
         .unwrap()
 }
 
-fn patient_first_name(app: &TestApp, user: &str) -> Option<String> {
+fn patient_first_name(app: &TestApp, user: &PatientId) -> Option<String> {
     use labdesk::db::schema::patients::dsl as p;
     p::patients
         .find(user)
@@ -119,13 +120,13 @@ fn a_team_link_whose_audit_row_cannot_be_written_does_not_happen() {
         refuse_audit(app, "lab_account.team_linked");
         let c = app.login(OPS);
         let url = urls::lab_account_teams(app.world.org(), id);
-        let res = c.htmx_post(&url, &[("team_id", team)]);
+        let res = c.htmx_post(&url, &[("team_id", team.as_str())]);
         assert_eq!(res.status, 500, "{}", res.body);
         assert_eq!(res.header("HX-Retarget"), Some("#flash"));
         assert!(res.text().contains(GENERIC_500), "{}", res.text());
         assert!(app.linked_team_ids(id).is_empty(), "the link was kept");
         allow(app, "refuse_audit", "audit_events");
-        let res = c.htmx_post(&url, &[("team_id", team)]);
+        let res = c.htmx_post(&url, &[("team_id", team.as_str())]);
         assert_eq!(res.status, 200, "{}", res.body);
         assert_eq!(app.linked_team_ids(id), vec![team.to_string()]);
         assert_eq!(app.audit_rows("lab_account.team_linked", id).len(), 1);

@@ -51,10 +51,7 @@ fn sign_in_sets_a_hardened_cookie_and_lands_on_the_org() {
             landing.header("location"),
             Some(urls::lab_accounts(app.world.org()).as_str())
         );
-        assert_eq!(
-            app.audit_rows("user.signed_in", &user_id(app, OPS)).len(),
-            1
-        );
+        assert_eq!(app.audit_rows("user.signed_in", user_id(app, OPS)).len(), 1);
     });
 }
 
@@ -115,10 +112,16 @@ fn state_changing_requests_without_the_csrf_token_are_refused_and_change_nothing
         let path = urls::lab_account_teams(app.world.org(), account);
         let audit_before = app.audit_total();
         for (label, res) in [
-            ("no token", c.post_form_raw(&path, &[("team_id", team)])),
+            (
+                "no token",
+                c.post_form_raw(&path, &[("team_id", team.as_str())]),
+            ),
             (
                 "wrong token",
-                c.post_form_raw(&path, &[("csrf_token", "forged"), ("team_id", team)]),
+                c.post_form_raw(
+                    &path,
+                    &[("csrf_token", "forged"), ("team_id", team.as_str())],
+                ),
             ),
         ] {
             assert_eq!(res.status, 403, "{label}");
@@ -127,7 +130,10 @@ fn state_changing_requests_without_the_csrf_token_are_refused_and_change_nothing
         assert!(app.linked_team_ids(account).is_empty());
         assert_eq!(app.audit_total(), audit_before);
         // The same request with the token works.
-        assert_eq!(c.post_form(&path, &[("team_id", team)]).status, 303);
+        assert_eq!(
+            c.post_form(&path, &[("team_id", team.as_str())]).status,
+            303
+        );
         assert_eq!(app.linked_team_ids(account), vec![team.to_string()]);
     });
 }
@@ -142,13 +148,16 @@ fn a_cross_site_origin_is_refused_even_with_a_token() {
         let res = c.post_with_headers(
             &path,
             &[("Origin", "https://evil.example")],
-            &[("team_id", team)],
+            &[("team_id", team.as_str())],
         );
         let status = res.status;
         assert_eq!(status, 403);
         assert!(app.linked_team_ids(account).is_empty());
-        let same_origin =
-            c.post_with_headers(&path, &[("Origin", &app.base)], &[("team_id", team)]);
+        let same_origin = c.post_with_headers(
+            &path,
+            &[("Origin", &app.base)],
+            &[("team_id", team.as_str())],
+        );
         assert_eq!(same_origin.status, 303, "{}", same_origin.body);
     });
 }

@@ -24,14 +24,17 @@ fn a_forwarded_host_does_not_make_a_foreign_origin_ours() {
                 ("X-Forwarded-Proto", "http"),
                 ("Origin", "http://evil.example"),
             ],
-            &[("team_id", team)],
+            &[("team_id", team.as_str())],
         );
         assert_eq!(res.status, 403, "{}", res.body);
         assert!(res.text().contains("CSRF"), "{}", res.text());
         assert!(app.linked_team_ids(account).is_empty());
         assert_eq!(app.audit_total(), audit_before);
-        let same_origin =
-            c.post_with_headers(&path, &[("Origin", &app.base)], &[("team_id", team)]);
+        let same_origin = c.post_with_headers(
+            &path,
+            &[("Origin", &app.base)],
+            &[("team_id", team.as_str())],
+        );
         assert_eq!(same_origin.status, 303, "{}", same_origin.body);
         assert_eq!(app.linked_team_ids(account), vec![team.to_string()]);
     });
@@ -106,7 +109,7 @@ fn behind_a_trusted_proxy_its_host_and_client_address_count() {
                 ("X-Forwarded-Proto", "https"),
                 ("Origin", origin),
             ],
-            &[("team_id", team)],
+            &[("team_id", team.as_str())],
         )
     };
     assert_eq!(post("https://evil.example").status, 403);

@@ -2,6 +2,7 @@
 //! (including the hx-confirm dialog), and the create form with its error round trip. Each test
 //! checks what the page shows and what the database holds. SQLite only: the browser adds nothing
 //! backend-specific. Skipped without chromedriver, except under CI.
+use labdesk::domain::ids::LabAccountId;
 use labdesk::web::urls;
 use serde_json::{json, Value};
 
@@ -81,7 +82,12 @@ fn browser_login_then_filter_the_accounts_list() {
     want.sort();
     assert_eq!(row_ids, want);
     for id in &row_ids {
-        assert_eq!(app.account(id).status.as_str(), "suspended");
+        assert_eq!(
+            app.account(&LabAccountId::from_text(id.as_str()))
+                .status
+                .as_str(),
+            "suspended"
+        );
     }
     let n = suspended.len();
     let plural = if n == 1 { "" } else { "s" };
@@ -133,8 +139,9 @@ fn browser_login_then_filter_the_accounts_list() {
     b.find("a.clear").click();
     wait_for_table(&b, &everything);
     let cardio = app.world.team(CARDIOLOGY);
-    let (cardiology, _) = expected(&app, |a| a.teams.iter().any(|t| t == cardio));
-    b.find("select[name=team_id]").select_by_value(cardio);
+    let (cardiology, _) = expected(&app, |a| a.teams.iter().any(|t| t == cardio.as_str()));
+    b.find("select[name=team_id]")
+        .select_by_value(cardio.as_str());
     wait_for_table(&b, &cardiology);
     let filtered_url = b.current_url();
     assert!(filtered_url.contains("team_id="), "{filtered_url}");
@@ -146,7 +153,7 @@ fn browser_login_then_filter_the_accounts_list() {
     ))
     .click();
     b.wait_until("the account page opens", WAIT, || {
-        b.current_url().ends_with(quest_east)
+        b.current_url().ends_with(quest_east.as_str())
     });
     assert!(b.find("h1").text().contains("Quest East"));
     b.back();
@@ -188,7 +195,7 @@ fn browser_link_then_unlink_a_team_through_htmx() {
     mark_page(&b);
 
     // Link: the section is swapped in place.
-    b.find("#link-team").select_by_value(cardio);
+    b.find("#link-team").select_by_value(cardio.as_str());
     b.find("#linked-teams form button[type=submit]").click();
     b.wait_until("Cardiology shows as linked", WAIT, || {
         linked_names(&b) == ["Cardiology"]
@@ -205,7 +212,7 @@ fn browser_link_then_unlink_a_team_through_htmx() {
     let linked = app.audit_rows("lab_account.team_linked", id);
     assert_eq!(linked.len(), 1);
     assert_eq!(linked[0].actor_label, OPS);
-    assert_eq!(linked[0].team_id.as_deref(), Some(cardio));
+    assert_eq!(linked[0].team_id.as_ref(), Some(cardio));
 
     // Unlink asks first, stating the consequence; nothing changes while the dialog is open.
     b.find(&format!(
@@ -242,7 +249,7 @@ fn browser_link_then_unlink_a_team_through_htmx() {
     let unlinked = app.audit_rows("lab_account.team_unlinked", id);
     assert_eq!(unlinked.len(), 1);
     assert_eq!(unlinked[0].actor_label, OPS);
-    assert_eq!(unlinked[0].team_id.as_deref(), Some(cardio));
+    assert_eq!(unlinked[0].team_id.as_ref(), Some(cardio));
     assert_eq!(app.audit_rows("lab_account.team_linked", id).len(), 1);
 }
 
@@ -279,7 +286,7 @@ fn browser_csm_creates_an_account() {
         url.starts_with(&prefix) && !url.ends_with("/new")
     });
     let url = b.current_url();
-    let new_id = url.rsplit('/').next().unwrap().to_string();
+    let new_id = LabAccountId::from_text(url.rsplit('/').next().unwrap());
     assert!(b.find("h1").text().contains("Quest Mountain"));
     let trail = b.find("section[aria-labelledby=audit-h]").text();
     assert!(
@@ -294,7 +301,7 @@ fn browser_csm_creates_an_account() {
     assert_eq!(a.account_name.as_deref(), Some("Quest Mountain"));
     assert_eq!(a.delegated_flow.as_str(), "order_delegated");
     assert_eq!(a.status.as_str(), "pending");
-    assert_eq!(a.owner.org_id(), Some(app.world.org_id.as_str()));
+    assert_eq!(a.owner.org_id(), Some(&app.world.org_id));
     assert_eq!(
         a.allowed_billing.to_json(),
         json!({"client_bill": ["AZ", "NV"], "patient_bill": ["AZ"]})
@@ -365,7 +372,7 @@ fn browser_validation_error_keeps_typed_values() {
         url.starts_with(&format!("{list}/")) && !url.ends_with("/new")
     });
     assert!(b.find("h1").text().contains("Typed Name Kept"));
-    let new_id = b.current_url().rsplit('/').next().unwrap().to_string();
+    let new_id = LabAccountId::from_text(b.current_url().rsplit('/').next().unwrap());
     let a = app.account(&new_id);
     assert_eq!(a.provider_account_id, "LC-7000");
     assert_eq!(a.lab.as_str(), "labcorp");

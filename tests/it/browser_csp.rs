@@ -40,10 +40,10 @@ fn assert_htmx_configured(b: &Browser) {
 }
 
 /// An order of the org whose page draws result charts (the demo's patient with several panels).
-fn order_with_chart(app: &TestApp) -> String {
+fn order_with_chart(app: &TestApp) -> labdesk::domain::ids::OrderId {
     use diesel::prelude::*;
     use labdesk::db::schema::results::dsl as r;
-    let ids: Vec<String> = r::results
+    let ids: Vec<labdesk::domain::ids::OrderId> = r::results
         .select(r::order_id)
         .load(&mut app.conn())
         .unwrap();

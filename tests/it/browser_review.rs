@@ -55,7 +55,7 @@ fn browser_ops_accepts_a_mismatched_result_onto_its_order() {
         b.find("#accept-note").property("value"),
         serde_json::json!(NOTE)
     );
-    assert_eq!(item(&app, &m.id).status, "pending_customer_review");
+    assert_eq!(item(&app, &m.id).status.as_str(), "pending_customer_review");
 
     // Confirm and accept.
     b.find("#confirm_mismatch").click();
@@ -66,7 +66,7 @@ fn browser_ops_accepts_a_mismatched_result_onto_its_order() {
     let state = b.find("#review-state").text();
     assert!(state.contains(&format!("Accepted by {OPS}")), "{state}");
     let decided = item(&app, &m.id);
-    assert_eq!(decided.status, "accepted");
+    assert_eq!(decided.status.as_str(), "accepted");
     assert_eq!(decided.resolution_note.as_deref(), Some(NOTE));
     assert_eq!(results_of(&app, &order), results_before + 1);
 

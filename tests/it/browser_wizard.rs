@@ -3,6 +3,7 @@
 //! account the wizard stops and says why; an account suspended before submit sends the user back
 //! to the account step. Each test checks the page and the database. SQLite only; skipped without
 //! chromedriver, except under CI.
+use labdesk::domain::ids::OrderId;
 use labdesk::domain::lab_account::AccountStatus;
 use labdesk::web::urls;
 use serde_json::json;
@@ -87,13 +88,13 @@ fn patient_and_tests(b: &Browser, app: &TestApp, state: &str) {
 }
 
 /// Places the order from the review step and returns its id (from the URL it opens).
-fn place_order(b: &Browser, app: &TestApp) -> String {
+fn place_order(b: &Browser, app: &TestApp) -> OrderId {
     b.find("#place-order").click();
     let prefix = format!("{}/", app.url(&urls::org_orders(&app.world.org_id)));
     b.wait_until("the order's page opens", WAIT, || {
         b.current_url().starts_with(&prefix)
     });
-    b.current_url()[prefix.len()..].to_string()
+    OrderId::from_text(&b.current_url()[prefix.len()..])
 }
 
 #[test]
@@ -137,8 +138,8 @@ fn browser_wizard_with_one_eligible_account_skips_the_account_step() {
     let order_id = place_order(&b, &app);
     assert_eq!(order_count(&app), before + 1);
     let o = order(&app, &order_id);
-    assert_eq!(o.lab_account_id, app.world.account("97500001"));
-    assert_eq!(o.billing_type, "client_bill");
+    assert_eq!(o.lab_account_id, *app.world.account("97500001"));
+    assert_eq!(o.billing_type.as_str(), "client_bill");
     assert_eq!(app.audit_rows("order.created", &order_id).len(), 1);
 }
 
@@ -154,7 +155,7 @@ fn browser_wizard_with_two_eligible_accounts_shows_the_step_and_uses_the_choice(
     assert!(page_still_marked(&b));
     assert!(b.find("ol.wizard-steps").text().contains("Lab account"));
     let west = app.world.account("97500001");
-    for id in [west, central.as_str()] {
+    for id in [west, &central] {
         let radio = b.find(&format!("input[name=account_id][value=\"{id}\"]"));
         assert_eq!(radio.property("disabled"), json!(false), "{id}");
     }

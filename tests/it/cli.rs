@@ -192,9 +192,9 @@ fn set_password_ends_every_session_and_only_the_new_password_works() {
     let mut c = app.client();
     assert_eq!(c.sign_in(OPS, DEMO_PASSWORD).status, 401);
     assert_eq!(c.sign_in(OPS, "a brand new password").status, 303);
-    let audit = app.audit_rows("user.password_changed", &user_id(&app, OPS));
+    let audit = app.audit_rows("user.password_changed", user_id(&app, OPS));
     assert_eq!(audit.len(), 1);
-    assert_eq!(audit[0].actor_type, "system");
+    assert_eq!(audit[0].actor_type.as_str(), "system");
     assert!(
         !audit[0].details.contains("brand new"),
         "{}",
@@ -234,7 +234,7 @@ fn a_disabled_user_is_signed_out_everywhere_and_cannot_sign_in() {
     assert_eq!(session_rows(&app, CLINICIAN), (0, 1));
     let (ok, out, _) = disable();
     assert!(ok && out.contains("already disabled"), "{out}");
-    let audit = app.audit_rows("user.disabled", &user_id(&app, CLINICIAN));
+    let audit = app.audit_rows("user.disabled", user_id(&app, CLINICIAN));
     assert_eq!(audit.len(), 1, "disabling twice is one change");
 }
 
@@ -274,7 +274,7 @@ fn demo_seed_runs_once_and_later_runs_mint_fresh_keys() {
             let row = labdesk::db::api_keys::find_active(&mut app.conn(), &digest)
                 .unwrap()
                 .expect("the new key is stored");
-            ("api_key.created".to_string(), row.id)
+            ("api_key.created".to_string(), row.id.into_string())
         })
         .collect();
     keys.sort();

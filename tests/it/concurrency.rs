@@ -6,7 +6,7 @@ use crate::support::data::{order_count, patient, test_id};
 use crate::support::orders::order_body;
 use crate::support::{backends, Backend, Client, TestApp, PRIMARY_CARE, TEAM_KEY_HEADER};
 
-use labdesk::db::audit::Actor;
+use labdesk::domain::actor::Actor;
 use labdesk::domain::lab_account::AccountStatus;
 
 /// Runs `n` copies of `f` at the same moment and collects their results.
@@ -72,7 +72,7 @@ fn orders_racing_a_suspension_never_land_after_it_commits() {
     for backend in backends() {
         let app = TestApp::spawn(backend);
         let key = app.world.team_key.clone();
-        let account = app.world.account("97500001").to_string();
+        let account = app.world.account("97500001").clone();
         let user = patient(&app, app.world.team(PRIMARY_CARE), "p-1");
         let b = order_body(&user, &test_id(&app, "quest-lipid-panel"), "AZ").to_string();
         let before = order_count(&app);

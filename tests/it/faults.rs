@@ -240,7 +240,7 @@ fn a_full_sqlite_file_refuses_orders_clearly_and_keeps_no_half_order() {
             labdesk::db::idempotency::find(&mut app.conn(), app.world.team(PRIMARY_CARE), idem)
                 .unwrap();
         assert!(
-            row.is_none_or(|r| r.state != "done"),
+            row.is_none_or(|r| r.state.as_str() != "done"),
             "{idem} stored a response"
         );
     }

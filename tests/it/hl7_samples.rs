@@ -2,6 +2,7 @@
 //! matching needs or refused with a reason; none panics.
 use std::path::PathBuf;
 
+use labdesk::domain::result_values::ResultStatus;
 use labdesk::hl7::{message, oru};
 
 /// `$LABDESK_HL7_SAMPLES`, else `../shared/reference/hl7-oru` beside the checkout. The samples are
@@ -80,7 +81,7 @@ fn every_public_sample_is_read_or_refused_with_a_reason_and_none_panics() {
     assert!(refusal("10_").unwrap().contains("PID-7"), "non-HL7 DOB");
     let bom = find("11_").expect("11 (BOM) is read");
     assert_eq!(bom.orders.len(), 2);
-    assert_eq!(find("13_").unwrap().status(), oru::ResultStatus::Corrected);
+    assert_eq!(find("13_").unwrap().status(), ResultStatus::Corrected);
     assert_eq!(
         find("19_").expect("19 is read").orders[0]
             .observations
@@ -89,10 +90,7 @@ fn every_public_sample_is_read_or_refused_with_a_reason_and_none_panics() {
     );
     assert!(find("20_").is_some(), "five encoding characters");
     assert_eq!(find("24_").unwrap().receiving_application, "SISHIERECEIVER");
-    assert_eq!(
-        find("25_").unwrap().status(),
-        oru::ResultStatus::Preliminary
-    );
+    assert_eq!(find("25_").unwrap().status(), ResultStatus::Preliminary);
     assert_eq!(
         read.iter().filter(|(n, _)| n.starts_with("28_")).count()
             + refused.iter().filter(|(n, _)| n.starts_with("28_")).count(),

@@ -9,9 +9,12 @@ use crate::support::data::{lapse, order_count, patient, test_id};
 use crate::support::orders::{order_body, post_order};
 use crate::support::triggers::{allow, refuse};
 use crate::support::{each_backend, Resp, TestApp, CARDIOLOGY, PRIMARY_CARE, TEAM_KEY_HEADER};
-use labdesk::db::audit::{self, Actor, AuditEntry};
+use labdesk::db::audit::{self, AuditEntry};
 use labdesk::db::idempotency as store;
 use labdesk::db::schema::idempotency_keys::dsl as k;
+use labdesk::domain::actor::Actor;
+use labdesk::domain::audit::{AuditAction, EntityType};
+use labdesk::domain::ids::TeamId;
 use labdesk::service::idempotency::{self, Begin, Claim, Outcome};
 
 /// The same JSON with every object's keys in reverse order and other whitespace.
@@ -195,8 +198,9 @@ fn write_marker(
         conn,
         &Actor::system("test"),
         AuditEntry {
-            action: "test.work",
-            entity_type: "test",
+            // The audit log takes only actions it knows: this work stands in for an order.
+            action: AuditAction::OrderCreated,
+            entity_type: EntityType::Order,
             entity_id: marker,
             org_id: None,
             team_id: None,
@@ -207,7 +211,7 @@ fn write_marker(
     Ok((200, format!("{{\"done\": \"{marker}\"}}")))
 }
 
-fn claim(app: &TestApp, team: &str, key: &str) -> Claim {
+fn claim(app: &TestApp, team: &TeamId, key: &str) -> Claim {
     match idempotency::begin(&mut app.conn(), team, key, "hash").unwrap() {
         Begin::Claimed(c) => c,
         Begin::Answer(a) => panic!("expected a claim, got {a:?}"),
@@ -231,7 +235,7 @@ fn a_claim_taken_over_after_its_lease_can_neither_commit_nor_release_the_new_cla
         // The first holder wakes up: its work does not commit and its stale token touches nothing.
         let late = idempotency::finish(&mut app.conn(), &first, |c| write_marker(c, "first"));
         assert_eq!(late.unwrap(), Outcome::StillRunning);
-        assert!(app.audit_rows("test.work", "first").is_empty());
+        assert!(app.audit_rows("order.created", "first").is_empty());
         assert!(!store::release(&mut app.conn(), team, "k", &first.token).unwrap());
         let row = store::find(&mut app.conn(), team, "k").unwrap().unwrap();
         assert_eq!(
@@ -258,7 +262,7 @@ fn a_claim_taken_over_after_its_lease_can_neither_commit_nor_release_the_new_cla
         let Outcome::Answered { status, body } = done.unwrap() else {
             panic!("the holder could not finish")
         };
-        assert_eq!(app.audit_rows("test.work", "second").len(), 1);
+        assert_eq!(app.audit_rows("order.created", "second").len(), 1);
         assert_eq!(
             idempotency::begin(&mut app.conn(), team, "k", "hash")
                 .map(|b| match b {
@@ -282,7 +286,7 @@ fn a_holder_past_its_lease_commits_nothing_and_a_failed_holder_frees_the_key() {
         lapse(app, "slow");
         let late = idempotency::finish(&mut app.conn(), &slow, |c| write_marker(c, "slow"));
         assert_eq!(late.unwrap(), Outcome::StillRunning);
-        assert!(app.audit_rows("test.work", "slow").is_empty());
+        assert!(app.audit_rows("order.created", "slow").is_empty());
         claim(app, team, "slow");
         // A server error rolls the work back and gives the key up for a retry at once.
         let failing = claim(app, team, "fails");
@@ -291,7 +295,7 @@ fn a_holder_past_its_lease_commits_nothing_and_a_failed_holder_frees_the_key() {
             Err(labdesk::error::AppError::Internal("boom".into()))
         });
         assert!(failed.is_err());
-        assert!(app.audit_rows("test.work", "fails").is_empty());
+        assert!(app.audit_rows("order.created", "fails").is_empty());
         assert!(store::find(&mut app.conn(), team, "fails")
             .unwrap()
             .is_none());
@@ -301,7 +305,7 @@ fn a_holder_past_its_lease_commits_nothing_and_a_failed_holder_frees_the_key() {
             done.unwrap(),
             Outcome::Answered { status: 200, .. }
         ));
-        assert_eq!(app.audit_rows("test.work", "fails").len(), 1);
+        assert_eq!(app.audit_rows("order.created", "fails").len(), 1);
     });
 }
 
@@ -338,7 +342,7 @@ fn an_order_is_never_kept_without_its_stored_response() {
             .unwrap()
             .unwrap();
         assert_eq!(row.response_body.as_deref(), Some(res.body.as_str()));
-        assert!(res.body.contains(&id));
+        assert!(res.body.contains(id.as_str()));
         assert_eq!(order_count(app), before + 1);
     });
 }

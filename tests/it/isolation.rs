@@ -12,6 +12,10 @@ use crate::support::{each_backend, Resp, TestApp, CARDIOLOGY, PRIMARY_CARE, TEAM
 use labdesk::db::audit::AuditEvent;
 use labdesk::db::unmatched::{self, UnmatchedRow};
 use labdesk::domain::access::{team_sees_queue_item, QueueItemOwner};
+use labdesk::domain::ids::{LabAccountId, OrderId, OrgId, ReviewItemId, TeamId};
+use labdesk::domain::lab::LabSlug;
+use labdesk::domain::result_matching::DecisionCode;
+use labdesk::domain::review::ReviewStatus;
 
 /// Quest West, Primary Care's account, linked to Cardiology too: one account, two Teams.
 fn share_quest_west(app: &TestApp) {
@@ -39,8 +43,8 @@ fn ids(list: &Value, field: &str) -> BTreeSet<String> {
         .collect()
 }
 
-fn set(items: &[&String]) -> BTreeSet<String> {
-    items.iter().map(|s| s.to_string()).collect()
+fn set(items: &[&dyn AsRef<str>]) -> BTreeSet<String> {
+    items.iter().map(|s| s.as_ref().to_string()).collect()
 }
 
 /// Audit rows written for requests made with this API key.
@@ -56,11 +60,11 @@ fn rows_by_key(app: &TestApp, key: &str) -> Vec<AuditEvent> {
 }
 
 /// Nothing the key read names any of these ids.
-fn audit_names_none_of(app: &TestApp, key: &str, foreign: &[&String]) {
+fn audit_names_none_of(app: &TestApp, key: &str, foreign: &[&dyn AsRef<str>]) {
     for row in rows_by_key(app, key) {
-        for id in foreign {
+        for id in foreign.iter().map(|i| i.as_ref()) {
             assert!(
-                row.entity_id != **id && !row.details.contains(id.as_str()),
+                row.entity_id != id && !row.details.contains(id),
                 "{} recorded a read of {id}: {row:?}",
                 row.action
             );
@@ -80,12 +84,18 @@ fn a_teams_queue_items_stay_with_it_on_an_account_shared_with_another_team() {
         let pc_shared = queue(
             app,
             "97500001",
-            &pc_order,
+            pc_order.as_str(),
             "Roe",
             "match_sample_id_mismatch_demo",
         );
         // Primary Care's order, delivered on Quest East (Cardiology's account only).
-        let pc_on_cardio_account = queue(app, "97500002", &pc_order, "Doe", "lab_account_mismatch");
+        let pc_on_cardio_account = queue(
+            app,
+            "97500002",
+            pc_order.as_str(),
+            "Doe",
+            "lab_account_mismatch",
+        );
         // No order found: no Team; the shared account's Teams both see it.
         let nobodys = queue(
             app,
@@ -97,7 +107,7 @@ fn a_teams_queue_items_stay_with_it_on_an_account_shared_with_another_team() {
         let cardio_own = queue(
             app,
             "97500002",
-            &cardio_order,
+            cardio_order.as_str(),
             "Roe",
             "match_sample_id_mismatch_demo",
         );
@@ -124,26 +134,26 @@ fn a_teams_queue_items_stay_with_it_on_an_account_shared_with_another_team() {
         );
 
         for id in [&pc_shared, &pc_on_cardio_account] {
-            let res = get(cardio, id);
+            let res = get(cardio, id.as_str());
             assert_eq!(res.status, 404, "{id}: {}", res.body);
             assert!(!res.body.contains("Jane"), "{}", res.body);
-            let own = get(pc, id);
+            let own = get(pc, id.as_str());
             assert_eq!(own.status, 200);
             assert_eq!(
                 own.json()["candidate_groups"][0]["order_ids"][0],
                 pc_order.as_str()
             );
         }
-        assert_eq!(get(pc, &cardio_own).status, 404);
+        assert_eq!(get(pc, cardio_own.as_str()).status, 404);
         for key in [pc, cardio] {
-            let res = get(key, &nobodys);
+            let res = get(key, nobodys.as_str());
             assert_eq!(res.status, 200);
             assert_eq!(res.json()["patient"]["last_name"], "Doe");
         }
         // Another org's Team sees none of it.
         let globex = &app.world.other_team_key;
         assert_eq!(list(globex)["total"], 0);
-        assert_eq!(get(globex, &nobodys).status, 404);
+        assert_eq!(get(globex, nobodys.as_str()).status, 404);
         // Nothing Cardiology's key read names Primary Care's items (its reads are audited).
         audit_names_none_of(app, cardio, &[&pc_shared, &pc_on_cardio_account]);
         assert!(!rows_by_key(app, cardio).is_empty());
@@ -155,9 +165,9 @@ fn the_queue_list_and_the_item_check_both_follow_the_domain_rule_for_every_kind_
     each_backend(|app| {
         clear_queue(app);
         let w = &app.world;
-        let (org, team) = (w.org_id.as_str(), w.team(CARDIOLOGY));
+        let (org, team) = (&w.org_id, w.team(CARDIOLOGY));
         let linked = w.account("97500002"); // Quest East: Cardiology's
-        let orgs = [Some(org), Some(w.other_org_id.as_str()), None];
+        let orgs = [Some(org), Some(&w.other_org_id), None];
         let teams = [Some(team), Some(w.team(PRIMARY_CARE)), None];
         let accounts = [Some(linked), Some(w.account("SQ-4410")), None];
         let mut expected = BTreeSet::new();
@@ -165,7 +175,7 @@ fn the_queue_list_and_the_item_check_both_follow_the_domain_rule_for_every_kind_
         for item_org in orgs {
             for item_team in teams {
                 for account in accounts {
-                    let id = labdesk::db::new_id();
+                    let id = ReviewItemId::new();
                     unmatched::insert(&mut app.conn(), &row(&id, item_org, item_team, account))
                         .unwrap();
                     let owner = QueueItemOwner {
@@ -174,7 +184,7 @@ fn the_queue_list_and_the_item_check_both_follow_the_domain_rule_for_every_kind_
                         account_linked: account == Some(linked),
                     };
                     if team_sees_queue_item(org, team, owner) {
-                        expected.insert(id.clone());
+                        expected.insert(id.to_string());
                     }
                     all.push((id, owner));
                 }
@@ -197,28 +207,37 @@ fn the_queue_list_and_the_item_check_both_follow_the_domain_rule_for_every_kind_
                 TEAM_KEY_HEADER,
                 &w.cardio_key,
             );
-            let want = if expected.contains(&id) { 200 } else { 404 };
+            let want = if expected.contains(id.as_str()) {
+                200
+            } else {
+                404
+            };
             assert_eq!(res.status, want, "the item check for {owner:?}");
         }
     });
 }
 
-fn row(id: &str, org: Option<&str>, team: Option<&str>, account: Option<&str>) -> UnmatchedRow {
+fn row(
+    id: &ReviewItemId,
+    org: Option<&OrgId>,
+    team: Option<&TeamId>,
+    account: Option<&LabAccountId>,
+) -> UnmatchedRow {
     UnmatchedRow {
-        id: id.to_string(),
-        lab_slug: "quest".into(),
-        lab_account_id: account.map(str::to_string),
-        org_id: org.map(str::to_string),
-        team_id: team.map(str::to_string),
+        id: id.clone(),
+        lab_slug: LabSlug::Quest,
+        lab_account_id: account.cloned(),
+        org_id: org.cloned(),
+        team_id: team.cloned(),
         account_number: "000".into(),
         placer_order_number: None,
         control_id: format!("T-{id}"),
-        decision_code: "no_match".into(),
+        decision_code: DecisionCode::NoMatch,
         reasons: "[]".into(),
         candidate_order_id: None,
         raw_message: "{}".into(),
         parsed: "{}".into(),
-        status: "pending_customer_review".into(),
+        status: ReviewStatus::PendingCustomer,
         resolution_note: None,
         resolved_order_id: None,
         decided_by: None,
@@ -228,14 +247,14 @@ fn row(id: &str, org: Option<&str>, team: Option<&str>, account: Option<&str>) -
     }
 }
 
-fn status_of(app: &TestApp, order: &str) -> (String, usize) {
+fn status_of(app: &TestApp, order: &OrderId) -> (String, usize) {
     let row = labdesk::db::orders::find(&mut app.conn(), order)
         .unwrap()
         .unwrap();
     let events = labdesk::db::orders::events(&mut app.conn(), order)
         .unwrap()
         .len();
-    (row.status_low, events)
+    (row.status_low.to_string(), events)
 }
 
 fn team_orders(app: &TestApp, team: &str) -> i64 {
@@ -306,10 +325,10 @@ fn another_teams_orders_results_and_patients_are_not_found_on_every_team_route()
             assert!(own["total"].as_i64().unwrap() >= 1, "{query}: {own}");
         }
         let whole = get(cardio, "/v3/orders?size=100").json();
-        let cardio_total = team_orders(app, app.world.team(CARDIOLOGY));
+        let cardio_total = team_orders(app, app.world.team(CARDIOLOGY).as_str());
         assert_eq!(whole["total"].as_i64(), Some(cardio_total));
         let listed = ids(&whole, "orders");
-        assert!(!listed.contains(&with_result) && !listed.contains(&open));
+        assert!(!listed.contains(with_result.as_str()) && !listed.contains(open.as_str()));
         // Primary Care can still cancel its own order.
         assert_eq!(post(pc, &format!("/v3/order/{open}/cancel")).status, 200);
         audit_names_none_of(app, cardio, &[&with_result, &open, &user]);

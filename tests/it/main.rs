@@ -37,6 +37,7 @@ mod review;
 mod review_decisions;
 mod review_pages;
 mod sessions;
+mod stored_words;
 mod support;
 mod team_keys;
 mod wizard;

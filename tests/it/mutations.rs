@@ -1,4 +1,5 @@
 //! Every change through the dashboard: validated, authorized, and written with exactly one audit row.
+use labdesk::domain::ids::LabAccountId;
 use labdesk::web::urls::{self, Scope};
 
 use crate::support::data::count;
@@ -30,7 +31,7 @@ fn csm_creates_an_account_with_one_audit_row() {
         );
         assert_eq!(res.status, 303, "{}", res.text());
         let location = res.header("location").unwrap().to_string();
-        let id = location.rsplit('/').next().unwrap().to_string();
+        let id = LabAccountId::from_text(location.rsplit('/').next().unwrap());
         let a = app.account(&id);
         assert_eq!(a.provider_account_id, "LC-999");
         assert_eq!(a.status.as_str(), "pending");
@@ -42,7 +43,7 @@ fn csm_creates_an_account_with_one_audit_row() {
             a.business_units,
             Some(vec!["south".to_string(), "research".to_string()])
         );
-        assert_eq!(a.owner.org_id(), Some(app.world.org_id.as_str()));
+        assert_eq!(a.owner.org_id(), Some(&app.world.org_id));
         let rows = app.audit_rows("lab_account.created", &id);
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].actor_label, CSM);
@@ -125,7 +126,7 @@ fn duplicate_account_number_for_the_same_lab_and_owner_is_refused() {
         );
         assert_eq!(other_lab.status, 303);
         let platform = c.post_form(
-            &urls::lab_accounts(Scope::Platform),
+            &urls::lab_accounts(&Scope::Platform),
             &[
                 ("lab", "quest"),
                 ("provider_account_id", "97500001"),
@@ -300,7 +301,7 @@ fn ops_links_and_unlinks_a_team_inline_with_one_audit_row_each() {
         let team = app.world.team(CARDIOLOGY);
         let link = urls::lab_account_teams(app.world.org(), id);
         let unlink = urls::unlink_team(app.world.org(), id, team);
-        let res = c.htmx_post(&link, &[("team_id", team)]);
+        let res = c.htmx_post(&link, &[("team_id", team.as_str())]);
         assert_eq!(res.status, 200, "{}", res.body);
         assert!(res
             .body
@@ -310,7 +311,7 @@ fn ops_links_and_unlinks_a_team_inline_with_one_audit_row_each() {
         assert_eq!(app.linked_team_ids(id), vec![team.to_string()]);
         assert_eq!(app.audit_rows("lab_account.team_linked", id).len(), 1);
         // Linking again changes nothing.
-        let again = c.htmx_post(&link, &[("team_id", team)]);
+        let again = c.htmx_post(&link, &[("team_id", team.as_str())]);
         assert!(again.text().contains("Team Cardiology was already linked."));
         assert_eq!(app.audit_rows("lab_account.team_linked", id).len(), 1);
         // The no-JavaScript confirmation page states the consequence.
@@ -328,13 +329,13 @@ fn ops_links_and_unlinks_a_team_inline_with_one_audit_row_each() {
         assert!(app.linked_team_ids(id).is_empty());
         let rows = app.audit_rows("lab_account.team_unlinked", id);
         assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].team_id.as_deref(), Some(team));
+        assert_eq!(rows[0].team_id.as_ref(), Some(team));
         // Clinicians may not link.
         let clinician = app.login(CLINICIAN);
         let quest_west = app.world.account("97500001");
         let res = clinician.post_form(
             &urls::lab_account_teams(app.world.org(), quest_west),
-            &[("team_id", app.world.team(PRIMARY_CARE))],
+            &[("team_id", app.world.team(PRIMARY_CARE).as_str())],
         );
         assert_eq!(res.status, 403);
     });
@@ -347,15 +348,15 @@ fn csm_links_a_platform_account_to_a_team_of_an_assigned_org_only() {
         let id = app.world.account("LC-PLATFORM-1");
         let primary = app.world.team(PRIMARY_CARE);
         let res = c.post_form(
-            &urls::lab_account_teams(Scope::Platform, id),
-            &[("team_id", primary)],
+            &urls::lab_account_teams(&Scope::Platform, id),
+            &[("team_id", primary.as_str())],
         );
         assert_eq!(res.status, 303, "{}", res.text());
         assert!(app.linked_team_ids(id).contains(&primary.to_string()));
         let globex = app.world.team(GLOBEX_DOWNTOWN);
         let res = c.post_form(
-            &urls::lab_account_teams(Scope::Platform, id),
-            &[("team_id", globex)],
+            &urls::lab_account_teams(&Scope::Platform, id),
+            &[("team_id", globex.as_str())],
         );
         assert_eq!(res.status, 404);
         assert!(!app.linked_team_ids(id).contains(&globex.to_string()));

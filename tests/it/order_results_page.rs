@@ -2,7 +2,8 @@
 //! critical in words as well as colour), the versions with what changed, a chart over the
 //! patient's orders, and no result data for people who may not see the order. The sandbox
 //! buttons are in `order_results_sandbox`.
-use labdesk::db::audit::Actor;
+use labdesk::domain::actor::Actor;
+use labdesk::domain::ids::{OrderId, PatientId};
 use labdesk::domain::order_status::LowStatus;
 use labdesk::web::urls;
 
@@ -138,13 +139,13 @@ fn versions_say_what_changed_from_partial_to_final_to_corrected_and_the_read_is_
 }
 
 /// Places a Primary Care lipid panel for an existing patient.
-fn order_for(app: &TestApp, user: &str) -> String {
+fn order_for(app: &TestApp, user: &PatientId) -> OrderId {
     let body = order_body(user, &test_id(app, "quest-lipid-panel"), "AZ");
     api_order(app, &app.world.team_key, &body)
 }
 
 /// A final result whose LDL is `ldl`.
-fn final_with_ldl(app: &TestApp, order: &str, ldl: &str) {
+fn final_with_ldl(app: &TestApp, order: &OrderId, ldl: &str) {
     let text = message("final.hl7", order, &format!("{order}-F")).replace(
         "LDL cholesterol^LN||130|",
         &format!("LDL cholesterol^LN||{ldl}|"),
@@ -244,7 +245,7 @@ fn another_teams_or_orgs_order_answers_404_without_any_result_data() {
     each_backend(|app| {
         // A Cardiology order with results from the sandbox (through ingestion).
         let cardio = place(app, CARDIOLOGY, "Grace", "Hopper");
-        let team = app.world.team(CARDIOLOGY).to_string();
+        let team = app.world.team(CARDIOLOGY).clone();
         labdesk::service::sandbox::advance(
             &mut app.conn(),
             &Actor::system("test"),

@@ -2,6 +2,7 @@
 //! without JavaScript, who may press them, their absence and 404 in production, and the demo's
 //! orders with results within the page weight budget.
 use diesel::prelude::*;
+use labdesk::domain::ids::OrderId;
 use labdesk::domain::order_status::LowStatus;
 use labdesk::web::urls;
 
@@ -11,15 +12,15 @@ use crate::support::results::{delivered, jane_order, order_page, row};
 use crate::support::webdriver::{Browser, WAIT};
 use crate::support::{each_backend, Backend, TestApp, CLINICIAN, CSM, OPS, PRIMARY_CARE};
 
-fn status(app: &TestApp, order_id: &str) -> String {
-    order(app, order_id).status_low
+fn status(app: &TestApp, order_id: &OrderId) -> String {
+    order(app, order_id).status_low.to_string()
 }
 
-fn version_statuses(app: &TestApp, order: &str) -> Vec<String> {
+fn version_statuses(app: &TestApp, order: &OrderId) -> Vec<String> {
     labdesk::db::results::versions(&mut app.conn(), order)
         .unwrap()
         .into_iter()
-        .map(|v| v.status)
+        .map(|v| v.status.to_string())
         .collect()
 }
 
@@ -187,7 +188,7 @@ fn in_production_there_is_no_button_and_the_route_is_404() {
 fn the_demo_has_results_a_correction_and_a_chart_within_the_page_budget() {
     each_backend(|app| {
         use labdesk::db::schema::orders::dsl as o;
-        let corrected: Vec<String> = o::orders
+        let corrected: Vec<OrderId> = o::orders
             .filter(o::org_id.eq(&app.world.org_id))
             .filter(o::status_low.eq(LowStatus::Corrected.as_str()))
             .select(o::id)
@@ -225,7 +226,7 @@ fn the_demo_has_results_a_correction_and_a_chart_within_the_page_budget() {
         assert!(!page.body.contains("http://") && !page.body.contains("https://"));
 
         // Every demo order past its lab stage has results from ingestion.
-        let with_results: Vec<(String, String)> = o::orders
+        let with_results: Vec<(OrderId, String)> = o::orders
             .filter(o::org_id.eq(&app.world.org_id))
             .filter(o::status_low.eq_any(["partial_results", "completed", "corrected"]))
             .select((o::id, o::status_low))

@@ -8,12 +8,13 @@ use serde_json::{json, Value};
 use crate::support::data::{order_count, patient, test_id};
 use crate::support::orders::{order_body, post_order};
 use crate::support::{each_backend, Backend, Client, Resp, TestApp, PRIMARY_CARE, TEAM_KEY_HEADER};
+use labdesk::domain::ids::{LabTestId, PatientId};
 use labdesk::domain::order_input::MAX_TESTS_PER_ORDER;
 
 /// About 1 MB of test ids, as in the report: 26,500 UUIDs.
 const HUGE: usize = 26_500;
 
-fn with_test_ids(user: &str, test: &str, n: usize) -> Value {
+fn with_test_ids(user: &PatientId, test: &LabTestId, n: usize) -> Value {
     let mut b = order_body(user, test, "AZ");
     let ids: Vec<String> = (0..n).map(|_| uuid::Uuid::new_v4().to_string()).collect();
     b["order_set"] = json!({ "lab_test_ids": ids });
@@ -85,7 +86,7 @@ fn a_test_given_twice_is_ordered_once() {
         assert_eq!(res.status, 200, "{}", res.body);
         let id = res.order_id();
         use labdesk::db::schema::order_tests::dsl as t;
-        let tests: Vec<String> = t::order_tests
+        let tests: Vec<LabTestId> = t::order_tests
             .filter(t::order_id.eq(&id))
             .select(t::lab_test_id)
             .load(&mut app.conn())

@@ -1,5 +1,6 @@
 //! The orders list: what each role sees, every filter with and without htmx, and keyset pages
 //! that cover every order exactly once in both directions.
+use labdesk::domain::ids::OrderId;
 use labdesk::domain::order_status::LowStatus;
 use labdesk::web::urls;
 
@@ -54,9 +55,9 @@ fn orders_list_shows_each_role_what_it_may_see() {
         assert!(ids.contains(&ada), "{}", page.text());
         assert!(!ids.contains(&grace) && !ids.contains(&noah));
         let primary = app.world.team(PRIMARY_CARE);
-        let in_db: Vec<String> = org_order_ids(app, &app.world.org_id)
+        let in_db: Vec<OrderId> = org_order_ids(app, &app.world.org_id)
             .into_iter()
-            .filter(|id| order(app, id).team_id == primary)
+            .filter(|id| order(app, id).team_id == *primary)
             .collect();
         assert_eq!(ids, in_db, "exactly Primary Care's orders, newest first");
         assert!(page.text().contains("Orders of your Teams: Primary Care."));
@@ -95,14 +96,14 @@ fn orders_list_filters_by_status_account_dates_and_patient_name() {
         assert!(completed.contains(&alan) && !completed.contains(&ada));
         assert!(completed
             .iter()
-            .all(|id| order(app, id).status_low == "completed"));
+            .all(|id| order(app, id).status_low.as_str() == "completed"));
 
         let quest_east = app.world.account("97500002");
         let on_east = ids(&format!("lab_account_id={quest_east}"));
         assert!(on_east.contains(&grace) && !on_east.contains(&ada));
         assert!(on_east
             .iter()
-            .all(|id| order(app, id).lab_account_id == quest_east));
+            .all(|id| order(app, id).lab_account_id == *quest_east));
 
         // Dates are creation days, "to" included.
         assert_eq!(ids("from=2001-01-15&to=2001-01-15"), vec![alan.clone()]);
@@ -168,7 +169,7 @@ fn orders_list_filters_by_status_account_dates_and_patient_name() {
 }
 
 /// Follows `rel` links from `start` until there are none; returns the pages' ids and the URLs.
-fn walk(c: &Client, start: &str, rel: &str) -> (Vec<Vec<String>>, Vec<String>) {
+fn walk(c: &Client, start: &str, rel: &str) -> (Vec<Vec<OrderId>>, Vec<String>) {
     let (mut pages, mut hrefs) = (Vec::new(), vec![start.to_string()]);
     let mut next = Some(start.to_string());
     while let Some(url) = next {
@@ -262,7 +263,10 @@ fn demo_seed_has_orders_in_several_states_and_does_not_repeat_them() {
     each_backend(|app| {
         let before = org_order_ids(app, &app.world.org_id);
         let globex_before = org_order_ids(app, &app.world.other_org_id);
-        let mut states: Vec<String> = before.iter().map(|id| order(app, id).status_low).collect();
+        let mut states: Vec<String> = before
+            .iter()
+            .map(|id| order(app, id).status_low.to_string())
+            .collect();
         states.sort();
         states.dedup();
         for s in [
@@ -284,7 +288,9 @@ fn demo_seed_has_orders_in_several_states_and_does_not_repeat_them() {
         for team in [PRIMARY_CARE, CARDIOLOGY, TELEHEALTH_WEST] {
             let team_id = app.world.team(team);
             assert!(
-                before.iter().any(|id| order(app, id).team_id == team_id),
+                before
+                    .iter()
+                    .any(|id| order(app, id).team_id == team_id.clone()),
                 "{team}"
             );
         }

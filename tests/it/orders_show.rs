@@ -1,5 +1,6 @@
 //! The order page (an audited PHI read), cancelling with and without JavaScript, refusals that
 //! change nothing, the 404s across Teams and orgs, and the open-order count on unlink.
+use labdesk::domain::ids::{LabAccountId, OrderId, TeamId};
 use labdesk::domain::order_status::LowStatus;
 use labdesk::web::urls::{self, Scope};
 
@@ -45,7 +46,7 @@ fn order_page_shows_the_order_and_audits_each_view() {
         let rows = app.audit_rows("order.viewed", &id);
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].actor_label, OPS);
-        assert_eq!(rows[0].team_id.as_deref(), Some(app.world.team(CARDIOLOGY)));
+        assert_eq!(rows[0].team_id.as_ref(), Some(app.world.team(CARDIOLOGY)));
         assert!(rows[0].request_id.is_some());
         c.get(&url);
         assert_eq!(app.audit_rows("order.viewed", &id).len(), 2);
@@ -72,8 +73,8 @@ fn another_teams_or_orgs_order_answers_404_and_is_not_audited() {
             (OPS, urls::order(nw, &globex)),
             (OPS, urls::order(gx, &globex)),
             (OPS, urls::org_orders(gx)),
-            (OPS, urls::order(nw, missing)),
-            (OPS, urls::order(nw, "not-an-order")),
+            (OPS, urls::order(nw, &OrderId::from_text(missing))),
+            (OPS, urls::order(nw, &OrderId::from_text("not-an-order"))),
             (CSM, urls::order(gx, &globex)),
             (OTHER_OPS, urls::order(nw, &cardio)),
             (OTHER_OPS, urls::order(gx, &cardio)),
@@ -96,7 +97,7 @@ fn another_teams_or_orgs_order_answers_404_and_is_not_audited() {
             .login(OTHER_OPS)
             .post_form(&urls::cancel_order(gx, &cardio), &[]);
         assert_eq!(res.status, 404);
-        assert_eq!(order(app, &cardio).status_low, "ordered");
+        assert_eq!(order(app, &cardio).status_low.as_str(), "ordered");
         assert!(app.audit_rows("order.cancelled", &cardio).is_empty());
     });
 }
@@ -121,10 +122,10 @@ fn clinician_cancels_without_javascript_after_a_confirmation_page() {
         );
         assert!(confirm.body.contains("name=\"csrf_token\""));
         // Nothing happens until the form is posted; without the token nothing happens at all.
-        assert_eq!(order(app, &id).status_low, "appointment_scheduled");
+        assert_eq!(order(app, &id).status_low.as_str(), "appointment_scheduled");
         let forged = c.post_form_raw(&cancel_url, &[]);
         assert_eq!(forged.status, 403);
-        assert_eq!(order(app, &id).status_low, "appointment_scheduled");
+        assert_eq!(order(app, &id).status_low.as_str(), "appointment_scheduled");
 
         let events = event_count(app, &id);
         let res = c.post_form(&cancel_url, &[]);
@@ -172,7 +173,7 @@ fn ops_cancels_inline_with_htmx_and_gets_the_status_panel() {
             !res.body.contains("Grace"),
             "the fragment carries no patient data"
         );
-        assert_eq!(order(app, &id).status_low, "cancelled");
+        assert_eq!(order(app, &id).status_low.as_str(), "cancelled");
         assert_eq!(app.audit_rows("order.cancelled", &id)[0].actor_label, OPS);
     });
 }
@@ -198,7 +199,7 @@ fn cancel_is_refused_where_the_status_or_the_role_does_not_allow_it() {
         assert_eq!(res.status, 400);
         assert_eq!(res.header("hx-retarget"), Some("#flash"));
         assert_eq!(ops.get(&cancel_url).status, 400);
-        assert_eq!(order(app, &done).status_low, "partial_results");
+        assert_eq!(order(app, &done).status_low.as_str(), "partial_results");
         assert_eq!(event_count(app, &done), events);
         assert!(app.audit_rows("order.cancelled", &done).is_empty());
 
@@ -215,18 +216,18 @@ fn cancel_is_refused_where_the_status_or_the_role_does_not_allow_it() {
         let cancel_fresh = urls::cancel_order(&app.world.org_id, &fresh);
         assert_eq!(csm.post_form(&cancel_fresh, &[]).status, 403);
         assert_eq!(csm.get(&cancel_fresh).status, 403);
-        assert_eq!(order(app, &fresh).status_low, "ordered");
+        assert_eq!(order(app, &fresh).status_low.as_str(), "ordered");
         assert!(app.audit_rows("order.cancelled", &fresh).is_empty());
     });
 }
 
 /// The unlink question on the platform account's page (the hx-confirm) and on the page shown
 /// without JavaScript.
-fn unlink_texts(app: &TestApp, account: &str, team: &str) -> (String, String) {
+fn unlink_texts(app: &TestApp, account: &LabAccountId, team: &TeamId) -> (String, String) {
     let c = app.login(CSM);
-    let page = c.get(&urls::lab_account(Scope::Platform, account));
+    let page = c.get(&urls::lab_account(&Scope::Platform, account));
     assert_eq!(page.status, 200);
-    let unlink = urls::unlink_team(Scope::Platform, account, team);
+    let unlink = urls::unlink_team(&Scope::Platform, account, team);
     let marker = "hx-confirm=\"";
     let at = page.body.find(&unlink).expect("unlink link");
     let start = page.body[at..].find(marker).unwrap() + at + marker.len();

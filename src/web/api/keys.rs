@@ -6,9 +6,11 @@ use std::pin::Pin;
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 
 use crate::db::api_keys::{self, ApiKeyRow};
-use crate::db::audit::Actor;
 use crate::db::orgs;
+use crate::domain::actor::Actor;
 use crate::domain::api_key::{digest, KeyScope};
+use crate::domain::ids::{OrgId, TeamId};
+use crate::domain::lab::LabSlug;
 use crate::error::AppError;
 use crate::service::order_reads::TeamReader;
 use crate::web::{request_id, run_db, AppState};
@@ -18,8 +20,8 @@ pub const ORG_HEADER: &str = "x-management-key";
 
 /// A request made with a team API key.
 pub struct TeamKey {
-    pub team_id: String,
-    pub org_id: String,
+    pub team_id: TeamId,
+    pub org_id: OrgId,
     pub actor: Actor,
 }
 
@@ -36,7 +38,7 @@ impl TeamKey {
 
 /// A delivery made with a lab interface key.
 pub struct LabKey {
-    pub lab: String,
+    pub lab: LabSlug,
     pub actor: Actor,
 }
 
@@ -44,7 +46,7 @@ pub const LAB_HEADER: &str = "x-lab-interface-key";
 
 /// A request made with an org management key.
 pub struct OrgKey {
-    pub org_id: String,
+    pub org_id: OrgId,
     pub actor: Actor,
 }
 
@@ -68,7 +70,7 @@ fn authenticate(req: &HttpRequest, header: &'static str, scope: KeyScope) -> Aut
         let hash = digest(&secret);
         let key = run_db(&state, move |conn| api_keys::find_active(conn, &hash))
             .await?
-            .filter(|k| k.scope == scope.as_str())
+            .filter(|k| k.scope == scope)
             .ok_or_else(|| {
                 AppError::Unauthenticated(format!(
                     "Invalid or revoked API key in the {header} header."

@@ -6,6 +6,7 @@ use futures_util::StreamExt;
 use serde_json::json;
 
 use super::keys::LabKey;
+use crate::domain::lab::LabSlug;
 use crate::error::AppError;
 use crate::hl7::ack::{self, AckCode, AckTo};
 use crate::hl7::refusal::Refusal;
@@ -104,15 +105,15 @@ pub async fn deliver(
         extra: json!({}),
     };
     let no_sender = || (String::new(), String::new(), String::new());
-    let lab = key.lab.clone();
+    let lab = key.lab;
     // The lab is told the whole reason; the audit row gets only its field and kind.
     let refuse = |state: web::Data<AppState>,
-                  actor: crate::db::audit::Actor,
-                  lab: String,
+                  actor: crate::domain::actor::Actor,
+                  lab: LabSlug,
                   refusal: Refusal| async move {
         let text = refusal.message().to_string();
         run_db(&state, move |conn| {
-            results::record_rejection(conn, &actor, &lab, &refusal)
+            results::record_rejection(conn, &actor, lab, &refusal)
         })
         .await
         .map(|()| text)
@@ -168,7 +169,7 @@ pub async fn deliver(
             conn,
             &actor,
             &Delivery {
-                lab: &lab,
+                lab,
                 format,
                 raw: &raw,
                 message: &msg,

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::domain::billing::BillingType;
+use crate::domain::ids::{LabAccountId, LabTestId, OrgId, PatientId, TeamId};
 use crate::domain::lab::CollectionMethod;
 use crate::domain::order_input::{
     unique_test_ids, validate_patient, validate_physician, OrderRequest, PatientInput,
@@ -58,13 +59,13 @@ impl<'a> Reader<'a> {
         (!t.is_empty()).then_some(t)
     }
 
-    fn uuid(&mut self, path: &[&str]) -> Option<String> {
+    fn uuid<T: From<uuid::Uuid>>(&mut self, path: &[&str]) -> Option<T> {
         let t = self.text(path);
         if t.is_empty() {
             return None;
         }
         match uuid::Uuid::parse_str(t.trim()) {
-            Ok(u) => Some(u.to_string()),
+            Ok(u) => Some(T::from(u)),
             Err(_) => {
                 self.errors
                     .push_at(&loc(path), "Input should be a valid UUID", "uuid_parsing");
@@ -104,7 +105,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A list of at most `max` UUIDs; a longer list is refused before any item is read.
-    fn uuid_list(&mut self, path: &[&str], max: usize) -> Vec<String> {
+    fn uuid_list<T: From<uuid::Uuid>>(&mut self, path: &[&str], max: usize) -> Vec<T> {
         match self.get(path) {
             None => Vec::new(),
             Some(Value::Array(items)) if items.len() > max => {
@@ -115,7 +116,7 @@ impl<'a> Reader<'a> {
                 let mut out = Vec::new();
                 for (i, item) in items.iter().enumerate() {
                     match item.as_str().and_then(|s| uuid::Uuid::parse_str(s).ok()) {
-                        Some(u) => out.push(u.to_string()),
+                        Some(u) => out.push(T::from(u)),
                         None => {
                             let idx = i.to_string();
                             let mut l = loc(path);
@@ -180,7 +181,7 @@ fn date_part(text: &str) -> String {
 
 /// The validated request; `team_id`/`org_id` come from the key. Its cost grows with the body
 /// (up to the body size limit), so it runs on a blocking thread, never on an async worker.
-pub fn parse(body: &[u8], team_id: &str, org_id: &str) -> Result<OrderRequest, AppError> {
+pub fn parse(body: &[u8], team_id: &TeamId, org_id: &OrgId) -> Result<OrderRequest, AppError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         let mut errors = FieldErrors::default();
         errors.push_at(&["body"], format!("JSON decode error: {e}"), "json_invalid");
@@ -199,7 +200,7 @@ pub fn parse(body: &[u8], team_id: &str, org_id: &str) -> Result<OrderRequest, A
         body: &value,
         errors: FieldErrors::default(),
     };
-    let user_id = r.uuid(&["user_id"]);
+    let user_id: Option<PatientId> = r.uuid(&["user_id"]);
     if r.get(&["user_id"]).is_none() {
         r.errors
             .push_at(&["body", "user_id"], "Field required", "missing");
@@ -233,15 +234,15 @@ pub fn parse(body: &[u8], team_id: &str, org_id: &str) -> Result<OrderRequest, A
             .ok(),
         _ => None,
     };
-    let single = r.uuid(&["lab_test_id"]);
+    let single: Option<LabTestId> = r.uuid(&["lab_test_id"]);
     r.object(&["order_set"], false);
     let set = r.uuid_list(&["order_set", "lab_test_ids"], MAX_TESTS_PER_ORDER);
     let test_ids = unique_test_ids(single.into_iter().chain(set));
     if test_ids.len() > MAX_TESTS_PER_ORDER {
         r.too_many(&["order_set", "lab_test_ids"], MAX_TESTS_PER_ORDER);
     }
-    let top_account = r.uuid(&["lab_account_id"]);
-    let set_account = r.uuid(&["order_set", "lab_account_id"]);
+    let top_account: Option<LabAccountId> = r.uuid(&["lab_account_id"]);
+    let set_account: Option<LabAccountId> = r.uuid(&["order_set", "lab_account_id"]);
     let lab_account_id = match (top_account, set_account) {
         (Some(a), Some(b)) if a != b => {
             r.errors.push_at(
@@ -282,8 +283,8 @@ pub fn parse(body: &[u8], team_id: &str, org_id: &str) -> Result<OrderRequest, A
     let errors = r.errors;
     match (user_id, patient) {
         (Some(user_id), Some(patient)) if errors.is_empty() => Ok(OrderRequest {
-            team_id: team_id.to_string(),
-            org_id: org_id.to_string(),
+            team_id: team_id.clone(),
+            org_id: org_id.clone(),
             user_id,
             patient,
             test_ids,

@@ -6,9 +6,10 @@ use serde_json::json;
 
 use super::keys::TeamKey;
 use super::{order_body, query, wire_orders};
-use crate::db::audit::Actor;
 use crate::db::orders::OrderFilter;
 use crate::db::DbConnection;
+use crate::domain::actor::Actor;
+use crate::domain::ids::{OrderId, TeamId};
 use crate::domain::order_input::OrderRequest;
 use crate::domain::order_status::LowStatus;
 use crate::domain::validation::FieldErrors;
@@ -122,7 +123,7 @@ pub async fn create(
     }
 }
 
-fn team_scope(key: &TeamKey) -> Vec<String> {
+fn team_scope(key: &TeamKey) -> Vec<TeamId> {
     vec![key.team_id.clone()]
 }
 
@@ -132,7 +133,7 @@ pub async fn get(
     key: TeamKey,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = query::uuid("path", "order_id", &path.into_inner())?;
+    let id: OrderId = query::uuid("path", "order_id", &path.into_inner())?;
     let teams = team_scope(&key);
     let actor = key.actor.clone();
     let body = run_db(&state, move |conn| {
@@ -150,7 +151,7 @@ pub async fn cancel(
     key: TeamKey,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = query::uuid("path", "order_id", &path.into_inner())?;
+    let id: OrderId = query::uuid("path", "order_id", &path.into_inner())?;
     let teams = team_scope(&key);
     let actor = key.actor.clone();
     let body = run_db(&state, move |conn| {
@@ -256,7 +257,7 @@ pub async fn list(
             e.push_at(&["query", "status"], msg, "enum");
             AppError::invalid(e)
         })?;
-        statuses.push(low.as_str().to_string());
+        statuses.push(low);
     }
     let mut order_ids = Vec::new();
     for id in repeated(&req, "order_ids") {

@@ -10,19 +10,21 @@ use super::wire::{
 };
 use crate::db::lab_accounts::{self as accounts_db, AccountFilter, TeamScope};
 use crate::db::orgs;
+use crate::domain::ids::{LabAccountId, OrgId, TeamId};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::service::lab_accounts as accounts_service;
 use crate::web::{run_db, AppState};
 
-/// The path's org must be the key's org and `{env}/{region}` this deployment's; otherwise 404.
+/// Parses the path's `{org_id}` segment: it must be the key's org and `{env}/{region}` this
+/// deployment's; otherwise 404.
 fn check_target(
     state: &AppState,
     key: &OrgKey,
-    org_id: &str,
+    org_segment: &str,
     env: Option<(&str, &str)>,
-) -> Result<String, AppError> {
-    let org_id = query::uuid("path", "org_id", org_id)?;
+) -> Result<OrgId, AppError> {
+    let org_id: OrgId = query::uuid("path", "org_id", org_segment)?;
     if org_id != key.org_id {
         return Err(AppError::NotFound);
     }
@@ -66,7 +68,7 @@ pub async fn lab_accounts(
 }
 
 /// Reads `{"team_id_allowlist": [uuid, ...]}`, reporting every bad part with its location.
-fn parse_allowlist(body: &[u8]) -> Result<Vec<String>, AppError> {
+fn parse_allowlist(body: &[u8]) -> Result<Vec<TeamId>, AppError> {
     let mut errors = FieldErrors::default();
     let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
         let mut errors = FieldErrors::default();
@@ -91,7 +93,7 @@ fn parse_allowlist(body: &[u8]) -> Result<Vec<String>, AppError> {
     let mut ids = Vec::new();
     for (i, item) in items.iter().enumerate() {
         match item.as_str().and_then(|s| uuid::Uuid::parse_str(s).ok()) {
-            Some(u) => ids.push(u.to_string()),
+            Some(u) => ids.push(TeamId::from(u)),
             None => {
                 errors.push(
                     "team_id_allowlist",
@@ -116,7 +118,7 @@ pub async fn replace_allowlist(
 ) -> Result<HttpResponse, AppError> {
     let (org_id, env, region, account_id) = path.into_inner();
     let org_id = check_target(&state, &key, &org_id, Some((&env, &region)))?;
-    let account_id = query::uuid("path", "account_id", &account_id)?;
+    let account_id: LabAccountId = query::uuid("path", "account_id", &account_id)?;
     let team_ids = parse_allowlist(&body)?;
     let actor = key.actor.clone();
     let account = run_db(&state, move |conn| {

@@ -12,9 +12,11 @@ fn invalid(loc: &str, field: &str, msg: String, kind: &'static str) -> AppError 
     AppError::invalid(errors)
 }
 
-pub fn uuid(loc: &str, field: &str, value: &str) -> Result<String, AppError> {
+/// An id the wire format sends as a UUID, in any spelling Junction accepts; it becomes the id in
+/// the canonical spelling labdesk stores.
+pub fn uuid<T: From<uuid::Uuid>>(loc: &str, field: &str, value: &str) -> Result<T, AppError> {
     uuid::Uuid::parse_str(value.trim())
-        .map(|u| u.to_string())
+        .map(T::from)
         .map_err(|_| {
             invalid(
                 loc,
@@ -25,7 +27,10 @@ pub fn uuid(loc: &str, field: &str, value: &str) -> Result<String, AppError> {
         })
 }
 
-pub fn optional_uuid(field: &str, value: &Option<String>) -> Result<Option<String>, AppError> {
+pub fn optional_uuid<T: From<uuid::Uuid>>(
+    field: &str,
+    value: &Option<String>,
+) -> Result<Option<T>, AppError> {
     value
         .as_deref()
         .map(|v| uuid("query", field, v))

@@ -7,7 +7,9 @@ use serde_json::{json, Value};
 use super::keys::TeamKey;
 use super::{query, wire_orders};
 use crate::db::results::{BiomarkerRow, ResultRow};
+use crate::domain::ids::OrderId;
 use crate::domain::order_status::{sandbox_reachable, LowStatus};
+use crate::domain::result_values::ResultStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::service::order_reads::{self, ResultPart};
@@ -46,7 +48,7 @@ fn metadata(order: &OrderView, result: &ResultRow) -> Value {
         "date_collected": collected,
         "specimen_number": text("specimen_number").unwrap_or_default(),
         "date_received": text("date_received"),
-        "status": if result.status == "partial" { "partial" } else { "final" },
+        "status": if result.status == ResultStatus::Preliminary { "partial" } else { "final" },
         "interpretation": result.interpretation,
         "patient_id": order.row.user_id,
         "account_id": order.account.provider_account_id,
@@ -83,7 +85,7 @@ pub async fn result(
     key: TeamKey,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = query::uuid("path", "order_id", &path.into_inner())?;
+    let id: OrderId = query::uuid("path", "order_id", &path.into_inner())?;
     let body = run_db(&state, move |conn| {
         let read =
             order_reads::latest_result_for_team(conn, key.reader(), &id, ResultPart::Values)?;
@@ -108,7 +110,7 @@ pub async fn result_metadata(
     key: TeamKey,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = query::uuid("path", "order_id", &path.into_inner())?;
+    let id: OrderId = query::uuid("path", "order_id", &path.into_inner())?;
     let body = run_db(&state, move |conn| {
         let read =
             order_reads::latest_result_for_team(conn, key.reader(), &id, ResultPart::Metadata)?;
@@ -133,7 +135,7 @@ pub async fn sandbox_test(
     if !state.settings.is_sandbox() {
         return Err(AppError::NotFound);
     }
-    let id = query::uuid("path", "order_id", &path.into_inner())?;
+    let id: OrderId = query::uuid("path", "order_id", &path.into_inner())?;
     let target = match q.final_status.as_deref() {
         None | Some("") => None,
         Some(s) => {

@@ -9,7 +9,9 @@ use super::query;
 use super::wire::rfc3339;
 use crate::db::lab_tests;
 use crate::db::unmatched::UnmatchedRow;
+use crate::domain::ids::ReviewItemId;
 use crate::domain::result_matching::DecisionCode;
+use crate::domain::review::ReviewStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::service::review;
@@ -17,11 +19,11 @@ use crate::service::team_queue::{self, Wanted};
 use crate::web::{run_db, AppState};
 
 fn wire_status(item: &UnmatchedRow) -> (&'static str, Option<&'static str>) {
-    match item.status.as_str() {
-        review::ACCEPTED => ("resolved", Some("accept")),
-        review::REJECTED => ("resolved", Some("reject")),
-        review::PENDING_OPS => ("pending_ops_review", None),
-        _ => ("pending_customer_review", None),
+    match item.status {
+        ReviewStatus::Accepted => ("resolved", Some("accept")),
+        ReviewStatus::Rejected => ("resolved", Some("reject")),
+        ReviewStatus::PendingOps => ("pending_ops_review", None),
+        ReviewStatus::PendingCustomer => ("pending_customer_review", None),
     }
 }
 
@@ -31,16 +33,15 @@ pub fn item(i: &UnmatchedRow, labs: &[lab_tests::LabRow]) -> Value {
     let reasons: Vec<String> = serde_json::from_str(&i.reasons).unwrap_or_default();
     let (status, action) = wire_status(i);
     let lab = labs.iter().find(|l| l.slug == i.lab_slug);
-    let code = i.decision_code.parse::<DecisionCode>().ok();
     json!({
         "id": i.id,
         "status": status,
         "decision_code": i.decision_code,
-        "sub_reason_codes": if i.decision_code == "lab_account_mismatch" { json!(["lab_account_mismatch"]) } else { json!([]) },
-        "reason": format!("{}: {}", code.map(|c| c.label()).unwrap_or("Unmatched"), reasons.join(", ")),
+        "sub_reason_codes": if i.decision_code == DecisionCode::LabAccountMismatch { json!(["lab_account_mismatch"]) } else { json!([]) },
+        "reason": format!("{}: {}", i.decision_code.label(), reasons.join(", ")),
         "reason_codes": reasons,
         "patient": parsed.get("patient"),
-        "lab": {"id": lab.map(|l| l.id).unwrap_or(0), "name": lab.map(|l| l.name.clone()).unwrap_or_else(|| i.lab_slug.clone()), "slug": i.lab_slug},
+        "lab": {"id": lab.map(|l| l.id).unwrap_or(0), "name": lab.map(|l| l.name.clone()).unwrap_or_else(|| i.lab_slug.to_string()), "slug": i.lab_slug},
         "markers": parsed["observations"].as_array().map(|o| o.iter().map(|x| json!({"provider_id": x["code"], "name": x["name"]})).collect::<Vec<_>>()).unwrap_or_default(),
         "interpretation": null,
         "result_status": parsed["status"].as_str().map(|s| if s == "partial" { "partial" } else { "final" }),
@@ -75,7 +76,7 @@ fn invalid(field: &str, msg: &str) -> AppError {
 }
 
 /// Cursor: "<created_at micros>.<id>" of the last item of the previous page.
-fn parse_cursor(text: &str) -> Result<(chrono::NaiveDateTime, String), AppError> {
+fn parse_cursor(text: &str) -> Result<(chrono::NaiveDateTime, ReviewItemId), AppError> {
     let (micros, id) = text
         .split_once('.')
         .ok_or_else(|| invalid("next_cursor", "not a cursor from this API"))?;
@@ -101,15 +102,17 @@ pub async fn list(
             .filter(|n| (1..=100).contains(n))
             .ok_or_else(|| invalid("limit", "Input should be a whole number from 1 to 100"))?,
     };
-    if let Some(code) = &q.decision_code {
-        code.parse::<DecisionCode>()
-            .map_err(|e| invalid("decision_code", &e))?;
-    }
+    let decision_code = q
+        .decision_code
+        .as_deref()
+        .map(str::parse::<DecisionCode>)
+        .transpose()
+        .map_err(|e| invalid("decision_code", &e))?;
     let statuses = match q.status.as_deref() {
         None => vec![],
-        Some("pending_customer_review") => vec![review::PENDING_CUSTOMER.to_string()],
-        Some("pending_ops_review") => vec![review::PENDING_OPS.to_string()],
-        Some("resolved") => vec![review::ACCEPTED.to_string(), review::REJECTED.to_string()],
+        Some("pending_customer_review") => vec![ReviewStatus::PendingCustomer],
+        Some("pending_ops_review") => vec![ReviewStatus::PendingOps],
+        Some("resolved") => vec![ReviewStatus::Accepted, ReviewStatus::Rejected],
         Some(_) => {
             return Err(invalid(
                 "status",
@@ -119,7 +122,7 @@ pub async fn list(
     };
     let wanted = Wanted {
         statuses,
-        decision_code: q.decision_code.clone(),
+        decision_code,
         lab: q.lab_slug.clone(),
         before: q.next_cursor.as_deref().map(parse_cursor).transpose()?,
     };
@@ -139,7 +142,7 @@ pub async fn get(
     key: TeamKey,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = query::uuid("path", "raw_result_id", &path.into_inner())?;
+    let id: ReviewItemId = query::uuid("path", "raw_result_id", &path.into_inner())?;
     let body = run_db(&state, move |conn| {
         let row = team_queue::item(conn, key.reader(), &id)?;
         let labs = lab_tests::list_labs(conn)?;

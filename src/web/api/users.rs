@@ -4,6 +4,7 @@ use actix_web::{web, HttpResponse};
 use super::keys::TeamKey;
 use super::{query, wire_orders};
 use crate::db::patients;
+use crate::domain::ids::PatientId;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::service::patients as patients_service;
@@ -48,7 +49,7 @@ pub async fn get(
     key: TeamKey,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = query::uuid("path", "user_id", &path.into_inner())?;
+    let id: PatientId = query::uuid("path", "user_id", &path.into_inner())?;
     let patient = run_db(&state, move |conn| {
         patients::find_in_team(conn, &key.team_id, &id)
     })

@@ -1,13 +1,14 @@
 //! Wire objects of API.md, built from domain types.
 use serde::Serialize;
 
+use crate::domain::ids::{LabAccountId, OrgId, TeamId};
 use crate::domain::lab_account::LabAccount;
 
 #[derive(Serialize)]
 pub struct ClientFacingLabAccount {
-    pub id: String,
+    pub id: LabAccountId,
     pub lab: &'static str,
-    pub org_id: Option<String>,
+    pub org_id: Option<OrgId>,
     pub status: &'static str,
     pub delegated_flow: &'static str,
     pub provider_account_id: String,
@@ -15,7 +16,7 @@ pub struct ClientFacingLabAccount {
     pub default_clinical_notes: Option<String>,
     pub business_units: Option<Vec<String>>,
     pub allowed_billing: serde_json::Value,
-    pub team_id_allowlist: Vec<String>,
+    pub team_id_allowlist: Vec<TeamId>,
 }
 
 impl From<&LabAccount> for ClientFacingLabAccount {
@@ -23,7 +24,7 @@ impl From<&LabAccount> for ClientFacingLabAccount {
         ClientFacingLabAccount {
             id: a.id.clone(),
             lab: a.lab.as_str(),
-            org_id: a.owner.org_id().map(str::to_string),
+            org_id: a.owner.org_id().cloned(),
             status: a.status.as_str(),
             delegated_flow: a.delegated_flow.as_str(),
             provider_account_id: a.provider_account_id.clone(),
@@ -48,7 +49,7 @@ pub struct LabAccountResponse {
 
 #[derive(Serialize)]
 pub struct TeamItem {
-    pub id: String,
+    pub id: TeamId,
     pub name: String,
     pub created_on: String,
 }

@@ -4,6 +4,7 @@ use serde_json::{json, Value};
 use super::wire::rfc3339;
 use crate::db::lab_tests::{LabRow, LabTestRow};
 use crate::db::patients::PatientRow;
+use crate::domain::lab::LabTestStatus;
 use crate::service::orders::OrderView;
 
 fn json_list(text: &str) -> Value {
@@ -33,7 +34,7 @@ pub fn lab_test(t: &LabTestRow, l: Option<&LabRow>) -> Value {
         "sample_type": t.sample_type,
         "method": t.method,
         "price": t.price,
-        "is_active": t.status == "active",
+        "is_active": t.status == LabTestStatus::Active,
         "status": t.status,
         "fasting": false,
         "lab": l.map(lab),

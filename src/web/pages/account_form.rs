@@ -5,18 +5,18 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
 use super::account_form_view::{form_page, parse_form, unsaved_changes, FormErrors, FormState};
-use super::account_page::load_visible;
-use super::views::account_url;
+use super::visible::visible_account;
 use super::{chrome, render, render_with_status, see_other, Scope, ScopedPath};
 use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
 use crate::domain::account_config::AccountConfigInput;
+use crate::domain::ids::LabAccountId;
 use crate::domain::lab_account::Owner;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::service::lab_accounts::{self as accounts_service, STALE_EDIT};
-use crate::web::policy;
 use crate::web::session::SignedIn;
+use crate::web::{policy, urls};
 use crate::web::{run_db, AppState};
 
 fn authorize_create(p: &Principal, scope: &Scope) -> Result<Owner, AppError> {
@@ -36,9 +36,9 @@ fn authorize_edit(
     conn: &mut DbConnection,
     p: &Principal,
     scope: &Scope,
-    id: &str,
+    id: &LabAccountId,
 ) -> Result<crate::domain::lab_account::LabAccount, AppError> {
-    let account = load_visible(conn, p, scope, id)?;
+    let account = visible_account(conn, p, scope, id)?;
     policy::authorize(
         p,
         Action::ManageAccounts {
@@ -91,7 +91,7 @@ async fn create(
         let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "lab_accounts")?;
         let owner = authorize_create(&p, &scope)?;
         match accounts_service::create(conn, &actor, &owner, &input) {
-            Ok(id) => Ok(Err(account_url(&scope, &id))),
+            Ok(id) => Ok(Err(urls::lab_account(&scope, &id))),
             Err(AppError::Invalid(errors)) => {
                 let errors = FieldErrors(errors);
                 Ok(Ok(form_page(
@@ -124,7 +124,7 @@ async fn edit_form(
     state: web::Data<AppState>,
     user: SignedIn,
     scope: Scope,
-    id: String,
+    id: LabAccountId,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
@@ -153,7 +153,7 @@ async fn update(
     state: web::Data<AppState>,
     user: SignedIn,
     scope: Scope,
-    id: String,
+    id: LabAccountId,
     pairs: Vec<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
@@ -171,7 +171,7 @@ async fn update(
             )
         })?;
         match accounts_service::update(conn, &actor, &id, expected, &input) {
-            Ok(()) => Ok(Err(account_url(&scope, &id))),
+            Ok(()) => Ok(Err(urls::lab_account(&scope, &id))),
             Err(AppError::Invalid(errors)) => {
                 let errors = FieldErrors(errors);
                 Ok(Ok((

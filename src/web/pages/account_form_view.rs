@@ -3,13 +3,14 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 
-use super::views::account_url;
 use super::{Chrome, Scope, SelectOption};
 use crate::domain::account_config::AccountConfigInput;
 use crate::domain::billing::{BillingType, US_STATES};
+use crate::domain::ids::LabAccountId;
 use crate::domain::lab::LabSlug;
 use crate::domain::lab_account::DelegatedFlow;
 use crate::domain::validation::FieldErrors;
+use crate::web::urls;
 
 const BILLING_PREFIX: &str = "billing:";
 
@@ -105,17 +106,19 @@ pub struct FormState {
     pub unsaved: Vec<(&'static str, String)>,
 }
 
-pub fn form_page(chrome: Chrome, scope: &Scope, editing: Option<&str>, s: FormState) -> FormPage {
+pub fn form_page(
+    chrome: Chrome,
+    scope: &Scope,
+    editing: Option<&LabAccountId>,
+    s: FormState,
+) -> FormPage {
     let (heading, action, back_url, submit_label) = match editing {
-        Some(id) => {
-            let url = account_url(scope, id);
-            (
-                "Edit lab account".to_string(),
-                format!("{url}/edit"),
-                url,
-                "Save changes",
-            )
-        }
+        Some(id) => (
+            "Edit lab account".to_string(),
+            urls::edit_lab_account(scope, id),
+            urls::lab_account(scope, id),
+            "Save changes",
+        ),
         None => {
             let heading = if *scope == Scope::Platform {
                 "New platform-managed lab account"
@@ -124,8 +127,8 @@ pub fn form_page(chrome: Chrome, scope: &Scope, editing: Option<&str>, s: FormSt
             };
             (
                 heading.to_string(),
-                scope.base(),
-                scope.base(),
+                urls::lab_accounts(scope),
+                urls::lab_accounts(scope),
                 "Create lab account",
             )
         }

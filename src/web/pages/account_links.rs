@@ -3,24 +3,23 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::account_page::load_visible;
-use super::lab_accounts::visible_teams;
-use super::views::{account_url, team_url};
+use super::visible::{visible_account, visible_teams};
 use super::{chrome, render, see_other, Chrome, Scope, ScopedPath};
 use crate::db::account_links;
 use crate::db::orgs;
 use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
+use crate::domain::ids::{LabAccountId, OrgId, TeamId};
 use crate::domain::lab_account::LabAccount;
 use crate::error::AppError;
 use crate::service::lab_accounts as accounts_service;
 use crate::web::htmx::is_htmx;
-use crate::web::policy;
 use crate::web::session::SignedIn;
+use crate::web::{policy, urls};
 use crate::web::{run_db, AppState};
 
 pub struct LinkedTeam {
-    pub id: String,
+    pub id: TeamId,
     pub name: String,
     pub url: String,
     pub unlink_url: String,
@@ -30,7 +29,7 @@ pub struct LinkedTeam {
 pub struct TeamsPanel {
     pub linked: Vec<LinkedTeam>,
     /// (team id, label) of Teams that could be linked.
-    pub linkable: Vec<(String, String)>,
+    pub linkable: Vec<(TeamId, String)>,
     pub can_link: bool,
     pub link_url: String,
     pub csrf: String,
@@ -61,8 +60,7 @@ pub fn teams_panel(
 ) -> Result<TeamsPanel, AppError> {
     let candidates = visible_teams(conn, p, scope)?;
     let linked_teams = orgs::teams_by_ids(conn, &a.team_ids)?;
-    let base = account_url(scope, &a.id);
-    let can_link_team = |team_org: &str| {
+    let can_link_team = |team_org: &OrgId| {
         policy::allowed(
             p,
             Action::LinkTeam {
@@ -75,8 +73,8 @@ pub fn teams_panel(
     for t in &linked_teams {
         let open = account_links::open_orders_count(conn, &a.id, &t.id)?;
         linked.push(LinkedTeam {
-            url: team_url(&t.org_id, &t.id),
-            unlink_url: format!("{base}/teams/{}/unlink", t.id),
+            url: urls::team(&t.org_id, &t.id),
+            unlink_url: urls::unlink_team(scope, &a.id, &t.id),
             confirm: format!(
                 "Unlink Team {}? {}",
                 t.name,
@@ -86,7 +84,7 @@ pub fn teams_panel(
             name: t.name.clone(),
         });
     }
-    let org_names: Vec<(String, String)> = if *scope == Scope::Platform {
+    let org_names: Vec<(OrgId, String)> = if *scope == Scope::Platform {
         orgs::list_orgs(conn, &p.csm_org_ids)?
             .into_iter()
             .map(|o| (o.id, o.name))
@@ -97,7 +95,7 @@ pub fn teams_panel(
     let linkable = candidates
         .iter()
         .filter(|t| !a.team_ids.contains(&t.id) && can_link_team(&t.org_id))
-        .filter(|t| a.owner.org_id().is_none_or(|o| o == t.org_id))
+        .filter(|t| a.owner.org_id().is_none_or(|o| *o == t.org_id))
         .map(|t| {
             let org = org_names
                 .iter()
@@ -116,7 +114,7 @@ pub fn teams_panel(
         linked,
         linkable,
         can_link,
-        link_url: format!("{base}/teams"),
+        link_url: urls::lab_account_teams(scope, &a.id),
         csrf: csrf.to_string(),
         message,
     })
@@ -124,7 +122,7 @@ pub fn teams_panel(
 
 #[derive(Deserialize)]
 pub struct LinkForm {
-    team_id: String,
+    team_id: TeamId,
 }
 
 /// Authorizes a link change of `team_id` on an account visible in `scope`.
@@ -132,10 +130,10 @@ fn authorize_link(
     conn: &mut DbConnection,
     p: &Principal,
     scope: &Scope,
-    account_id: &str,
-    team_id: &str,
+    account_id: &LabAccountId,
+    team_id: &TeamId,
 ) -> Result<(LabAccount, orgs::Team), AppError> {
-    let account = load_visible(conn, p, scope, account_id)?;
+    let account = visible_account(conn, p, scope, account_id)?;
     let team = orgs::find_team(conn, team_id)?.ok_or(AppError::NotFound)?;
     policy::authorize(
         p,
@@ -164,15 +162,14 @@ async fn change_link(
     req: HttpRequest,
     user: SignedIn,
     scope: Scope,
-    account_id: String,
-    team_id: String,
+    account_id: LabAccountId,
+    team_id: TeamId,
     link: bool,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
     let actor = user.actor();
-    let redirect_scope = scope.clone();
-    let redirect_id = account_id.clone();
+    let redirect = urls::lab_account(&scope, &account_id);
     let panel = run_db(&state, move |conn| {
         let (_, team) = authorize_link(conn, &p, &scope, &account_id, &team_id)?;
         let changed = if link {
@@ -186,14 +183,14 @@ async fn change_link(
             (false, true) => format!("Unlinked Team {}.", team.name),
             (false, false) => format!("Team {} was not linked.", team.name),
         };
-        let account = load_visible(conn, &p, &scope, &account_id)?;
+        let account = visible_account(conn, &p, &scope, &account_id)?;
         teams_panel(conn, &p, &csrf, &scope, &account, Some(message))
     })
     .await?;
     if is_htmx(&req) {
         return render(&TeamsFragment { teams: panel });
     }
-    Ok(see_other(&account_url(&redirect_scope, &redirect_id)))
+    Ok(see_other(&redirect))
 }
 
 #[derive(Template)]
@@ -211,8 +208,8 @@ async fn confirm(
     state: web::Data<AppState>,
     user: SignedIn,
     scope: Scope,
-    account_id: String,
-    team_id: String,
+    account_id: LabAccountId,
+    team_id: TeamId,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
@@ -224,11 +221,11 @@ async fn confirm(
             return Err(AppError::NotFound);
         }
         let open = account_links::open_orders_count(conn, &account.id, &team.id)?;
-        let back_url = account_url(&scope, &account.id);
+        let back_url = urls::lab_account(&scope, &account.id);
         Ok(ConfirmPage {
             chrome,
             consequence: unlink_consequence(&team.name, open),
-            action: format!("{back_url}/teams/{}/unlink", team.id),
+            action: urls::unlink_team(&scope, &account.id, &team.id),
             team_name: team.name,
             account_name: account.display_name(),
             back_url,

@@ -3,60 +3,22 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::account_links::{teams_panel, TeamsPanel};
+use super::visible::visible_account;
 use super::{chrome, fmt_time, render, Chrome, Scope, ScopedPath, SelectOption};
 use crate::db::audit::{self as audit_db, AuditFilter};
-use crate::db::lab_accounts::{self as accounts_db, TeamScope};
 use crate::db::{account_status_changes, orgs, DbConnection};
 use crate::domain::access::{Action, Principal, Role};
+use crate::domain::audit::EntityType;
 use crate::domain::billing::BillingType;
+use crate::domain::ids::LabAccountId;
 use crate::domain::lab_account::LabAccount;
 use crate::error::AppError;
-use crate::web::policy;
 use crate::web::session::SignedIn;
+use crate::web::{policy, urls};
 use crate::web::{run_db, AppState};
 
-/// Loads an account the person may see in this scope, with linked Teams limited to what they may see.
-pub fn load_visible(
-    conn: &mut DbConnection,
-    p: &Principal,
-    scope: &Scope,
-    account_id: &str,
-) -> Result<LabAccount, AppError> {
-    let team_scope = match scope {
-        Scope::Org(org) => TeamScope::Org(org),
-        Scope::Platform => TeamScope::All,
-    };
-    let mut account = accounts_db::find(conn, account_id, team_scope)?.ok_or(AppError::NotFound)?;
-    match scope {
-        Scope::Org(org) => policy::authorize(
-            p,
-            Action::ViewAccount {
-                owner_org: account.owner.org_id(),
-                viewing_org: org,
-                linked_teams: &account.team_ids,
-            },
-        )?,
-        Scope::Platform => {
-            policy::authorize(p, Action::ViewPlatformAccounts)?;
-            if !account.is_platform_managed() {
-                return Err(AppError::NotFound);
-            }
-            // A CSM sees the links to Teams of the orgs they look after.
-            let mine: Vec<String> = orgs::teams_of_orgs(conn, &p.csm_org_ids)?
-                .into_iter()
-                .map(|t| t.id)
-                .collect();
-            account.team_ids.retain(|t| mine.contains(t));
-        }
-    }
-    if p.role == Role::Clinician {
-        account.team_ids.retain(|t| p.team_ids.contains(t));
-    }
-    Ok(account)
-}
-
 pub struct AccountView {
-    pub id: String,
+    pub id: LabAccountId,
     pub name: String,
     pub lab: &'static str,
     pub provider_account_id: String,
@@ -157,7 +119,7 @@ pub fn show_page(
     csrf: &str,
     sandbox: bool,
     scope: &Scope,
-    account_id: &str,
+    account_id: &LabAccountId,
     status_form: Option<StatusForm>,
 ) -> Result<ShowPage, AppError> {
     let chrome = chrome(
@@ -172,8 +134,8 @@ pub fn show_page(
             "lab_accounts"
         },
     )?;
-    let a = load_visible(conn, p, scope, account_id)?;
-    let base = super::views::account_url(scope, &a.id);
+    let a = visible_account(conn, p, scope, account_id)?;
+    let base = urls::lab_account(scope, &a.id);
     let can_manage = policy::allowed(
         p,
         Action::ManageAccounts {
@@ -208,8 +170,10 @@ pub fn show_page(
         .into_iter()
         .map(|h| HistoryRow {
             at: fmt_time(&h.at),
-            from: h.from_status.unwrap_or_else(|| "(new)".into()),
-            to: h.to_status,
+            from: h
+                .from_status
+                .map_or_else(|| "(new)".to_string(), |s| s.to_string()),
+            to: h.to_status.to_string(),
             reason: h.reason,
             by: h.actor_label,
         })
@@ -220,12 +184,9 @@ pub fn show_page(
     };
     let audit = if can_audit {
         let filter = AuditFilter {
-            org_id: scope
-                .org_id()
-                .filter(|_| !a.is_platform_managed())
-                .map(str::to_string),
-            entity_type: Some("lab_account".into()),
-            entity_id: Some(a.id.clone()),
+            org_id: scope.org_id().filter(|_| !a.is_platform_managed()).cloned(),
+            entity_type: Some(EntityType::LabAccount.as_str().to_string()),
+            entity_id: Some(a.id.as_str().to_string()),
             ..AuditFilter::default()
         };
         Some(
@@ -233,7 +194,7 @@ pub fn show_page(
                 .into_iter()
                 .filter(|e| {
                     scope.org_id().is_none()
-                        || e.org_id.as_deref() == scope.org_id()
+                        || e.org_id.as_ref() == scope.org_id()
                         || e.org_id.is_none()
                 })
                 .map(|e| TrailRow {
@@ -249,7 +210,7 @@ pub fn show_page(
     let teams = teams_panel(conn, p, csrf, scope, &a, None)?;
     Ok(ShowPage {
         chrome,
-        back_url: scope.base(),
+        back_url: urls::lab_accounts(scope),
         back_label: "Lab accounts",
         edit_url: can_manage.then(|| format!("{base}/edit")),
         billing: billing_grid(&a),
@@ -281,7 +242,7 @@ async fn show(
     state: web::Data<AppState>,
     user: SignedIn,
     scope: Scope,
-    id: String,
+    id: LabAccountId,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();

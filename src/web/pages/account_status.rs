@@ -3,16 +3,17 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::account_page::{load_visible, show_page, StatusForm};
-use super::views::account_url;
+use super::account_page::{show_page, StatusForm};
+use super::visible::visible_account;
 use super::{render_with_status, see_other, Scope, ScopedPath, SelectOption};
 use crate::domain::access::Action;
+use crate::domain::ids::LabAccountId;
 use crate::domain::lab_account::AccountStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::service::lab_accounts as accounts_service;
-use crate::web::policy;
 use crate::web::session::SignedIn;
+use crate::web::{policy, urls};
 use crate::web::{run_db, AppState};
 
 #[derive(Deserialize)]
@@ -27,7 +28,7 @@ async fn change(
     state: web::Data<AppState>,
     user: SignedIn,
     scope: Scope,
-    id: String,
+    id: LabAccountId,
     form: StatusChangeForm,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
@@ -35,7 +36,7 @@ async fn change(
     let sandbox = state.settings.is_sandbox();
     let actor = user.actor();
     let outcome = run_db(&state, move |conn| {
-        let account = load_visible(conn, &p, &scope, &id)?;
+        let account = visible_account(conn, &p, &scope, &id)?;
         policy::authorize(
             &p,
             Action::ManageAccounts {
@@ -51,11 +52,11 @@ async fn change(
             }
         };
         match result {
-            Ok(()) => Ok(Err(account_url(&scope, &id))),
+            Ok(()) => Ok(Err(urls::lab_account(&scope, &id))),
             Err(AppError::Invalid(errors)) => {
                 let errors = FieldErrors(errors);
                 let form = StatusForm {
-                    action: format!("{}/status", account_url(&scope, &id)),
+                    action: urls::lab_account_status(&scope, &id),
                     options: account
                         .status
                         .next_statuses()

@@ -7,17 +7,19 @@ use serde::{Deserialize, Serialize};
 use super::{chrome, fmt_time, non_empty, render, Chrome, Scope, SelectOption};
 use crate::db::audit::{self as audit_db, AuditEvent, AuditFilter};
 use crate::domain::access::Action;
+use crate::domain::audit::{AuditAction, EntityType};
+use crate::domain::ids::{OrgId, TeamId};
 use crate::error::AppError;
-use crate::web::policy;
 use crate::web::session::SignedIn;
+use crate::web::{policy, urls};
 use crate::web::{run_db, AppState};
 
 const PAGE_SIZE: i64 = 50;
 const CSV_LIMIT: i64 = 100_000;
-const ENTITY_TYPES: [(&str, &str); 3] = [
-    ("lab_account", "Lab account"),
-    ("user", "User"),
-    ("api_key", "API key"),
+const ENTITY_TYPES: [(EntityType, &str); 3] = [
+    (EntityType::LabAccount, "Lab account"),
+    (EntityType::User, "User"),
+    (EntityType::ApiKey, "API key"),
 ];
 
 #[derive(Deserialize, Serialize, Default, Clone)]
@@ -55,7 +57,7 @@ fn parse_date(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, Stri
 }
 
 /// The filter, and a message for a part of it that could not be understood.
-fn to_filter(org_id: &str, q: &AuditQuery) -> (AuditFilter, Option<String>) {
+fn to_filter(org_id: &OrgId, q: &AuditQuery) -> (AuditFilter, Option<String>) {
     let mut problems = Vec::new();
     let from = parse_date(non_empty(&q.from), "From").unwrap_or_else(|e| {
         problems.push(e);
@@ -67,7 +69,7 @@ fn to_filter(org_id: &str, q: &AuditQuery) -> (AuditFilter, Option<String>) {
     });
     let start = |d: NaiveDate| -> Option<NaiveDateTime> { d.and_hms_opt(0, 0, 0) };
     let filter = AuditFilter {
-        org_id: Some(org_id.to_string()),
+        org_id: Some(org_id.clone()),
         entity_type: non_empty(&q.entity_type).map(str::to_string),
         entity_id: non_empty(&q.entity_id).map(str::to_string),
         actor: non_empty(&q.actor).map(str::to_string),
@@ -82,8 +84,8 @@ fn to_filter(org_id: &str, q: &AuditQuery) -> (AuditFilter, Option<String>) {
 pub struct Row {
     at: String,
     actor: String,
-    action: String,
-    entity_type: String,
+    action: AuditAction,
+    entity_type: EntityType,
     entity_id: String,
     summary: String,
 }
@@ -109,7 +111,7 @@ fn query_string(q: &AuditQuery) -> String {
 pub async fn page(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<String>,
+    path: web::Path<OrgId>,
     q: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
@@ -131,7 +133,7 @@ pub async fn page(
         let events = audit_db::list(conn, &filter, PAGE_SIZE + 1)?;
         let has_more = events.len() as i64 > PAGE_SIZE;
         let events: Vec<AuditEvent> = events.into_iter().take(PAGE_SIZE as usize).collect();
-        let base_url = format!("/orgs/{org_id}/audit");
+        let base_url = urls::audit(&org_id);
         let mut without_cursor = q.clone();
         without_cursor.before = None;
         let older_url = match (has_more, events.last()) {
@@ -151,7 +153,7 @@ pub async fn page(
             filter_error,
             entity_options: ENTITY_TYPES
                 .iter()
-                .map(|(v, l)| SelectOption::new(v, l, non_empty(&q.entity_type)))
+                .map(|(v, l)| SelectOption::new(v.as_str(), l, non_empty(&q.entity_type)))
                 .collect(),
             actor_options: actors
                 .iter()
@@ -193,7 +195,7 @@ pub fn spreadsheet_safe(cell: String) -> String {
 pub async fn csv(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<String>,
+    path: web::Path<OrgId>,
     q: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
@@ -224,13 +226,13 @@ pub async fn csv(
             let record = [
                 e.id.to_string(),
                 e.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
-                e.actor_type,
+                e.actor_type.to_string(),
                 e.actor_label,
-                e.action,
-                e.entity_type,
+                e.action.to_string(),
+                e.entity_type.to_string(),
                 e.entity_id,
-                e.org_id.unwrap_or_default(),
-                e.team_id.unwrap_or_default(),
+                e.org_id.map(OrgId::into_string).unwrap_or_default(),
+                e.team_id.map(TeamId::into_string).unwrap_or_default(),
                 e.summary,
                 e.details,
                 e.request_id.unwrap_or_default(),

@@ -4,17 +4,17 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::views::{account_row, AccountRow};
+use super::visible::visible_teams;
 use super::{chrome, non_empty, render, Chrome, Scope, ScopedPath, SelectOption};
 use crate::db::lab_accounts::{self as accounts_db, AccountFilter};
-use crate::db::orgs::{self, Team};
-use crate::db::DbConnection;
-use crate::domain::access::{Action, Principal, Role};
+use crate::domain::access::{Action, Role};
+use crate::domain::ids::TeamId;
 use crate::domain::lab::LabSlug;
 use crate::domain::lab_account::{AccountStatus, LabAccount};
 use crate::error::AppError;
 use crate::web::htmx::is_htmx;
-use crate::web::policy;
 use crate::web::session::SignedIn;
+use crate::web::{policy, urls};
 use crate::web::{run_db, AppState};
 
 #[derive(Deserialize, Default, Clone)]
@@ -50,25 +50,6 @@ struct TableFragment {
     table: AccountsTable,
 }
 
-/// The Teams a person may pick from in this scope (a clinician: their own).
-pub fn visible_teams(
-    conn: &mut DbConnection,
-    p: &Principal,
-    scope: &Scope,
-) -> Result<Vec<Team>, AppError> {
-    let teams = match scope {
-        Scope::Org(org) => orgs::list_teams(conn, org)?,
-        Scope::Platform => orgs::teams_of_orgs(conn, &p.csm_org_ids)?,
-    };
-    Ok(match p.role {
-        Role::Clinician => teams
-            .into_iter()
-            .filter(|t| p.team_ids.contains(&t.id))
-            .collect(),
-        _ => teams,
-    })
-}
-
 fn parse_filter(q: &ListQuery) -> Result<AccountFilter, AppError> {
     let status = match non_empty(&q.status) {
         Some(s) => Some(
@@ -80,16 +61,14 @@ fn parse_filter(q: &ListQuery) -> Result<AccountFilter, AppError> {
     let lab = match non_empty(&q.lab) {
         Some(l) => Some(
             l.parse::<LabSlug>()
-                .map_err(|e| AppError::rule("bad_filter", format!("Lab {e}.")))?
-                .as_str()
-                .to_string(),
+                .map_err(|e| AppError::rule("bad_filter", format!("Lab {e}.")))?,
         ),
         None => None,
     };
     Ok(AccountFilter {
         status,
         lab,
-        team_id: non_empty(&q.team_id).map(str::to_string),
+        team_id: non_empty(&q.team_id).map(TeamId::from_text),
         account_id: None,
     })
 }
@@ -137,11 +116,11 @@ async fn list(
             Scope::Platform => accounts_db::list_platform(conn)?
                 .into_iter()
                 .filter(|a| filter.status.is_none_or(|s| a.status == s))
-                .filter(|a| filter.lab.as_deref().is_none_or(|l| a.lab.as_str() == l))
+                .filter(|a| filter.lab.is_none_or(|l| a.lab == l))
                 .filter(|a| filter.team_id.as_ref().is_none_or(|t| a.team_ids.contains(t)))
                 .collect(),
         };
-        let base_url = scope.base();
+        let base_url = urls::lab_accounts(&scope);
         let can_create = policy::allowed(&p, Action::ManageAccounts { owner_org: scope.org_id() });
         let empty_message = match (&scope, p.role) {
             (Scope::Platform, _) => "No platform-managed lab accounts yet. Create one to link it to Teams of any organization.".to_string(),
@@ -161,11 +140,11 @@ async fn list(
             .collect();
         let lab_options = LabSlug::ALL
             .iter()
-            .map(|l| SelectOption::new(l.as_str(), l.display_name(), filter.lab.as_deref()))
+            .map(|l| SelectOption::new(l.as_str(), l.display_name(), filter.lab.map(LabSlug::as_str)))
             .collect();
         let team_options = teams
             .iter()
-            .map(|t| SelectOption::new(&t.id, &t.name, filter.team_id.as_deref()))
+            .map(|t| SelectOption::new(t.id.as_str(), &t.name, filter.team_id.as_ref().map(TeamId::as_str)))
             .collect();
         let heading = match &scope {
             Scope::Platform => "Platform-managed lab accounts".to_string(),

@@ -13,6 +13,7 @@ use crate::db::api_keys::{self as keys_db, ApiKeyRow};
 use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
 use crate::domain::api_key::{validate_label, KeyScope};
+use crate::domain::ids::ApiKeyId;
 use crate::domain::lab::LabSlug;
 use crate::error::AppError;
 use crate::service::api_keys::{self as keys_service, KeyOwner};
@@ -34,15 +35,13 @@ fn platform_chrome(
     Ok(chrome)
 }
 
-fn lab_name(slug: Option<&str>) -> String {
-    slug.and_then(|s| s.parse::<LabSlug>().ok())
-        .map(|l| l.display_name().to_string())
-        .unwrap_or_else(|| slug.unwrap_or("").to_string())
+fn lab_name(slug: Option<LabSlug>) -> &'static str {
+    slug.map(LabSlug::display_name).unwrap_or("")
 }
 
 pub struct LabKeyRow {
-    pub id: String,
-    pub lab: String,
+    pub id: ApiKeyId,
+    pub lab: &'static str,
     pub prefix: String,
     pub label: String,
     pub created_by: String,
@@ -59,7 +58,7 @@ pub struct LabKeysTable {
 fn keys_table(conn: &mut DbConnection, message: Option<String>) -> Result<LabKeysTable, AppError> {
     let row = |k: ApiKeyRow| LabKeyRow {
         revoke_url: format!("{BASE}/{}/revoke", k.id),
-        lab: lab_name(k.lab_slug.as_deref()),
+        lab: lab_name(k.lab_slug),
         prefix: k.prefix,
         label: k.label,
         created_by: k.created_by,
@@ -106,7 +105,7 @@ struct CreatedPage {
 #[template(path = "platform/lab_key_revoke_confirm.html")]
 struct RevokeConfirmPage {
     chrome: Chrome,
-    lab: String,
+    lab: &'static str,
     prefix: String,
     label: String,
     action: String,
@@ -199,9 +198,7 @@ pub async fn create(
                 return Ok(Err(page));
             }
         };
-        let owner = KeyOwner::Lab {
-            slug: lab.as_str().to_string(),
-        };
+        let owner = KeyOwner::Lab { slug: lab };
         let (id, secret) = keys_service::create(conn, &actor, &owner, &label)?;
         let prefix = keys_db::find(conn, &id)?
             .map(|k| k.prefix)
@@ -224,16 +221,16 @@ pub async fn create(
 }
 
 /// A lab interface key; any other key (a Team's, an org's) is "not found" here.
-fn find_key(conn: &mut DbConnection, key_id: &str) -> Result<ApiKeyRow, AppError> {
+fn find_key(conn: &mut DbConnection, key_id: &ApiKeyId) -> Result<ApiKeyRow, AppError> {
     keys_db::find(conn, key_id)?
-        .filter(|k| k.scope == KeyScope::Lab.as_str())
+        .filter(|k| k.scope == KeyScope::Lab)
         .ok_or(AppError::NotFound)
 }
 
 pub async fn revoke_confirm(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<String>,
+    path: web::Path<ApiKeyId>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
@@ -244,7 +241,7 @@ pub async fn revoke_confirm(
         let key = find_key(conn, &key_id)?;
         Ok(RevokeConfirmPage {
             chrome,
-            lab: lab_name(key.lab_slug.as_deref()),
+            lab: lab_name(key.lab_slug),
             action: format!("{BASE}/{}/revoke", key.id),
             back_url: BASE,
             prefix: key.prefix,
@@ -259,7 +256,7 @@ pub async fn revoke(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: SignedIn,
-    path: web::Path<String>,
+    path: web::Path<ApiKeyId>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();

@@ -14,7 +14,11 @@ pub mod review;
 pub mod team_keys;
 pub mod teams;
 pub mod views;
+pub mod visible;
 pub mod wizard;
+
+use std::convert::Infallible;
+use std::str::FromStr;
 
 use actix_web::http::header;
 use actix_web::HttpResponse;
@@ -22,8 +26,10 @@ use askama::Template;
 
 use crate::db::{orgs, DbConnection};
 use crate::domain::access::{Action, Principal, Role};
+use crate::domain::ids::{OrgId, TeamId};
 use crate::error::AppError;
 use crate::web::policy;
+pub use crate::web::urls::Scope;
 
 /// What the layout shows around every page.
 pub struct Chrome {
@@ -39,33 +45,10 @@ pub struct Chrome {
 }
 
 pub struct OrgNav {
-    pub id: String,
+    pub id: OrgId,
     pub name: String,
     pub can_audit: bool,
     pub can_review: bool,
-}
-
-/// Where an account is being looked at from: one org's dashboard, or the CSMs' platform view.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scope {
-    Org(String),
-    Platform,
-}
-
-impl Scope {
-    pub fn base(&self) -> String {
-        match self {
-            Scope::Org(id) => format!("/orgs/{id}/lab_accounts"),
-            Scope::Platform => "/platform/lab_accounts".to_string(),
-        }
-    }
-
-    pub fn org_id(&self) -> Option<&str> {
-        match self {
-            Scope::Org(id) => Some(id),
-            Scope::Platform => None,
-        }
-    }
 }
 
 /// Checks the person may look at the scope and builds the layout for it.
@@ -165,11 +148,11 @@ pub fn non_empty(v: &Option<String>) -> Option<&str> {
 #[derive(serde::Deserialize)]
 pub struct ScopedPath {
     #[serde(default)]
-    org: Option<String>,
+    org: Option<OrgId>,
     #[serde(default)]
     id: Option<String>,
     #[serde(default)]
-    team: Option<String>,
+    team: Option<TeamId>,
     /// The verb of a route that serves several actions (e.g. review decisions).
     #[serde(default)]
     action: Option<String>,
@@ -183,11 +166,13 @@ impl ScopedPath {
         }
     }
 
-    pub fn id(&self) -> Result<String, AppError> {
-        self.id.clone().ok_or(AppError::NotFound)
+    /// The `{id}` segment, as the id of whatever the route shows (a lab account, a review item).
+    pub fn id<T: FromStr<Err = Infallible>>(&self) -> Result<T, AppError> {
+        let Ok(id) = self.id.as_deref().ok_or(AppError::NotFound)?.parse();
+        Ok(id)
     }
 
-    pub fn team(&self) -> Result<String, AppError> {
+    pub fn team(&self) -> Result<TeamId, AppError> {
         self.team.clone().ok_or(AppError::NotFound)
     }
 

@@ -6,33 +6,29 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::views::team_url;
 use super::{chrome, fmt_time, render, render_with_status, see_other, Chrome, Scope};
 use crate::db::api_keys::{self as keys_db, ApiKeyRow};
 use crate::db::orgs::{self, Team};
 use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
 use crate::domain::api_key::validate_label;
+use crate::domain::ids::{ApiKeyId, OrgId, TeamId};
 use crate::error::AppError;
 use crate::service::api_keys::{self as keys_service, KeyOwner};
 use crate::web::htmx::is_htmx;
-use crate::web::policy;
 use crate::web::session::SignedIn;
+use crate::web::{policy, urls};
 use crate::web::{run_db, AppState};
-
-pub fn keys_url(org_id: &str, team_id: &str) -> String {
-    format!("{}/keys", team_url(org_id, team_id))
-}
 
 /// The Team, if it is this org's and the person may manage its keys.
 fn authorize_team(
     conn: &mut DbConnection,
     p: &Principal,
-    org_id: &str,
-    team_id: &str,
+    org_id: &OrgId,
+    team_id: &TeamId,
 ) -> Result<Team, AppError> {
     let team = orgs::find_team(conn, team_id)?.ok_or(AppError::NotFound)?;
-    if team.org_id != org_id {
+    if team.org_id != *org_id {
         return Err(AppError::NotFound);
     }
     policy::authorize(
@@ -46,7 +42,7 @@ fn authorize_team(
 }
 
 pub struct KeyRow {
-    pub id: String,
+    pub id: ApiKeyId,
     pub prefix: String,
     pub label: String,
     pub created_by: String,
@@ -62,13 +58,12 @@ pub struct KeysTable {
 
 fn keys_table(
     conn: &mut DbConnection,
-    org_id: &str,
-    team_id: &str,
+    org_id: &OrgId,
+    team_id: &TeamId,
     message: Option<String>,
 ) -> Result<KeysTable, AppError> {
-    let base = keys_url(org_id, team_id);
     let row = |k: ApiKeyRow| KeyRow {
-        revoke_url: format!("{base}/{}/revoke", k.id),
+        revoke_url: urls::revoke_team_key(org_id, team_id, &k.id),
         prefix: k.prefix,
         label: k.label,
         created_by: k.created_by,
@@ -140,16 +135,16 @@ fn keys_page(
     conn: &mut DbConnection,
     p: &Principal,
     chrome: Chrome,
-    org_id: &str,
-    team_id: &str,
+    org_id: &OrgId,
+    team_id: &TeamId,
     label: String,
     label_error: Option<String>,
 ) -> Result<KeysPage, AppError> {
     let team = authorize_team(conn, p, org_id, team_id)?;
     Ok(KeysPage {
         chrome,
-        team_url: team_url(org_id, &team.id),
-        create_url: keys_url(org_id, &team.id),
+        team_url: urls::team(org_id, &team.id),
+        create_url: urls::team_keys(org_id, &team.id),
         keys: keys_table(conn, org_id, &team.id, None)?,
         team_name: team.name,
         label,
@@ -160,7 +155,7 @@ fn keys_page(
 pub async fn list(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<(String, String)>,
+    path: web::Path<(OrgId, TeamId)>,
     q: web::Query<KeysQuery>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
@@ -182,7 +177,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<(String, String)>,
+    path: web::Path<(OrgId, TeamId)>,
     form: web::Form<CreateForm>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
@@ -212,7 +207,7 @@ pub async fn create(
             .ok_or(AppError::NotFound)?;
         Ok(Ok(CreatedPage {
             chrome,
-            keys_url: keys_url(&org_id, &team.id),
+            keys_url: urls::team_keys(&org_id, &team.id),
             team_name: team.name,
             label,
             prefix,
@@ -232,13 +227,13 @@ pub async fn create(
 fn find_key(
     conn: &mut DbConnection,
     p: &Principal,
-    org_id: &str,
-    team_id: &str,
-    key_id: &str,
+    org_id: &OrgId,
+    team_id: &TeamId,
+    key_id: &ApiKeyId,
 ) -> Result<(Team, ApiKeyRow), AppError> {
     let team = authorize_team(conn, p, org_id, team_id)?;
     let key = keys_db::find(conn, key_id)?
-        .filter(|k| k.team_id.as_deref() == Some(team.id.as_str()))
+        .filter(|k| k.team_id.as_ref() == Some(&team.id))
         .ok_or(AppError::NotFound)?;
     Ok((team, key))
 }
@@ -246,7 +241,7 @@ fn find_key(
 pub async fn revoke_confirm(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(OrgId, TeamId, ApiKeyId)>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
@@ -262,11 +257,11 @@ pub async fn revoke_confirm(
             "teams",
         )?;
         let (team, key) = find_key(conn, &p, &org_id, &team_id, &key_id)?;
-        let back_url = keys_url(&org_id, &team.id);
+        let back_url = urls::team_keys(&org_id, &team.id);
         Ok(RevokeConfirmPage {
             chrome,
             team_name: team.name,
-            action: format!("{back_url}/{}/revoke", key.id),
+            action: urls::revoke_team_key(&org_id, &team.id, &key.id),
             back_url,
             prefix: key.prefix,
             label: key.label,
@@ -280,12 +275,12 @@ pub async fn revoke(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: SignedIn,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(OrgId, TeamId, ApiKeyId)>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let actor = user.actor();
     let (org_id, team_id, key_id) = path.into_inner();
-    let back = keys_url(&org_id, &team_id);
+    let back = urls::team_keys(&org_id, &team_id);
     let table = run_db(&state, move |conn| {
         let (team, key) = find_key(conn, &p, &org_id, &team_id, &key_id)?;
         let revoked = keys_service::revoke_team_key(conn, &actor, &team.id, &key.id)?;

@@ -2,15 +2,16 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::lab_accounts::visible_teams;
-use super::views::{account_row, account_url, team_url, AccountRow};
+use super::views::{account_row, AccountRow};
+use super::visible::visible_teams;
 use super::{chrome, fmt_time, render, Chrome, Scope};
 use crate::db::lab_accounts::{self as accounts_db, AccountFilter};
 use crate::db::orgs;
 use crate::domain::access::{Action, Principal, Role};
+use crate::domain::ids::{OrgId, TeamId};
 use crate::error::AppError;
-use crate::web::policy;
 use crate::web::session::SignedIn;
+use crate::web::{policy, urls};
 use crate::web::{run_db, AppState};
 
 pub struct TeamAccount {
@@ -21,7 +22,7 @@ pub struct TeamAccount {
 }
 
 pub struct TeamRow {
-    id: String,
+    id: TeamId,
     name: String,
     url: String,
     accounts: Vec<TeamAccount>,
@@ -30,7 +31,7 @@ pub struct TeamRow {
 }
 
 /// Where a person who may order for the Team starts a new order.
-fn new_order_url(p: &Principal, org_id: &str, team_id: &str) -> Option<String> {
+fn new_order_url(p: &Principal, org_id: &OrgId, team_id: &TeamId) -> Option<String> {
     policy::allowed(
         p,
         Action::PlaceOrder {
@@ -39,7 +40,7 @@ fn new_order_url(p: &Principal, org_id: &str, team_id: &str) -> Option<String> {
             draft_creator: None,
         },
     )
-    .then(|| format!("/orgs/{org_id}/teams/{team_id}/orders/new"))
+    .then(|| urls::new_order(org_id, team_id))
 }
 
 #[derive(Template)]
@@ -53,7 +54,7 @@ struct ListPage {
 pub async fn list(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<String>,
+    path: web::Path<OrgId>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
@@ -70,13 +71,13 @@ pub async fn list(
                 new_order_url: new_order_url(&p, &org_id, &t.id),
                 id: t.id.clone(),
                 name: t.name.clone(),
-                url: team_url(&org_id, &t.id),
+                url: urls::team(&org_id, &t.id),
                 accounts: accounts
                     .iter()
                     .filter(|a| a.team_ids.contains(&t.id))
                     .map(|a| TeamAccount {
                         name: a.display_name(),
-                        url: account_url(&scope, &a.id),
+                        url: urls::lab_account(&scope, &a.id),
                         status: a.status.as_str(),
                         status_label: a.status.label(),
                     })
@@ -103,7 +104,7 @@ pub async fn list(
 struct ShowPage {
     chrome: Chrome,
     back_url: String,
-    team_id: String,
+    team_id: TeamId,
     team_name: String,
     created_at: String,
     keys_url: Option<String>,
@@ -114,7 +115,7 @@ struct ShowPage {
 pub async fn show(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<(String, String)>,
+    path: web::Path<(OrgId, TeamId)>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
@@ -150,8 +151,8 @@ pub async fn show(
         Ok(ShowPage {
             new_order_url: new_order_url(&p, &org_id, &team.id),
             chrome,
-            keys_url: may_manage_keys.then(|| super::team_keys::keys_url(&org_id, &team.id)),
-            back_url: format!("/orgs/{org_id}/teams"),
+            keys_url: may_manage_keys.then(|| urls::team_keys(&org_id, &team.id)),
+            back_url: urls::teams(&org_id),
             team_id: team.id.clone(),
             team_name: team.name.clone(),
             created_at: fmt_time(&team.created_at),

@@ -1,13 +1,15 @@
 //! View structs shared by several pages.
 use crate::db::orgs::Team;
 use crate::domain::billing::BillingType;
+use crate::domain::ids::LabAccountId;
 use crate::domain::lab_account::LabAccount;
+use crate::web::urls;
 
 use super::Scope;
 
 /// One account as a row of a list.
 pub struct AccountRow {
-    pub id: String,
+    pub id: LabAccountId,
     pub url: String,
     pub lab: &'static str,
     pub name: String,
@@ -22,18 +24,10 @@ pub struct AccountRow {
     pub platform: bool,
 }
 
-pub fn account_url(scope: &Scope, id: &str) -> String {
-    format!("{}/{id}", scope.base())
-}
-
-pub fn team_url(org_id: &str, team_id: &str) -> String {
-    format!("/orgs/{org_id}/teams/{team_id}")
-}
-
 pub fn account_row(a: &LabAccount, scope: &Scope, teams: &[Team]) -> AccountRow {
     AccountRow {
         id: a.id.clone(),
-        url: account_url(scope, &a.id),
+        url: urls::lab_account(scope, &a.id),
         lab: a.lab.display_name(),
         name: a.display_name(),
         provider_account_id: a.provider_account_id.clone(),
@@ -48,7 +42,7 @@ pub fn account_row(a: &LabAccount, scope: &Scope, teams: &[Team]) -> AccountRow 
             .team_ids
             .iter()
             .filter_map(|id| teams.iter().find(|t| &t.id == id))
-            .map(|t| (t.name.clone(), team_url(&t.org_id, &t.id)))
+            .map(|t| (t.name.clone(), urls::team(&t.org_id, &t.id)))
             .collect(),
         platform: a.is_platform_managed(),
     }

@@ -1,5 +1,6 @@
 //! `kill -9` of the real binary while several clients place orders with idempotency keys, then
 //! a restart: no half order, and every key replays its response or places exactly one order.
+use labdesk::domain::ids::{LabTestId, PatientId};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -84,8 +85,8 @@ type Attempt = (String, String, Option<(u16, String)>);
 fn load_then_kill(
     app: &TestApp,
     server: &mut Server,
-    users: &[String],
-    test: &str,
+    users: &[PatientId],
+    test: &LabTestId,
 ) -> Vec<Attempt> {
     let attempts: Arc<Mutex<Vec<Attempt>>> = Arc::default();
     let placed = Arc::new(AtomicUsize::new(0));
@@ -96,7 +97,7 @@ fn load_then_kill(
         .map(|(t, user)| {
             let (attempts, placed, stop) = (attempts.clone(), placed.clone(), stop.clone());
             let (base, key) = (server.base.clone(), app.world.team_key.clone());
-            let (user, test) = (user.clone(), test.to_string());
+            let (user, test) = (user.clone(), test.clone());
             thread::spawn(move || {
                 let agent = ureq::agent();
                 for i in 0.. {
@@ -141,7 +142,7 @@ fn orders_placed_while_the_process_is_killed_are_whole_and_every_key_settles_onc
         let app = TestApp::spawn(backend);
         let logs = tempfile::tempdir().unwrap();
         let key = app.world.team_key.clone();
-        let users: Vec<String> = (0..CLIENTS)
+        let users: Vec<PatientId> = (0..CLIENTS)
             .map(|i| patient(&app, app.world.team(PRIMARY_CARE), &format!("kill-{i}")))
             .collect();
         let test = test_id(&app, "quest-lipid-panel");

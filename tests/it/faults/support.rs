@@ -34,7 +34,7 @@ pub fn server_of(url: &str) -> std::net::SocketAddr {
 
 /// Every order of `users` is whole (its tests, its first event, its one `order.created` audit
 /// row), and every `order.created` audit row has its order. Returns how many orders it checked.
-pub fn assert_no_half_orders(app: &TestApp, users: &[String]) -> usize {
+pub fn assert_no_half_orders(app: &TestApp, users: &[labdesk::domain::ids::PatientId]) -> usize {
     use labdesk::db::schema::audit_events::dsl as a;
     use labdesk::db::schema::order_events::dsl as e;
     use labdesk::db::schema::order_tests::dsl as t;

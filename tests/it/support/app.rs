@@ -10,9 +10,11 @@ use clap::Parser;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use labdesk::config::{ServerArgs, Settings};
-use labdesk::db::audit::{Actor, AuditEvent};
+use labdesk::db::audit::AuditEvent;
 use labdesk::db::lab_accounts::{self, AccountFilter};
 use labdesk::db::{orgs, DbPool, PooledConn};
+use labdesk::domain::actor::Actor;
+use labdesk::domain::ids::{LabAccountId, OrgId, TeamId};
 use labdesk::seed::demo;
 use labdesk::service::api_keys::{self, KeyOwner};
 use labdesk::startup;
@@ -57,12 +59,12 @@ pub fn each_backend(f: impl Fn(&TestApp)) {
 
 /// Ids of the demo world, by name.
 pub struct World {
-    pub org_id: String,
-    pub other_org_id: String,
+    pub org_id: OrgId,
+    pub other_org_id: OrgId,
     /// Team name -> id, across both orgs.
-    pub teams: HashMap<String, String>,
+    pub teams: HashMap<String, TeamId>,
     /// provider_account_id -> account id, across both orgs and the platform.
-    pub accounts: HashMap<String, String>,
+    pub accounts: HashMap<String, LabAccountId>,
     /// Primary Care's key.
     pub team_key: String,
     /// Cardiology's key.
@@ -73,18 +75,20 @@ pub struct World {
     pub other_org_key: String,
     /// Quest's lab interface key.
     pub lab_key: String,
+    org_scope: Scope,
+    other_org_scope: Scope,
 }
 
 impl World {
     /// Northwind Health's pages.
-    pub fn org(&self) -> Scope<'_> {
-        Scope::Org(&self.org_id)
+    pub fn org(&self) -> &Scope {
+        &self.org_scope
     }
     /// Globex's pages.
-    pub fn other_org(&self) -> Scope<'_> {
-        Scope::Org(&self.other_org_id)
+    pub fn other_org(&self) -> &Scope {
+        &self.other_org_scope
     }
-    pub fn team(&self, name: &str) -> &str {
+    pub fn team(&self, name: &str) -> &TeamId {
         self.teams
             .get(name)
             .unwrap_or_else(|| panic!("no team {name}"))
@@ -98,7 +102,7 @@ impl World {
             other => panic!("no key for Team {other}"),
         }
     }
-    pub fn account(&self, provider_account_id: &str) -> &str {
+    pub fn account(&self, provider_account_id: &str) -> &LabAccountId {
         self.accounts
             .get(provider_account_id)
             .unwrap_or_else(|| panic!("no account {provider_account_id}"))
@@ -220,11 +224,11 @@ impl TestApp {
     }
 
     /// Audit rows with this action for this entity.
-    pub fn audit_rows(&self, action: &str, entity_id: &str) -> Vec<AuditEvent> {
+    pub fn audit_rows(&self, action: &str, entity_id: impl AsRef<str>) -> Vec<AuditEvent> {
         use labdesk::db::schema::audit_events::dsl as a;
         a::audit_events
             .filter(a::action.eq(action))
-            .filter(a::entity_id.eq(entity_id))
+            .filter(a::entity_id.eq(entity_id.as_ref()))
             .select(AuditEvent::as_select())
             .load(&mut self.conn())
             .expect("audit rows")
@@ -251,12 +255,16 @@ impl TestApp {
             .expect("count")
     }
 
-    pub fn linked_team_ids(&self, account_id: &str) -> Vec<String> {
+    /// The ids of the Teams linked to an account, as text, sorted.
+    pub fn linked_team_ids(&self, account_id: &LabAccountId) -> Vec<String> {
         labdesk::db::account_links::all_linked_team_ids(&mut self.conn(), account_id)
             .expect("links")
+            .into_iter()
+            .map(TeamId::into_string)
+            .collect()
     }
 
-    pub fn account(&self, account_id: &str) -> labdesk::domain::lab_account::LabAccount {
+    pub fn account(&self, account_id: &LabAccountId) -> labdesk::domain::lab_account::LabAccount {
         lab_accounts::find(&mut self.conn(), account_id, lab_accounts::TeamScope::All)
             .expect("query")
             .expect("account exists")
@@ -322,6 +330,8 @@ fn world(conn: &mut labdesk::db::DbConnection, keys: demo::DemoKeys) -> World {
     .unwrap()
     .1;
     World {
+        org_scope: Scope::Org(keys.org_id.clone()),
+        other_org_scope: Scope::Org(other.id.clone()),
         org_id: keys.org_id,
         other_org_id: other.id,
         teams,

@@ -43,17 +43,19 @@ impl Resp {
         )
     }
     /// The order id of a successful `POST /v3/order`.
-    pub fn order_id(&self) -> String {
+    pub fn order_id(&self) -> labdesk::domain::ids::OrderId {
         assert_eq!(self.status, 200, "{}", self.body);
-        self.json()["order"]["id"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no order id: {}", self.body))
-            .to_string()
+        labdesk::domain::ids::OrderId::from_text(
+            self.json()["order"]["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no order id: {}", self.body)),
+        )
     }
 }
 
 /// The Org Management API's list of an org's lab accounts in the test deployment (sandbox, us).
-pub fn org_accounts_path(org: &str) -> String {
+/// `org` as it goes into the path: an org id, or any text a test sends instead.
+pub fn org_accounts_path(org: &(impl std::fmt::Display + ?Sized)) -> String {
     format!("/v1/org/{org}/lab_account/sandbox/us")
 }
 

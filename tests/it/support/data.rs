@@ -4,9 +4,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Duration;
 use diesel::prelude::*;
-use labdesk::db::audit::{Actor, AuditEvent};
+use labdesk::db::audit::AuditEvent;
 use labdesk::domain::access::Role;
 use labdesk::domain::account_config::AccountConfigInput;
+use labdesk::domain::actor::Actor;
+use labdesk::domain::actor::ActorKind;
+use labdesk::domain::ids::{LabAccountId, LabTestId, OrgId, PatientId, TeamId};
 use labdesk::domain::lab_account::{AccountStatus, Owner};
 use labdesk::service::lab_accounts as accounts;
 use labdesk::service::users::{self, CreateUser};
@@ -19,7 +22,7 @@ fn actor() -> Actor {
 }
 
 /// A catalogue test's id by slug (e.g. `quest-lipid-panel`).
-pub fn test_id(app: &TestApp, slug: &str) -> String {
+pub fn test_id(app: &TestApp, slug: &str) -> LabTestId {
     use labdesk::db::schema::lab_tests::dsl as t;
     t::lab_tests
         .filter(t::slug.eq(slug))
@@ -47,7 +50,7 @@ pub fn order_count(app: &TestApp) -> i64 {
 
 /// The patient of a Team with this `client_user_id`, created on first use (as `POST /v2/user`
 /// creates one).
-pub fn patient(app: &TestApp, team_id: &str, client_user_id: &str) -> String {
+pub fn patient(app: &TestApp, team_id: &TeamId, client_user_id: &str) -> PatientId {
     let mut conn = app.conn();
     if let Some(p) =
         labdesk::db::patients::find_by_client_id(&mut conn, team_id, client_user_id).unwrap()
@@ -95,7 +98,7 @@ impl NewAccount<'static> {
 }
 
 /// Creates the account through the use cases (created, moved to its status, linked); its id.
-pub fn add_account(app: &TestApp, a: &NewAccount<'_>) -> String {
+pub fn add_account(app: &TestApp, a: &NewAccount<'_>) -> LabAccountId {
     let allowed: BTreeMap<String, Vec<String>> = a
         .billing
         .iter()
@@ -124,24 +127,24 @@ pub fn add_account(app: &TestApp, a: &NewAccount<'_>) -> String {
     id
 }
 
-pub fn set_status(app: &TestApp, account_id: &str, to: AccountStatus) {
+pub fn set_status(app: &TestApp, account_id: &LabAccountId, to: AccountStatus) {
     accounts::change_status(&mut app.conn(), &actor(), account_id, to, "test").expect("status");
 }
 
 /// Links a Team (by name) to the account.
-pub fn link_team(app: &TestApp, account_id: &str, team: &str) {
+pub fn link_team(app: &TestApp, account_id: &LabAccountId, team: &str) {
     let team_id = app.world.team(team);
     accounts::link_team(&mut app.conn(), &actor(), account_id, team_id).expect("link");
 }
 
-pub fn unlink_team(app: &TestApp, account_id: &str, team: &str) {
+pub fn unlink_team(app: &TestApp, account_id: &LabAccountId, team: &str) {
     let team_id = app.world.team(team);
     accounts::unlink_team(&mut app.conn(), &actor(), account_id, team_id).expect("unlink");
 }
 
 /// A new Team of Northwind with Quest West linked and its own key, so nothing of the demo's is
 /// its: (team id, key).
-pub fn fresh_team(app: &TestApp, name: &str) -> (String, String) {
+pub fn fresh_team(app: &TestApp, name: &str) -> (TeamId, String) {
     use labdesk::service::api_keys::{self, KeyOwner};
     let mut conn = app.conn();
     let team = labdesk::db::orgs::insert_team(&mut conn, &app.world.org_id, name).unwrap();
@@ -160,7 +163,7 @@ pub fn add_clinician(app: &TestApp, email: &str, team: &str) {
         email: email.into(),
         name: "Another Clinician".into(),
         role: Role::Clinician,
-        orgs: vec![app.world.org_id.clone()],
+        orgs: vec![app.world.org_id.to_string()],
         teams: vec![app.world.team(team).to_string()],
         password: labdesk::seed::demo::DEMO_PASSWORD.into(),
     };
@@ -181,7 +184,7 @@ pub fn lapse(app: &TestApp, idem_key: &str) {
 /// Whether an audit row was written for a request made with this API key (an API key actor
 /// whose label carries the key's prefix).
 pub fn made_with_key(row: &AuditEvent, key: &str) -> bool {
-    row.actor_type == "api_key"
+    row.actor_type == ActorKind::ApiKey
         && row
             .actor_label
             .strip_prefix("api key ")
@@ -241,7 +244,7 @@ pub fn account_rows(app: &TestApp) -> Vec<AccountRow> {
 
 /// The lab accounts an org's admins see: the org's own, and the platform's linked to one of
 /// its Teams.
-pub fn org_accounts(app: &TestApp, org_id: &str) -> Vec<AccountRow> {
+pub fn org_accounts(app: &TestApp, org_id: &OrgId) -> Vec<AccountRow> {
     use labdesk::db::schema::teams::dsl as t;
     let org_teams: Vec<String> = t::teams
         .filter(t::org_id.eq(org_id))
@@ -251,7 +254,7 @@ pub fn org_accounts(app: &TestApp, org_id: &str) -> Vec<AccountRow> {
     account_rows(app)
         .into_iter()
         .filter(|a| match &a.org_id {
-            Some(owner) => owner == org_id,
+            Some(owner) => owner == org_id.as_str(),
             None => a.teams.iter().any(|t| org_teams.contains(t)),
         })
         .collect()
@@ -273,9 +276,9 @@ pub fn data_ids(list: &serde_json::Value) -> BTreeSet<String> {
 }
 
 /// The lab accounts linked to a Team.
-pub fn team_accounts(app: &TestApp, team_id: &str) -> Vec<AccountRow> {
+pub fn team_accounts(app: &TestApp, team_id: &TeamId) -> Vec<AccountRow> {
     account_rows(app)
         .into_iter()
-        .filter(|a| a.teams.iter().any(|t| t == team_id))
+        .filter(|a| a.teams.iter().any(|t| t == team_id.as_str()))
         .collect()
 }

@@ -3,9 +3,10 @@
 //! database; found on the orders list page.
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use labdesk::db::audit::Actor;
 use labdesk::db::orders::OrderRow;
+use labdesk::domain::actor::Actor;
 use labdesk::domain::billing::BillingType;
+use labdesk::domain::ids::{LabTestId, OrderId, OrgId, PatientId, TeamId};
 use labdesk::domain::order_input::{
     Gender, OrderRequest, Patient, PatientAddress, PatientDetails, Physician,
 };
@@ -30,7 +31,7 @@ fn plan(team: &str) -> (&'static str, &'static str, bool) {
     }
 }
 
-fn team_org(app: &TestApp, team_id: &str) -> String {
+fn team_org(app: &TestApp, team_id: &TeamId) -> OrgId {
     labdesk::db::orgs::find_team(&mut app.conn(), team_id)
         .unwrap()
         .unwrap()
@@ -38,15 +39,15 @@ fn team_org(app: &TestApp, team_id: &str) -> String {
 }
 
 /// The patient of this Team (by name) with this name, created on first use.
-pub fn named_patient(app: &TestApp, team: &str, first: &str, last: &str) -> String {
+pub fn named_patient(app: &TestApp, team: &str, first: &str, last: &str) -> PatientId {
     let client_user_id = format!("test-{first}-{last}").to_lowercase();
     patient(app, app.world.team(team), &client_user_id)
 }
 
 /// Places an order for a Team with a patient of this name; returns the order id.
-pub fn place_with(app: &TestApp, team: &str, first: &str, last: &str, slug: &str) -> String {
+pub fn place_with(app: &TestApp, team: &str, first: &str, last: &str, slug: &str) -> OrderId {
     let (_, state, physician) = plan(team);
-    let team_id = app.world.team(team).to_string();
+    let team_id = app.world.team(team).clone();
     let req = OrderRequest {
         org_id: team_org(app, &team_id),
         user_id: named_patient(app, team, first, last),
@@ -89,37 +90,37 @@ pub fn place_with(app: &TestApp, team: &str, first: &str, last: &str, slug: &str
     orders::create(&mut app.conn(), &Actor::system("test"), &req).expect("order placed")
 }
 
-pub fn place(app: &TestApp, team: &str, first: &str, last: &str) -> String {
+pub fn place(app: &TestApp, team: &str, first: &str, last: &str) -> OrderId {
     place_with(app, team, first, last, plan(team).0)
 }
 
-pub fn advance(app: &TestApp, order_id: &str, to: LowStatus) {
+pub fn advance(app: &TestApp, order_id: &OrderId, to: LowStatus) {
     order_progress::advance(&mut app.conn(), &Actor::system("test"), order_id, to).unwrap();
 }
 
-pub fn cancel(app: &TestApp, team: &str, order_id: &str) {
-    let teams = vec![app.world.team(team).to_string()];
+pub fn cancel(app: &TestApp, team: &str, order_id: &OrderId) {
+    let teams = vec![app.world.team(team).clone()];
     orders::cancel(&mut app.conn(), &Actor::system("test"), order_id, &teams).unwrap();
 }
 
-pub fn order(app: &TestApp, id: &str) -> OrderRow {
+pub fn order(app: &TestApp, id: &OrderId) -> OrderRow {
     labdesk::db::orders::find(&mut app.conn(), id)
         .unwrap()
         .expect("order exists")
 }
 
 /// The ids of the catalogue tests on an order.
-pub fn order_test_ids(app: &TestApp, id: &str) -> Vec<String> {
+pub fn order_test_ids(app: &TestApp, id: &OrderId) -> Vec<LabTestId> {
     labdesk::db::orders::test_ids(&mut app.conn(), id).unwrap()
 }
 
-pub fn event_count(app: &TestApp, id: &str) -> usize {
+pub fn event_count(app: &TestApp, id: &OrderId) -> usize {
     labdesk::db::orders::events(&mut app.conn(), id)
         .unwrap()
         .len()
 }
 
-pub fn set_created_at(app: &TestApp, id: &str, at: NaiveDateTime) {
+pub fn set_created_at(app: &TestApp, id: &OrderId, at: NaiveDateTime) {
     use labdesk::db::schema::orders::dsl as o;
     diesel::update(o::orders.find(id))
         .set(o::created_at.eq(at))
@@ -128,7 +129,7 @@ pub fn set_created_at(app: &TestApp, id: &str, at: NaiveDateTime) {
 }
 
 /// Every order of an org, newest first as the list orders them.
-pub fn org_order_ids(app: &TestApp, org_id: &str) -> Vec<String> {
+pub fn org_order_ids(app: &TestApp, org_id: &OrgId) -> Vec<OrderId> {
     use labdesk::db::schema::orders::dsl as o;
     o::orders
         .filter(o::org_id.eq(org_id))
@@ -143,14 +144,16 @@ pub fn at(text: &str) -> NaiveDateTime {
 }
 
 /// The order ids a list page shows, in order.
-pub fn listed_ids(html: &str) -> Vec<String> {
+pub fn listed_ids(html: &str) -> Vec<OrderId> {
     let marker = "data-order-id=\"";
     html.match_indices(marker)
         .map(|(i, _)| {
-            html[i + marker.len()..]
-                .chars()
-                .take_while(|c| *c != '"')
-                .collect()
+            OrderId::from_text(
+                html[i + marker.len()..]
+                    .chars()
+                    .take_while(|c| *c != '"')
+                    .collect::<String>(),
+            )
         })
         .collect()
 }
@@ -169,7 +172,12 @@ pub fn rel_href(html: &str, rel: &str) -> Option<String> {
 }
 
 /// A valid `POST /v3/order` body for a patient in `state`: Jane Doe, born 1990-01-01.
-pub fn order_body(user_id: &str, test_id: &str, state: &str) -> Value {
+/// `user_id` and `test_id` are ids, or any JSON a test sends instead.
+pub fn order_body(
+    user_id: &(impl serde::Serialize + ?Sized),
+    test_id: &(impl serde::Serialize + ?Sized),
+    state: &str,
+) -> Value {
     json!({
         "user_id": user_id,
         "lab_test_id": test_id,
@@ -188,6 +196,6 @@ pub fn post_order(app: &TestApp, key: &str, body: &Value) -> Resp {
 }
 
 /// Places an order through the API; its id.
-pub fn api_order(app: &TestApp, key: &str, body: &Value) -> String {
+pub fn api_order(app: &TestApp, key: &str, body: &Value) -> OrderId {
     post_order(app, key, body).order_id()
 }

@@ -2,6 +2,7 @@
 //! the review queue items that deliveries which do not fit become, and the order page's results.
 use diesel::prelude::*;
 use labdesk::db::unmatched::UnmatchedRow;
+use labdesk::domain::ids::{OrderId, PatientId, ReviewItemId};
 use labdesk::web::urls;
 use serde_json::json;
 
@@ -41,9 +42,9 @@ pub fn fill(template: &str, f: &Fill<'_>) -> String {
 }
 
 /// Jane Doe (1990-01-01) on Quest West: the delivery that fits a `jane_order`.
-pub fn jane<'a>(order: &'a str, control_id: &'a str) -> Fill<'a> {
+pub fn jane<'a>(order: &'a (impl AsRef<str> + ?Sized), control_id: &'a str) -> Fill<'a> {
     Fill {
-        order,
+        order: order.as_ref(),
         account: "97500001",
         control_id,
         last: "Doe",
@@ -53,13 +54,13 @@ pub fn jane<'a>(order: &'a str, control_id: &'a str) -> Fill<'a> {
 }
 
 /// An order for Jane Doe (a new patient) placed by Primary Care on Quest West.
-pub fn jane_order(app: &TestApp) -> String {
+pub fn jane_order(app: &TestApp) -> OrderId {
     jane_order_of(app, PRIMARY_CARE, "AZ").1
 }
 
 /// An order for Jane Doe, a new patient of `team` living in `state`, through the API with the
 /// Team's key (a physician named for NY, where Quest East needs one): (patient id, order id).
-pub fn jane_order_of(app: &TestApp, team: &str, state: &str) -> (String, String) {
+pub fn jane_order_of(app: &TestApp, team: &str, state: &str) -> (PatientId, OrderId) {
     let user = patient(
         app,
         app.world.team(team),
@@ -106,7 +107,7 @@ pub fn msa(res: &Resp) -> (String, String) {
 }
 
 /// How many result versions an order has.
-pub fn results_of(app: &TestApp, order: &str) -> usize {
+pub fn results_of(app: &TestApp, order: &OrderId) -> usize {
     labdesk::db::results::versions(&mut app.conn(), order)
         .unwrap()
         .len()
@@ -121,7 +122,7 @@ pub fn clear_queue(app: &TestApp) {
 }
 
 /// A JSON delivery for Jane that does not fit, queued with decision `code`; the item's id.
-pub fn queue(app: &TestApp, account: &str, placer: &str, last: &str, code: &str) -> String {
+pub fn queue(app: &TestApp, account: &str, placer: &str, last: &str, code: &str) -> ReviewItemId {
     let delivery = json!({
         "message_control_id": format!("ISO-{}", uuid::Uuid::new_v4().simple()),
         "account_number": account, "placer_order_number": placer, "status": "final",
@@ -134,12 +135,12 @@ pub fn queue(app: &TestApp, account: &str, placer: &str, last: &str, code: &str)
         (Some("queued_for_review"), Some(code)),
         "{v}"
     );
-    v["unmatched_result_id"].as_str().unwrap().to_string()
+    ReviewItemId::from_text(v["unmatched_result_id"].as_str().unwrap())
 }
 
 /// A lab_account_mismatch item for a fresh Jane order (delivered on Quest East's number):
 /// (item id, order id).
-pub fn mismatch_item(app: &TestApp) -> (String, String) {
+pub fn mismatch_item(app: &TestApp) -> (ReviewItemId, OrderId) {
     let order = jane_order(app);
     let control = format!("M-{}", uuid::Uuid::new_v4().simple());
     let fits = Fill {
@@ -149,7 +150,7 @@ pub fn mismatch_item(app: &TestApp) -> (String, String) {
     };
     deliver(app, &fill(&fixture("final.hl7"), &fits));
     let item = latest_item(app);
-    assert_eq!(item.decision_code, "lab_account_mismatch");
+    assert_eq!(item.decision_code.as_str(), "lab_account_mismatch");
     (item.id, order)
 }
 
@@ -163,18 +164,18 @@ pub fn latest_item(app: &TestApp) -> UnmatchedRow {
         .unwrap()
 }
 
-pub fn item(app: &TestApp, id: &str) -> UnmatchedRow {
+pub fn item(app: &TestApp, id: &ReviewItemId) -> UnmatchedRow {
     labdesk::db::unmatched::find(&mut app.conn(), id)
         .unwrap()
         .unwrap()
 }
 
 /// The item ids of the rows of a review queue page, in order.
-pub fn review_row_ids(page: &Resp) -> Vec<String> {
+pub fn review_row_ids(page: &Resp) -> Vec<ReviewItemId> {
     page.body
         .split("data-item-id=\"")
         .skip(1)
-        .map(|s| s.chars().take_while(|c| *c != '"').collect())
+        .map(|s| ReviewItemId::from_text(s.chars().take_while(|c| *c != '"').collect::<String>()))
         .collect()
 }
 
@@ -195,19 +196,19 @@ pub fn demo_item(app: &TestApp, control: &str) -> UnmatchedRow {
 }
 
 /// A lab message for an order placed by Primary Care on Quest West for Jane Doe (1990-01-01).
-pub fn message(file: &str, order: &str, control_id: &str) -> String {
+pub fn message(file: &str, order: &(impl AsRef<str> + ?Sized), control_id: &str) -> String {
     fill(&fixture(file), &jane(order, control_id))
 }
 
 /// Delivers a fixture for the order and checks it was attached.
-pub fn delivered(app: &TestApp, file: &str, order: &str) {
+pub fn delivered(app: &TestApp, file: &str, order: &OrderId) {
     let control_id = format!("{order}-{file}");
     let res = deliver(app, &message(file, order, &control_id));
     assert!(res.body.contains("attached"), "{file}: {}", res.body);
 }
 
 /// The order's page as one of the demo people sees it.
-pub fn order_page(app: &TestApp, who: &str, order: &str) -> Resp {
+pub fn order_page(app: &TestApp, who: &str, order: &OrderId) -> Resp {
     app.login(who).get(&urls::order(&app.world.org_id, order))
 }
 

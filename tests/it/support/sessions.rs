@@ -38,7 +38,7 @@ pub fn signed_out(app: &TestApp, cookie: &str) -> bool {
 }
 
 /// The id of a person, by email.
-pub fn user_id(app: &TestApp, email: &str) -> String {
+pub fn user_id(app: &TestApp, email: &str) -> labdesk::domain::ids::UserId {
     labdesk::db::users::find_by_email(&mut app.conn(), email)
         .unwrap()
         .unwrap()

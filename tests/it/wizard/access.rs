@@ -1,6 +1,8 @@
 //! Who may use the order wizard: a draft is its creator's, a clinician of its Team. Another
 //! org's or Team's draft (or another person's) answers 404 like a missing one; a role that does
 //! not order answers 403. Also the way in (the Team page) and CSRF on every step.
+use labdesk::domain::ids::DraftId;
+use labdesk::domain::wizard::Step;
 use labdesk::web::urls;
 
 use crate::support::data::{add_clinician, count};
@@ -42,9 +44,13 @@ fn another_teams_or_orgs_draft_is_not_found() {
         assert!(w.state().patient_done);
         // The draft under another org's URL, an unknown draft and an unknown step: 404 too.
         let own = &w.c;
-        let foreign = urls::draft_step(&app.world.other_org_id, &w.draft_id, "patient");
+        let foreign = urls::draft_step(&app.world.other_org_id, &w.draft_id, Step::Patient);
         assert_eq!(own.get(&foreign).status, 404);
-        let unknown = urls::draft_step(&app.world.org_id, "not-a-draft", "patient");
+        let unknown = urls::draft_step(
+            &app.world.org_id,
+            &DraftId::from_text("not-a-draft"),
+            Step::Patient,
+        );
         assert_eq!(own.get(&unknown).status, 404);
         assert_eq!(own.get(&w.url("shipping")).status, 404);
         // Starting an order for a Team one is not in, or of another org, is not found either.
@@ -117,7 +123,7 @@ fn the_team_page_offers_a_new_order_to_its_clinicians_only() {
         // Its button starts a draft owned by the clinician, on its first step.
         let w = Wizard::start(app);
         let draft = w.draft();
-        assert_eq!(draft.team_id, app.world.team(PRIMARY_CARE));
+        assert_eq!(draft.team_id, app.world.team(PRIMARY_CARE).clone());
         let page = w.get("patient");
         assert_eq!(page.status, 200);
         assert!(
@@ -157,7 +163,7 @@ fn starting_an_order_is_a_csrf_checked_post_and_its_get_writes_nothing() {
         let w = Wizard::start_as(app, c, PRIMARY_CARE);
         assert_eq!(count(app, "order_drafts"), before + 1);
         let draft = w.draft();
-        assert_eq!(draft.team_id, app.world.team(PRIMARY_CARE));
+        assert_eq!(draft.team_id, app.world.team(PRIMARY_CARE).clone());
         assert_eq!(w.get("patient").status, 200);
     });
 }
@@ -198,10 +204,10 @@ fn a_found_patient_is_ordered_for_without_creating_another() {
         // Their details from the last order are complete, so picking goes straight to the tests.
         let pick = w.post(
             "patient",
-            &[("action", "pick"), ("patient_id", &patient_id)],
+            &[("action", "pick"), ("patient_id", patient_id.as_str())],
         );
         assert_eq!(pick.location(), w.url("tests"));
-        assert_eq!(w.state().patient_id(), Some(patient_id.as_str()));
+        assert_eq!(w.state().patient_id(), Some(&patient_id));
         let page = w.get("patient");
         assert!(page.text().contains("Ordering for Ada Lovelace"));
         assert!(page.body.contains(r#"value="1 Market St""#));
@@ -220,7 +226,7 @@ fn a_found_patient_is_ordered_for_without_creating_another() {
         let cardio_draft = Wizard::start_as(app, app.login(CARDIO_CLINICIAN), CARDIOLOGY);
         let res = cardio_draft.post(
             "patient",
-            &[("action", "pick"), ("patient_id", &patient_id)],
+            &[("action", "pick"), ("patient_id", patient_id.as_str())],
         );
         assert_eq!(res.status, 404);
     });

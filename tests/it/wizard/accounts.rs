@@ -30,7 +30,7 @@ fn two_eligible_accounts_show_the_account_step_and_the_chosen_one_is_used() {
         assert_eq!(w.state().account, None);
         let page = w.get("account");
         let b = &page.body;
-        for id in [app.world.account("97500001"), central.as_str()] {
+        for id in [app.world.account("97500001"), &central] {
             assert!(
                 b.contains(&format!(r#"name="account_id" value="{id}">"#)),
                 "{id} can be chosen"
@@ -51,14 +51,15 @@ fn two_eligible_accounts_show_the_account_step_and_the_chosen_one_is_used() {
         let none = w.post("account", &[]);
         assert_eq!(none.status, 422);
         assert!(none.text().contains("Choose a lab account."));
-        let greyed = w.post("account", &[("account_id", &pending)]);
+        let greyed = w.post("account", &[("account_id", pending.as_str())]);
         assert_eq!(greyed.status, 422);
         assert!(greyed
             .text()
             .contains("is pending and does not take new orders"));
 
         assert_eq!(
-            w.post("account", &[("account_id", &central)]).location(),
+            w.post("account", &[("account_id", central.as_str())])
+                .location(),
             w.url("billing")
         );
         let billing = w.get("billing");
@@ -93,7 +94,7 @@ fn a_delegated_account_needs_the_physician_and_billing_keeps_what_was_typed() {
         );
         let w = Wizard::start(app);
         assert_eq!(w.through_tests("CA"), w.url("account"), "two eligible");
-        w.post("account", &[("account_id", &delegated)]);
+        w.post("account", &[("account_id", delegated.as_str())]);
         let page = w.get("billing");
         assert!(
             page.body.contains("physician_npi") && !page.body.contains(r#"value="patient_bill""#)
@@ -149,7 +150,7 @@ fn no_eligible_account_blocks_the_order_and_says_why_and_whom_to_ask() {
         assert!(!page.body.contains(">Continue</button>"), "no way forward");
         let west = app.world.account("97500001");
         assert!(page.body.contains(&format!(r#"value="{west}" disabled>"#)));
-        let refused = w.post("account", &[("account_id", west)]);
+        let refused = w.post("account", &[("account_id", west.as_str())]);
         assert_eq!(refused.status, 422);
         assert!(refused
             .text()
@@ -232,7 +233,10 @@ fn switching_lab_on_review_clears_the_tests_with_a_warning_and_same_lab_keeps_th
         let central = add_account(app, &NewAccount::QUEST);
         let w = Wizard::start(app);
         assert_eq!(w.through_tests("CA"), w.url("account"));
-        w.post("account", &[("account_id", app.world.account("97500001"))]);
+        w.post(
+            "account",
+            &[("account_id", app.world.account("97500001").as_str())],
+        );
         w.post_billing("client_bill");
         let review = w.get("review");
         assert!(review.text().contains(
@@ -244,7 +248,8 @@ fn switching_lab_on_review_clears_the_tests_with_a_warning_and_same_lab_keeps_th
 
         // Same lab: the tests stay, billing is confirmed again.
         assert_eq!(
-            w.post("review", &[("account_id", &central)]).location(),
+            w.post("review", &[("account_id", central.as_str())])
+                .location(),
             w.url("billing")
         );
         assert_eq!(w.state().test_ids, vec![test_id(app, "quest-lipid-panel")]);
@@ -254,7 +259,8 @@ fn switching_lab_on_review_clears_the_tests_with_a_warning_and_same_lab_keeps_th
 
         // Another lab: the tests are cleared and the tests step says why.
         assert_eq!(
-            w.post("review", &[("account_id", platform)]).location(),
+            w.post("review", &[("account_id", platform.as_str())])
+                .location(),
             w.url("tests")
         );
         assert!(w.state().test_ids.is_empty());
@@ -272,8 +278,8 @@ fn switching_lab_on_review_clears_the_tests_with_a_warning_and_same_lab_keeps_th
         );
         w.post_billing("client_bill");
         let o = order(app, &w.place());
-        assert_eq!(o.lab_account_id, platform);
-        assert_eq!(o.lab_slug, "labcorp");
+        assert_eq!(o.lab_account_id, platform.clone());
+        assert_eq!(o.lab_slug.as_str(), "labcorp");
     });
 }
 
@@ -289,7 +295,7 @@ fn a_platform_account_unlinked_before_submit_is_reported_and_gets_no_order() {
             w.post_tests(&["labcorp-hba1c"]).location(),
             w.url("billing")
         );
-        assert_eq!(w.state().account.unwrap().id, platform);
+        assert_eq!(w.state().account.unwrap().id, platform.clone());
         w.post_billing("client_bill");
         assert!(w
             .get("review")

@@ -5,15 +5,16 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::show::{status_panel, StatusPanel, CANCEL_QUESTION};
-use super::{load_visible, order_url, visible_team_ids};
 use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
+use crate::domain::ids::{OrderId, OrgId};
 use crate::error::AppError;
 use crate::service::orders::{self as orders_service, OrderView};
 use crate::web::htmx::is_htmx;
+use crate::web::pages::visible::{visible_order, visible_team_ids};
 use crate::web::pages::{chrome, fmt_time, render, see_other, Chrome, Scope};
-use crate::web::policy;
 use crate::web::session::SignedIn;
+use crate::web::{policy, urls};
 use crate::web::{run_db, AppState};
 
 #[derive(Template)]
@@ -39,10 +40,10 @@ struct ConfirmPage {
 fn authorize_cancel(
     conn: &mut DbConnection,
     p: &Principal,
-    org_id: &str,
-    order_id: &str,
+    org_id: &OrgId,
+    order_id: &OrderId,
 ) -> Result<OrderView, AppError> {
-    let order = load_visible(conn, p, org_id, order_id)?;
+    let order = visible_order(conn, p, org_id, order_id)?;
     policy::authorize(
         p,
         Action::CancelOrder {
@@ -56,7 +57,7 @@ fn authorize_cancel(
 pub async fn confirm(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<(String, String)>,
+    path: web::Path<(OrgId, OrderId)>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
@@ -73,7 +74,7 @@ pub async fn confirm(
         )?;
         let o = authorize_cancel(conn, &p, &org_id, &order_id)?;
         let low = o.low();
-        if !low.is_some_and(|l| l.cancellable()) {
+        if !low.cancellable() {
             return Err(AppError::rule(
                 "order_not_cancellable",
                 format!(
@@ -82,7 +83,7 @@ pub async fn confirm(
                 ),
             ));
         }
-        let url = order_url(&org_id, &o.row.id);
+        let url = urls::order(&org_id, &o.row.id);
         Ok(ConfirmPage {
             chrome,
             question: CANCEL_QUESTION,
@@ -98,8 +99,8 @@ pub async fn confirm(
                 o.account.provider_account_id
             ),
             created_at: fmt_time(&o.row.created_at),
-            status: low.map(|l| l.label()).unwrap_or_default(),
-            action: format!("{url}/cancel"),
+            status: low.label(),
+            action: urls::cancel_order(&org_id, &o.row.id),
             back_url: url,
         })
     })
@@ -111,17 +112,17 @@ pub async fn cancel(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: SignedIn,
-    path: web::Path<(String, String)>,
+    path: web::Path<(OrgId, OrderId)>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let actor = user.actor();
     let (org_id, order_id) = path.into_inner();
-    let redirect = order_url(&org_id, &order_id);
+    let redirect = urls::order(&org_id, &order_id);
     let panel = run_db(&state, move |conn| {
         authorize_cancel(conn, &p, &org_id, &order_id)?;
         let teams = visible_team_ids(conn, &p, &org_id)?;
         orders_service::cancel(conn, &actor, &order_id, &teams)?;
-        let o = load_visible(conn, &p, &org_id, &order_id)?;
+        let o = visible_order(conn, &p, &org_id, &order_id)?;
         Ok(status_panel(
             &p,
             &org_id,

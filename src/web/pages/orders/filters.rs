@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::db::orders::Cursor;
+use crate::domain::ids::LabAccountId;
 use crate::domain::order_status::LowStatus;
 use crate::error::AppError;
 use crate::web::pages::non_empty;
@@ -65,7 +66,7 @@ impl ListQuery {
 /// The filters understood; a date that could not be read is reported and ignored.
 pub struct Wanted {
     pub status: Option<LowStatus>,
-    pub lab_account_id: Option<String>,
+    pub lab_account_id: Option<LabAccountId>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub patient: Option<String>,
@@ -97,11 +98,9 @@ pub fn parse(q: &ListQuery) -> Result<Wanted, AppError> {
         None => None,
     };
     let lab_account_id = match non_empty(&q.lab_account_id) {
-        Some(id) => Some(
-            uuid::Uuid::parse_str(id)
-                .map_err(|_| bad_filter("That lab account filter is not an account id."))?
-                .to_string(),
-        ),
+        Some(id) => Some(LabAccountId::from(uuid::Uuid::parse_str(id).map_err(
+            |_| bad_filter("That lab account filter is not an account id."),
+        )?)),
         None => None,
     };
     let cursor = |text: &str| {

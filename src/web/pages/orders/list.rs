@@ -6,20 +6,22 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::filters::{parse, start_of_day, ListQuery};
-use super::{order_url, orders_url, patient_name, visible_teams, StatusBadge};
+use super::{patient_name, StatusBadge};
 use crate::db::lab_accounts::{self as accounts_db, AccountFilter};
 use crate::db::orders::{self as orders_db, Cursor, OrderFilter, OrderRow, PageAt};
 use crate::db::orgs::Team;
 use crate::db::DbConnection;
 use crate::domain::access::{order_visibility, Action, OrderVisibility, Principal, Role};
+use crate::domain::ids::{LabAccountId, OrderId, OrgId, TeamId};
 use crate::domain::order_input::PatientDetails;
 use crate::domain::order_status::LowStatus;
 use crate::error::AppError;
 use crate::service::order_reads::{self, ListedFrom};
 use crate::web::htmx::is_htmx;
+use crate::web::pages::visible::visible_teams;
 use crate::web::pages::{chrome, fmt_time, render, Chrome, Scope, SelectOption};
-use crate::web::policy;
 use crate::web::session::SignedIn;
+use crate::web::{policy, urls};
 use crate::web::{run_db, AppState};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -88,7 +90,7 @@ fn page_of(
 }
 
 pub struct OrderListRow {
-    pub id: String,
+    pub id: OrderId,
     pub url: String,
     pub patient: String,
     pub team: String,
@@ -139,13 +141,14 @@ enum Output {
 
 fn rows(
     conn: &mut DbConnection,
-    org_id: &str,
+    org_id: &OrgId,
     teams: &[Team],
     orders: Vec<OrderRow>,
 ) -> Result<Vec<OrderListRow>, AppError> {
-    let ids: Vec<String> = orders.iter().map(|o| o.id.clone()).collect();
+    let ids: Vec<OrderId> = orders.iter().map(|o| o.id.clone()).collect();
     let tests = orders_db::test_names(conn, &ids)?;
-    let mut account_ids: Vec<String> = orders.iter().map(|o| o.lab_account_id.clone()).collect();
+    let mut account_ids: Vec<LabAccountId> =
+        orders.iter().map(|o| o.lab_account_id.clone()).collect();
     account_ids.sort();
     account_ids.dedup();
     let accounts = accounts_db::labels(conn, &account_ids)?;
@@ -154,7 +157,7 @@ fn rows(
         .map(|o| {
             let account = accounts.iter().find(|a| a.id == o.lab_account_id);
             OrderListRow {
-                url: order_url(org_id, &o.id),
+                url: urls::order(org_id, &o.id),
                 patient: serde_json::from_str::<PatientDetails>(&o.patient_details)
                     .map(|d| patient_name(&d))
                     .unwrap_or_else(|_| "(unreadable)".to_string()),
@@ -173,7 +176,7 @@ fn rows(
                 account_number: account
                     .map(|a| a.provider_account_id.clone())
                     .unwrap_or_default(),
-                status: StatusBadge::new(&o.status_high, &o.status_low),
+                status: StatusBadge::new(o.status_high, o.status_low),
                 created_at: fmt_time(&o.created_at),
                 id: o.id,
             }
@@ -192,8 +195,8 @@ fn empty_message(p: &Principal, team_count: usize) -> String {
 fn account_options(
     conn: &mut DbConnection,
     p: &Principal,
-    org_id: &str,
-    team_ids: &[String],
+    org_id: &OrgId,
+    team_ids: &[TeamId],
     selected: Option<&str>,
 ) -> Result<Vec<SelectOption>, AppError> {
     let accounts = accounts_db::list_for_org(conn, org_id, &AccountFilter::default())?;
@@ -205,7 +208,7 @@ fn account_options(
         })
         .map(|a| {
             let label = format!("{} ({})", a.display_name(), a.provider_account_id);
-            SelectOption::new(&a.id, &label, selected)
+            SelectOption::new(a.id.as_str(), &label, selected)
         })
         .collect())
 }
@@ -214,7 +217,7 @@ pub async fn page(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: SignedIn,
-    path: web::Path<String>,
+    path: web::Path<OrgId>,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
@@ -225,27 +228,17 @@ pub async fn page(
     let q = q.into_inner();
     let htmx = is_htmx(&req);
     let output = run_db(&state, move |conn| {
-        let chrome = chrome(
-            conn,
-            &p,
-            &csrf,
-            sandbox,
-            Some(&Scope::Org(org_id.clone())),
-            "orders",
-        )?;
+        let scope = Scope::Org(org_id.clone());
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "orders")?;
         policy::authorize(&p, Action::ViewOrders { org_id: &org_id })?;
         let wanted = parse(&q)?;
-        let teams = visible_teams(conn, &p, &org_id)?;
-        let team_ids: Vec<String> = teams.iter().map(|t| t.id.clone()).collect();
+        let teams = visible_teams(conn, &p, &scope)?;
+        let team_ids: Vec<TeamId> = teams.iter().map(|t| t.id.clone()).collect();
         let whole_org = order_visibility(&p) == OrderVisibility::WholeOrg;
         let filter = OrderFilter {
             org_id: whole_org.then(|| org_id.clone()),
             team_ids: (!whole_org).then(|| team_ids.clone()),
-            statuses: wanted
-                .status
-                .iter()
-                .map(|s| s.as_str().to_string())
-                .collect(),
+            statuses: wanted.status.into_iter().collect(),
             lab_account_id: wanted.lab_account_id.clone(),
             from: wanted.from.and_then(start_of_day),
             // "To" includes the whole day.
@@ -262,9 +255,9 @@ pub async fn page(
         } else {
             page_of(conn, &filter, wanted.at.as_ref())?
         };
-        let listed: Vec<String> = paged.rows.iter().map(|o| o.id.clone()).collect();
+        let listed: Vec<OrderId> = paged.rows.iter().map(|o| o.id.clone()).collect();
         order_reads::record_list(conn, &actor, ListedFrom::Org { org_id: &org_id }, &listed)?;
-        let base_url = orders_url(&org_id);
+        let base_url = urls::org_orders(&org_id);
         let filters = q.filters();
         let link = |older: bool, row: &OrderRow| {
             let mut next = filters.clone();
@@ -326,7 +319,7 @@ pub async fn page(
                 &p,
                 &org_id,
                 &team_ids,
-                wanted.lab_account_id.as_deref(),
+                wanted.lab_account_id.as_ref().map(LabAccountId::as_str),
             )?,
             from: filters.from.clone().unwrap_or_default(),
             to: filters.to.clone().unwrap_or_default(),

@@ -1,20 +1,19 @@
 //! The order page's results: the latest values (abnormal and critical ones flagged in words, not
 //! colour alone), every version with what changed from the one before, a small chart per marker
 //! over the patient's orders, and in sandbox deployments the buttons that move the order forward.
-//! Built only for an order the person may see (after `load_visible`), inside the audited read.
+//! Built only for an order the person may see (after `visible_order`), inside the audited read.
 use crate::db::results::{self as results_db, BiomarkerRow, ResultRow};
 use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
+use crate::domain::ids::{OrgId, ResultId};
 use crate::domain::order_status::{sandbox_next, HighStatus, LowStatus};
 use crate::domain::result_diff::{diff, Reported};
-use crate::domain::result_values::{flag_marker, Interpretation};
+use crate::domain::result_values::{flag_marker, Interpretation, ResultStatus};
 use crate::domain::sparkline::{sparkline, Frame};
 use crate::error::AppError;
 use crate::service::orders::OrderView;
 use crate::web::pages::fmt_time;
-use crate::web::policy;
-
-use super::order_url;
+use crate::web::{policy, urls};
 
 pub struct MarkerRow {
     pub name: String,
@@ -60,7 +59,7 @@ pub struct ChangeRow {
 
 pub struct VersionRow {
     pub version: i32,
-    pub status: String,
+    pub status: &'static str,
     pub received_at: String,
     pub values: usize,
     /// What changed from the version before (empty for the first).
@@ -69,12 +68,12 @@ pub struct VersionRow {
 }
 
 pub struct LatestResult {
-    pub id: String,
+    pub id: ResultId,
     pub version: i32,
     /// `partial`, `final` or `corrected`.
-    pub status: String,
-    pub status_label: String,
-    pub interpretation: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub interpretation: Interpretation,
     pub reported: Option<String>,
     pub collected: Option<String>,
     pub specimen: Option<String>,
@@ -103,8 +102,8 @@ pub struct ResultsPanel {
 
 impl ResultsPanel {
     /// The result version the panel shows, for the audit row of the read.
-    pub fn shown(&self) -> Option<(&str, i32)> {
-        self.latest.as_ref().map(|l| (l.id.as_str(), l.version))
+    pub fn shown(&self) -> Option<(&ResultId, i32)> {
+        self.latest.as_ref().map(|l| (&l.id, l.version))
     }
 }
 
@@ -117,12 +116,11 @@ const FRAME: Frame = Frame {
     pad: 3.0,
 };
 
-fn status_word(status: &str) -> String {
+fn status_word(status: ResultStatus) -> &'static str {
     match status {
-        "partial" => "Partial".into(),
-        "final" => "Final".into(),
-        "corrected" => "Corrected".into(),
-        other => other.to_string(),
+        ResultStatus::Preliminary => "Partial",
+        ResultStatus::Final => "Final",
+        ResultStatus::Corrected => "Corrected",
     }
 }
 
@@ -133,7 +131,7 @@ fn reported<'a>(rows: &'a [BiomarkerRow]) -> Vec<Reported<'a>> {
             name: &b.name,
             value: &b.result,
             unit: b.unit.as_deref(),
-            interpretation: &b.interpretation,
+            interpretation: b.interpretation.as_str(),
         })
         .collect()
 }
@@ -144,7 +142,7 @@ fn version_rows(versions: &[(ResultRow, Vec<BiomarkerRow>)]) -> Vec<VersionRow> 
         .enumerate()
         .map(|(i, (r, markers))| VersionRow {
             version: r.version,
-            status: status_word(&r.status),
+            status: status_word(r.status),
             received_at: fmt_time(&r.created_at),
             values: markers.len(),
             changes: match i.checked_sub(1) {
@@ -207,15 +205,15 @@ fn trends(
         MAX_POINTS + 1,
     )?;
     // Orders created in the same instant as this one count only up to it.
-    let here = (o.row.created_at, o.row.id.as_str());
-    history.retain(|h| (h.order_created_at, h.order_id.as_str()) <= here);
+    let here = (o.row.created_at, &o.row.id);
+    history.retain(|h| (h.order_created_at, &h.order_id) <= here);
     if history.len() > MAX_POINTS {
         history.drain(..history.len() - MAX_POINTS);
     }
     if history.len() < 2 {
         return Ok(charts);
     }
-    let ids: Vec<String> = history.iter().map(|h| h.result_id.clone()).collect();
+    let ids: Vec<ResultId> = history.iter().map(|h| h.result_id.clone()).collect();
     let values = results_db::marker_values(conn, &ids, &slugs)?;
     for (slot, m) in charts.iter_mut().zip(markers) {
         if m.numeric_value.is_none() {
@@ -276,10 +274,7 @@ fn marker_rows(rows: &[BiomarkerRow], trends: Vec<Option<Trend>>) -> Vec<MarkerR
     rows.iter()
         .zip(trends)
         .map(|(b, trend)| {
-            let level = b
-                .interpretation
-                .parse::<Interpretation>()
-                .unwrap_or(Interpretation::Abnormal);
+            let level = b.interpretation;
             let flags: Vec<String> = serde_json::from_str(&b.flags).unwrap_or_default();
             MarkerRow {
                 name: b.name.clone(),
@@ -296,7 +291,7 @@ fn marker_rows(rows: &[BiomarkerRow], trends: Vec<Option<Trend>>) -> Vec<MarkerR
 
 fn sandbox_controls(
     p: &Principal,
-    org_id: &str,
+    org_id: &OrgId,
     o: &OrderView,
     csrf: &str,
 ) -> Option<SandboxControls> {
@@ -307,14 +302,14 @@ fn sandbox_controls(
             team_id: &o.row.team_id,
         },
     );
-    let (low, method) = (o.low()?, o.method()?);
+    let (low, method) = (o.low(), o.method());
     if !allowed || matches!(low.high(), HighStatus::Cancelled | HighStatus::Failed) {
         return None;
     }
     let next = sandbox_next(method, low).map(LowStatus::label);
     let corrected = low == LowStatus::Completed;
     (next.is_some() || corrected).then(|| SandboxControls {
-        url: format!("{}/sandbox/advance", order_url(org_id, &o.row.id)),
+        url: urls::advance_order(org_id, &o.row.id),
         csrf: csrf.to_string(),
         next,
         corrected,
@@ -326,7 +321,7 @@ fn sandbox_controls(
 pub fn results_panel(
     conn: &mut DbConnection,
     p: &Principal,
-    org_id: &str,
+    org_id: &OrgId,
     o: &OrderView,
     sandbox: bool,
     csrf: &str,
@@ -346,9 +341,9 @@ pub fn results_panel(
             Some(LatestResult {
                 id: r.id.clone(),
                 version: r.version,
-                status: r.status.clone(),
-                status_label: status_word(&r.status),
-                interpretation: r.interpretation.clone(),
+                status: r.status.as_str(),
+                status_label: status_word(r.status),
+                interpretation: r.interpretation,
                 reported: meta_time(&meta, "date_reported"),
                 collected: meta_time(&meta, "date_collected"),
                 specimen: meta_text(&meta, "specimen_number"),

@@ -10,16 +10,17 @@ use serde::Deserialize;
 
 use super::results::{results_panel, ResultsPanel};
 use super::show::{status_panel, StatusPanel};
-use super::{load_visible, order_url};
 use crate::domain::access::Action;
+use crate::domain::ids::{OrderId, OrgId};
 use crate::domain::order_status::LowStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::service::{orders as orders_service, sandbox};
 use crate::web::htmx::is_htmx;
+use crate::web::pages::visible::visible_order;
 use crate::web::pages::{render, see_other};
-use crate::web::policy;
 use crate::web::session::SignedIn;
+use crate::web::{policy, urls};
 use crate::web::{run_db, AppState};
 
 #[derive(Deserialize)]
@@ -56,7 +57,7 @@ pub async fn advance(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: SignedIn,
-    path: web::Path<(String, String)>,
+    path: web::Path<(OrgId, OrderId)>,
     form: web::Form<AdvanceForm>,
 ) -> Result<HttpResponse, AppError> {
     if !state.settings.is_sandbox() {
@@ -67,10 +68,10 @@ pub async fn advance(
     let csrf = user.csrf.clone();
     let actor = user.actor();
     let (org_id, order_id) = path.into_inner();
-    let redirect = order_url(&org_id, &order_id);
+    let redirect = urls::order(&org_id, &order_id);
     let htmx = is_htmx(&req);
     let fragment = run_db(&state, move |conn| {
-        let o = load_visible(conn, &p, &org_id, &order_id)?;
+        let o = visible_order(conn, &p, &org_id, &order_id)?;
         policy::authorize(
             &p,
             Action::AdvanceSandboxOrder {
@@ -80,7 +81,7 @@ pub async fn advance(
         )?;
         // The button sends a correction only for a completed order; the sandbox itself would
         // first walk any other order all the way to completed.
-        if target == Some(LowStatus::Corrected) && o.low() != Some(LowStatus::Completed) {
+        if target == Some(LowStatus::Corrected) && o.low() != LowStatus::Completed {
             return Err(AppError::rule(
                 "order_not_completed",
                 format!(
@@ -99,14 +100,12 @@ pub async fn advance(
         if !htmx {
             return Ok(None);
         }
-        let o = load_visible(conn, &p, &org_id, &order_id)?;
+        let o = visible_order(conn, &p, &org_id, &order_id)?;
         let message = match target {
             Some(_) => "Sandbox: a corrected result was sent.".to_string(),
             None => format!(
                 "Sandbox: the order moved to {}.",
-                o.low()
-                    .map(|l| l.label().to_lowercase())
-                    .unwrap_or_else(|| o.row.status_low.clone())
+                o.low().label().to_lowercase()
             ),
         };
         let results = results_panel(conn, &p, &org_id, &o, true, &csrf, Some(message))?;

@@ -6,16 +6,16 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::results::{results_panel, ResultsPanel};
-use super::{done_notice, load_visible, order_url, orders_url, patient_name, StatusBadge};
+use super::{done_notice, event_label, patient_name, StatusBadge};
 use crate::domain::access::{Action, Principal};
-use crate::domain::billing::BillingType;
+use crate::domain::ids::{OrderId, OrgId};
 use crate::domain::order_status::LowStatus;
 use crate::error::AppError;
 use crate::service::orders::{self as orders_service, OrderView};
-use crate::web::pages::views::account_url;
+use crate::web::pages::visible::visible_order;
 use crate::web::pages::{chrome, fmt_time, render, Chrome, Scope};
-use crate::web::policy;
 use crate::web::session::SignedIn;
+use crate::web::{policy, urls};
 use crate::web::{run_db, AppState};
 
 pub struct EventRow {
@@ -47,7 +47,7 @@ pub const CANCEL_QUESTION: &str =
 
 pub fn status_panel(
     p: &Principal,
-    org_id: &str,
+    org_id: &OrgId,
     o: &OrderView,
     message: Option<String>,
 ) -> StatusPanel {
@@ -59,35 +59,31 @@ pub fn status_panel(
             team_id: &o.row.team_id,
         },
     );
-    let url = order_url(org_id, &o.row.id);
-    let cancellable = low.is_some_and(LowStatus::cancellable);
+    let cancel_url = urls::cancel_order(org_id, &o.row.id);
+    let cancellable = low.cancellable();
     let cannot_cancel = match low {
         _ if cancellable || !may_cancel => None,
-        Some(LowStatus::Cancelled) => None,
-        Some(l) => Some(format!(
+        LowStatus::Cancelled => None,
+        l => Some(format!(
             "This order can no longer be cancelled: it is {}.",
             l.label().to_lowercase()
         )),
-        None => None,
     };
     StatusPanel {
-        status: StatusBadge::new(&o.row.status_high, &o.row.status_low),
+        status: StatusBadge::new(o.row.status_high, low),
         events: o
             .events
             .iter()
             .rev()
-            .map(|e| {
-                let low = e.status.rsplit('.').next().unwrap_or(&e.status);
-                EventRow {
-                    at: fmt_time(&e.created_at),
-                    label: StatusBadge::new("", low).label,
-                    status: e.status.clone(),
-                }
+            .map(|e| EventRow {
+                at: fmt_time(&e.created_at),
+                label: event_label(&e.status),
+                status: e.status.clone(),
             })
             .collect(),
         cancel: (cancellable && may_cancel).then(|| CancelControl {
-            post_url: format!("{url}/cancel"),
-            confirm_url: format!("{url}/cancel"),
+            post_url: cancel_url.clone(),
+            confirm_url: cancel_url,
             question: CANCEL_QUESTION.to_string(),
         }),
         cannot_cancel,
@@ -114,7 +110,7 @@ pub struct AccountView {
 struct ShowPage {
     chrome: Chrome,
     back_url: String,
-    id: String,
+    id: OrderId,
     created_at: String,
     created_by: String,
     patient: String,
@@ -139,7 +135,8 @@ pub struct ShowQuery {
     done: Option<String>,
 }
 
-fn account_view(p: &Principal, org_id: &str, o: &OrderView) -> AccountView {
+/// The order's account; `scope` is the org's, whose account page the link opens.
+fn account_view(p: &Principal, org_id: &OrgId, scope: &Scope, o: &OrderView) -> AccountView {
     let a = &o.account;
     let visible = policy::allowed(
         p,
@@ -153,7 +150,7 @@ fn account_view(p: &Principal, org_id: &str, o: &OrderView) -> AccountView {
         name: a.display_name(),
         number: a.provider_account_id.clone(),
         lab: a.lab.display_name().to_string(),
-        url: visible.then(|| account_url(&Scope::Org(org_id.to_string()), &a.id)),
+        url: visible.then(|| urls::lab_account(scope, &a.id)),
         platform: a.is_platform_managed(),
     }
 }
@@ -185,7 +182,7 @@ fn test_views(o: &OrderView) -> Vec<TestView> {
             markers: serde_json::from_str::<Vec<serde_json::Value>>(&t.markers)
                 .map(|m| m.len())
                 .unwrap_or(0),
-            sample_type: t.sample_type.replace('_', " "),
+            sample_type: t.sample_type.as_str().replace('_', " "),
         })
         .collect()
 }
@@ -193,7 +190,7 @@ fn test_views(o: &OrderView) -> Vec<TestView> {
 pub async fn page(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<(String, String)>,
+    path: web::Path<(OrgId, OrderId)>,
     q: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
@@ -203,21 +200,15 @@ pub async fn page(
     let notice = done_notice(q.done.as_deref());
     let sandbox = state.settings.is_sandbox();
     let page = run_db(&state, move |conn| {
-        let mut chrome = chrome(
-            conn,
-            &p,
-            &csrf,
-            sandbox,
-            Some(&Scope::Org(org_id.clone())),
-            "orders",
-        )?;
+        let scope = Scope::Org(org_id.clone());
+        let mut chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "orders")?;
         chrome.notice = notice;
-        let o = load_visible(conn, &p, &org_id, &order_id)?;
+        let o = visible_order(conn, &p, &org_id, &order_id)?;
         let results = results_panel(conn, &p, &org_id, &o, sandbox, &csrf, None)?;
         orders_service::record_view(conn, &actor, &o, results.shown())?;
         let d = &o.details;
         Ok(ShowPage {
-            back_url: orders_url(&org_id),
+            back_url: urls::org_orders(&org_id),
             id: o.row.id.clone(),
             created_at: fmt_time(&o.row.created_at),
             created_by: o.row.created_by.clone(),
@@ -228,14 +219,9 @@ pub async fn page(
             email: d.email.clone(),
             address: address_lines(&o),
             tests: test_views(&o),
-            method: sentence(&o.row.collection_method),
-            account: account_view(&p, &org_id, &o),
-            billing: o
-                .row
-                .billing_type
-                .parse::<BillingType>()
-                .map(|b| b.label().to_string())
-                .unwrap_or_else(|_| o.row.billing_type.clone()),
+            method: sentence(o.row.collection_method.as_str()),
+            account: account_view(&p, &org_id, &scope, &o),
+            billing: o.row.billing_type.label().to_string(),
             physician: o
                 .physician
                 .as_ref()

@@ -133,7 +133,7 @@ pub fn compare(
                 o.account.display_name(),
                 o.account.provider_account_id
             ),
-            differs: Some(item.lab_account_id.as_deref() != Some(o.row.lab_account_id.as_str())),
+            differs: Some(item.lab_account_id.as_ref() != Some(&o.row.lab_account_id)),
         },
         CompareRow {
             label: "Order number",
@@ -141,7 +141,7 @@ pub fn compare(
                 item.placer_order_number.as_deref().map(str::trim) != Some(o.row.id.as_str()),
             ),
             sent: placer,
-            order: o.row.id.clone(),
+            order: o.row.id.to_string(),
         },
         CompareRow {
             label: "Tests / values",

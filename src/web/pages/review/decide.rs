@@ -8,13 +8,14 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::item::{item_page, Typed};
-use super::{item_url, load_item, review_chrome};
+use super::{load_item, review_chrome};
 use crate::db::unmatched as unmatched_db;
+use crate::domain::ids::{OrderId, ReviewItemId};
 use crate::error::AppError;
 use crate::service::review::{self, Reviewer, ALREADY_DECIDED};
 use crate::web::pages::{render_with_status, see_other, ScopedPath};
 use crate::web::session::SignedIn;
-use crate::web::{run_db, AppState};
+use crate::web::{run_db, urls, AppState};
 
 #[derive(Deserialize)]
 pub struct DecisionForm {
@@ -78,7 +79,7 @@ async fn act(
     let sandbox = state.settings.is_sandbox();
     let reviewer = Reviewer::of(&p, user.actor());
     let scope = path.scope();
-    let id = path.id()?;
+    let id: ReviewItemId = path.id()?;
     let outcome = run_db(&state, move |conn| {
         let chrome = review_chrome(conn, &p, &csrf, sandbox, &scope)?;
         let item = load_item(conn, &p, &scope, &id)?;
@@ -94,7 +95,7 @@ async fn act(
                     &reviewer,
                     &item.id,
                     form.version,
-                    &order.to_string(),
+                    &OrderId::from(order),
                     form.confirm_mismatch.is_some(),
                     &form.note,
                 )
@@ -109,7 +110,7 @@ async fn act(
             Ok(()) => {
                 return Ok(Outcome::Done(format!(
                     "{}?done={}",
-                    item_url(&scope, &item.id),
+                    urls::review_item(&scope, &item.id),
                     which.done()
                 )))
             }

@@ -6,23 +6,24 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::compare::{compare, text, values, CompareRow, ValueRow};
-use super::list::lab_name;
-use super::{base_url, item_url, load_item, review_chrome, status_badge};
+use super::{load_item, review_chrome, status_badge};
 use crate::db::order_list::{self, OrderFilter, PageAt};
 use crate::db::orders as orders_db;
 use crate::db::unmatched::UnmatchedRow;
 use crate::db::DbConnection;
+use crate::domain::ids::{OrderId, OrgId, ReviewItemId};
 use crate::domain::result_matching::{reason_label, DecisionCode};
+use crate::domain::review::ReviewStatus;
 use crate::error::AppError;
 use crate::service::orders as orders_service;
 use crate::service::review::{self, Reviewer};
-use crate::web::pages::orders::{order_url, patient_name, StatusBadge};
+use crate::web::pages::orders::{patient_name, StatusBadge};
 use crate::web::pages::{fmt_time, render, Chrome, Scope, ScopedPath};
 use crate::web::session::SignedIn;
-use crate::web::{run_db, AppState};
+use crate::web::{run_db, urls, AppState};
 
 pub struct CandidateView {
-    pub id: String,
+    pub id: OrderId,
     pub url: String,
     pub status: StatusBadge,
 }
@@ -37,7 +38,7 @@ pub struct StateView {
     pub decided_at: Option<String>,
     pub note: Option<String>,
     /// (order id, order page url)
-    pub resolved_order: Option<(String, String)>,
+    pub resolved_order: Option<(OrderId, String)>,
 }
 
 /// What the reviewer typed, kept when a decision is refused.
@@ -61,7 +62,7 @@ pub struct DecisionForms {
     pub reject_note: String,
     pub escalate_note: String,
     /// (order id, label) of orders that may be meant: the patient's orders in the org.
-    pub suggestions: Vec<(String, String)>,
+    pub suggestions: Vec<(OrderId, String)>,
     /// (form, message) of a refused decision.
     pub error: Option<(&'static str, String)>,
 }
@@ -71,12 +72,12 @@ pub struct DecisionForms {
 pub struct ItemPage {
     pub chrome: Chrome,
     pub back_url: String,
-    pub id: String,
-    pub code: String,
+    pub id: ReviewItemId,
+    pub code: DecisionCode,
     pub code_label: &'static str,
     pub reasons: Vec<&'static str>,
     pub received: String,
-    pub lab: String,
+    pub lab: &'static str,
     pub control_id: String,
     pub result_status: String,
     pub compare: Vec<CompareRow>,
@@ -90,19 +91,19 @@ pub struct ItemPage {
 }
 
 fn state_view(conn: &mut DbConnection, item: &UnmatchedRow) -> Result<StateView, AppError> {
-    let (status_label, status_class) = status_badge(&item.status);
+    let (status_label, status_class) = status_badge(item.status);
     Ok(StateView {
         status_label,
         status_class,
         open: review::is_open(item),
-        escalated: item.status == review::PENDING_OPS,
+        escalated: item.status == ReviewStatus::PendingOps,
         decided_by: item.decided_by.clone(),
         decided_at: item.decided_at.as_ref().map(fmt_time),
         note: item.resolution_note.clone(),
         resolved_order: match &item.resolved_order_id {
             // A quarantined item has no org: the order's own org names its page.
             Some(id) => {
-                orders_db::find(conn, id)?.map(|o| (o.id.clone(), order_url(&o.org_id, &o.id)))
+                orders_db::find(conn, id)?.map(|o| (o.id.clone(), urls::order(&o.org_id, &o.id)))
             }
             None => None,
         },
@@ -112,19 +113,19 @@ fn state_view(conn: &mut DbConnection, item: &UnmatchedRow) -> Result<StateView,
 /// Orders of the item's org for a patient with the delivered last name, newest first.
 fn suggestions(
     conn: &mut DbConnection,
-    org_id: Option<&str>,
+    org_id: Option<&OrgId>,
     last_name: &str,
-) -> Result<Vec<(String, String)>, AppError> {
+) -> Result<Vec<(OrderId, String)>, AppError> {
     let (Some(org), false) = (org_id, last_name.trim().is_empty()) else {
         return Ok(Vec::new());
     };
     let filter = OrderFilter {
-        org_id: Some(org.to_string()),
+        org_id: Some(org.clone()),
         patient_name: Some(last_name.to_string()),
         ..OrderFilter::default()
     };
     let rows = order_list::list_page_at(conn, &filter, PageAt::Newest, 10)?;
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<OrderId> = rows.iter().map(|r| r.id.clone()).collect();
     let tests = order_list::test_names(conn, &ids)?;
     Ok(rows
         .into_iter()
@@ -142,7 +143,7 @@ fn suggestions(
             let label = format!(
                 "{patient} · {} · {} · {}",
                 names.join(", "),
-                StatusBadge::new(&r.status_high, &r.status_low).label,
+                StatusBadge::new(r.status_high, r.status_low).label,
                 fmt_time(&r.created_at)
             );
             (r.id, label)
@@ -170,9 +171,8 @@ pub fn item_page(
         Some(id) => orders_service::load(conn, id)?,
         None => None,
     };
-    let code = item.decision_code.parse::<DecisionCode>().ok();
     let reasons: Vec<String> = serde_json::from_str(&item.reasons).unwrap_or_default();
-    let url = item_url(scope, &item.id);
+    let url = urls::review_item(scope, &item.id);
     let state = state_view(conn, item)?;
     let forms = if state.open {
         let t = typed.cloned().unwrap_or_default();
@@ -191,21 +191,24 @@ pub fn item_page(
             version: item.version,
             accept_url: format!("{url}/accept"),
             reject_url: format!("{url}/reject"),
-            escalate_url: (item.status == review::PENDING_CUSTOMER)
+            escalate_url: (item.status == ReviewStatus::PendingCustomer)
                 .then(|| format!("{url}/escalate")),
             order_id: if t.form == "accept" {
                 t.order_id.clone()
             } else {
-                suggested.clone().unwrap_or_default()
+                suggested
+                    .as_ref()
+                    .map(|o| o.to_string())
+                    .unwrap_or_default()
             },
-            mismatch: code == Some(DecisionCode::LabAccountMismatch),
+            mismatch: item.decision_code == DecisionCode::LabAccountMismatch,
             confirm_checked: t.form == "accept" && t.confirm_mismatch,
             accept_note: kept("accept"),
             reject_note: kept("reject"),
             escalate_note: kept("escalate"),
             suggestions: suggestions(
                 conn,
-                org_for_suggestions.as_deref(),
+                org_for_suggestions.as_ref(),
                 parsed["patient"]["last_name"].as_str().unwrap_or(""),
             )?,
             error,
@@ -215,20 +218,20 @@ pub fn item_page(
     };
     Ok(ItemPage {
         chrome,
-        back_url: base_url(scope),
+        back_url: urls::review_queue(scope),
         id: item.id.clone(),
-        code: item.decision_code.clone(),
-        code_label: code.map(DecisionCode::label).unwrap_or("Unmatched"),
+        code: item.decision_code,
+        code_label: item.decision_code.label(),
         reasons: reasons.iter().map(|c| reason_label(c)).collect(),
         received: fmt_time(&item.created_at),
-        lab: lab_name(&item.lab_slug),
+        lab: item.lab_slug.display_name(),
         control_id: item.control_id.clone(),
         result_status: text(&parsed["status"]),
         compare: compare(conn, item, &parsed, order.as_ref())?,
         candidate: order.as_ref().map(|o| CandidateView {
             id: o.row.id.clone(),
-            url: order_url(&o.row.org_id, &o.row.id),
-            status: StatusBadge::new(&o.row.status_high, &o.row.status_low),
+            url: urls::order(&o.row.org_id, &o.row.id),
+            status: StatusBadge::new(o.row.status_high, o.row.status_low),
         }),
         values: values(&parsed),
         // HL7 separates segments with CR, which a <pre> does not break on.
@@ -267,7 +270,7 @@ pub async fn page(
     let sandbox = state.settings.is_sandbox();
     let reviewer = Reviewer::of(&p, user.actor());
     let scope = path.scope();
-    let id = path.id()?;
+    let id: ReviewItemId = path.id()?;
     let notice = done_notice(q.done.as_deref());
     let page = run_db(&state, move |conn| {
         let mut chrome = review_chrome(conn, &p, &csrf, sandbox, &scope)?;

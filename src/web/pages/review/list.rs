@@ -7,18 +7,20 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::{base_url, item_url, review_chrome, status_badge};
+use super::{review_chrome, status_badge};
 use crate::db::lab_accounts as accounts_db;
 use crate::db::orgs;
 use crate::db::unmatched::{self as unmatched_db, QueueFilter, UnmatchedRow};
+use crate::domain::ids::{LabAccountId, ReviewItemId};
 use crate::domain::lab::LabSlug;
 use crate::domain::result_matching::DecisionCode;
+use crate::domain::review::ReviewStatus;
 use crate::error::AppError;
 use crate::service::review::{self, ListedBy, Reviewer};
 use crate::web::htmx::is_htmx;
 use crate::web::pages::{fmt_time, non_empty, render, Chrome, Scope, ScopedPath, SelectOption};
 use crate::web::session::SignedIn;
-use crate::web::{run_db, AppState};
+use crate::web::{run_db, urls, AppState};
 
 pub const PAGE_SIZE: i64 = 20;
 
@@ -56,24 +58,24 @@ impl QueueQuery {
 }
 
 /// Status filter values: (value, label, stored statuses). The first is the default.
-const STATUSES: &[(&str, &str, &[&str])] = &[
+const STATUSES: &[(&str, &str, &[ReviewStatus])] = &[
     (
         "open",
         "Open (needs a decision)",
-        &[review::PENDING_CUSTOMER, review::PENDING_OPS],
+        &[ReviewStatus::PendingCustomer, ReviewStatus::PendingOps],
     ),
     (
         "pending_customer_review",
         "Needs review",
-        &[review::PENDING_CUSTOMER],
+        &[ReviewStatus::PendingCustomer],
     ),
     (
         "pending_ops_review",
         "Escalated to ops review",
-        &[review::PENDING_OPS],
+        &[ReviewStatus::PendingOps],
     ),
-    ("accepted", "Accepted", &[review::ACCEPTED]),
-    ("rejected", "Rejected", &[review::REJECTED]),
+    ("accepted", "Accepted", &[ReviewStatus::Accepted]),
+    ("rejected", "Rejected", &[ReviewStatus::Rejected]),
     ("all", "Any status", &[]),
 ];
 
@@ -86,19 +88,19 @@ fn encode_cursor(row: &UnmatchedRow) -> String {
     format!("{}.{}", row.created_at.and_utc().timestamp_micros(), row.id)
 }
 
-fn decode_cursor(text: &str) -> Option<(NaiveDateTime, String)> {
+fn decode_cursor(text: &str) -> Option<(NaiveDateTime, ReviewItemId)> {
     let (micros, id) = text.trim().split_once('.')?;
     let at = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
-    Some((at, uuid::Uuid::parse_str(id).ok()?.to_string()))
+    Some((at, ReviewItemId::from(uuid::Uuid::parse_str(id).ok()?)))
 }
 
 /// The filters understood; anything else is a 400 saying which.
 struct Wanted {
     status: &'static str,
-    statuses: Vec<String>,
+    statuses: Vec<ReviewStatus>,
     decision_code: Option<DecisionCode>,
     lab: Option<LabSlug>,
-    before: Option<(NaiveDateTime, String)>,
+    before: Option<(NaiveDateTime, ReviewItemId)>,
 }
 
 fn parse(q: &QueueQuery) -> Result<Wanted, AppError> {
@@ -128,7 +130,7 @@ fn parse(q: &QueueQuery) -> Result<Wanted, AppError> {
         .transpose()?;
     Ok(Wanted {
         status,
-        statuses: statuses.iter().map(|s| s.to_string()).collect(),
+        statuses: statuses.to_vec(),
         decision_code,
         lab,
         before,
@@ -136,13 +138,13 @@ fn parse(q: &QueueQuery) -> Result<Wanted, AppError> {
 }
 
 pub struct QueueRow {
-    pub id: String,
+    pub id: ReviewItemId,
     pub url: String,
     pub received: String,
-    pub code: String,
+    pub code: DecisionCode,
     pub code_label: &'static str,
     pub patient: String,
-    pub lab: String,
+    pub lab: &'static str,
     pub account: String,
     pub placer: String,
     pub status_label: &'static str,
@@ -196,19 +198,13 @@ pub fn sent_patient(parsed: &serde_json::Value) -> String {
     }
 }
 
-pub fn lab_name(slug: &str) -> String {
-    slug.parse::<LabSlug>()
-        .map(|l| l.display_name().to_string())
-        .unwrap_or_else(|_| slug.to_string())
-}
-
 fn rows(
     conn: &mut crate::db::DbConnection,
     scope: &Scope,
     items: Vec<UnmatchedRow>,
     org_names: &[orgs::Org],
 ) -> Result<Vec<QueueRow>, AppError> {
-    let mut account_ids: Vec<String> = items
+    let mut account_ids: Vec<LabAccountId> = items
         .iter()
         .filter_map(|i| i.lab_account_id.clone())
         .collect();
@@ -219,18 +215,17 @@ fn rows(
         .into_iter()
         .map(|i| {
             let parsed: serde_json::Value = serde_json::from_str(&i.parsed).unwrap_or_default();
-            let code = i.decision_code.parse::<DecisionCode>().ok();
             let account = i
                 .lab_account_id
                 .as_ref()
                 .and_then(|a| accounts.iter().find(|x| &x.id == a));
-            let (status_label, status_class) = status_badge(&i.status);
+            let (status_label, status_class) = status_badge(i.status);
             QueueRow {
-                url: item_url(scope, &i.id),
+                url: urls::review_item(scope, &i.id),
                 received: fmt_time(&i.created_at),
-                code_label: code.map(DecisionCode::label).unwrap_or("Unmatched"),
+                code_label: i.decision_code.label(),
                 patient: sent_patient(&parsed),
-                lab: lab_name(&i.lab_slug),
+                lab: i.lab_slug.display_name(),
                 account: match account {
                     Some(a) => format!("{} ({})", a.name(), i.account_number),
                     None => format!("{} (unknown account)", i.account_number),
@@ -300,7 +295,7 @@ pub async fn page(
             include_quarantine: platform && reviewer.sees_quarantine,
             team_id: None,
             statuses: wanted.statuses.clone(),
-            decision_code: wanted.decision_code.map(|c| c.as_str().to_string()),
+            decision_code: wanted.decision_code,
             lab: wanted.lab.map(|l| l.as_str().to_string()),
             before: wanted.before.clone(),
         };
@@ -320,7 +315,7 @@ pub async fn page(
         } else {
             Vec::new()
         };
-        let base = base_url(&scope);
+        let base = urls::review_queue(&scope);
         let filters = q.filters();
         let older_url = items.last().filter(|_| more).map(|last| {
             QueueQuery {

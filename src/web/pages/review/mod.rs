@@ -13,21 +13,11 @@ pub mod list;
 use crate::db::unmatched::{self as unmatched_db, UnmatchedRow};
 use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
+use crate::domain::ids::ReviewItemId;
+use crate::domain::review::ReviewStatus;
 use crate::error::AppError;
-use crate::service::review;
 use crate::web::pages::{chrome, Chrome, Scope};
 use crate::web::policy;
-
-pub fn base_url(scope: &Scope) -> String {
-    match scope {
-        Scope::Org(id) => format!("/orgs/{id}/review"),
-        Scope::Platform => "/platform/review".to_string(),
-    }
-}
-
-pub fn item_url(scope: &Scope, id: &str) -> String {
-    format!("{}/{id}", base_url(scope))
-}
 
 /// Checks the person may work the queue of this scope and builds the layout for it.
 pub fn review_chrome(
@@ -56,18 +46,18 @@ pub fn load_item(
     conn: &mut DbConnection,
     p: &Principal,
     scope: &Scope,
-    id: &str,
+    id: &ReviewItemId,
 ) -> Result<UnmatchedRow, AppError> {
     let item = unmatched_db::find(conn, id)?.ok_or(AppError::NotFound)?;
     if let Scope::Org(org) = scope {
-        if item.org_id.as_deref() != Some(org.as_str()) {
+        if item.org_id.as_ref() != Some(org) {
             return Err(AppError::NotFound);
         }
     }
     let allowed = policy::allowed(
         p,
         Action::ReviewResults {
-            org_id: item.org_id.as_deref(),
+            org_id: item.org_id.as_ref(),
         },
     );
     if !allowed {
@@ -77,12 +67,11 @@ pub fn load_item(
 }
 
 /// A status as people read it, and the badge class that colours it.
-pub fn status_badge(status: &str) -> (&'static str, &'static str) {
+pub fn status_badge(status: ReviewStatus) -> (&'static str, &'static str) {
     match status {
-        review::PENDING_CUSTOMER => ("Needs review", "badge-pending"),
-        review::PENDING_OPS => ("Escalated to ops review", "badge-ready_to_launch"),
-        review::ACCEPTED => ("Accepted", "badge-active"),
-        review::REJECTED => ("Rejected", "badge-suspended"),
-        _ => ("Unknown", ""),
+        ReviewStatus::PendingCustomer => ("Needs review", "badge-pending"),
+        ReviewStatus::PendingOps => ("Escalated to ops review", "badge-ready_to_launch"),
+        ReviewStatus::Accepted => ("Accepted", "badge-active"),
+        ReviewStatus::Rejected => ("Rejected", "badge-suspended"),
     }
 }

@@ -5,12 +5,13 @@ use super::draft::Ctx;
 use super::{advance, value, Outcome, StepView};
 use crate::db::DbConnection;
 use crate::domain::eligibility::{self, OrderNeeds, Refusal};
+use crate::domain::ids::LabAccountId;
 use crate::domain::lab_account::LabAccount;
 use crate::domain::wizard::{account_label, account_options, Step};
 use crate::error::AppError;
 
 pub struct AccountChoice {
-    pub id: String,
+    pub id: LabAccountId,
     pub label: String,
     pub platform: bool,
     pub delegation: &'static str,
@@ -71,7 +72,7 @@ fn view(
 ) -> AccountView {
     let options = account_options(accounts, needs);
     let eligible = options.iter().filter(|o| o.problem.is_none()).count();
-    let chosen = ctx.state.account.as_ref().map(|a| a.id.as_str());
+    let chosen = ctx.state.account.as_ref().map(|a| &a.id);
     let blocked = match eligible {
         0 => eligibility::resolve(accounts, None, needs)
             .err()
@@ -89,8 +90,7 @@ fn view(
                 delegation: o.account.delegated_flow.label(),
                 reason: o.problem.as_ref().map(|(_, message)| message.clone()),
                 checked: ok
-                    && (chosen == Some(o.account.id.as_str())
-                        || (chosen.is_none() && eligible == 1)),
+                    && (chosen == Some(&o.account.id) || (chosen.is_none() && eligible == 1)),
             }
         })
         .collect();
@@ -128,7 +128,7 @@ pub fn save(
     let error = if id.is_empty() {
         "Choose a lab account.".to_string()
     } else {
-        match eligibility::resolve(&accounts, Some(id), &needs) {
+        match eligibility::resolve(&accounts, Some(&LabAccountId::from_text(id)), &needs) {
             Ok(account) => {
                 ctx.state.choose_account(account, false);
                 return advance(conn, ctx, Step::Account);

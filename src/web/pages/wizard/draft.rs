@@ -6,21 +6,21 @@ use crate::db::orgs::{self, Team};
 use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
 use crate::domain::eligibility::OrderNeeds;
+use crate::domain::ids::{DraftId, OrderId, OrgId, TeamId};
 use crate::domain::lab_account::LabAccount;
 use crate::domain::wizard::{account_needs, DraftState, Step};
 use crate::error::AppError;
 use crate::service::{drafts as drafts_service, orders};
-use crate::web::pages::views::team_url;
 use crate::web::pages::{chrome, Chrome, Scope};
-use crate::web::policy;
+use crate::web::{policy, urls};
 
 /// A draft its user may work on, with the layout of the page that shows it.
 pub struct Ctx {
-    pub org_id: String,
+    pub org_id: OrgId,
     pub team: Team,
-    pub draft_id: String,
+    pub draft_id: DraftId,
     /// Set once submitted.
-    pub order_id: Option<String>,
+    pub order_id: Option<OrderId>,
     pub state: DraftState,
     pub chrome: Chrome,
 }
@@ -29,12 +29,12 @@ pub struct Ctx {
 pub fn authorize_team(
     conn: &mut DbConnection,
     p: &Principal,
-    org_id: &str,
-    team_id: &str,
+    org_id: &OrgId,
+    team_id: &TeamId,
 ) -> Result<Team, AppError> {
     policy::authorize(p, Action::ViewOrg { org_id })?;
     let team = orgs::find_team(conn, team_id)?
-        .filter(|t| t.org_id == org_id)
+        .filter(|t| t.org_id == *org_id)
         .ok_or(AppError::NotFound)?;
     policy::authorize(
         p,
@@ -52,20 +52,20 @@ pub fn load(
     p: &Principal,
     csrf: &str,
     sandbox: bool,
-    org_id: &str,
-    draft_id: &str,
+    org_id: &OrgId,
+    draft_id: &DraftId,
 ) -> Result<Ctx, AppError> {
     let chrome = chrome(
         conn,
         p,
         csrf,
         sandbox,
-        Some(&Scope::Org(org_id.to_string())),
+        Some(&Scope::Org(org_id.clone())),
         "orders",
     )?;
     let draft = drafts::find(conn, draft_id)?.ok_or(AppError::NotFound)?;
     let team = orgs::find_team(conn, &draft.team_id)?
-        .filter(|t| t.org_id == org_id)
+        .filter(|t| t.org_id == *org_id)
         .ok_or(AppError::NotFound)?;
     policy::authorize(
         p,
@@ -76,7 +76,7 @@ pub fn load(
         },
     )?;
     Ok(Ctx {
-        org_id: org_id.to_string(),
+        org_id: org_id.clone(),
         state: drafts_service::state_of(&draft)?,
         order_id: draft.order_id,
         draft_id: draft.id,
@@ -85,21 +85,13 @@ pub fn load(
     })
 }
 
-pub fn step_url(org_id: &str, draft_id: &str, step: Step) -> String {
-    format!("/orgs/{org_id}/drafts/{draft_id}/{step}")
-}
-
-pub fn order_url(org_id: &str, order_id: &str) -> String {
-    format!("/orgs/{org_id}/orders/{order_id}")
-}
-
 impl Ctx {
     pub fn url(&self, step: Step) -> String {
-        step_url(&self.org_id, &self.draft_id, step)
+        urls::draft_step(&self.org_id, &self.draft_id, step)
     }
 
     pub fn submit_url(&self) -> String {
-        format!("/orgs/{}/drafts/{}/submit", self.org_id, self.draft_id)
+        urls::submit_draft(&self.org_id, &self.draft_id)
     }
 
     pub fn save(&self, conn: &mut DbConnection) -> Result<(), AppError> {
@@ -147,7 +139,7 @@ impl Ctx {
         let view = WizardView {
             csrf: self.chrome.csrf.clone(),
             team_name: self.team.name.clone(),
-            team_url: team_url(&self.org_id, &self.team.id),
+            team_url: urls::team(&self.org_id, &self.team.id),
             progress,
             step,
         };

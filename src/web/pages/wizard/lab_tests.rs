@@ -4,16 +4,17 @@ use super::draft::Ctx;
 use super::{advance, values, Outcome, StepView};
 use crate::db::lab_tests;
 use crate::db::DbConnection;
-use crate::domain::lab::LabSlug;
+use crate::domain::ids::LabTestId;
+use crate::domain::lab::{CollectionMethod, LabSlug, LabTestStatus, SampleType};
 use crate::domain::wizard::Step;
 use crate::error::AppError;
 use crate::service::orders;
 
 pub struct TestChoice {
-    pub id: String,
+    pub id: LabTestId,
     pub name: String,
     pub method: &'static str,
-    pub sample: String,
+    pub sample: SampleType,
     pub checked: bool,
 }
 
@@ -29,44 +30,39 @@ pub struct TestsView {
     pub notice: Option<String>,
 }
 
-pub fn method_label(method: &str) -> &'static str {
+pub fn method_label(method: CollectionMethod) -> &'static str {
     match method {
-        "walk_in_test" => "Walk-in at a patient service center",
-        "at_home_phlebotomy" => "At-home phlebotomy",
-        "testkit" => "Test kit",
-        "on_site_collection" => "On-site collection",
-        _ => "Other collection",
+        CollectionMethod::WalkInTest => "Walk-in at a patient service center",
+        CollectionMethod::AtHomePhlebotomy => "At-home phlebotomy",
+        CollectionMethod::Testkit => "Test kit",
+        CollectionMethod::OnSiteCollection => "On-site collection",
     }
 }
 
 fn view(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    checked: &[String],
+    checked: &[LabTestId],
     error: Option<String>,
 ) -> Result<TestsView, AppError> {
-    let mut groups: Vec<(String, LabGroup)> = Vec::new();
+    let mut groups: Vec<(LabSlug, LabGroup)> = Vec::new();
     for t in lab_tests::list_tests(conn, None)? {
-        if t.status != "active" {
+        if t.status != LabTestStatus::Active {
             continue;
         }
         let choice = TestChoice {
             checked: checked.contains(&t.id),
-            method: method_label(&t.method),
-            sample: t.sample_type.clone(),
+            method: method_label(t.method),
+            sample: t.sample_type,
             name: t.name.clone(),
             id: t.id.clone(),
         };
         match groups.iter_mut().find(|(slug, _)| *slug == t.lab_slug) {
             Some((_, g)) => g.tests.push(choice),
             None => {
-                let name = t
-                    .lab_slug
-                    .parse::<LabSlug>()
-                    .map(LabSlug::display_name)
-                    .unwrap_or("Other lab");
+                let name = t.lab_slug.display_name();
                 groups.push((
-                    t.lab_slug.clone(),
+                    t.lab_slug,
                     LabGroup {
                         name,
                         tests: vec![choice],
@@ -94,10 +90,10 @@ pub fn save(
     mut ctx: Ctx,
     form: &[(String, String)],
 ) -> Result<Outcome, AppError> {
-    let mut ids: Vec<String> = Vec::new();
+    let mut ids: Vec<LabTestId> = Vec::new();
     for id in values(form, "test_id") {
-        if !ids.iter().any(|i| i == id) {
-            ids.push(id.to_string());
+        if !ids.iter().any(|i| i.as_str() == id) {
+            ids.push(LabTestId::from_text(id));
         }
     }
     let checked = if ids.is_empty() {

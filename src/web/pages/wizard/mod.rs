@@ -20,11 +20,12 @@ use serde::Deserialize;
 use self::draft::Ctx;
 use super::{render_with_status, see_other, Chrome};
 use crate::db::DbConnection;
+use crate::domain::ids::{DraftId, OrgId};
 use crate::domain::wizard::Step;
 use crate::error::AppError;
 use crate::web::htmx::is_htmx;
 use crate::web::session::SignedIn;
-use crate::web::{run_db, AppState};
+use crate::web::{run_db, urls, AppState};
 
 /// One entry of the progress bar; `url` is set for steps that can be opened now.
 pub struct ProgressItem {
@@ -123,15 +124,15 @@ fn respond(req: &HttpRequest, outcome: Outcome) -> Result<HttpResponse, AppError
 
 #[derive(Deserialize)]
 pub struct StepPath {
-    org: String,
-    draft: String,
+    org: OrgId,
+    draft: DraftId,
     step: String,
 }
 
 #[derive(Deserialize)]
 pub struct DraftPath {
-    org: String,
-    draft: String,
+    org: OrgId,
+    draft: DraftId,
 }
 
 fn parse_step(step: &str) -> Result<Step, AppError> {
@@ -153,7 +154,7 @@ pub async fn show(
     let outcome = run_db(&state, move |conn| {
         let ctx = draft::load(conn, &p, &csrf, sandbox, &org, &draft)?;
         if let Some(order_id) = &ctx.order_id {
-            return Ok(Outcome::Redirect(draft::order_url(&org, order_id)));
+            return Ok(Outcome::Redirect(urls::order(&org, order_id)));
         }
         let shown = ctx.state.reachable(step);
         if shown != step {
@@ -189,7 +190,7 @@ pub async fn save(
     let outcome = run_db(&state, move |conn| {
         let ctx = draft::load(conn, &p, &csrf, sandbox, &org, &draft)?;
         if let Some(order_id) = &ctx.order_id {
-            return Ok(Outcome::Redirect(draft::order_url(&org, order_id)));
+            return Ok(Outcome::Redirect(urls::order(&org, order_id)));
         }
         let shown = ctx.state.reachable(step);
         if shown != step {
@@ -222,7 +223,7 @@ pub async fn submit(
     let outcome = run_db(&state, move |conn| {
         let ctx = draft::load(conn, &p, &csrf, sandbox, &org, &draft)?;
         if let Some(order_id) = &ctx.order_id {
-            return Ok(Outcome::Redirect(draft::order_url(&org, order_id)));
+            return Ok(Outcome::Redirect(urls::order(&org, order_id)));
         }
         review::submit(conn, ctx, &actor)
     })

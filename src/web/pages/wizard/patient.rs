@@ -2,10 +2,11 @@
 //! new patient is created once, with a generated client_user_id, and reused if typed again).
 use super::draft::Ctx;
 use super::{advance, value, Outcome, StepView};
-use crate::db::audit::Actor;
 use crate::db::patients::{self, PatientRow};
 use crate::db::DbConnection;
+use crate::domain::actor::Actor;
 use crate::domain::billing::US_STATES;
+use crate::domain::ids::PatientId;
 use crate::domain::order_input::{validate_patient, Gender, PatientAddress, PatientInput};
 use crate::domain::validation::FieldErrors;
 use crate::domain::wizard::Step;
@@ -53,7 +54,7 @@ impl From<&FieldErrors> for PatientErrors {
 }
 
 pub struct PatientHit {
-    pub id: String,
+    pub id: PatientId,
     pub name: String,
     pub dob: String,
     pub client_user_id: String,
@@ -151,7 +152,7 @@ fn details_of(p: &PatientRow) -> PatientInput {
         first_name: text(&p.first_name),
         last_name: text(&p.last_name),
         dob: p.dob.map(|d| d.to_string()).unwrap_or_default(),
-        gender: text(&p.gender),
+        gender: p.gender.map(|g| g.as_str().to_string()).unwrap_or_default(),
         phone_number: text(&p.phone_number),
         email: text(&p.email),
         first_line: address.map(|a| a.first_line.clone()).unwrap_or_default(),
@@ -210,8 +211,9 @@ pub fn save(
             Ok(Outcome::Redirect(ctx.url(Step::Patient)))
         }
         "pick" => {
-            let patient = patients::find_in_team(conn, &ctx.team.id, value(form, "patient_id"))?
-                .ok_or(AppError::NotFound)?;
+            let picked = PatientId::from_text(value(form, "patient_id"));
+            let patient =
+                patients::find_in_team(conn, &ctx.team.id, &picked)?.ok_or(AppError::NotFound)?;
             let details = details_of(&patient);
             ctx.state.pick_patient(&patient.id, details.clone());
             // Complete details from an earlier order go straight on; others are completed here.

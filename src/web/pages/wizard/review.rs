@@ -2,23 +2,25 @@
 //! and submit, which places the order through `service::drafts::submit` (eligibility checked
 //! again in the transaction that inserts the order).
 use super::account;
-use super::draft::{order_url, Ctx};
+use super::draft::Ctx;
 use super::lab_tests::method_label;
 use super::{value, Outcome, StepView};
-use crate::db::audit::Actor;
 use crate::db::lab_tests;
 use crate::db::DbConnection;
+use crate::domain::actor::Actor;
 use crate::domain::eligibility::{self, OrderNeeds};
+use crate::domain::ids::LabAccountId;
 use crate::domain::lab::LabSlug;
 use crate::domain::lab_account::LabAccount;
 use crate::domain::order_input::{validate_patient, validate_physician, OrderRequest};
 use crate::domain::wizard::{account_label, account_needs, account_options, Step};
 use crate::error::AppError;
 use crate::service::drafts as drafts_service;
+use crate::web::urls;
 
 /// Another account the order could use.
 pub struct SwitchOption {
-    pub id: String,
+    pub id: LabAccountId,
     pub label: String,
     /// Choosing it clears the tests.
     pub other_lab: bool,
@@ -78,7 +80,7 @@ fn switch_options(
     ctx: &Ctx,
     accounts: &[LabAccount],
     needs: &OrderNeeds,
-    current: &str,
+    current: &LabAccountId,
 ) -> Vec<SwitchOption> {
     let mut labs: Vec<LabSlug> = vec![needs.lab];
     for a in accounts
@@ -93,7 +95,7 @@ fn switch_options(
     for lab in labs {
         let lab_needs = account_needs(&ctx.team.id, &ctx.org_id, lab, needs.state);
         for o in account_options(accounts, &lab_needs) {
-            if o.problem.is_none() && o.account.id != current {
+            if o.problem.is_none() && o.account.id != *current {
                 out.push(SwitchOption {
                     id: o.account.id.clone(),
                     label: format!("{} ({})", account_label(o.account), lab.display_name()),
@@ -140,7 +142,7 @@ fn view(
             .then(|| ctx.url(Step::Account)),
         billing_url: ctx.url(Step::Billing),
         patient_lines: patient_lines(ctx),
-        method: tests.first().map(|t| method_label(&t.method)).unwrap_or(""),
+        method: tests.first().map(|t| method_label(t.method)).unwrap_or(""),
         tests: tests.into_iter().map(|t| t.name).collect(),
         lab_name: needs.lab.display_name(),
         account_label: account_label(&account),
@@ -170,12 +172,12 @@ pub fn save(
     form: &[(String, String)],
 ) -> Result<Outcome, AppError> {
     let accounts = ctx.accounts(conn)?;
-    let id = value(form, "account_id").trim();
+    let id = LabAccountId::from_text(value(form, "account_id").trim());
     let target = accounts.iter().find(|a| a.id == id);
     let error = match (target, ctx.state.patient_state()) {
         (Some(target), Some(state)) => {
             let needs = account_needs(&ctx.team.id, &ctx.org_id, target.lab, state);
-            match eligibility::resolve(&accounts, Some(id), &needs) {
+            match eligibility::resolve(&accounts, Some(&id), &needs) {
                 Ok(account) => {
                     ctx.state.choose_account(account, false);
                     ctx.save(conn)?;
@@ -197,7 +199,7 @@ fn order_request(ctx: &Ctx) -> Result<OrderRequest, Step> {
     let s = &ctx.state;
     let patient =
         validate_patient(&s.patient, chrono::Utc::now().date_naive()).map_err(|_| Step::Patient)?;
-    let user_id = s.patient_id().ok_or(Step::Patient)?.to_string();
+    let user_id = s.patient_id().ok_or(Step::Patient)?.clone();
     let account = s.account.as_ref().ok_or(Step::Account)?;
     let billing = s.billing_type.ok_or(Step::Billing)?;
     let physician = validate_physician(&s.physician).map_err(|_| Step::Billing)?;
@@ -231,7 +233,7 @@ pub fn submit(conn: &mut DbConnection, mut ctx: Ctx, actor: &Actor) -> Result<Ou
         Err(step) => return Ok(Outcome::Redirect(ctx.url(step))),
     };
     let back_to = match drafts_service::submit(conn, actor, &ctx.draft_id, &req) {
-        Ok(done) => return Ok(Outcome::Redirect(order_url(&ctx.org_id, done.order_id()))),
+        Ok(done) => return Ok(Outcome::Redirect(urls::order(&ctx.org_id, done.order_id()))),
         Err(AppError::Rule { code, message }) if eligibility::is_account_refusal(code) => {
             ctx.state.refuse_account(message);
             Step::Account

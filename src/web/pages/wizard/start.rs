@@ -4,18 +4,13 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::draft;
+use crate::domain::ids::{OrgId, TeamId};
 use crate::domain::wizard::Step;
 use crate::error::AppError;
 use crate::service::drafts as drafts_service;
-use crate::web::pages::views::team_url;
 use crate::web::pages::{chrome, render, see_other, Chrome, Scope};
 use crate::web::session::SignedIn;
-use crate::web::{run_db, AppState};
-
-/// Where a new order of a Team is started (GET shows the button, POST starts it).
-pub fn start_url(org_id: &str, team_id: &str) -> String {
-    format!("/orgs/{org_id}/teams/{team_id}/orders/new")
-}
+use crate::web::{run_db, urls, AppState};
 
 #[derive(Template)]
 #[template(path = "orders/wizard/start.html")]
@@ -30,7 +25,7 @@ struct StartPage {
 pub async fn page(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<(String, String)>,
+    path: web::Path<(OrgId, TeamId)>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let csrf = user.csrf.clone();
@@ -42,8 +37,8 @@ pub async fn page(
         let team = draft::authorize_team(conn, &p, &org_id, &team_id)?;
         Ok(StartPage {
             chrome,
-            team_url: team_url(&org_id, &team.id),
-            action: start_url(&org_id, &team.id),
+            team_url: urls::team(&org_id, &team.id),
+            action: urls::new_order(&org_id, &team.id),
             team_name: team.name,
         })
     })
@@ -55,14 +50,14 @@ pub async fn page(
 pub async fn start(
     state: web::Data<AppState>,
     user: SignedIn,
-    path: web::Path<(String, String)>,
+    path: web::Path<(OrgId, TeamId)>,
 ) -> Result<HttpResponse, AppError> {
     let p = user.principal.clone();
     let (org_id, team_id) = path.into_inner();
     let url = run_db(&state, move |conn| {
         let team = draft::authorize_team(conn, &p, &org_id, &team_id)?;
         let id = drafts_service::start(conn, &team.id, &p.user_id)?;
-        Ok(draft::step_url(&org_id, &id, Step::Patient))
+        Ok(urls::draft_step(&org_id, &id, Step::Patient))
     })
     .await?;
     Ok(see_other(&url))

@@ -1,0 +1,107 @@
+//! What a signed-in person sees of an org: its Teams (a clinician only their own), one order, one
+//! lab account. The pages that list Teams or open an order or an account all ask here; the rules
+//! themselves are `domain::access`'s.
+use crate::db::lab_accounts::{self as accounts_db, TeamScope};
+use crate::db::orgs::{self, Team};
+use crate::db::DbConnection;
+use crate::domain::access::{order_visibility, Action, OrderVisibility, Principal, Role};
+use crate::domain::ids::{LabAccountId, OrderId, OrgId, TeamId};
+use crate::domain::lab_account::LabAccount;
+use crate::error::AppError;
+use crate::service::orders::{self as orders_service, OrderView};
+use crate::web::policy;
+
+use super::Scope;
+
+/// The Teams a person sees in this scope: the org's, or on the platform those of the orgs a CSM
+/// looks after; a clinician only their own (`order_visibility`).
+pub fn visible_teams(
+    conn: &mut DbConnection,
+    p: &Principal,
+    scope: &Scope,
+) -> Result<Vec<Team>, AppError> {
+    let teams = match scope {
+        Scope::Org(org) => orgs::list_teams(conn, org)?,
+        Scope::Platform => orgs::teams_of_orgs(conn, &p.csm_org_ids)?,
+    };
+    Ok(match order_visibility(p) {
+        OrderVisibility::WholeOrg => teams,
+        OrderVisibility::Teams(mine) => {
+            teams.into_iter().filter(|t| mine.contains(&t.id)).collect()
+        }
+    })
+}
+
+/// The ids of `visible_teams` of one org.
+pub fn visible_team_ids(
+    conn: &mut DbConnection,
+    p: &Principal,
+    org_id: &OrgId,
+) -> Result<Vec<TeamId>, AppError> {
+    Ok(visible_teams(conn, p, &Scope::Org(org_id.clone()))?
+        .into_iter()
+        .map(|t| t.id)
+        .collect())
+}
+
+/// An order of this org that the person may see; anything else is "not found".
+pub fn visible_order(
+    conn: &mut DbConnection,
+    p: &Principal,
+    org_id: &OrgId,
+    order_id: &OrderId,
+) -> Result<OrderView, AppError> {
+    let order = orders_service::load(conn, order_id)?.ok_or(AppError::NotFound)?;
+    if order.row.org_id != *org_id {
+        return Err(AppError::NotFound);
+    }
+    policy::authorize(
+        p,
+        Action::ViewOrder {
+            org_id,
+            team_id: &order.row.team_id,
+        },
+    )?;
+    Ok(order)
+}
+
+/// An account the person may see in this scope, with its linked Teams limited to what they may
+/// see.
+pub fn visible_account(
+    conn: &mut DbConnection,
+    p: &Principal,
+    scope: &Scope,
+    account_id: &LabAccountId,
+) -> Result<LabAccount, AppError> {
+    let team_scope = match scope {
+        Scope::Org(org) => TeamScope::Org(org),
+        Scope::Platform => TeamScope::All,
+    };
+    let mut account = accounts_db::find(conn, account_id, team_scope)?.ok_or(AppError::NotFound)?;
+    match scope {
+        Scope::Org(org) => policy::authorize(
+            p,
+            Action::ViewAccount {
+                owner_org: account.owner.org_id(),
+                viewing_org: org,
+                linked_teams: &account.team_ids,
+            },
+        )?,
+        Scope::Platform => {
+            policy::authorize(p, Action::ViewPlatformAccounts)?;
+            if !account.is_platform_managed() {
+                return Err(AppError::NotFound);
+            }
+            // A CSM sees the links to Teams of the orgs they look after.
+            let mine: Vec<TeamId> = orgs::teams_of_orgs(conn, &p.csm_org_ids)?
+                .into_iter()
+                .map(|t| t.id)
+                .collect();
+            account.team_ids.retain(|t| mine.contains(t));
+        }
+    }
+    if p.role == Role::Clinician {
+        account.team_ids.retain(|t| p.team_ids.contains(t));
+    }
+    Ok(account)
+}
