@@ -7,6 +7,7 @@ use super::access::Role;
 use super::account_config::validate_config;
 use super::api_key::{digest, mint, KeyScope};
 use super::billing::{AllowedBilling, BillingType};
+use super::ids::{LabAccountId, OrgId};
 use super::lab::LabSlug;
 use super::lab_account::{AccountStatus, DelegatedFlow, LabAccount, LinkRefusal, Owner};
 use super::order_status::LowStatus;
@@ -105,8 +106,9 @@ fn an_order_is_open_until_it_completes_fails_or_is_cancelled() {
 
 #[test]
 fn an_owner_is_stored_as_its_org_or_the_word_platform() {
-    let org = Owner::Org("o1".into());
-    assert_eq!((org.key(), org.org_id()), ("o1", Some("o1")));
+    let o1 = OrgId::from_text("o1");
+    let org = Owner::Org(o1.clone());
+    assert_eq!((org.key(), org.org_id()), ("o1", Some(&o1)));
     assert_eq!(
         (Owner::Platform.key(), Owner::Platform.org_id()),
         ("platform", None)
@@ -136,9 +138,9 @@ fn an_accounts_configuration_survives_the_edit_form() {
     .into_iter()
     .collect();
     let account = LabAccount {
-        id: "a1".into(),
+        id: LabAccountId::from_text("a1"),
         lab: LabSlug::Quest,
-        owner: Owner::Org("o1".into()),
+        owner: Owner::Org(OrgId::from_text("o1")),
         provider_account_id: "97500001".into(),
         account_name: Some("Quest West".into()),
         status: AccountStatus::Active,

@@ -5,6 +5,7 @@ use chrono::{Duration, NaiveDate};
 
 use super::access::{decide, Action, Decision, Principal, Role};
 use super::account_config::{validate_config, AccountConfigInput};
+use super::ids::{OrgId, TeamId, UserId};
 use super::lab_account::check_status_move;
 use super::lab_account::AccountStatus;
 use super::order_input::{validate_patient, PatientInput};
@@ -34,7 +35,11 @@ fn config(edit: impl FnOnce(&mut AccountConfigInput)) -> Result<(), Vec<String>>
 }
 
 /// A field of the account form, how to fill it with n characters, and its limit.
-type Limit = (&'static str, Box<dyn Fn(&mut AccountConfigInput, usize)>, usize);
+type Limit = (
+    &'static str,
+    Box<dyn Fn(&mut AccountConfigInput, usize)>,
+    usize,
+);
 
 #[test]
 fn account_configuration_limits_accept_the_maximum_and_refuse_one_more() {
@@ -81,28 +86,29 @@ fn a_status_reason_may_have_500_characters_and_not_501() {
 
 fn csm() -> Principal {
     Principal {
-        user_id: "u".into(),
+        user_id: UserId::from_text("u"),
         email: "csm@example.com".into(),
         name: "C".into(),
         role: Role::Csm,
         org_id: None,
         team_ids: vec![],
-        csm_org_ids: vec!["o1".into()],
+        csm_org_ids: vec![OrgId::from_text("o1")],
     }
 }
 
 #[test]
 fn a_csm_sees_their_orgs_accounts_and_platform_accounts_but_no_other_orgs() {
-    let none: Vec<String> = vec![];
+    let none: Vec<TeamId> = vec![];
+    let (o1, o2) = (OrgId::from_text("o1"), OrgId::from_text("o2"));
     let table = [
-        ("own org's account", Some("o1"), Decision::Allow),
+        ("own org's account", Some(&o1), Decision::Allow),
         ("platform account", None, Decision::Allow),
-        ("another org's account", Some("o2"), Decision::NotFound),
+        ("another org's account", Some(&o2), Decision::NotFound),
     ];
     for (name, owner_org, expected) in table {
         let action = Action::ViewAccount {
             owner_org,
-            viewing_org: "o1",
+            viewing_org: &o1,
             linked_teams: &none,
         };
         assert_eq!(decide(&csm(), action), expected, "{name}");
