@@ -7,6 +7,7 @@ pub mod drafts;
 pub mod idempotency;
 pub mod lab_accounts;
 pub mod lab_tests;
+pub mod locks;
 pub mod login_attempts;
 pub mod order_list;
 pub mod orders;

@@ -20,6 +20,7 @@ pub fn advance(
     to: LowStatus,
 ) -> Result<(), AppError> {
     write_tx(conn, |conn| {
+        crate::db::locks::take_order(conn, order_id)?;
         let order = orders_db::find(conn, order_id)?.ok_or(AppError::NotFound)?;
         let (from, method) = (order.status_low, order.collection_method);
         let mut steps = Vec::new();

@@ -1,7 +1,6 @@
 //! Placing, reading and cancelling orders. The account is chosen by
 //! `domain::eligibility::resolve` and checked again, under a lock, in the transaction that
 //! inserts the order, so an account suspended or unlinked meanwhile never gets it.
-use diesel::prelude::*;
 use serde_json::json;
 
 use crate::db::audit::{self, AuditEntry};
@@ -13,7 +12,7 @@ use crate::domain::actor::Actor;
 use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::billing::UsState;
 use crate::domain::eligibility::{self, OrderNeeds, Refusal};
-use crate::domain::ids::{LabAccountId, LabTestId, OrderId, OrgId, ResultId, TeamId};
+use crate::domain::ids::{LabTestId, OrderId, OrgId, ResultId, TeamId};
 use crate::domain::lab::{CollectionMethod, LabSlug, LabTestStatus};
 use crate::domain::lab_account::LabAccount;
 use crate::domain::order_input::{
@@ -161,18 +160,6 @@ pub fn candidate_accounts(
     accounts_db::list_for_org(conn, org_id, &AccountFilter::default())
 }
 
-/// On PostgreSQL, holds the account row so a suspension or unlink waits until the order
-/// commits; SQLite's `BEGIN IMMEDIATE` already serializes writers.
-fn lock_account(conn: &mut DbConnection, account_id: &LabAccountId) -> Result<(), AppError> {
-    if let DbConnection::Postgresql(c) = conn {
-        diesel::sql_query("SELECT id FROM lab_accounts WHERE id = $1 FOR SHARE")
-            .bind::<diesel::sql_types::Text, _>(account_id.as_str())
-            .execute(c)
-            .map_err(|e| AppError::db("locking a lab account", e))?;
-    }
-    Ok(())
-}
-
 pub fn needs(req: &OrderRequest, lab: LabSlug, state: UsState) -> OrderNeeds {
     OrderNeeds {
         team_id: req.team_id.clone(),
@@ -205,7 +192,7 @@ pub fn create(
             .id
             .clone();
         // Check again under the lock: the account may have been suspended or unlinked since it was read.
-        lock_account(conn, &chosen_id)?;
+        crate::db::locks::share_lab_account(conn, &chosen_id)?;
         let account = accounts_db::find(conn, &chosen_id, TeamScope::Org(&req.org_id))?
             .ok_or(AppError::NotFound)?;
         eligibility::check(&account, &needs).map_err(|reason| {
@@ -293,6 +280,7 @@ pub fn cancel(
     team_ids: &[TeamId],
 ) -> Result<(), AppError> {
     write_tx(conn, |conn| {
+        crate::db::locks::take_order(conn, order_id)?;
         let order = load_for_teams(conn, order_id, team_ids)?;
         let (low, method) = (order.low(), order.method());
         if !low.cancellable() {

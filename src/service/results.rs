@@ -186,6 +186,7 @@ pub fn attach(
     m: &OruMessage,
     source: &str,
 ) -> Result<(ResultId, i32), AppError> {
+    crate::db::locks::take_order(conn, order_id)?;
     let order = orders_db::find(conn, order_id)?.ok_or(AppError::NotFound)?;
     let result_id = ResultId::new();
     let version = results_db::next_version(conn, order_id)?;

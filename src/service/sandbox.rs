@@ -133,6 +133,7 @@ fn move_to(
 ) -> Result<(), AppError> {
     let method = order.method();
     write_tx(conn, |conn| {
+        crate::db::locks::take_order(conn, &order.row.id)?;
         orders_db::add_event(conn, &order.row.id, &event_status(method, low), low)?;
         audit::record(
             conn,

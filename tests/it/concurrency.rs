@@ -164,3 +164,45 @@ fn sqlite_with_sixteen_concurrent_writers_never_reports_database_locked() {
     assert!(failures.is_empty(), "{failures:?}");
     assert_eq!(order_count(&app), before + 16 * 8);
 }
+
+/// Found by the soak benchmark on PostgreSQL: two deliveries for one order at once both took
+/// "the next version" and the second failed on the unique (order, version) index.
+#[test]
+fn deliveries_for_one_order_at_once_become_consecutive_versions_and_none_fails() {
+    use crate::support::results::{fill, fixture, jane, jane_order, msa};
+    for backend in backends() {
+        let app = TestApp::spawn(backend);
+        let order = jane_order(&app);
+        let template = fixture("final.hl7");
+        let (base, key) = (app.base.clone(), app.world.lab_key.clone());
+        let messages: Vec<String> = (0..12)
+            .map(|i| {
+                fill(
+                    &template,
+                    &jane(&order, &format!("RACE-{i}-{}", uuid::Uuid::new_v4())),
+                )
+            })
+            .collect();
+        let answers = at_once(12, move |i| {
+            Client::new(&base).post_raw(
+                "/lab-interface/v1/results",
+                &[
+                    (crate::support::LAB_KEY_HEADER, key.as_str()),
+                    ("Content-Type", "application/hl7-v2"),
+                ],
+                messages[i].as_bytes(),
+            )
+        });
+        for res in &answers {
+            assert_eq!(msa(res).0, "AA", "{backend:?}: {}", res.body);
+        }
+        let versions: Vec<i32> = labdesk::db::results::versions(&mut app.conn(), &order)
+            .unwrap()
+            .iter()
+            .map(|r| r.version)
+            .collect();
+        let mut sorted = versions.clone();
+        sorted.sort();
+        assert_eq!(sorted, (1..=12).collect::<Vec<_>>(), "{backend:?}");
+    }
+}
