@@ -1,5 +1,8 @@
-//! Every route in one place. Who may call each is decided inside the handler through
-//! `web::policy` (pages) or the key extractors (APIs); tests mount this same function.
+//! Every route in one place, one function per feature; the features that serve both an org and
+//! the platform are mounted under both scopes. Who may call each route is decided inside the
+//! handler through `web::policy` (pages) or the key extractors (APIs); tests mount this same
+//! function, and `table()` lists what it registers.
+use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 
 use crate::domain::validation::FieldError;
@@ -12,6 +15,7 @@ use crate::web::pages::{
     account_form, account_links, account_page, account_status, audit, auth, home, lab_accounts,
     lab_keys, orders, review, team_keys, teams, wizard,
 };
+use crate::web::router::{Listing, Mount, Router};
 use crate::web::AppState;
 
 fn invalid(loc: &str, msg: String) -> actix_web::Error {
@@ -30,240 +34,159 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .limit(256 * 1024)
                 .error_handler(|e, _| invalid("body", e.to_string())),
         )
-        .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
-        .route("/livez", web::get().to(livez))
-        .route("/readyz", web::get().to(readyz))
-        // Sign-in
-        .route("/login", web::get().to(auth::login_form))
-        .route("/login", web::post().to(auth::login))
-        .route("/logout", web::post().to(auth::logout))
-        .route(
-            "/logout/everywhere",
-            web::post().to(auth::logout_everywhere),
+        .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()));
+    mount(&mut Mount(cfg));
+}
+
+/// Every registered route as (method, full path pattern): the same `mount` that registers them.
+pub fn table() -> Vec<(Method, String)> {
+    let mut listing = Listing::default();
+    mount(&mut listing);
+    listing.routes
+}
+
+fn mount<R: Router>(r: &mut R) {
+    r.get("/livez", livez).get("/readyz", readyz);
+    sign_in(r);
+    r.scope("/orgs/{org}", |r| {
+        lab_accounts(r);
+        teams(r);
+        orders(r);
+        wizard(r);
+        review(r);
+        r.get("/audit", audit::page).get("/audit.csv", audit::csv);
+    });
+    r.scope("/platform", |r| {
+        lab_accounts(r);
+        review(r);
+        lab_keys(r);
+    });
+    team_api(r);
+    lab_interface_api(r);
+    org_api(r);
+}
+
+fn sign_in<R: Router>(r: &mut R) {
+    r.get("/login", auth::login_form)
+        .post("/login", auth::login)
+        .post("/logout", auth::logout)
+        .post("/logout/everywhere", auth::logout_everywhere)
+        .get("/", home::index)
+        .get("/orgs", home::pick);
+}
+
+/// An org's lab accounts (`/orgs/{org}`) and the platform-managed ones (`/platform`).
+fn lab_accounts<R: Router>(r: &mut R) {
+    r.get("/lab_accounts", lab_accounts::list_page)
+        .post("/lab_accounts", account_form::create_account)
+        .get("/lab_accounts/new", account_form::new_page)
+        .get("/lab_accounts/{id}", account_page::page)
+        .get("/lab_accounts/{id}/edit", account_form::edit_page)
+        .post("/lab_accounts/{id}/edit", account_form::update_account)
+        .post("/lab_accounts/{id}/status", account_status::change_status)
+        .post("/lab_accounts/{id}/teams", account_links::link)
+        .get(
+            "/lab_accounts/{id}/teams/{team}/unlink",
+            account_links::unlink_confirm,
         )
-        .route("/", web::get().to(home::index))
-        .route("/orgs", web::get().to(home::pick))
-        // An org's lab accounts
-        .route(
-            "/orgs/{org}/lab_accounts",
-            web::get().to(lab_accounts::list_page),
+        .post(
+            "/lab_accounts/{id}/teams/{team}/unlink",
+            account_links::unlink,
+        );
+}
+
+/// An org's Teams and their API keys.
+fn teams<R: Router>(r: &mut R) {
+    r.get("/teams", teams::list)
+        .get("/teams/{team}", teams::show)
+        .get("/teams/{team}/keys", team_keys::list)
+        .post("/teams/{team}/keys", team_keys::create)
+        .get("/teams/{team}/keys/{key}/revoke", team_keys::revoke_confirm)
+        .post("/teams/{team}/keys/{key}/revoke", team_keys::revoke);
+}
+
+/// An org's orders (an order id is a uuid, so other words under /orders stay free for pages).
+fn orders<R: Router>(r: &mut R) {
+    r.get("/orders", orders::list::page)
+        .get("/orders/{order_id:[0-9a-fA-F-]+}", orders::show::page)
+        .get(
+            "/orders/{order_id:[0-9a-fA-F-]+}/cancel",
+            orders::cancel::confirm,
         )
-        .route(
-            "/orgs/{org}/lab_accounts",
-            web::post().to(account_form::create_account),
+        .post(
+            "/orders/{order_id:[0-9a-fA-F-]+}/cancel",
+            orders::cancel::cancel,
         )
-        .route(
-            "/orgs/{org}/lab_accounts/new",
-            web::get().to(account_form::new_page),
-        )
-        .route(
-            "/orgs/{org}/lab_accounts/{id}",
-            web::get().to(account_page::page),
-        )
-        .route(
-            "/orgs/{org}/lab_accounts/{id}/edit",
-            web::get().to(account_form::edit_page),
-        )
-        .route(
-            "/orgs/{org}/lab_accounts/{id}/edit",
-            web::post().to(account_form::update_account),
-        )
-        .route(
-            "/orgs/{org}/lab_accounts/{id}/status",
-            web::post().to(account_status::change_status),
-        )
-        .route(
-            "/orgs/{org}/lab_accounts/{id}/teams",
-            web::post().to(account_links::link),
-        )
-        .route(
-            "/orgs/{org}/lab_accounts/{id}/teams/{team}/unlink",
-            web::get().to(account_links::unlink_confirm),
-        )
-        .route(
-            "/orgs/{org}/lab_accounts/{id}/teams/{team}/unlink",
-            web::post().to(account_links::unlink),
-        )
-        // Platform-managed accounts (CSMs)
-        .route(
-            "/platform/lab_accounts",
-            web::get().to(lab_accounts::list_page),
-        )
-        .route(
-            "/platform/lab_accounts",
-            web::post().to(account_form::create_account),
-        )
-        .route(
-            "/platform/lab_accounts/new",
-            web::get().to(account_form::new_page),
-        )
-        .route(
-            "/platform/lab_accounts/{id}",
-            web::get().to(account_page::page),
-        )
-        .route(
-            "/platform/lab_accounts/{id}/edit",
-            web::get().to(account_form::edit_page),
-        )
-        .route(
-            "/platform/lab_accounts/{id}/edit",
-            web::post().to(account_form::update_account),
-        )
-        .route(
-            "/platform/lab_accounts/{id}/status",
-            web::post().to(account_status::change_status),
-        )
-        .route(
-            "/platform/lab_accounts/{id}/teams",
-            web::post().to(account_links::link),
-        )
-        .route(
-            "/platform/lab_accounts/{id}/teams/{team}/unlink",
-            web::get().to(account_links::unlink_confirm),
-        )
-        .route(
-            "/platform/lab_accounts/{id}/teams/{team}/unlink",
-            web::post().to(account_links::unlink),
-        )
-        // Teams and audit
-        .route("/orgs/{org}/teams", web::get().to(teams::list))
-        .route("/orgs/{org}/teams/{team}", web::get().to(teams::show))
-        .route(
-            "/orgs/{org}/teams/{team}/keys",
-            web::get().to(team_keys::list),
-        )
-        .route(
-            "/orgs/{org}/teams/{team}/keys",
-            web::post().to(team_keys::create),
-        )
-        .route(
-            "/orgs/{org}/teams/{team}/keys/{key}/revoke",
-            web::get().to(team_keys::revoke_confirm),
-        )
-        .route(
-            "/orgs/{org}/teams/{team}/keys/{key}/revoke",
-            web::post().to(team_keys::revoke),
-        )
-        // Orders (an order id is a uuid, so other words under /orders stay free for other pages)
-        .route("/orgs/{org}/orders", web::get().to(orders::list::page))
-        .route(
-            "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}",
-            web::get().to(orders::show::page),
-        )
-        .route(
-            "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/cancel",
-            web::get().to(orders::cancel::confirm),
-        )
-        .route(
-            "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/cancel",
-            web::post().to(orders::cancel::cancel),
-        )
-        // The order wizard (submit before the {step} routes, which it would match); the GET
-        // only shows the button that POSTs.
-        .route(
-            "/orgs/{org}/teams/{team}/orders/new",
-            web::get().to(wizard::start::page),
-        )
-        .route(
-            "/orgs/{org}/teams/{team}/orders/new",
-            web::post().to(wizard::start::start),
-        )
-        .route(
-            "/orgs/{org}/drafts/{draft}/submit",
-            web::post().to(wizard::submit),
-        )
-        .route(
-            "/orgs/{org}/drafts/{draft}/{step}",
-            web::get().to(wizard::show),
-        )
-        .route(
-            "/orgs/{org}/drafts/{draft}/{step}",
-            web::post().to(wizard::save),
-        )
-        .route(
-            "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/sandbox/advance",
-            web::post().to(orders::sandbox::advance),
-        )
-        // The review queue of results that did not fit (an org's, and the CSMs' platform one
-        // with quarantine); item ids are uuids.
-        .route("/orgs/{org}/review", web::get().to(review::list::page))
-        .route(
-            "/orgs/{org}/review/{id:[0-9a-fA-F-]+}",
-            web::get().to(review::item::page),
-        )
-        .route(
-            "/orgs/{org}/review/{id:[0-9a-fA-F-]+}/{action:accept|reject|escalate}",
-            web::post().to(review::decide::decide),
-        )
-        .route("/platform/review", web::get().to(review::list::page))
-        .route(
-            "/platform/review/{id:[0-9a-fA-F-]+}",
-            web::get().to(review::item::page),
-        )
-        .route(
-            "/platform/review/{id:[0-9a-fA-F-]+}/{action:accept|reject|escalate}",
-            web::post().to(review::decide::decide),
-        )
-        // Lab interface keys (CSMs)
-        .route("/platform/lab_keys", web::get().to(lab_keys::list))
-        .route("/platform/lab_keys", web::post().to(lab_keys::create))
-        .route(
-            "/platform/lab_keys/{key}/revoke",
-            web::get().to(lab_keys::revoke_confirm),
-        )
-        .route(
-            "/platform/lab_keys/{key}/revoke",
-            web::post().to(lab_keys::revoke),
-        )
-        .route("/orgs/{org}/audit", web::get().to(audit::page))
-        .route("/orgs/{org}/audit.csv", web::get().to(audit::csv))
-        // Team API
-        .route(
-            "/v3/lab_test/lab_account",
-            web::get().to(team::lab_accounts),
-        )
-        .route("/v2/user", web::post().to(users::create))
-        .route("/v2/user/{user_id}", web::get().to(users::get))
-        .route("/v3/order", web::post().to(api_orders::create))
-        .route("/v3/order/{order_id}", web::get().to(api_orders::get))
-        .route(
-            "/v3/order/{order_id}/cancel",
-            web::post().to(api_orders::cancel),
-        )
-        .route("/v3/orders", web::get().to(api_orders::list))
-        .route(
-            "/v3/order/{order_id}/result",
-            web::get().to(api_results::result),
-        )
-        .route(
+        .post(
+            "/orders/{order_id:[0-9a-fA-F-]+}/sandbox/advance",
+            orders::sandbox::advance,
+        );
+}
+
+/// The order wizard (submit before the `{step}` routes, which would match it).
+fn wizard<R: Router>(r: &mut R) {
+    r.get("/teams/{team}/orders/new", wizard::start::page)
+        .post("/teams/{team}/orders/new", wizard::start::start)
+        .post("/drafts/{draft}/submit", wizard::submit)
+        .get("/drafts/{draft}/{step}", wizard::show)
+        .post("/drafts/{draft}/{step}", wizard::save);
+}
+
+/// The review queue of results that did not fit: an org's, and the CSMs' platform one with
+/// quarantine. Item ids are uuids.
+fn review<R: Router>(r: &mut R) {
+    r.get("/review", review::list::page)
+        .get("/review/{id:[0-9a-fA-F-]+}", review::item::page)
+        .post(
+            "/review/{id:[0-9a-fA-F-]+}/{action:accept|reject|escalate}",
+            review::decide::decide,
+        );
+}
+
+/// Lab interface keys (CSMs).
+fn lab_keys<R: Router>(r: &mut R) {
+    r.get("/lab_keys", lab_keys::list)
+        .post("/lab_keys", lab_keys::create)
+        .get("/lab_keys/{key}/revoke", lab_keys::revoke_confirm)
+        .post("/lab_keys/{key}/revoke", lab_keys::revoke);
+}
+
+/// Junction's Team API (`x-vital-api-key`).
+fn team_api<R: Router>(r: &mut R) {
+    r.get("/v3/lab_test/lab_account", team::lab_accounts)
+        .post("/v2/user", users::create)
+        .get("/v2/user/{user_id}", users::get)
+        .post("/v3/order", api_orders::create)
+        .get("/v3/order/{order_id}", api_orders::get)
+        .post("/v3/order/{order_id}/cancel", api_orders::cancel)
+        .get("/v3/orders", api_orders::list)
+        .get("/v3/order/{order_id}/result", api_results::result)
+        .get(
             "/v3/order/{order_id}/result/metadata",
-            web::get().to(api_results::result_metadata),
+            api_results::result_metadata,
         )
-        .route(
-            "/v3/order/{order_id}/test",
-            web::post().to(api_results::sandbox_test),
-        )
-        .route("/v3/unmatched_result", web::get().to(api_unmatched::list))
-        .route(
-            "/v3/unmatched_result/{raw_result_id}",
-            web::get().to(api_unmatched::get),
-        )
-        .route("/v3/lab_tests", web::get().to(catalogue::tests))
-        .route("/v3/lab_tests/labs", web::get().to(catalogue::labs))
-        // Lab interface
-        .route(
-            "/lab-interface/v1/results",
-            web::post().to(lab_interface::deliver),
-        )
-        // Org Management API
-        .route("/v1/org/{org_id}/team", web::get().to(org::teams))
-        .route(
+        .post("/v3/order/{order_id}/test", api_results::sandbox_test)
+        .get("/v3/unmatched_result", api_unmatched::list)
+        .get("/v3/unmatched_result/{raw_result_id}", api_unmatched::get)
+        .get("/v3/lab_tests", catalogue::tests)
+        .get("/v3/lab_tests/labs", catalogue::labs);
+}
+
+/// Labs deliver results (`X-Lab-Interface-Key`).
+fn lab_interface_api<R: Router>(r: &mut R) {
+    r.post("/lab-interface/v1/results", lab_interface::deliver);
+}
+
+/// Junction's Org Management API (`X-Management-Key`).
+fn org_api<R: Router>(r: &mut R) {
+    r.get("/v1/org/{org_id}/team", org::teams)
+        .get(
             "/v1/org/{org_id}/lab_account/{env}/{region}",
-            web::get().to(org::lab_accounts),
+            org::lab_accounts,
         )
-        .route(
+        .patch(
             "/v1/org/{org_id}/lab_account/{env}/{region}/{account_id}",
-            web::patch().to(org::replace_allowlist),
+            org::replace_allowlist,
         );
 }
 

@@ -18,6 +18,7 @@ pub mod result_diff;
 pub mod result_matching;
 pub mod result_values;
 pub mod review;
+pub mod scope;
 pub mod session;
 pub mod sparkline;
 pub mod string_enum;

@@ -1,11 +1,11 @@
 //! Creating and editing a lab account's configuration (CSMs). On any error the form comes back
 //! with what was typed; a stale edit comes back with the current values and the unsaved changes.
 
+use crate::web::pages::Nav;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
 use super::account_form_view::{form_page, parse_form, unsaved_changes, FormErrors, FormState};
-use super::visible::visible_account;
 use super::{chrome, render, render_with_status, see_other, Scope, ScopedPath};
 use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
@@ -15,8 +15,10 @@ use crate::domain::lab_account::Owner;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::service::lab_accounts::{self as accounts_service, STALE_EDIT};
+use crate::service::policy;
+use crate::service::visibility::visible_account;
 use crate::web::session::SignedIn;
-use crate::web::{policy, urls};
+use crate::web::urls;
 use crate::web::{run_db, AppState};
 
 fn authorize_create(p: &Principal, scope: &Scope) -> Result<Owner, AppError> {
@@ -57,7 +59,7 @@ async fn new_form(
     let csrf = user.csrf.clone();
     let sandbox = state.settings.is_sandbox();
     let page = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "lab_accounts")?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), Nav::LabAccounts)?;
         authorize_create(&p, &scope)?;
         Ok(form_page(
             chrome,
@@ -88,7 +90,7 @@ async fn create(
     let actor = user.actor();
     let (input, _) = parse_form(&pairs);
     let outcome = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "lab_accounts")?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), Nav::LabAccounts)?;
         let owner = authorize_create(&p, &scope)?;
         match accounts_service::create(conn, &actor, &owner, &input) {
             Ok(id) => Ok(Err(urls::lab_account(&scope, &id))),
@@ -130,7 +132,7 @@ async fn edit_form(
     let csrf = user.csrf.clone();
     let sandbox = state.settings.is_sandbox();
     let page = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "lab_accounts")?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), Nav::LabAccounts)?;
         let account = authorize_edit(conn, &p, &scope, &id)?;
         Ok(form_page(
             chrome,
@@ -162,7 +164,7 @@ async fn update(
     let actor = user.actor();
     let (input, version) = parse_form(&pairs);
     let outcome = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "lab_accounts")?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), Nav::LabAccounts)?;
         authorize_edit(conn, &p, &scope, &id)?;
         let expected = version.ok_or_else(|| {
             AppError::rule(

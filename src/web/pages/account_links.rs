@@ -1,9 +1,9 @@
 //! Linking and unlinking Teams on the account page (htmx inline, or plain forms without JavaScript).
+use crate::web::pages::Nav;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::visible::{visible_account, visible_teams};
 use super::{chrome, render, see_other, Chrome, Scope, ScopedPath};
 use crate::db::account_links;
 use crate::db::orgs;
@@ -13,9 +13,11 @@ use crate::domain::ids::{LabAccountId, OrgId, TeamId};
 use crate::domain::lab_account::LabAccount;
 use crate::error::AppError;
 use crate::service::lab_accounts as accounts_service;
+use crate::service::policy;
+use crate::service::visibility::{visible_account, visible_teams};
 use crate::web::htmx::is_htmx;
 use crate::web::session::SignedIn;
-use crate::web::{policy, urls};
+use crate::web::urls;
 use crate::web::{run_db, AppState};
 
 pub struct LinkedTeam {
@@ -215,7 +217,7 @@ async fn confirm(
     let csrf = user.csrf.clone();
     let sandbox = state.settings.is_sandbox();
     let page = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "lab_accounts")?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), Nav::LabAccounts)?;
         let (account, team) = authorize_link(conn, &p, &scope, &account_id, &team_id)?;
         if !account.team_ids.contains(&team.id) {
             return Err(AppError::NotFound);

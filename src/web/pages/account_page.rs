@@ -1,9 +1,9 @@
 //! The lab account page: configuration, billing grid, linked Teams, status and audit trail.
+use crate::web::pages::Nav;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::account_links::{teams_panel, TeamsPanel};
-use super::visible::visible_account;
 use super::{chrome, fmt_time, render, Chrome, Scope, ScopedPath, SelectOption};
 use crate::db::audit::{self as audit_db, AuditFilter};
 use crate::db::{account_status_changes, orgs, DbConnection};
@@ -13,8 +13,10 @@ use crate::domain::billing::BillingType;
 use crate::domain::ids::LabAccountId;
 use crate::domain::lab_account::LabAccount;
 use crate::error::AppError;
+use crate::service::policy;
+use crate::service::visibility::visible_account;
 use crate::web::session::SignedIn;
-use crate::web::{policy, urls};
+use crate::web::urls;
 use crate::web::{run_db, AppState};
 
 pub struct AccountView {
@@ -129,9 +131,9 @@ pub fn show_page(
         sandbox,
         Some(scope),
         if *scope == Scope::Platform {
-            "platform"
+            Nav::PlatformAccounts
         } else {
-            "lab_accounts"
+            Nav::LabAccounts
         },
     )?;
     let a = visible_account(conn, p, scope, account_id)?;

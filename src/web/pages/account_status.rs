@@ -4,7 +4,6 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::account_page::{show_page, StatusForm};
-use super::visible::visible_account;
 use super::{render_with_status, see_other, Scope, ScopedPath, SelectOption};
 use crate::domain::access::Action;
 use crate::domain::ids::LabAccountId;
@@ -12,8 +11,10 @@ use crate::domain::lab_account::AccountStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::service::lab_accounts as accounts_service;
+use crate::service::policy;
+use crate::service::visibility::visible_account;
 use crate::web::session::SignedIn;
-use crate::web::{policy, urls};
+use crate::web::urls;
 use crate::web::{run_db, AppState};
 
 #[derive(Deserialize)]

@@ -1,4 +1,5 @@
 //! The audit page: filters by entity, actor and date range, keyset pages, CSV export.
+use crate::web::pages::Nav;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -10,8 +11,9 @@ use crate::domain::access::Action;
 use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::ids::{OrgId, TeamId};
 use crate::error::AppError;
+use crate::service::policy;
 use crate::web::session::SignedIn;
-use crate::web::{policy, urls};
+use crate::web::urls;
 use crate::web::{run_db, AppState};
 
 const PAGE_SIZE: i64 = 50;
@@ -126,7 +128,7 @@ pub async fn page(
             &csrf,
             sandbox,
             Some(&Scope::Org(org_id.clone())),
-            "audit",
+            Nav::Audit,
         )?;
         policy::authorize(&p, Action::ViewAudit { org_id: &org_id })?;
         let (filter, filter_error) = to_filter(&org_id, &q);

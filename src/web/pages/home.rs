@@ -1,4 +1,5 @@
 //! The landing redirect and the CSMs' org picker.
+use crate::web::pages::Nav;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
@@ -35,7 +36,7 @@ pub async fn pick(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResp
             None => p.csm_org_ids.clone(),
         };
         Ok(PickPage {
-            chrome: chrome(conn, &p, &csrf, sandbox, None, "orgs")?,
+            chrome: chrome(conn, &p, &csrf, sandbox, None, Nav::Orgs)?,
             orgs: orgs::list_orgs(conn, &ids)?,
         })
     })

@@ -1,10 +1,10 @@
 //! The lab accounts list and the lab account page.
+use crate::web::pages::Nav;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::views::{account_row, AccountRow};
-use super::visible::visible_teams;
 use super::{chrome, non_empty, render, Chrome, Scope, ScopedPath, SelectOption};
 use crate::db::lab_accounts::{self as accounts_db, AccountFilter};
 use crate::domain::access::{Action, Role};
@@ -12,9 +12,11 @@ use crate::domain::ids::TeamId;
 use crate::domain::lab::LabSlug;
 use crate::domain::lab_account::{AccountStatus, LabAccount};
 use crate::error::AppError;
+use crate::service::policy;
+use crate::service::visibility::visible_teams;
 use crate::web::htmx::is_htmx;
 use crate::web::session::SignedIn;
-use crate::web::{policy, urls};
+use crate::web::urls;
 use crate::web::{run_db, AppState};
 
 #[derive(Deserialize, Default, Clone)]
@@ -85,7 +87,7 @@ async fn list(
     let sandbox = state.settings.is_sandbox();
     let filter = parse_filter(&q)?;
     let (page, fragment) = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), if scope == Scope::Platform { "platform" } else { "lab_accounts" })?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), if scope == Scope::Platform { Nav::PlatformAccounts } else { Nav::LabAccounts })?;
         let teams = visible_teams(conn, &p, &scope)?;
         let mut filter = filter;
         if let Some(team) = &filter.team_id {

@@ -2,6 +2,7 @@
 //! org), listed by lab with prefix, label, who created it and when; creating one shows the secret
 //! on that one response only; revoking asks first (htmx confirm dialog, or a confirmation page
 //! without JavaScript) and the key gets 401 from its next delivery.
+use crate::web::pages::Nav;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -17,8 +18,8 @@ use crate::domain::ids::ApiKeyId;
 use crate::domain::lab::LabSlug;
 use crate::error::AppError;
 use crate::service::api_keys::{self as keys_service, KeyOwner};
+use crate::service::policy;
 use crate::web::htmx::is_htmx;
-use crate::web::policy;
 use crate::web::session::SignedIn;
 use crate::web::{run_db, AppState};
 
@@ -30,7 +31,7 @@ fn platform_chrome(
     csrf: &str,
     sandbox: bool,
 ) -> Result<Chrome, AppError> {
-    let chrome = chrome(conn, p, csrf, sandbox, Some(&Scope::Platform), "lab_keys")?;
+    let chrome = chrome(conn, p, csrf, sandbox, Some(&Scope::Platform), Nav::LabKeys)?;
     policy::authorize(p, Action::ManageLabKeys)?;
     Ok(chrome)
 }

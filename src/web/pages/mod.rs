@@ -14,42 +14,18 @@ pub mod review;
 pub mod team_keys;
 pub mod teams;
 pub mod views;
-pub mod visible;
 pub mod wizard;
 
 use std::convert::Infallible;
 use std::str::FromStr;
 
-use actix_web::http::header;
-use actix_web::HttpResponse;
-use askama::Template;
-
-use crate::db::{orgs, DbConnection};
-use crate::domain::access::{Action, Principal, Role};
+use crate::db::DbConnection;
+use crate::domain::access::Principal;
 use crate::domain::ids::{OrgId, TeamId};
 use crate::error::AppError;
-use crate::web::policy;
 pub use crate::web::urls::Scope;
 
-/// What the layout shows around every page.
-pub struct Chrome {
-    pub user_name: String,
-    pub role_label: &'static str,
-    pub csrf: String,
-    /// A sandbox deployment: the layout says so on every page.
-    pub sandbox: bool,
-    pub org: Option<OrgNav>,
-    pub is_csm: bool,
-    pub active: &'static str,
-    pub notice: Option<String>,
-}
-
-pub struct OrgNav {
-    pub id: OrgId,
-    pub name: String,
-    pub can_audit: bool,
-    pub can_review: bool,
-}
+pub use crate::web::page::{render, render_with_status, see_other, Chrome, Nav};
 
 /// Checks the person may look at the scope and builds the layout for it.
 pub fn chrome(
@@ -58,63 +34,16 @@ pub fn chrome(
     csrf: &str,
     sandbox: bool,
     scope: Option<&Scope>,
-    active: &'static str,
+    nav: Nav,
 ) -> Result<Chrome, AppError> {
-    let org = match scope {
-        Some(Scope::Org(org_id)) => {
-            policy::authorize(p, Action::ViewOrg { org_id })?;
-            let org = orgs::find_org(conn, org_id)?.ok_or(AppError::NotFound)?;
-            Some(OrgNav {
-                can_audit: policy::allowed(p, Action::ViewAudit { org_id }),
-                can_review: policy::allowed(
-                    p,
-                    Action::ReviewResults {
-                        org_id: Some(org_id),
-                    },
-                ),
-                id: org.id,
-                name: org.name,
-            })
-        }
-        Some(Scope::Platform) => {
-            policy::authorize(p, Action::ViewPlatformAccounts)?;
-            None
-        }
-        None => None,
-    };
-    Ok(Chrome {
-        user_name: p.name.clone(),
-        role_label: p.role.label(),
+    crate::web::page::PageContext {
+        principal: p.clone(),
         csrf: csrf.to_string(),
         sandbox,
-        org,
-        is_csm: p.role == Role::Csm,
-        active,
-        notice: None,
-    })
-}
-
-pub fn render<T: Template>(page: &T) -> Result<HttpResponse, AppError> {
-    render_with_status(page, actix_web::http::StatusCode::OK)
-}
-
-pub fn render_with_status<T: Template>(
-    page: &T,
-    status: actix_web::http::StatusCode,
-) -> Result<HttpResponse, AppError> {
-    let body = page
-        .render()
-        .map_err(|e| AppError::Internal(format!("rendering a page: {e}")))?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
-}
-
-/// POST/redirect/GET.
-pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location.to_string()))
-        .finish()
+        request_id: None,
+        hx: Default::default(),
+    }
+    .chrome(conn, scope, nav)
 }
 
 /// One `<option>` of a select.

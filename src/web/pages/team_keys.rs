@@ -1,6 +1,7 @@
 //! A Team's API keys, for the org's admins: the list (prefix, label, who and when, revoked),
 //! creating one (the secret is on that one response and nowhere else, ever) and revoking one
 //! (htmx confirm dialog, or a confirmation page without JavaScript).
+use crate::web::pages::Nav;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -15,9 +16,10 @@ use crate::domain::api_key::validate_label;
 use crate::domain::ids::{ApiKeyId, OrgId, TeamId};
 use crate::error::AppError;
 use crate::service::api_keys::{self as keys_service, KeyOwner};
+use crate::service::policy;
 use crate::web::htmx::is_htmx;
 use crate::web::session::SignedIn;
-use crate::web::{policy, urls};
+use crate::web::urls;
 use crate::web::{run_db, AppState};
 
 /// The Team, if it is this org's and the person may manage its keys.
@@ -165,7 +167,7 @@ pub async fn list(
     let revoked = q.done.as_deref() == Some("revoked");
     let page = run_db(&state, move |conn| {
         let scope = Scope::Org(org_id.clone());
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "teams")?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), Nav::Teams)?;
         let mut page = keys_page(conn, &p, chrome, &org_id, &team_id, String::new(), None)?;
         page.chrome.notice = revoked.then(|| "Key revoked.".to_string());
         Ok(page)
@@ -188,7 +190,7 @@ pub async fn create(
     let typed = form.into_inner().label;
     let outcome = run_db(&state, move |conn| {
         let scope = Scope::Org(org_id.clone());
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "teams")?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), Nav::Teams)?;
         let label = match validate_label(&typed) {
             Ok(label) => label,
             Err(message) => {
@@ -254,7 +256,7 @@ pub async fn revoke_confirm(
             &csrf,
             sandbox,
             Some(&Scope::Org(org_id.clone())),
-            "teams",
+            Nav::Teams,
         )?;
         let (team, key) = find_key(conn, &p, &org_id, &team_id, &key_id)?;
         let back_url = urls::team_keys(&org_id, &team.id);

@@ -1,18 +1,30 @@
-//! The org's Teams with their linked accounts, and a Team's page.
+//! The org's Teams with their linked accounts, and a Team's page. The worked example of a page:
+//! the handler parses its path into typed ids, builds the layout, asks one service function,
+//! turns the answer into a view and renders it.
 use actix_web::{web, HttpResponse};
 use askama::Template;
+use serde::Deserialize;
 
+use super::fmt_time;
 use super::views::{account_row, AccountRow};
-use super::visible::visible_teams;
-use super::{chrome, fmt_time, render, Chrome, Scope};
-use crate::db::lab_accounts::{self as accounts_db, AccountFilter};
-use crate::db::orgs;
-use crate::domain::access::{Action, Principal, Role};
+use crate::domain::access::Role;
 use crate::domain::ids::{OrgId, TeamId};
+use crate::domain::scope::Scope;
 use crate::error::AppError;
-use crate::web::session::SignedIn;
-use crate::web::{policy, urls};
-use crate::web::{run_db, AppState};
+use crate::service::teams::{self, TeamOverview};
+use crate::web::page::{render, Chrome, Nav, PageContext};
+use crate::web::{run_db, urls, AppState};
+
+#[derive(Deserialize)]
+pub struct OrgPath {
+    org: OrgId,
+}
+
+#[derive(Deserialize)]
+pub struct TeamPath {
+    org: OrgId,
+    team: TeamId,
+}
 
 pub struct TeamAccount {
     name: String,
@@ -30,17 +42,27 @@ pub struct TeamRow {
     new_order_url: Option<String>,
 }
 
-/// Where a person who may order for the Team starts a new order.
-fn new_order_url(p: &Principal, org_id: &OrgId, team_id: &TeamId) -> Option<String> {
-    policy::allowed(
-        p,
-        Action::PlaceOrder {
-            org_id,
-            team_id,
-            draft_creator: None,
-        },
-    )
-    .then(|| urls::new_order(org_id, team_id))
+impl TeamRow {
+    fn of(t: &TeamOverview, scope: &Scope) -> TeamRow {
+        TeamRow {
+            id: t.team.id.clone(),
+            name: t.team.name.clone(),
+            url: urls::team(&t.team.org_id, &t.team.id),
+            new_order_url: t
+                .may_order
+                .then(|| urls::new_order(&t.team.org_id, &t.team.id)),
+            accounts: t
+                .accounts
+                .iter()
+                .map(|a| TeamAccount {
+                    name: a.display_name(),
+                    url: urls::lab_account(scope, &a.id),
+                    status: a.status.as_str(),
+                    status_label: a.status.label(),
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -53,46 +75,22 @@ struct ListPage {
 
 pub async fn list(
     state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<OrgId>,
+    ctx: PageContext,
+    path: web::Path<OrgPath>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let org_id = path.into_inner();
+    let OrgPath { org } = path.into_inner();
     let page = run_db(&state, move |conn| {
-        let scope = Scope::Org(org_id.clone());
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "teams")?;
-        let teams = visible_teams(conn, &p, &scope)?;
-        let accounts = accounts_db::list_for_org(conn, &org_id, &AccountFilter::default())?;
-        let rows = teams
-            .iter()
-            .map(|t| TeamRow {
-                new_order_url: new_order_url(&p, &org_id, &t.id),
-                id: t.id.clone(),
-                name: t.name.clone(),
-                url: urls::team(&org_id, &t.id),
-                accounts: accounts
-                    .iter()
-                    .filter(|a| a.team_ids.contains(&t.id))
-                    .map(|a| TeamAccount {
-                        name: a.display_name(),
-                        url: urls::lab_account(&scope, &a.id),
-                        status: a.status.as_str(),
-                        status_label: a.status.label(),
-                    })
-                    .collect(),
-            })
-            .collect();
-        let empty_message = if p.role == Role::Clinician {
-            "You are not a member of any Team yet. Ask your ops admin to add you."
-        } else {
-            "This organization has no Teams yet."
-        };
+        let scope = Scope::Org(org.clone());
+        let chrome = ctx.chrome(conn, Some(&scope), Nav::Teams)?;
+        let teams = teams::list(conn, &ctx.principal, &org)?;
         Ok(ListPage {
             chrome,
-            teams: rows,
-            empty_message,
+            teams: teams.iter().map(|t| TeamRow::of(t, &scope)).collect(),
+            empty_message: if ctx.principal.role == Role::Clinician {
+                "You are not a member of any Team yet. Ask your ops admin to add you."
+            } else {
+                "This organization has no Teams yet."
+            },
         })
     })
     .await?;
@@ -114,52 +112,29 @@ struct ShowPage {
 
 pub async fn show(
     state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<(OrgId, TeamId)>,
+    ctx: PageContext,
+    path: web::Path<TeamPath>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let (org_id, team_id) = path.into_inner();
+    let TeamPath { org, team } = path.into_inner();
     let page = run_db(&state, move |conn| {
-        let scope = Scope::Org(org_id.clone());
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "teams")?;
-        let team = orgs::find_team(conn, &team_id)?.ok_or(AppError::NotFound)?;
-        if team.org_id != org_id {
-            return Err(AppError::NotFound);
-        }
-        policy::authorize(
-            &p,
-            Action::ViewTeam {
-                org_id: &org_id,
-                team_id: &team.id,
-            },
-        )?;
-        let filter = AccountFilter {
-            team_id: Some(team.id.clone()),
-            ..AccountFilter::default()
-        };
-        let accounts = accounts_db::list_for_org(conn, &org_id, &filter)?;
-        let teams = vec![team.clone()];
-        let may_manage_keys = policy::allowed(
-            &p,
-            Action::ManageTeamKeys {
-                org_id: &org_id,
-                team_id: &team.id,
-            },
-        );
+        let scope = Scope::Org(org.clone());
+        let chrome = ctx.chrome(conn, Some(&scope), Nav::Teams)?;
+        let t = teams::show(conn, &ctx.principal, &org, &team)?;
+        let row = TeamRow::of(&t, &scope);
+        let linked = [t.team.clone()];
         Ok(ShowPage {
-            new_order_url: new_order_url(&p, &org_id, &team.id),
             chrome,
-            keys_url: may_manage_keys.then(|| urls::team_keys(&org_id, &team.id)),
-            back_url: urls::teams(&org_id),
-            team_id: team.id.clone(),
-            team_name: team.name.clone(),
-            created_at: fmt_time(&team.created_at),
-            accounts: accounts
+            back_url: urls::teams(&org),
+            keys_url: t.may_manage_keys.then(|| urls::team_keys(&org, &t.team.id)),
+            created_at: fmt_time(&t.team.created_at),
+            accounts: t
+                .accounts
                 .iter()
-                .map(|a| account_row(a, &scope, &teams))
+                .map(|a| account_row(a, &scope, &linked))
                 .collect(),
+            team_id: row.id,
+            team_name: row.name,
+            new_order_url: row.new_order_url,
         })
     })
     .await?;

@@ -1,6 +1,7 @@
 //! Cancelling an order: htmx posts behind a confirm dialog and gets the status panel back;
 //! without JavaScript the button leads to a confirmation page whose form posts and redirects.
 //! Whether the status allows it is `LowStatus::cancellable`, checked by `service::orders::cancel`.
+use crate::web::pages::Nav;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
@@ -10,11 +11,12 @@ use crate::domain::access::{Action, Principal};
 use crate::domain::ids::{OrderId, OrgId};
 use crate::error::AppError;
 use crate::service::orders::{self as orders_service, OrderView};
+use crate::service::policy;
+use crate::service::visibility::{visible_order, visible_team_ids};
 use crate::web::htmx::is_htmx;
-use crate::web::pages::visible::{visible_order, visible_team_ids};
 use crate::web::pages::{chrome, fmt_time, render, see_other, Chrome, Scope};
 use crate::web::session::SignedIn;
-use crate::web::{policy, urls};
+use crate::web::urls;
 use crate::web::{run_db, AppState};
 
 #[derive(Template)]
@@ -70,7 +72,7 @@ pub async fn confirm(
             &csrf,
             sandbox,
             Some(&Scope::Org(org_id.clone())),
-            "orders",
+            Nav::Orders,
         )?;
         let o = authorize_cancel(conn, &p, &org_id, &order_id)?;
         let low = o.low();

@@ -1,6 +1,7 @@
 //! The orders list: filters in the query string (a plain GET form; htmx swaps only the table and
 //! pushes the URL), newest first in keyset pages ("Newer" / "Older" links carry a cursor of
 //! created time and order id, never an offset), so a page costs the same on a million orders.
+use crate::web::pages::Nav;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -17,11 +18,12 @@ use crate::domain::order_input::PatientDetails;
 use crate::domain::order_status::LowStatus;
 use crate::error::AppError;
 use crate::service::order_reads::{self, ListedFrom};
+use crate::service::policy;
+use crate::service::visibility::visible_teams;
 use crate::web::htmx::is_htmx;
-use crate::web::pages::visible::visible_teams;
 use crate::web::pages::{chrome, fmt_time, render, Chrome, Scope, SelectOption};
 use crate::web::session::SignedIn;
-use crate::web::{policy, urls};
+use crate::web::urls;
 use crate::web::{run_db, AppState};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -229,7 +231,7 @@ pub async fn page(
     let htmx = is_htmx(&req);
     let output = run_db(&state, move |conn| {
         let scope = Scope::Org(org_id.clone());
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "orders")?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), Nav::Orders)?;
         policy::authorize(&p, Action::ViewOrders { org_id: &org_id })?;
         let wanted = parse(&q)?;
         let teams = visible_teams(conn, &p, &scope)?;
@@ -296,7 +298,7 @@ pub async fn page(
         let scope_note = if whole_org {
             format!(
                 "Every Team of {}.",
-                chrome.org.as_ref().map(|o| o.name.as_str()).unwrap_or("")
+                chrome.org_name.as_deref().unwrap_or("")
             )
         } else if teams.is_empty() {
             "Orders of your Teams.".to_string()

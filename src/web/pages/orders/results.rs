@@ -12,8 +12,9 @@ use crate::domain::result_values::{flag_marker, Interpretation, ResultStatus};
 use crate::domain::sparkline::{sparkline, Frame};
 use crate::error::AppError;
 use crate::service::orders::OrderView;
+use crate::service::policy;
 use crate::web::pages::fmt_time;
-use crate::web::{policy, urls};
+use crate::web::urls;
 
 pub struct MarkerRow {
     pub name: String,

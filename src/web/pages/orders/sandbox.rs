@@ -15,12 +15,13 @@ use crate::domain::ids::{OrderId, OrgId};
 use crate::domain::order_status::LowStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::service::policy;
+use crate::service::visibility::visible_order;
 use crate::service::{orders as orders_service, sandbox};
 use crate::web::htmx::is_htmx;
-use crate::web::pages::visible::visible_order;
 use crate::web::pages::{render, see_other};
 use crate::web::session::SignedIn;
-use crate::web::{policy, urls};
+use crate::web::urls;
 use crate::web::{run_db, AppState};
 
 #[derive(Deserialize)]

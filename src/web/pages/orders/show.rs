@@ -1,6 +1,7 @@
 //! One order: patient, tests, lab account, billing, physician, its results, the event timeline
 //! and, where allowed, a cancel button (and the sandbox's buttons). Showing it is a PHI read,
 //! audited in the same request together with the result version it shows.
+use crate::web::pages::Nav;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -12,10 +13,11 @@ use crate::domain::ids::{OrderId, OrgId};
 use crate::domain::order_status::LowStatus;
 use crate::error::AppError;
 use crate::service::orders::{self as orders_service, OrderView};
-use crate::web::pages::visible::visible_order;
+use crate::service::policy;
+use crate::service::visibility::visible_order;
 use crate::web::pages::{chrome, fmt_time, render, Chrome, Scope};
 use crate::web::session::SignedIn;
-use crate::web::{policy, urls};
+use crate::web::urls;
 use crate::web::{run_db, AppState};
 
 pub struct EventRow {
@@ -201,7 +203,7 @@ pub async fn page(
     let sandbox = state.settings.is_sandbox();
     let page = run_db(&state, move |conn| {
         let scope = Scope::Org(org_id.clone());
-        let mut chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "orders")?;
+        let mut chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), Nav::Orders)?;
         chrome.notice = notice;
         let o = visible_order(conn, &p, &org_id, &order_id)?;
         let results = results_panel(conn, &p, &org_id, &o, sandbox, &csrf, None)?;

@@ -348,7 +348,7 @@ pub async fn page(
         let (title, scope_note) = match &scope {
             Scope::Org(_) => ("Review queue", format!(
                 "Results the labs delivered that did not fit an order of {}: accept each onto the right order, reject it, or escalate it to your customer success manager.",
-                chrome.org.as_ref().map(|o| o.name.as_str()).unwrap_or("this organization")
+                chrome.org_name.as_deref().unwrap_or("this organization")
             )),
             Scope::Platform => ("Quarantine and escalations", "Deliveries on account numbers labdesk does not know (quarantine: no organization sees them, only CSMs) and the items of the organizations you look after, including those their ops staff escalated to you.".to_string()),
         };

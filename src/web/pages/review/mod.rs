@@ -16,8 +16,9 @@ use crate::domain::access::{Action, Principal};
 use crate::domain::ids::ReviewItemId;
 use crate::domain::review::ReviewStatus;
 use crate::error::AppError;
+use crate::service::policy;
+use crate::web::pages::Nav;
 use crate::web::pages::{chrome, Chrome, Scope};
-use crate::web::policy;
 
 /// Checks the person may work the queue of this scope and builds the layout for it.
 pub fn review_chrome(
@@ -28,8 +29,8 @@ pub fn review_chrome(
     scope: &Scope,
 ) -> Result<Chrome, AppError> {
     let active = match scope {
-        Scope::Org(_) => "review",
-        Scope::Platform => "platform_review",
+        Scope::Org(_) => Nav::Review,
+        Scope::Platform => Nav::PlatformReview,
     };
     let chrome = chrome(conn, p, csrf, sandbox, Some(scope), active)?;
     policy::authorize(

@@ -10,9 +10,11 @@ use crate::domain::ids::{DraftId, OrderId, OrgId, TeamId};
 use crate::domain::lab_account::LabAccount;
 use crate::domain::wizard::{account_needs, DraftState, Step};
 use crate::error::AppError;
+use crate::service::policy;
 use crate::service::{drafts as drafts_service, orders};
+use crate::web::pages::Nav;
 use crate::web::pages::{chrome, Chrome, Scope};
-use crate::web::{policy, urls};
+use crate::web::urls;
 
 /// A draft its user may work on, with the layout of the page that shows it.
 pub struct Ctx {
@@ -61,7 +63,7 @@ pub fn load(
         csrf,
         sandbox,
         Some(&Scope::Org(org_id.clone())),
-        "orders",
+        Nav::Orders,
     )?;
     let draft = drafts::find(conn, draft_id)?.ok_or(AppError::NotFound)?;
     let team = orgs::find_team(conn, &draft.team_id)?

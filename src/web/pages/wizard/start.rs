@@ -1,5 +1,6 @@
 //! Starting an order: the GET shows a button and writes nothing (links, prefetching and crawlers
 //! follow GETs); the POST, CSRF-checked like every form, creates the draft.
+use crate::web::pages::Nav;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
@@ -33,7 +34,7 @@ pub async fn page(
     let (org_id, team_id) = path.into_inner();
     let page = run_db(&state, move |conn| {
         let scope = Scope::Org(org_id.clone());
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), "orders")?;
+        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), Nav::Orders)?;
         let team = draft::authorize_team(conn, &p, &org_id, &team_id)?;
         Ok(StartPage {
             chrome,

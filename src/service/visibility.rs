@@ -9,9 +9,9 @@ use crate::domain::ids::{LabAccountId, OrderId, OrgId, TeamId};
 use crate::domain::lab_account::LabAccount;
 use crate::error::AppError;
 use crate::service::orders::{self as orders_service, OrderView};
-use crate::web::policy;
+use crate::service::policy;
 
-use super::Scope;
+use crate::domain::scope::Scope;
 
 /// The Teams a person sees in this scope: the org's, or on the platform those of the orgs a CSM
 /// looks after; a clinician only their own (`order_visibility`).
