@@ -1,0 +1,248 @@
+//! `cargo bench --bench load`: the routes people and programs use most, measured with `wrk` at 64
+//! connections against the release binary (`labdesk serve`), on the demo database and again after
+//! growing it with plain SQL to a million orders, 10,000 lab accounts and 1,000 Teams, on SQLite and
+//! on PostgreSQL. Each figure is printed as requests per second, p99, and a share of the same
+//! server's `/livez` in the same run, so it means the same on any machine; `large/small` compares the
+//! two sizes. Environment: `BENCH_ORDERS` (1000000), `BENCH_ACCOUNTS` (10000), `BENCH_TEAMS` (1000),
+//! `BENCH_SECS` per route (8), `BENCH_CONNECTIONS` (64), `BENCH_BACKENDS` (`sqlite,postgres`).
+#[path = "common/mod.rs"]
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::instances::{self, Backend, BenchDb};
+use common::wrk::{self, Figures, Request};
+use serde_json::{json, Value};
+
+fn env_num(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+struct Settings {
+    orders: usize,
+    accounts: usize,
+    teams: usize,
+    secs: u64,
+    connections: usize,
+}
+
+/// What the requests need: a signed-in org admin's cookie, the Team key, ids to ask for.
+struct World {
+    org: String,
+    cookie: String,
+    team_key: String,
+    order_body: String,
+    order_id: String,
+}
+
+/// Signs in through the form and returns the session cookie (`name=value`).
+fn sign_in(base: &str, email: &str) -> String {
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let page = agent
+        .get(&format!("{base}/login"))
+        .call()
+        .expect("login page");
+    let pre = page
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_default()
+        .to_string();
+    let html = page.into_string().expect("login html");
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("csrf token") + marker.len();
+    let token: String = html[start..].chars().take_while(|c| *c != '"').collect();
+    let res = agent
+        .post(&format!("{base}/login"))
+        .set("Cookie", &pre)
+        .send_form(&[
+            ("csrf_token", token.as_str()),
+            ("email", email),
+            ("password", labdesk::seed::demo::DEMO_PASSWORD),
+        ]);
+    let res = match res {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("sign in: {e}"),
+    };
+    assert_eq!(res.status(), 303, "sign in as {email}");
+    res.header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_string()
+}
+
+fn world(db: &BenchDb, base: &str) -> World {
+    let key = db.keys.team_key.clone();
+    let api = |path: &str| -> Value {
+        ureq::get(&format!("{base}{path}"))
+            .set("x-vital-api-key", &key)
+            .call()
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+            .into_json()
+            .expect("json")
+    };
+    let tests = api("/v3/lab_tests?lab_slug=quest&collection_method=walk_in_test");
+    let orders = api("/v3/orders?size=1");
+    let user: Value = ureq::post(&format!("{base}/v2/user"))
+        .set("x-vital-api-key", &key)
+        .send_json(json!({"client_user_id": format!("bench-{}", uuid::Uuid::new_v4())}))
+        .expect("patient")
+        .into_json()
+        .expect("json");
+    let order_body = json!({
+        "user_id": user["user_id"], "lab_test_id": tests[0]["id"],
+        "patient_details": {"first_name": "Bench", "last_name": "Mark", "dob": "1990-01-01", "gender": "female", "phone_number": "+15555550100", "email": "b@example.com"},
+        "patient_address": {"first_line": "1 Main St", "city": "Phoenix", "state": "AZ", "zip": "85001", "country": "US"}
+    });
+    World {
+        org: db.keys.org_id.to_string(),
+        cookie: sign_in(base, "ops@northwind.test"),
+        team_key: key.clone(),
+        order_body: order_body.to_string(),
+        order_id: orders["orders"][0]["id"]
+            .as_str()
+            .expect("an order")
+            .to_string(),
+    }
+}
+
+/// The routes of the table, as (name, path, how to send it).
+fn routes(w: &World) -> Vec<(&'static str, String, Request<'static>)> {
+    let org = &w.org;
+    let page = |path: String| (path, w.cookie.clone());
+    let pages = [
+        (
+            "lab accounts page (org_admin)",
+            page(format!("/orgs/{org}/lab_accounts")),
+        ),
+        ("orders page, newest", page(format!("/orgs/{org}/orders"))),
+        (
+            "orders page, status filter",
+            page(format!("/orgs/{org}/orders?status=ordered")),
+        ),
+        (
+            "orders page, patient name filter",
+            page(format!("/orgs/{org}/orders?patient=nguy")),
+        ),
+        (
+            "order page",
+            page(format!("/orgs/{org}/orders/{}", w.order_id)),
+        ),
+        ("review queue page", page(format!("/orgs/{org}/review"))),
+    ];
+    let mut out: Vec<(&'static str, String, Request<'static>)> =
+        vec![("/livez", "/livez".into(), Request::get(""))];
+    for (name, (path, cookie)) in pages {
+        out.push((name, path, Request::get("").header("Cookie", cookie)));
+    }
+    for (name, path) in [
+        (
+            "GET /v3/lab_test/lab_account",
+            "/v3/lab_test/lab_account".to_string(),
+        ),
+        ("GET /v3/orders?size=50", "/v3/orders?size=50".to_string()),
+    ] {
+        out.push((
+            name,
+            path,
+            Request::get("").header("x-vital-api-key", w.team_key.clone()),
+        ));
+    }
+    out.push((
+        "POST /v3/order",
+        "/v3/order".into(),
+        Request::post_json("", w.order_body.clone()).header("x-vital-api-key", w.team_key.clone()),
+    ));
+    out
+}
+
+/// Starts the server on `db`, measures every route, stops it.
+fn run(db: &BenchDb, s: &Settings, scratch: &std::path::Path) -> Vec<(&'static str, Figures)> {
+    let servers = instances::start(db, 1, &[]);
+    let base = servers[0].base.clone();
+    let w = world(db, &base);
+    let mut figures = Vec::new();
+    for (name, path, req) in routes(&w) {
+        let req = Request { path: &path, ..req };
+        figures.push((
+            name,
+            wrk::measure(&base, &req, s.connections, s.secs, scratch),
+        ));
+    }
+    figures
+}
+
+fn print(backend: Backend, s: &Settings, small: &[(&str, Figures)], large: &[(&str, Figures)]) {
+    println!(
+        "\n{}: demo size vs {} orders / {} accounts / {} Teams; wrk -t2 -c{} for {} s per route",
+        backend.name(),
+        s.orders,
+        s.accounts,
+        s.teams,
+        s.connections,
+        s.secs
+    );
+    println!(
+        "  {:<34} {:>9} {:>9} {:>7} | {:>9} {:>9} {:>7} | {:>7} {:>7} {:>6}",
+        "route", "rps", "p99", "%livez", "rps", "p99", "%livez", "rps l/s", "p99 l/s", "errors"
+    );
+    let (small_livez, large_livez) = (small[0].1.rps, large[0].1.rps);
+    for ((name, a), (_, b)) in small.iter().zip(large) {
+        println!(
+            "  {name:<34} {:>9.0} {:>9.1?} {:>6.1}% | {:>9.0} {:>9.1?} {:>6.1}% | {:>7.2} {:>7.2} {:>6}",
+            a.rps,
+            a.p99,
+            100.0 * a.rps / small_livez,
+            b.rps,
+            b.p99,
+            100.0 * b.rps / large_livez,
+            b.rps / a.rps.max(0.001),
+            b.p99.as_secs_f64() / a.p99.as_secs_f64().max(1e-9),
+            a.errors + b.errors
+        );
+    }
+}
+
+fn main() {
+    let s = Settings {
+        orders: env_num("BENCH_ORDERS", 1_000_000),
+        accounts: env_num("BENCH_ACCOUNTS", 10_000),
+        teams: env_num("BENCH_TEAMS", 1_000),
+        secs: env_num("BENCH_SECS", 8) as u64,
+        connections: env_num("BENCH_CONNECTIONS", 64),
+    };
+    let scratch = tempfile::tempdir().expect("scratch dir");
+    let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
+    for name in backends.split(',').map(str::trim) {
+        let backend = match name {
+            "sqlite" => Backend::Sqlite,
+            "postgres" => Backend::Postgres,
+            other => panic!("unknown backend in BENCH_BACKENDS: {other}"),
+        };
+        let db = BenchDb::create(backend);
+        let small = run(&db, &s, scratch.path());
+        let t = Instant::now();
+        {
+            let mut conn = db.pool.get().expect("connection");
+            common::grow::orders(&mut conn, backend, s.orders);
+            common::grow::teams_and_accounts(
+                &mut conn,
+                backend,
+                db.keys.org_id.as_str(),
+                s.teams,
+                s.accounts,
+            );
+            common::grow::analyze(&mut conn);
+        }
+        println!(
+            "{}: grew the database in {:.0?}",
+            backend.name(),
+            t.elapsed().max(Duration::from_millis(1))
+        );
+        let large = run(&db, &s, scratch.path());
+        print(backend, &s, &small, &large);
+    }
+}
