@@ -217,8 +217,9 @@ fn submitting_twice_places_one_order() {
 /// the draft in the order's transaction: submits that all get past the page still place one.
 #[test]
 fn concurrent_submits_of_one_draft_in_the_service_place_one_order() {
+    use labdesk::domain::ids::OrderId;
     use labdesk::domain::order_input::{validate_patient, OrderRequest};
-    use labdesk::service::drafts::{self, Submitted};
+    use labdesk::service::drafts::{self, SubmitDraftError};
     each_backend(|app| {
         let w = Wizard::start(app);
         w.to_review();
@@ -241,25 +242,25 @@ fn concurrent_submits_of_one_draft_in_the_service_place_one_order() {
         };
         let actor = labdesk::domain::actor::Actor::system("test");
         let before = order_count(app);
-        let results: Vec<Submitted> = std::thread::scope(|scope| {
+        let results: Vec<Result<OrderId, SubmitDraftError>> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..4)
-                .map(|_| scope.spawn(|| drafts::submit(&mut app.conn(), &actor, &w.draft_id, &req)))
+                .map(|_| scope.spawn(|| drafts::place(&mut app.conn(), &actor, &w.draft_id, &req)))
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap().expect("submit"))
-                .collect()
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
-        let placed = results
-            .iter()
-            .filter(|r| matches!(r, Submitted::Placed(_)))
-            .count();
-        assert_eq!(placed, 1, "{results:?}");
-        assert!(results
-            .iter()
-            .all(|r| r.order_id() == results[0].order_id()));
+        let placed: Vec<&OrderId> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+        assert_eq!(placed.len(), 1, "{results:?}");
+        // Every other submit is told the draft was already submitted, with that order.
+        for r in &results {
+            match r {
+                Ok(id) | Err(SubmitDraftError::AlreadySubmitted { order_id: id }) => {
+                    assert_eq!(id, placed[0])
+                }
+                Err(other) => panic!("{other:?}"),
+            }
+        }
         assert_eq!(order_count(app), before + 1);
-        assert_eq!(w.draft().order_id.as_ref(), Some(results[0].order_id()));
+        assert_eq!(w.draft().order_id.as_ref(), Some(placed[0]));
     });
 }
 
