@@ -304,3 +304,41 @@ fn htmx_gets_the_step_fragment_and_everyone_else_the_whole_page() {
         );
     });
 }
+
+/// The patients of a Team the wizard created (their client_user_id is generated).
+fn wizard_patients(app: &crate::support::TestApp) -> i64 {
+    use diesel::prelude::*;
+    use labdesk::db::schema::patients::dsl as p;
+    p::patients
+        .filter(p::team_id.eq(app.world.team(PRIMARY_CARE)))
+        .filter(p::client_user_id.like("wizard-%"))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap()
+}
+
+/// A new person's patient is created in the transaction that saves the draft naming them: a
+/// draft that cannot be saved leaves no patient behind (one typed again would make another).
+#[test]
+fn a_new_patient_is_created_only_together_with_the_draft_that_names_them() {
+    use crate::support::triggers::{allow, refuse};
+    each_backend(|app| {
+        let w = Wizard::start(app);
+        let before = wizard_patients(app);
+        let audit = app.audit_total();
+        refuse(app, "refuse_draft_save", "UPDATE", "order_drafts", "1 = 1");
+        let res = w.post_patient("CA");
+        assert_eq!(res.status, 500, "{}", res.text());
+        assert_eq!(wizard_patients(app), before, "a patient without its draft");
+        assert_eq!(app.audit_total(), audit, "an audit row without its change");
+        assert_eq!(w.state().created_patient_id, None);
+        allow(app, "refuse_draft_save", "order_drafts");
+        assert_eq!(w.post_patient("CA").location(), w.url("tests"));
+        assert_eq!(wizard_patients(app), before + 1);
+        let created = w
+            .state()
+            .created_patient_id
+            .expect("the draft names its patient");
+        assert_eq!(app.audit_rows("patient.created", &created).len(), 1);
+    });
+}

@@ -96,7 +96,7 @@ pub fn state_of(draft: &DraftRow) -> Result<DraftState, AppError> {
 
 /// A draft, or the order it placed once submitted.
 enum Opened {
-    Draft(Draft),
+    Draft(Box<Draft>),
     Submitted(OrderId),
 }
 
@@ -122,12 +122,12 @@ fn open(
     if let Some(order_id) = draft.order_id {
         return Ok(Opened::Submitted(order_id));
     }
-    Ok(Opened::Draft(Draft {
+    Ok(Opened::Draft(Box::new(Draft {
         org_id: org_id.clone(),
         state: state_of(&draft)?,
         id: draft.id,
         team,
-    }))
+    })))
 }
 
 /// The draft at `step`, or where the person goes instead: the order once submitted, the first
@@ -141,7 +141,7 @@ fn open_at(
 ) -> Result<Result<Draft, Next>, AppError> {
     let draft = match open(conn, p, org_id, draft_id)? {
         Opened::Submitted(order_id) => return Ok(Err(Next::Order(order_id))),
-        Opened::Draft(draft) => draft,
+        Opened::Draft(draft) => *draft,
     };
     let reachable = draft.state.reachable(step);
     if reachable != step {

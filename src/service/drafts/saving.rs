@@ -23,7 +23,7 @@ pub enum PatientAction {
     /// Start over with a new patient.
     New,
     /// The patient's details as typed.
-    Save(PatientInput),
+    Save(Box<PatientInput>),
 }
 
 /// A step's form, read.
@@ -133,7 +133,7 @@ fn patient(
         }
         PatientAction::Save(input) => {
             if let Err(errors) = validate_patient(&input, today()) {
-                return steps::patient(conn, draft, input, Some(errors));
+                return steps::patient(conn, draft, *input, Some(errors));
             }
             // The patient a new person becomes is created with the draft's save, or not at all.
             write_tx(conn, |conn| {
@@ -149,7 +149,7 @@ fn patient(
                     )?;
                     draft.state.set_created_patient(&created.id);
                 }
-                draft.state.save_patient(input);
+                draft.state.save_patient(*input);
                 draft.advance(conn, Step::Patient)
             })
         }

@@ -167,7 +167,7 @@ pub fn submit(
 ) -> Result<Next, AppError> {
     let mut draft = match open(conn, p, org_id, draft_id)? {
         Opened::Submitted(order_id) => return Ok(Next::Order(order_id)),
-        Opened::Draft(draft) => draft,
+        Opened::Draft(draft) => *draft,
     };
     let first = draft.state.first_incomplete();
     if first != Step::Review {

@@ -141,6 +141,6 @@ pub fn read(form: &[(String, String)]) -> StepInput {
         "search" => PatientAction::Search(value(form, "q").to_string()),
         "pick" => PatientAction::Pick(PatientId::from_text(value(form, "patient_id"))),
         "new" => PatientAction::New,
-        _ => PatientAction::Save(typed(form)),
+        _ => PatientAction::Save(Box::new(typed(form))),
     })
 }
