@@ -275,6 +275,9 @@ fn htmx_gets_the_step_fragment_and_everyone_else_the_whole_page() {
         assert!(!fragment.body.contains("<html"), "{}", fragment.body);
         assert!(fragment.body.trim_start().starts_with("<div id=\"wizard\""));
         assert!(fragment.body.contains(r#"hx-push-url="true""#));
+        // Back to a step htmx did not keep (hx-history=false): the whole page again.
+        let restored = w.c.htmx_history_restore(&w.url("patient"));
+        assert!(restored.body.contains("<html") && restored.body.contains(r#"id="wizard""#));
         // An invalid step over htmx comes back as a fragment htmx will swap (2xx).
         let invalid = w.c.htmx_post(&w.url("patient"), &[("first_name", "Ada")]);
         assert_eq!(invalid.status, 200);

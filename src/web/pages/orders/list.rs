@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::filters::{parse, ListQuery};
+use super::filters::{parse, ListQuery, Wanted};
 use super::{patient_name, StatusBadge};
 use crate::db::orders::{Cursor, OrderRow};
 use crate::domain::access::{Principal, Role};
@@ -117,6 +117,92 @@ fn scope_note(page: &OrdersPage, org_name: &str) -> String {
     }
 }
 
+/// The table: the page's orders and the links to the pages either side (carrying the filters).
+fn table(
+    org: &OrgId,
+    p: &Principal,
+    q: &ListQuery,
+    wanted: &Wanted,
+    listed: OrdersPage,
+) -> OrdersTable {
+    let base_url = urls::org_orders(org);
+    let filters = q.filters();
+    let link = |older: bool, row: &OrderRow| {
+        let mut next = filters.clone();
+        let cursor = Some(Cursor::of(row).encode());
+        if older {
+            next.older = cursor
+        } else {
+            next.newer = cursor
+        }
+        next.url(&base_url)
+    };
+    let paged = wanted.paged();
+    let newest_url = paged.then(|| filters.url(&base_url));
+    let newer_url = match (listed.has_newer, listed.orders.first()) {
+        (true, Some(first)) => Some(link(false, &first.row)),
+        (true, None) => newest_url.clone(),
+        _ => None,
+    };
+    let older_url = match (listed.has_older, listed.orders.last()) {
+        (true, Some(last)) => Some(link(true, &last.row)),
+        _ => None,
+    };
+    OrdersTable {
+        filter_error: (!wanted.problems.is_empty()).then(|| wanted.problems.join(" ")),
+        empty_message: if paged {
+            "No more orders on this side. Go back to the newest orders.".to_string()
+        } else {
+            empty_message(p, listed.teams.len())
+        },
+        rows: listed.orders.into_iter().map(|o| row(org, o)).collect(),
+        filtered: q.is_filtered(),
+        base_url,
+        newer_url,
+        older_url,
+        newest_url,
+    }
+}
+
+fn list_page(
+    chrome: Chrome,
+    org: &OrgId,
+    p: &Principal,
+    q: &ListQuery,
+    wanted: &Wanted,
+    listed: OrdersPage,
+) -> ListPage {
+    let chosen_account = wanted.filters.lab_account_id.as_ref();
+    let account_options = listed
+        .accounts
+        .iter()
+        .map(|a| {
+            let label = format!("{} ({})", a.display_name(), a.provider_account_id);
+            SelectOption::new(
+                a.id.as_str(),
+                &label,
+                chosen_account.map(LabAccountId::as_str),
+            )
+        })
+        .collect();
+    let status = wanted.filters.status.map(LowStatus::as_str);
+    let filters = q.filters();
+    ListPage {
+        status_options: LowStatus::ALL
+            .iter()
+            .map(|s| SelectOption::new(s.as_str(), &s.label(), status))
+            .collect(),
+        account_options,
+        from: filters.from.unwrap_or_default(),
+        to: filters.to.unwrap_or_default(),
+        patient: filters.patient.unwrap_or_default(),
+        scope_note: scope_note(&listed, chrome.org_name.as_deref().unwrap_or("")),
+        base_url: urls::org_orders(org),
+        table: table(org, p, q, wanted, listed),
+        chrome,
+    }
+}
+
 pub async fn page(
     state: web::Data<AppState>,
     ctx: PageContext,
@@ -129,80 +215,10 @@ pub async fn page(
     let page = run_db(&state, move |conn| {
         let chrome = ctx.chrome(conn, Some(&Scope::Org(org.clone())), Nav::Orders)?;
         let wanted = parse(&q)?;
-        let listed = org_orders::page(
-            conn,
-            &ctx.actor(),
-            &ctx.principal,
-            &org,
-            wanted.filters.clone(),
-            &wanted.at,
-        )?;
-        let base_url = urls::org_orders(&org);
-        let filters = q.filters();
-        let link = |older: bool, row: &OrderRow| {
-            let mut next = filters.clone();
-            let cursor = Some(Cursor::of(row).encode());
-            if older {
-                next.older = cursor
-            } else {
-                next.newer = cursor
-            }
-            next.url(&base_url)
-        };
-        let paged = wanted.paged();
-        let newest_url = paged.then(|| filters.url(&base_url));
-        let newer_url = match (listed.has_newer, listed.orders.first()) {
-            (true, Some(first)) => Some(link(false, &first.row)),
-            (true, None) => newest_url.clone(),
-            _ => None,
-        };
-        let older_url = match (listed.has_older, listed.orders.last()) {
-            (true, Some(last)) => Some(link(true, &last.row)),
-            _ => None,
-        };
-        let scope_note = scope_note(&listed, chrome.org_name.as_deref().unwrap_or(""));
-        let empty_message = if paged {
-            "No more orders on this side. Go back to the newest orders.".to_string()
-        } else {
-            empty_message(&ctx.principal, listed.teams.len())
-        };
-        let selected_account = wanted.filters.lab_account_id.as_ref();
-        let account_options = listed
-            .accounts
-            .iter()
-            .map(|a| {
-                let label = format!("{} ({})", a.display_name(), a.provider_account_id);
-                SelectOption::new(
-                    a.id.as_str(),
-                    &label,
-                    selected_account.map(LabAccountId::as_str),
-                )
-            })
-            .collect();
-        let status = wanted.filters.status;
-        Ok(ListPage {
-            status_options: LowStatus::ALL
-                .iter()
-                .map(|s| SelectOption::new(s.as_str(), &s.label(), status.map(LowStatus::as_str)))
-                .collect(),
-            account_options,
-            from: filters.from.clone().unwrap_or_default(),
-            to: filters.to.clone().unwrap_or_default(),
-            patient: filters.patient.clone().unwrap_or_default(),
-            table: OrdersTable {
-                filter_error: (!wanted.problems.is_empty()).then(|| wanted.problems.join(" ")),
-                rows: listed.orders.into_iter().map(|o| row(&org, o)).collect(),
-                filtered: q.is_filtered(),
-                base_url: base_url.clone(),
-                empty_message,
-                newer_url,
-                older_url,
-                newest_url,
-            },
-            chrome,
-            base_url,
-            scope_note,
-        })
+        let filters = wanted.filters.clone();
+        let p = &ctx.principal;
+        let listed = org_orders::page(conn, &ctx.actor(), p, &org, filters, &wanted.at)?;
+        Ok(list_page(chrome, &org, p, &q, &wanted, listed))
     })
     .await?;
     respond(hx, &page)

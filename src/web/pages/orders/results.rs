@@ -251,10 +251,11 @@ pub fn results_panel(
     let latest = page.results.latest().map(|(r, markers)| {
         let meta: serde_json::Value =
             serde_json::from_str(&r.metadata).unwrap_or(serde_json::Value::Null);
+        let series = |i: usize| page.results.series.get(i).map_or(&[][..], Vec::as_slice);
         let charts: Vec<Option<Trend>> = markers
             .iter()
-            .zip(&page.results.series)
-            .map(|(m, series)| trend(m, series, &o.row.id))
+            .enumerate()
+            .map(|(i, m)| trend(m, series(i), &o.row.id))
             .collect();
         LatestResult {
             version: r.version,
