@@ -111,18 +111,6 @@ pub fn check(a: &LabAccount, needs: &OrderNeeds) -> Result<(), Ineligible> {
     Ok(())
 }
 
-/// Whether a rule error's code says the account was refused (one of `Ineligible::code` or
-/// `Refusal::code`), as opposed to a problem with the tests or the patient.
-pub fn is_account_refusal(code: &str) -> bool {
-    const REFUSALS: [&str; 4] = [
-        "lab_account_not_found",
-        "no_lab_account",
-        "lab_account_id_required",
-        "no_eligible_lab_account",
-    ];
-    Ineligible::ALL.iter().any(|i| i.code() == code) || REFUSALS.contains(&code)
-}
-
 /// Why no account could be chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {

@@ -1,4 +1,4 @@
-//! `candidates` (what the wizard's account step lists) and `is_account_refusal`.
+//! `candidates`: what the wizard's account step lists.
 use super::*;
 use crate::domain::billing::AllowedBilling;
 use crate::domain::lab_account::{AccountStatus, DelegatedFlow};
@@ -71,30 +71,4 @@ fn candidates_are_the_teams_own_accounts_for_the_lab_else_its_platform_accounts(
         vec!["platform-labcorp"]
     );
     assert!(candidates(&accounts, &needs(LabSlug::Bioreference)).is_empty());
-}
-
-#[test]
-fn account_refusal_codes_are_told_apart_from_other_rule_codes() {
-    for reason in Ineligible::ALL {
-        assert!(is_account_refusal(reason.code()), "{reason:?}");
-    }
-    let refusals = [
-        Refusal::NotFound,
-        Refusal::NoAccount {
-            message: String::new(),
-        },
-        Refusal::Ambiguous { eligible: vec![] },
-        Refusal::NoneEligible { reasons: vec![] },
-    ];
-    for r in refusals {
-        assert!(is_account_refusal(r.code()), "{r:?}");
-    }
-    for other in [
-        "lab_test_inactive",
-        "lab_tests_mixed",
-        "duplicate_client_user_id",
-        "",
-    ] {
-        assert!(!is_account_refusal(other), "{other}");
-    }
 }

@@ -279,7 +279,9 @@ fn place(
     let team_ids = std::slice::from_ref(&team.id);
     match demo.status {
         Ordered => {}
-        Cancelled => orders::cancel(conn, actor, &id, team_ids)?,
+        Cancelled => {
+            orders::cancel(conn, actor, &id, team_ids)?;
+        }
         // Results come from the sandbox's lab messages through ingestion, like a lab's.
         to @ (PartialResults | Completed | Corrected) => {
             sandbox::advance(conn, actor, &id, team_ids, Some(to))?

@@ -11,6 +11,32 @@ use crate::domain::ids::OrderId;
 use crate::domain::order_status::{event_status, sandbox_next, LowStatus};
 use crate::error::AppError;
 
+/// Why an order did not move.
+#[derive(Debug, thiserror::Error)]
+pub enum ProgressError {
+    #[error("An order in status {from} cannot move forward to {to}.")]
+    NotAhead { from: LowStatus, to: LowStatus },
+    #[error(transparent)]
+    Failed(#[from] AppError),
+}
+
+impl From<diesel::result::Error> for ProgressError {
+    fn from(e: diesel::result::Error) -> Self {
+        ProgressError::Failed(e.into())
+    }
+}
+
+impl From<ProgressError> for AppError {
+    fn from(e: ProgressError) -> AppError {
+        match e {
+            ProgressError::NotAhead { .. } => {
+                AppError::rule("order_status_not_ahead", e.to_string())
+            }
+            ProgressError::Failed(e) => e,
+        }
+    }
+}
+
 /// Advances the order step by step until it reaches `to`; a status that is not ahead of the
 /// order's current one on its path is refused and changes nothing.
 pub fn advance(
@@ -18,7 +44,7 @@ pub fn advance(
     actor: &Actor,
     order_id: &OrderId,
     to: LowStatus,
-) -> Result<(), AppError> {
+) -> Result<(), ProgressError> {
     write_tx(conn, |conn| {
         crate::db::locks::take_order(conn, order_id)?;
         let order = orders_db::find(conn, order_id)?.ok_or(AppError::NotFound)?;
@@ -26,16 +52,7 @@ pub fn advance(
         let mut steps = Vec::new();
         let mut at = from;
         while at != to {
-            at = sandbox_next(method, at).ok_or_else(|| {
-                AppError::rule(
-                    "order_status_not_ahead",
-                    format!(
-                        "An order in status {} cannot move forward to {}.",
-                        from.as_str(),
-                        to.as_str()
-                    ),
-                )
-            })?;
+            at = sandbox_next(method, at).ok_or(ProgressError::NotAhead { from, to })?;
             steps.push(at);
         }
         for step in &steps {
@@ -44,7 +61,7 @@ pub fn advance(
         if steps.is_empty() {
             return Ok(());
         }
-        audit::record(
+        Ok(audit::record(
             conn,
             actor,
             AuditEntry {
@@ -56,6 +73,6 @@ pub fn advance(
                 summary: format!("Order moved from {} to {}", from.as_str(), to.as_str()),
                 details: json!({"before": from.as_str(), "after": to.as_str()}),
             },
-        )
+        )?)
     })
 }

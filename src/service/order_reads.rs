@@ -9,7 +9,7 @@ use crate::db::results::{self as results_db, BiomarkerRow, ResultRow};
 use crate::db::DbConnection;
 use crate::domain::actor::Actor;
 use crate::domain::audit::{AuditAction, EntityType};
-use crate::domain::ids::{OrderId, OrgId, TeamId};
+use crate::domain::ids::{OrderId, OrgId, ResultId, TeamId};
 use crate::error::AppError;
 use crate::service::orders::{self, OrderView};
 
@@ -95,6 +95,49 @@ pub fn list_for_team(
     let ids: Vec<OrderId> = out.iter().map(|o| o.row.id.clone()).collect();
     record_list(conn, actor, ListedFrom::Team { org_id, team_id }, &ids)?;
     Ok((out, total))
+}
+
+/// One order of the key's Team, audited as `order.viewed`; another Team's order is "not found"
+/// (and nothing is recorded).
+pub fn order_for_team(
+    conn: &mut DbConnection,
+    reader: TeamReader<'_>,
+    order_id: &OrderId,
+) -> Result<OrderView, AppError> {
+    let order = orders::load_for_teams(conn, order_id, std::slice::from_ref(reader.team_id))?;
+    record_view(conn, reader.actor, &order, None)?;
+    Ok(order)
+}
+
+/// An order was read (a PHI access); `result` is the result version shown with it, if any
+/// (`(result id, version)`, the latest): one `order.viewed` row naming it, so the audit log says
+/// which values were seen.
+pub fn record_view(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order: &OrderView,
+    result: Option<(&ResultId, i32)>,
+) -> Result<(), AppError> {
+    let (summary, details) = match result {
+        None => ("Order viewed".to_string(), json!({})),
+        Some((id, version)) => (
+            format!("Order viewed with result version {version}"),
+            json!({"result_id": id, "result_version": version}),
+        ),
+    };
+    audit::record(
+        conn,
+        actor,
+        AuditEntry {
+            action: AuditAction::OrderViewed,
+            entity_type: EntityType::Order,
+            entity_id: order.row.id.as_str(),
+            org_id: Some(&order.row.org_id),
+            team_id: Some(&order.row.team_id),
+            summary,
+            details,
+        },
+    )
 }
 
 /// Which part of a result was read.

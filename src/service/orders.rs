@@ -1,6 +1,7 @@
-//! Placing, reading and cancelling orders. The account is chosen by
+//! Placing, loading and cancelling orders. The account is chosen by
 //! `domain::eligibility::resolve` and checked again, under a lock, in the transaction that
-//! inserts the order, so an account suspended or unlinked meanwhile never gets it.
+//! inserts the order, so an account suspended or unlinked meanwhile never gets it. How each can
+//! be refused: `service::order_errors`.
 use serde_json::json;
 
 use crate::db::audit::{self, AuditEntry};
@@ -12,15 +13,15 @@ use crate::domain::actor::Actor;
 use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::billing::UsState;
 use crate::domain::eligibility::{self, OrderNeeds, Refusal};
-use crate::domain::ids::{LabTestId, OrderId, OrgId, ResultId, TeamId};
+use crate::domain::ids::{LabTestId, OrderId, OrgId, TeamId};
 use crate::domain::lab::{CollectionMethod, LabSlug, LabTestStatus};
 use crate::domain::lab_account::LabAccount;
 use crate::domain::order_input::{
     join_clinical_notes, OrderRequest, PatientAddress, PatientDetails, Physician,
 };
 use crate::domain::order_status::{event_status, LowStatus};
-use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::service::order_errors::{CancelError, PlaceOrderError, TestsRefused};
 
 /// An order with everything the API and the pages show.
 #[derive(Debug, Clone)]
@@ -92,62 +93,40 @@ pub fn load_for_teams(
     Ok(order)
 }
 
-pub fn refusal_error(refusal: &Refusal) -> AppError {
-    match refusal {
-        Refusal::NotFound => AppError::NotFound,
-        other => AppError::rule(other.code(), other.message()),
-    }
-}
-
 /// The tests of an order: all known and active, from one lab and one collection method.
 pub fn check_tests(
     conn: &mut DbConnection,
     test_ids: &[LabTestId],
     method: Option<CollectionMethod>,
-) -> Result<(LabSlug, CollectionMethod, Vec<LabTestRow>), AppError> {
+) -> Result<(LabSlug, CollectionMethod, Vec<LabTestRow>), PlaceOrderError> {
     if test_ids.is_empty() {
-        let mut e = FieldErrors::default();
-        e.push_at(
-            &["body", "lab_test_id"],
-            "Give lab_test_id or order_set.lab_test_ids",
-            "missing",
-        );
-        return Err(AppError::invalid(e));
+        return Err(TestsRefused::NoneGiven.into());
     }
     let tests = lab_tests::find_tests(conn, test_ids)?;
     if let Some(missing) = test_ids
         .iter()
         .find(|id| !tests.iter().any(|t| &t.id == *id))
     {
-        return Err(AppError::rule(
-            "lab_test_not_found",
-            format!("Lab test {missing} does not exist."),
-        ));
+        return Err(TestsRefused::NotFound(missing.clone()).into());
     }
     if let Some(inactive) = tests.iter().find(|t| t.status != LabTestStatus::Active) {
-        return Err(AppError::rule(
-            "lab_test_inactive",
-            format!("Lab test {} is not active.", inactive.name),
-        ));
+        let name = inactive.name.clone();
+        return Err(TestsRefused::Inactive { name }.into());
     }
     let first = &tests[0];
     if tests
         .iter()
         .any(|t| t.lab_slug != first.lab_slug || t.method != first.method)
     {
-        return Err(AppError::rule(
-            "lab_tests_mixed",
-            "All tests of an order must be from one lab and use one collection method.",
-        ));
+        return Err(TestsRefused::Mixed.into());
     }
     let (lab, test_method) = (first.lab_slug, first.method);
-    if let Some(m) = method {
-        if m != test_method {
-            return Err(AppError::rule(
-                "collection_method_mismatch",
-                format!("The tests are collected by {test_method}, not {m}."),
-            ));
+    if let Some(asked) = method.filter(|m| *m != test_method) {
+        return Err(TestsRefused::MethodMismatch {
+            tests: test_method,
+            asked,
         }
+        .into());
     }
     Ok((lab, test_method, tests))
 }
@@ -176,9 +155,10 @@ pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
     req: &OrderRequest,
-) -> Result<OrderId, AppError> {
+) -> Result<OrderId, PlaceOrderError> {
     write_tx(conn, |conn| {
-        patients::find_in_team(conn, &req.team_id, &req.user_id)?.ok_or(AppError::NotFound)?;
+        patients::find_in_team(conn, &req.team_id, &req.user_id)?
+            .ok_or(PlaceOrderError::PatientNotFound)?;
         let (lab, method, _) = check_tests(conn, &req.test_ids, req.collection_method)?;
         let state = req
             .patient
@@ -188,15 +168,15 @@ pub fn create(
         let needs = needs(req, lab, state);
         let accounts = candidate_accounts(conn, &req.org_id)?;
         let chosen_id = eligibility::resolve(&accounts, req.lab_account_id.as_ref(), &needs)
-            .map_err(|r| refusal_error(&r))?
+            .map_err(PlaceOrderError::AccountRefused)?
             .id
             .clone();
         // Check again under the lock: the account may have been suspended or unlinked since it was read.
         crate::db::locks::share_lab_account(conn, &chosen_id)?;
         let account = accounts_db::find(conn, &chosen_id, TeamScope::Org(&req.org_id))?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(PlaceOrderError::AccountRefused(Refusal::NotFound))?;
         eligibility::check(&account, &needs).map_err(|reason| {
-            refusal_error(&Refusal::Ineligible {
+            PlaceOrderError::AccountRefused(Refusal::Ineligible {
                 account_id: account.id.clone(),
                 reason,
                 message: reason.message(&account, &needs),
@@ -272,22 +252,29 @@ pub fn create(
     })
 }
 
-/// Cancels an order where its status allows it.
+/// Places an order and reads it back as placed.
+pub fn place(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    req: &OrderRequest,
+) -> Result<OrderView, PlaceOrderError> {
+    let id = create(conn, actor, req)?;
+    Ok(load(conn, &id)?.ok_or(AppError::NotFound)?)
+}
+
+/// Cancels an order of one of these Teams where its status allows it; returns it as it is now.
 pub fn cancel(
     conn: &mut DbConnection,
     actor: &Actor,
     order_id: &OrderId,
     team_ids: &[TeamId],
-) -> Result<(), AppError> {
+) -> Result<OrderView, CancelError> {
     write_tx(conn, |conn| {
         crate::db::locks::take_order(conn, order_id)?;
         let order = load_for_teams(conn, order_id, team_ids)?;
         let (low, method) = (order.low(), order.method());
         if !low.cancellable() {
-            return Err(AppError::rule(
-                "order_not_cancellable",
-                format!("An order in status {} cannot be cancelled.", low.as_str()),
-            ));
+            return Err(CancelError::NotCancellable { status: low });
         }
         let to = LowStatus::Cancelled;
         orders_db::add_event(conn, order_id, &event_status(method, to), to)?;
@@ -303,47 +290,9 @@ pub fn cancel(
                 summary: format!("Order cancelled (was {})", low.as_str()),
                 details: json!({"before": low.as_str(), "after": to.as_str()}),
             },
-        )
+        )?;
+        Ok(load_for_teams(conn, order_id, team_ids)?)
     })
-}
-
-/// Reading an order is a PHI access: audited.
-pub fn record_read(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    order: &OrderView,
-) -> Result<(), AppError> {
-    record_view(conn, actor, order, None)
-}
-
-/// An order read that also showed its result (`(result id, version)`, the latest shown): one
-/// `order.viewed` row naming the version, so the audit log says which values were seen.
-pub fn record_view(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    order: &OrderView,
-    result: Option<(&ResultId, i32)>,
-) -> Result<(), AppError> {
-    let (summary, details) = match result {
-        None => ("Order viewed".to_string(), json!({})),
-        Some((id, version)) => (
-            format!("Order viewed with result version {version}"),
-            json!({"result_id": id, "result_version": version}),
-        ),
-    };
-    audit::record(
-        conn,
-        actor,
-        AuditEntry {
-            action: AuditAction::OrderViewed,
-            entity_type: EntityType::Order,
-            entity_id: order.row.id.as_str(),
-            org_id: Some(&order.row.org_id),
-            team_id: Some(&order.row.team_id),
-            summary,
-            details,
-        },
-    )
 }
 
 /// Serializes a value for a JSON column.

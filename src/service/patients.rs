@@ -10,6 +10,39 @@ use crate::domain::ids::{OrgId, TeamId};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 
+/// Why a patient was not created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreatePatientError {
+    #[error("client_user_id must be 1 to 200 characters")]
+    BadClientUserId,
+    #[error("A user with client_user_id {client_user_id} already exists in this Team.")]
+    Duplicate { client_user_id: String },
+    #[error(transparent)]
+    Failed(#[from] AppError),
+}
+
+impl From<diesel::result::Error> for CreatePatientError {
+    fn from(e: diesel::result::Error) -> Self {
+        CreatePatientError::Failed(e.into())
+    }
+}
+
+impl From<CreatePatientError> for AppError {
+    fn from(e: CreatePatientError) -> AppError {
+        match e {
+            CreatePatientError::BadClientUserId => {
+                let mut errors = FieldErrors::default();
+                errors.push_at(&["body", "client_user_id"], e.to_string(), "value_error");
+                AppError::invalid(errors)
+            }
+            CreatePatientError::Duplicate { .. } => {
+                AppError::rule("duplicate_client_user_id", e.to_string())
+            }
+            CreatePatientError::Failed(e) => e,
+        }
+    }
+}
+
 /// Creates a patient in a Team; a `client_user_id` already used in the Team is refused.
 pub fn create(
     conn: &mut DbConnection,
@@ -17,23 +50,16 @@ pub fn create(
     org_id: &OrgId,
     team_id: &TeamId,
     client_user_id: &str,
-) -> Result<PatientRow, AppError> {
+) -> Result<PatientRow, CreatePatientError> {
     let client_user_id = client_user_id.trim();
     if client_user_id.is_empty() || client_user_id.chars().count() > 200 {
-        let mut e = FieldErrors::default();
-        e.push_at(
-            &["body", "client_user_id"],
-            "client_user_id must be 1 to 200 characters",
-            "value_error",
-        );
-        return Err(AppError::invalid(e));
+        return Err(CreatePatientError::BadClientUserId);
     }
     write_tx(conn, |conn| {
         if patients::find_by_client_id(conn, team_id, client_user_id)?.is_some() {
-            return Err(AppError::rule(
-                "duplicate_client_user_id",
-                format!("A user with client_user_id {client_user_id} already exists in this Team."),
-            ));
+            return Err(CreatePatientError::Duplicate {
+                client_user_id: client_user_id.to_string(),
+            });
         }
         let patient = patients::insert(conn, team_id, client_user_id)?;
         audit::record(

@@ -17,6 +17,38 @@ use crate::hl7::oru;
 use crate::service::orders::{load_for_teams, OrderView};
 use crate::service::results::{ingest, Delivery, Outcome};
 
+/// Why the sandbox did not move an order.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    /// Cancelled or failed: it goes nowhere.
+    #[error("The order is {status} and cannot move forward.")]
+    Closed { status: LowStatus },
+    /// At the end of its path; only a corrected result can still come.
+    #[error(
+        "The order is already {status}; use final_status=corrected to send a corrected result."
+    )]
+    Finished { status: LowStatus },
+    /// The dashboard's "corrected result" button, for an order not completed yet (the sandbox
+    /// itself would first walk it all the way to completed).
+    #[error("A corrected result can be sent once the order is completed; it is {status}.")]
+    NotCompleted { status: LowStatus },
+    #[error(transparent)]
+    Failed(#[from] AppError),
+}
+
+impl From<SandboxError> for AppError {
+    fn from(e: SandboxError) -> AppError {
+        match e {
+            SandboxError::Closed { .. } => AppError::rule("order_closed", e.to_string()),
+            SandboxError::Finished { .. } => AppError::rule("order_finished", e.to_string()),
+            SandboxError::NotCompleted { .. } => {
+                AppError::rule("order_not_completed", e.to_string())
+            }
+            SandboxError::Failed(e) => e,
+        }
+    }
+}
+
 fn markers(order: &OrderView) -> Vec<(String, String)> {
     order
         .tests
@@ -158,16 +190,13 @@ pub fn advance(
     order_id: &OrderId,
     team_ids: &[TeamId],
     target: Option<LowStatus>,
-) -> Result<(), AppError> {
+) -> Result<(), SandboxError> {
     let mut steps = 0;
     loop {
         let order = load_for_teams(conn, order_id, team_ids)?;
         let (low, method) = (order.low(), order.method());
         if matches!(low.high(), HighStatus::Cancelled | HighStatus::Failed) {
-            return Err(AppError::rule(
-                "order_closed",
-                format!("The order is {} and cannot move forward.", low.as_str()),
-            ));
+            return Err(SandboxError::Closed { status: low });
         }
         let next = match (target, sandbox_next(method, low)) {
             (Some(t), _) if t == low => return Ok(()),
@@ -181,10 +210,7 @@ pub fn advance(
                 return if steps > 0 {
                     Ok(())
                 } else {
-                    Err(AppError::rule(
-                        "order_finished",
-                        format!("The order is already {}; use final_status=corrected to send a corrected result.", low.as_str()),
-                    ))
+                    Err(SandboxError::Finished { status: low })
                 }
             }
         };

@@ -146,6 +146,13 @@ fn orders_list_filters_by_status_account_dates_and_patient_name() {
             .unwrap_or("")
             .contains("HX-Request"));
         assert_eq!(listed_ids(&fragment.body), completed);
+        // Back to a list htmx did not keep: it asks again and replaces the whole body, so it
+        // gets the whole page, not the table alone.
+        let restored = c.htmx_history_restore(&format!("{url}?status=completed"));
+        assert!(restored.body.contains("<html"), "{}", restored.body);
+        assert!(restored.body.contains(r#"<form method="get""#));
+        assert_eq!(listed_ids(&restored.body), completed);
+        assert!(restored.header("vary").unwrap_or("").contains("HX-Request"));
         // The plain page keeps the filters in the form.
         let page = c.get(&format!("{url}?patient=Tur&status=completed"));
         assert!(page.body.contains("name=\"patient\" value=\"Tur\""));

@@ -217,8 +217,9 @@ fn submitting_twice_places_one_order() {
 /// the draft in the order's transaction: submits that all get past the page still place one.
 #[test]
 fn concurrent_submits_of_one_draft_in_the_service_place_one_order() {
+    use labdesk::domain::ids::OrderId;
     use labdesk::domain::order_input::{validate_patient, OrderRequest};
-    use labdesk::service::drafts::{self, Submitted};
+    use labdesk::service::drafts::{self, SubmitDraftError};
     each_backend(|app| {
         let w = Wizard::start(app);
         w.to_review();
@@ -241,25 +242,25 @@ fn concurrent_submits_of_one_draft_in_the_service_place_one_order() {
         };
         let actor = labdesk::domain::actor::Actor::system("test");
         let before = order_count(app);
-        let results: Vec<Submitted> = std::thread::scope(|scope| {
+        let results: Vec<Result<OrderId, SubmitDraftError>> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..4)
-                .map(|_| scope.spawn(|| drafts::submit(&mut app.conn(), &actor, &w.draft_id, &req)))
+                .map(|_| scope.spawn(|| drafts::place(&mut app.conn(), &actor, &w.draft_id, &req)))
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap().expect("submit"))
-                .collect()
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
-        let placed = results
-            .iter()
-            .filter(|r| matches!(r, Submitted::Placed(_)))
-            .count();
-        assert_eq!(placed, 1, "{results:?}");
-        assert!(results
-            .iter()
-            .all(|r| r.order_id() == results[0].order_id()));
+        let placed: Vec<&OrderId> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+        assert_eq!(placed.len(), 1, "{results:?}");
+        // Every other submit is told the draft was already submitted, with that order.
+        for r in &results {
+            match r {
+                Ok(id) | Err(SubmitDraftError::AlreadySubmitted { order_id: id }) => {
+                    assert_eq!(id, placed[0])
+                }
+                Err(other) => panic!("{other:?}"),
+            }
+        }
         assert_eq!(order_count(app), before + 1);
-        assert_eq!(w.draft().order_id.as_ref(), Some(results[0].order_id()));
+        assert_eq!(w.draft().order_id.as_ref(), Some(placed[0]));
     });
 }
 
@@ -274,6 +275,9 @@ fn htmx_gets_the_step_fragment_and_everyone_else_the_whole_page() {
         assert!(!fragment.body.contains("<html"), "{}", fragment.body);
         assert!(fragment.body.trim_start().starts_with("<div id=\"wizard\""));
         assert!(fragment.body.contains(r#"hx-push-url="true""#));
+        // Back to a step htmx did not keep (hx-history=false): the whole page again.
+        let restored = w.c.htmx_history_restore(&w.url("patient"));
+        assert!(restored.body.contains("<html") && restored.body.contains(r#"id="wizard""#));
         // An invalid step over htmx comes back as a fragment htmx will swap (2xx).
         let invalid = w.c.htmx_post(&w.url("patient"), &[("first_name", "Ada")]);
         assert_eq!(invalid.status, 200);
@@ -301,5 +305,43 @@ fn htmx_gets_the_step_fragment_and_everyone_else_the_whole_page() {
             "{}",
             found.text()
         );
+    });
+}
+
+/// The patients of a Team the wizard created (their client_user_id is generated).
+fn wizard_patients(app: &crate::support::TestApp) -> i64 {
+    use diesel::prelude::*;
+    use labdesk::db::schema::patients::dsl as p;
+    p::patients
+        .filter(p::team_id.eq(app.world.team(PRIMARY_CARE)))
+        .filter(p::client_user_id.like("wizard-%"))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap()
+}
+
+/// A new person's patient is created in the transaction that saves the draft naming them: a
+/// draft that cannot be saved leaves no patient behind (one typed again would make another).
+#[test]
+fn a_new_patient_is_created_only_together_with_the_draft_that_names_them() {
+    use crate::support::triggers::{allow, refuse};
+    each_backend(|app| {
+        let w = Wizard::start(app);
+        let before = wizard_patients(app);
+        let audit = app.audit_total();
+        refuse(app, "refuse_draft_save", "UPDATE", "order_drafts", "1 = 1");
+        let res = w.post_patient("CA");
+        assert_eq!(res.status, 500, "{}", res.text());
+        assert_eq!(wizard_patients(app), before, "a patient without its draft");
+        assert_eq!(app.audit_total(), audit, "an audit row without its change");
+        assert_eq!(w.state().created_patient_id, None);
+        allow(app, "refuse_draft_save", "order_drafts");
+        assert_eq!(w.post_patient("CA").location(), w.url("tests"));
+        assert_eq!(wizard_patients(app), before + 1);
+        let created = w
+            .state()
+            .created_patient_id
+            .expect("the draft names its patient");
+        assert_eq!(app.audit_rows("patient.created", &created).len(), 1);
     });
 }

@@ -9,7 +9,7 @@ use super::{order_body, query, wire_orders};
 use crate::db::orders::OrderFilter;
 use crate::db::DbConnection;
 use crate::domain::actor::Actor;
-use crate::domain::ids::{OrderId, TeamId};
+use crate::domain::ids::OrderId;
 use crate::domain::order_input::OrderRequest;
 use crate::domain::order_status::LowStatus;
 use crate::domain::validation::FieldErrors;
@@ -37,8 +37,7 @@ fn place(
     parsed: Result<OrderRequest, AppError>,
 ) -> Result<(u16, String), AppError> {
     let placed = parsed.and_then(|req| {
-        let id = orders::create(conn, actor, &req)?;
-        let order = orders::load(conn, &id)?.ok_or(AppError::NotFound)?;
+        let order = orders::place(conn, actor, &req)?;
         Ok(wire_orders::post_order_response(&order, "order created"))
     });
     match placed {
@@ -123,10 +122,6 @@ pub async fn create(
     }
 }
 
-fn team_scope(key: &TeamKey) -> Vec<TeamId> {
-    vec![key.team_id.clone()]
-}
-
 /// `GET /v3/order/{order_id}`: an audited PHI read.
 pub async fn get(
     state: web::Data<AppState>,
@@ -134,11 +129,8 @@ pub async fn get(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id: OrderId = query::uuid("path", "order_id", &path.into_inner())?;
-    let teams = team_scope(&key);
-    let actor = key.actor.clone();
     let body = run_db(&state, move |conn| {
-        let order = orders::load_for_teams(conn, &id, &teams)?;
-        orders::record_read(conn, &actor, &order)?;
+        let order = order_reads::order_for_team(conn, key.reader(), &id)?;
         Ok(wire_orders::order(&order))
     })
     .await?;
@@ -152,11 +144,9 @@ pub async fn cancel(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id: OrderId = query::uuid("path", "order_id", &path.into_inner())?;
-    let teams = team_scope(&key);
-    let actor = key.actor.clone();
     let body = run_db(&state, move |conn| {
-        orders::cancel(conn, &actor, &id, &teams)?;
-        let order = orders::load_for_teams(conn, &id, &teams)?;
+        let teams = [key.team_id.clone()];
+        let order = orders::cancel(conn, &key.actor, &id, &teams)?;
         Ok(wire_orders::post_order_response(&order, "order cancelled"))
     })
     .await?;

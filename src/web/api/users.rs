@@ -38,7 +38,13 @@ pub async fn create(
         }
     };
     let patient = run_db(&state, move |conn| {
-        patients_service::create(conn, &key.actor, &key.org_id, &key.team_id, &client_user_id)
+        Ok(patients_service::create(
+            conn,
+            &key.actor,
+            &key.org_id,
+            &key.team_id,
+            &client_user_id,
+        )?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(wire_orders::user(&patient)))

@@ -1,24 +1,20 @@
 //! Cancelling an order: htmx posts behind a confirm dialog and gets the status panel back;
 //! without JavaScript the button leads to a confirmation page whose form posts and redirects.
-//! Whether the status allows it is `LowStatus::cancellable`, checked by `service::orders::cancel`.
-use crate::web::pages::Nav;
-use actix_web::{web, HttpRequest, HttpResponse};
+//! Who may, and whether the status allows it: `service::order_page`.
+use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::show::{status_panel, StatusPanel, CANCEL_QUESTION};
-use crate::db::DbConnection;
-use crate::domain::access::{Action, Principal};
-use crate::domain::ids::{OrderId, OrgId};
+use super::OrderPath;
+use crate::domain::scope::Scope;
 use crate::error::AppError;
-use crate::service::orders::{self as orders_service, OrderView};
-use crate::service::policy;
-use crate::service::visibility::{visible_order, visible_team_ids};
-use crate::web::htmx::is_htmx;
-use crate::web::pages::{chrome, fmt_time, render, see_other, Chrome, Scope};
-use crate::web::session::SignedIn;
+use crate::service::order_page;
+use crate::web::page::{render, see_other, Chrome, Nav, PageContext};
+use crate::web::pages::fmt_time;
 use crate::web::urls;
 use crate::web::{run_db, AppState};
 
+/// What htmx gets back from a cancel: the status panel, swapped in place.
 #[derive(Template)]
 #[template(path = "orders/_status.html")]
 struct StatusFragment {
@@ -38,54 +34,15 @@ struct ConfirmPage {
     back_url: String,
 }
 
-/// The order, if this person may cancel orders of its Team (its status is checked on cancel).
-fn authorize_cancel(
-    conn: &mut DbConnection,
-    p: &Principal,
-    org_id: &OrgId,
-    order_id: &OrderId,
-) -> Result<OrderView, AppError> {
-    let order = visible_order(conn, p, org_id, order_id)?;
-    policy::authorize(
-        p,
-        Action::CancelOrder {
-            org_id,
-            team_id: &order.row.team_id,
-        },
-    )?;
-    Ok(order)
-}
-
 pub async fn confirm(
     state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<(OrgId, OrderId)>,
+    ctx: PageContext,
+    path: web::Path<OrderPath>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let (org_id, order_id) = path.into_inner();
+    let OrderPath { org, order_id } = path.into_inner();
     let page = run_db(&state, move |conn| {
-        let chrome = chrome(
-            conn,
-            &p,
-            &csrf,
-            sandbox,
-            Some(&Scope::Org(org_id.clone())),
-            Nav::Orders,
-        )?;
-        let o = authorize_cancel(conn, &p, &org_id, &order_id)?;
-        let low = o.low();
-        if !low.cancellable() {
-            return Err(AppError::rule(
-                "order_not_cancellable",
-                format!(
-                    "An order in status {} cannot be cancelled.",
-                    o.row.status_low
-                ),
-            ));
-        }
-        let url = urls::order(&org_id, &o.row.id);
+        let chrome = ctx.chrome(conn, Some(&Scope::Org(org.clone())), Nav::Orders)?;
+        let o = order_page::to_cancel(conn, &ctx.principal, &org, &order_id)?;
         Ok(ConfirmPage {
             chrome,
             question: CANCEL_QUESTION,
@@ -101,9 +58,9 @@ pub async fn confirm(
                 o.account.provider_account_id
             ),
             created_at: fmt_time(&o.row.created_at),
-            status: low.label(),
-            action: urls::cancel_order(&org_id, &o.row.id),
-            back_url: url,
+            status: o.low().label(),
+            action: urls::cancel_order(&org, &o.row.id),
+            back_url: urls::order(&org, &o.row.id),
         })
     })
     .await?;
@@ -112,28 +69,23 @@ pub async fn confirm(
 
 pub async fn cancel(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
-    path: web::Path<(OrgId, OrderId)>,
+    ctx: PageContext,
+    path: web::Path<OrderPath>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let actor = user.actor();
-    let (org_id, order_id) = path.into_inner();
-    let redirect = urls::order(&org_id, &order_id);
+    let OrderPath { org, order_id } = path.into_inner();
+    let redirect = urls::order(&org, &order_id);
+    let hx = ctx.hx;
     let panel = run_db(&state, move |conn| {
-        authorize_cancel(conn, &p, &org_id, &order_id)?;
-        let teams = visible_team_ids(conn, &p, &org_id)?;
-        orders_service::cancel(conn, &actor, &order_id, &teams)?;
-        let o = visible_order(conn, &p, &org_id, &order_id)?;
+        let seen = order_page::cancel(conn, &ctx.actor(), &ctx.principal, &org, &order_id)?;
         Ok(status_panel(
-            &p,
-            &org_id,
-            &o,
+            &org,
+            &seen,
             Some("Order cancelled.".to_string()),
         ))
     })
     .await?;
-    if is_htmx(&req) {
+    // A POST has no whole page to answer: htmx swaps the panel, a plain form redirects.
+    if hx.wants_fragment() {
         return render(&StatusFragment { panel });
     }
     Ok(see_other(&format!("{redirect}?done=cancelled")))

@@ -8,6 +8,7 @@ use crate::db::orders::Cursor;
 use crate::domain::ids::LabAccountId;
 use crate::domain::order_status::LowStatus;
 use crate::error::AppError;
+use crate::service::org_orders::{Filters, Position};
 use crate::web::pages::non_empty;
 
 const NAME_MAX_CHARS: usize = 100;
@@ -63,19 +64,36 @@ impl ListQuery {
     }
 }
 
-/// The filters understood; a date that could not be read is reported and ignored.
+/// The filters understood, and where the page starts; a date that could not be read is
+/// reported and ignored.
 pub struct Wanted {
-    pub status: Option<LowStatus>,
-    pub lab_account_id: Option<LabAccountId>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    pub patient: Option<String>,
-    pub at: Option<(bool, Cursor)>,
+    pub filters: Filters,
+    pub at: Position,
     pub problems: Vec<String>,
 }
 
-fn bad_filter(message: impl Into<String>) -> AppError {
-    AppError::rule("bad_filter", message)
+impl Wanted {
+    /// On a later page than the newest.
+    pub fn paged(&self) -> bool {
+        !matches!(self.at, Position::Newest)
+    }
+}
+
+/// A filter or page link that cannot mean anything: a 400 naming it.
+#[derive(Debug, thiserror::Error)]
+pub enum BadFilter {
+    #[error("Status {0}.")]
+    Status(String),
+    #[error("That lab account filter is not an account id.")]
+    Account,
+    #[error("This page link is not valid. Start again from the newest orders.")]
+    PageLink,
+}
+
+impl From<BadFilter> for AppError {
+    fn from(e: BadFilter) -> AppError {
+        AppError::rule("bad_filter", e.to_string())
+    }
 }
 
 fn parse_date(text: Option<&str>, field: &str, problems: &mut Vec<String>) -> Option<NaiveDate> {
@@ -89,45 +107,41 @@ fn parse_date(text: Option<&str>, field: &str, problems: &mut Vec<String>) -> Op
         .ok()
 }
 
-pub fn parse(q: &ListQuery) -> Result<Wanted, AppError> {
+fn start_of_day(d: NaiveDate) -> Option<NaiveDateTime> {
+    d.and_hms_opt(0, 0, 0)
+}
+
+pub fn parse(q: &ListQuery) -> Result<Wanted, BadFilter> {
     let status = match non_empty(&q.status) {
-        Some(s) => Some(
-            s.parse::<LowStatus>()
-                .map_err(|e| bad_filter(format!("Status {e}.")))?,
-        ),
+        Some(s) => Some(s.parse::<LowStatus>().map_err(BadFilter::Status)?),
         None => None,
     };
     let lab_account_id = match non_empty(&q.lab_account_id) {
-        Some(id) => Some(LabAccountId::from(uuid::Uuid::parse_str(id).map_err(
-            |_| bad_filter("That lab account filter is not an account id."),
-        )?)),
+        Some(id) => Some(LabAccountId::from(
+            uuid::Uuid::parse_str(id).map_err(|_| BadFilter::Account)?,
+        )),
         None => None,
     };
-    let cursor = |text: &str| {
-        Cursor::decode(text).ok_or_else(|| {
-            bad_filter("This page link is not valid. Start again from the newest orders.")
-        })
-    };
+    let cursor = |text: &str| Cursor::decode(text).ok_or(BadFilter::PageLink);
     let at = match (non_empty(&q.older), non_empty(&q.newer)) {
-        (Some(c), _) => Some((true, cursor(c)?)),
-        (None, Some(c)) => Some((false, cursor(c)?)),
-        (None, None) => None,
+        (Some(c), _) => Position::Older(cursor(c)?),
+        (None, Some(c)) => Position::Newer(cursor(c)?),
+        (None, None) => Position::Newest,
     };
     let mut problems = Vec::new();
     let from = parse_date(non_empty(&q.from), "From", &mut problems);
     let to = parse_date(non_empty(&q.to), "To", &mut problems);
     let patient = non_empty(&q.patient).map(|name| name.chars().take(NAME_MAX_CHARS).collect());
     Ok(Wanted {
-        status,
-        lab_account_id,
-        from,
-        to,
-        patient,
+        filters: Filters {
+            status,
+            lab_account_id,
+            from: from.and_then(start_of_day),
+            // "To" includes the whole day.
+            before: to.and_then(|d| d.succ_opt()).and_then(start_of_day),
+            patient,
+        },
         at,
         problems,
     })
-}
-
-pub fn start_of_day(d: NaiveDate) -> Option<NaiveDateTime> {
-    d.and_hms_opt(0, 0, 0)
 }

@@ -1,94 +1,29 @@
 //! The orders list: filters in the query string (a plain GET form; htmx swaps only the table and
 //! pushes the URL), newest first in keyset pages ("Newer" / "Older" links carry a cursor of
-//! created time and order id, never an offset), so a page costs the same on a million orders.
-use crate::web::pages::Nav;
-use actix_web::http::header::{self, HeaderValue};
-use actix_web::{web, HttpRequest, HttpResponse};
+//! created time and order id, never an offset). Which orders, and the audit row of the read:
+//! `service::org_orders`.
+use actix_web::{web, HttpResponse};
 use askama::Template;
+use serde::Deserialize;
 
-use super::filters::{parse, start_of_day, ListQuery};
+use super::filters::{parse, ListQuery, Wanted};
 use super::{patient_name, StatusBadge};
-use crate::db::lab_accounts::{self as accounts_db, AccountFilter};
-use crate::db::orders::{self as orders_db, Cursor, OrderFilter, OrderRow, PageAt};
-use crate::db::orgs::Team;
-use crate::db::DbConnection;
-use crate::domain::access::{order_visibility, Action, OrderVisibility, Principal, Role};
-use crate::domain::ids::{LabAccountId, OrderId, OrgId, TeamId};
+use crate::db::orders::{Cursor, OrderRow};
+use crate::domain::access::{Principal, Role};
+use crate::domain::ids::{LabAccountId, OrderId, OrgId};
 use crate::domain::order_input::PatientDetails;
 use crate::domain::order_status::LowStatus;
+use crate::domain::scope::Scope;
 use crate::error::AppError;
-use crate::service::order_reads::{self, ListedFrom};
-use crate::service::policy;
-use crate::service::visibility::visible_teams;
-use crate::web::htmx::is_htmx;
-use crate::web::pages::{chrome, fmt_time, render, Chrome, Scope, SelectOption};
-use crate::web::session::SignedIn;
+use crate::service::org_orders::{self, ListedOrder, OrdersPage};
+use crate::web::page::{respond, Chrome, Nav, PageContext, Swappable};
+use crate::web::pages::{fmt_time, SelectOption};
 use crate::web::urls;
 use crate::web::{run_db, AppState};
 
-pub const PAGE_SIZE: i64 = 50;
-
-/// One page and whether there is more on either side.
-struct Paged {
-    rows: Vec<OrderRow>,
-    has_newer: bool,
-    has_older: bool,
-}
-
-fn newest(conn: &mut DbConnection, f: &OrderFilter) -> Result<Paged, AppError> {
-    let mut rows = orders_db::list_page_at(conn, f, PageAt::Newest, PAGE_SIZE + 1)?;
-    let has_older = rows.len() as i64 > PAGE_SIZE;
-    rows.truncate(PAGE_SIZE as usize);
-    Ok(Paged {
-        rows,
-        has_newer: false,
-        has_older,
-    })
-}
-
-fn any_at(conn: &mut DbConnection, f: &OrderFilter, at: PageAt<'_>) -> Result<bool, AppError> {
-    Ok(!orders_db::list_page_at(conn, f, at, 1)?.is_empty())
-}
-
-fn page_of(
-    conn: &mut DbConnection,
-    f: &OrderFilter,
-    at: Option<&(bool, Cursor)>,
-) -> Result<Paged, AppError> {
-    match at {
-        None => newest(conn, f),
-        Some((true, c)) => {
-            let mut rows = orders_db::list_page_at(conn, f, PageAt::Older(c), PAGE_SIZE + 1)?;
-            let has_older = rows.len() as i64 > PAGE_SIZE;
-            rows.truncate(PAGE_SIZE as usize);
-            let has_newer = match rows.first() {
-                Some(first) => any_at(conn, f, PageAt::Newer(&Cursor::of(first)))?,
-                None => true,
-            };
-            Ok(Paged {
-                rows,
-                has_newer,
-                has_older,
-            })
-        }
-        Some((false, c)) => {
-            let mut rows = orders_db::list_page_at(conn, f, PageAt::Newer(c), PAGE_SIZE + 1)?;
-            if rows.len() as i64 <= PAGE_SIZE {
-                // Back at the top: the newest page, full.
-                return newest(conn, f);
-            }
-            rows.remove(0);
-            let has_older = match rows.last() {
-                Some(last) => any_at(conn, f, PageAt::Older(&Cursor::of(last)))?,
-                None => false,
-            };
-            Ok(Paged {
-                rows,
-                has_newer: true,
-                has_older,
-            })
-        }
-    }
+#[derive(Deserialize)]
+pub struct OrgPath {
+    org: OrgId,
 }
 
 pub struct OrderListRow {
@@ -131,59 +66,36 @@ struct ListPage {
 
 #[derive(Template)]
 #[template(path = "orders/_table.html")]
-struct TableFragment {
-    table: OrdersTable,
+struct TableFragment<'a> {
+    table: &'a OrdersTable,
 }
 
-/// A whole page, or just the table for htmx.
-enum Output {
-    Page(Box<ListPage>),
-    Fragment(TableFragment),
+impl Swappable for ListPage {
+    fn render_fragment(&self) -> askama::Result<String> {
+        TableFragment { table: &self.table }.render()
+    }
 }
 
-fn rows(
-    conn: &mut DbConnection,
-    org_id: &OrgId,
-    teams: &[Team],
-    orders: Vec<OrderRow>,
-) -> Result<Vec<OrderListRow>, AppError> {
-    let ids: Vec<OrderId> = orders.iter().map(|o| o.id.clone()).collect();
-    let tests = orders_db::test_names(conn, &ids)?;
-    let mut account_ids: Vec<LabAccountId> =
-        orders.iter().map(|o| o.lab_account_id.clone()).collect();
-    account_ids.sort();
-    account_ids.dedup();
-    let accounts = accounts_db::labels(conn, &account_ids)?;
-    Ok(orders
-        .into_iter()
-        .map(|o| {
-            let account = accounts.iter().find(|a| a.id == o.lab_account_id);
-            OrderListRow {
-                url: urls::order(org_id, &o.id),
-                patient: serde_json::from_str::<PatientDetails>(&o.patient_details)
-                    .map(|d| patient_name(&d))
-                    .unwrap_or_else(|_| "(unreadable)".to_string()),
-                team: teams
-                    .iter()
-                    .find(|t| t.id == o.team_id)
-                    .map(|t| t.name.clone())
-                    .unwrap_or_default(),
-                tests: tests
-                    .iter()
-                    .filter(|(order, _)| *order == o.id)
-                    .map(|(_, name)| name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                account_name: account.map(|a| a.name()).unwrap_or_default(),
-                account_number: account
-                    .map(|a| a.provider_account_id.clone())
-                    .unwrap_or_default(),
-                status: StatusBadge::new(o.status_high, o.status_low),
-                created_at: fmt_time(&o.created_at),
-                id: o.id,
-            }
-        })
-        .collect())
+fn row(org_id: &OrgId, o: ListedOrder) -> OrderListRow {
+    let ListedOrder {
+        row,
+        team_name,
+        test_names,
+        account,
+    } = o;
+    OrderListRow {
+        url: urls::order(org_id, &row.id),
+        patient: serde_json::from_str::<PatientDetails>(&row.patient_details)
+            .map(|d| patient_name(&d))
+            .unwrap_or_else(|_| "(unreadable)".to_string()),
+        team: team_name,
+        tests: test_names.join(", "),
+        account_name: account.as_ref().map(|a| a.name()).unwrap_or_default(),
+        account_number: account.map(|a| a.provider_account_id).unwrap_or_default(),
+        status: StatusBadge::new(row.status_high, row.status_low),
+        created_at: fmt_time(&row.created_at),
+        id: row.id,
+    }
 }
 
 fn empty_message(p: &Principal, team_count: usize) -> String {
@@ -194,151 +106,120 @@ fn empty_message(p: &Principal, team_count: usize) -> String {
     }
 }
 
-fn account_options(
-    conn: &mut DbConnection,
+fn scope_note(page: &OrdersPage, org_name: &str) -> String {
+    if page.whole_org {
+        format!("Every Team of {org_name}.")
+    } else if page.teams.is_empty() {
+        "Orders of your Teams.".to_string()
+    } else {
+        let names: Vec<&str> = page.teams.iter().map(|t| t.name.as_str()).collect();
+        format!("Orders of your Teams: {}.", names.join(", "))
+    }
+}
+
+/// The table: the page's orders and the links to the pages either side (carrying the filters).
+fn table(
+    org: &OrgId,
     p: &Principal,
-    org_id: &OrgId,
-    team_ids: &[TeamId],
-    selected: Option<&str>,
-) -> Result<Vec<SelectOption>, AppError> {
-    let accounts = accounts_db::list_for_org(conn, org_id, &AccountFilter::default())?;
-    Ok(accounts
+    q: &ListQuery,
+    wanted: &Wanted,
+    listed: OrdersPage,
+) -> OrdersTable {
+    let base_url = urls::org_orders(org);
+    let filters = q.filters();
+    let link = |older: bool, row: &OrderRow| {
+        let mut next = filters.clone();
+        let cursor = Some(Cursor::of(row).encode());
+        if older {
+            next.older = cursor
+        } else {
+            next.newer = cursor
+        }
+        next.url(&base_url)
+    };
+    let paged = wanted.paged();
+    let newest_url = paged.then(|| filters.url(&base_url));
+    let newer_url = match (listed.has_newer, listed.orders.first()) {
+        (true, Some(first)) => Some(link(false, &first.row)),
+        (true, None) => newest_url.clone(),
+        _ => None,
+    };
+    let older_url = match (listed.has_older, listed.orders.last()) {
+        (true, Some(last)) => Some(link(true, &last.row)),
+        _ => None,
+    };
+    OrdersTable {
+        filter_error: (!wanted.problems.is_empty()).then(|| wanted.problems.join(" ")),
+        empty_message: if paged {
+            "No more orders on this side. Go back to the newest orders.".to_string()
+        } else {
+            empty_message(p, listed.teams.len())
+        },
+        rows: listed.orders.into_iter().map(|o| row(org, o)).collect(),
+        filtered: q.is_filtered(),
+        base_url,
+        newer_url,
+        older_url,
+        newest_url,
+    }
+}
+
+fn list_page(
+    chrome: Chrome,
+    org: &OrgId,
+    p: &Principal,
+    q: &ListQuery,
+    wanted: &Wanted,
+    listed: OrdersPage,
+) -> ListPage {
+    let chosen_account = wanted.filters.lab_account_id.as_ref();
+    let account_options = listed
+        .accounts
         .iter()
-        .filter(|a| match order_visibility(p) {
-            OrderVisibility::WholeOrg => true,
-            OrderVisibility::Teams(_) => a.team_ids.iter().any(|t| team_ids.contains(t)),
-        })
         .map(|a| {
             let label = format!("{} ({})", a.display_name(), a.provider_account_id);
-            SelectOption::new(a.id.as_str(), &label, selected)
+            SelectOption::new(
+                a.id.as_str(),
+                &label,
+                chosen_account.map(LabAccountId::as_str),
+            )
         })
-        .collect())
+        .collect();
+    let status = wanted.filters.status.map(LowStatus::as_str);
+    let filters = q.filters();
+    ListPage {
+        status_options: LowStatus::ALL
+            .iter()
+            .map(|s| SelectOption::new(s.as_str(), &s.label(), status))
+            .collect(),
+        account_options,
+        from: filters.from.unwrap_or_default(),
+        to: filters.to.unwrap_or_default(),
+        patient: filters.patient.unwrap_or_default(),
+        scope_note: scope_note(&listed, chrome.org_name.as_deref().unwrap_or("")),
+        base_url: urls::org_orders(org),
+        table: table(org, p, q, wanted, listed),
+        chrome,
+    }
 }
 
 pub async fn page(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
-    path: web::Path<OrgId>,
+    ctx: PageContext,
+    path: web::Path<OrgPath>,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let actor = user.actor();
-    let org_id = path.into_inner();
+    let OrgPath { org } = path.into_inner();
     let q = q.into_inner();
-    let htmx = is_htmx(&req);
-    let output = run_db(&state, move |conn| {
-        let scope = Scope::Org(org_id.clone());
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), Nav::Orders)?;
-        policy::authorize(&p, Action::ViewOrders { org_id: &org_id })?;
+    let hx = ctx.hx;
+    let page = run_db(&state, move |conn| {
+        let chrome = ctx.chrome(conn, Some(&Scope::Org(org.clone())), Nav::Orders)?;
         let wanted = parse(&q)?;
-        let teams = visible_teams(conn, &p, &scope)?;
-        let team_ids: Vec<TeamId> = teams.iter().map(|t| t.id.clone()).collect();
-        let whole_org = order_visibility(&p) == OrderVisibility::WholeOrg;
-        let filter = OrderFilter {
-            org_id: whole_org.then(|| org_id.clone()),
-            team_ids: (!whole_org).then(|| team_ids.clone()),
-            statuses: wanted.status.into_iter().collect(),
-            lab_account_id: wanted.lab_account_id.clone(),
-            from: wanted.from.and_then(start_of_day),
-            // "To" includes the whole day.
-            to: wanted.to.and_then(|d| d.succ_opt()).and_then(start_of_day),
-            patient_name: wanted.patient.clone(),
-            ..OrderFilter::default()
-        };
-        let paged = if !whole_org && team_ids.is_empty() {
-            Paged {
-                rows: Vec::new(),
-                has_newer: false,
-                has_older: false,
-            }
-        } else {
-            page_of(conn, &filter, wanted.at.as_ref())?
-        };
-        let listed: Vec<OrderId> = paged.rows.iter().map(|o| o.id.clone()).collect();
-        order_reads::record_list(conn, &actor, ListedFrom::Org { org_id: &org_id }, &listed)?;
-        let base_url = urls::org_orders(&org_id);
-        let filters = q.filters();
-        let link = |older: bool, row: &OrderRow| {
-            let mut next = filters.clone();
-            let cursor = Some(Cursor::of(row).encode());
-            if older {
-                next.older = cursor
-            } else {
-                next.newer = cursor
-            }
-            next.url(&base_url)
-        };
-        let newest_url = wanted.at.is_some().then(|| filters.url(&base_url));
-        let newer_url = match (paged.has_newer, paged.rows.first()) {
-            (true, Some(first)) => Some(link(false, first)),
-            (true, None) => newest_url.clone(),
-            _ => None,
-        };
-        let older_url = match (paged.has_older, paged.rows.last()) {
-            (true, Some(last)) => Some(link(true, last)),
-            _ => None,
-        };
-        let table = OrdersTable {
-            filter_error: (!wanted.problems.is_empty()).then(|| wanted.problems.join(" ")),
-            rows: rows(conn, &org_id, &teams, paged.rows)?,
-            filtered: q.is_filtered(),
-            base_url: base_url.clone(),
-            empty_message: if wanted.at.is_some() {
-                "No more orders on this side. Go back to the newest orders.".to_string()
-            } else {
-                empty_message(&p, teams.len())
-            },
-            newer_url,
-            older_url,
-            newest_url,
-        };
-        let scope_note = if whole_org {
-            format!(
-                "Every Team of {}.",
-                chrome.org_name.as_deref().unwrap_or("")
-            )
-        } else if teams.is_empty() {
-            "Orders of your Teams.".to_string()
-        } else {
-            let names: Vec<&str> = teams.iter().map(|t| t.name.as_str()).collect();
-            format!("Orders of your Teams: {}.", names.join(", "))
-        };
-        if htmx {
-            return Ok(Output::Fragment(TableFragment { table }));
-        }
-        Ok(Output::Page(Box::new(ListPage {
-            status_options: LowStatus::ALL
-                .iter()
-                .map(|s| {
-                    SelectOption::new(s.as_str(), &s.label(), wanted.status.map(LowStatus::as_str))
-                })
-                .collect(),
-            account_options: account_options(
-                conn,
-                &p,
-                &org_id,
-                &team_ids,
-                wanted.lab_account_id.as_ref().map(LabAccountId::as_str),
-            )?,
-            from: filters.from.clone().unwrap_or_default(),
-            to: filters.to.clone().unwrap_or_default(),
-            patient: filters.patient.clone().unwrap_or_default(),
-            chrome,
-            base_url,
-            scope_note,
-            table,
-        })))
+        let filters = wanted.filters.clone();
+        let p = &ctx.principal;
+        let listed = org_orders::page(conn, &ctx.actor(), p, &org, filters, &wanted.at)?;
+        Ok(list_page(chrome, &org, p, &q, &wanted, listed))
     })
     .await?;
-    let mut res = match output {
-        Output::Page(page) => render(page.as_ref())?,
-        Output::Fragment(fragment) => render(&fragment)?,
-    };
-    let headers = res.headers_mut();
-    // The same URL answers a fragment or a whole page.
-    headers.append(header::VARY, HeaderValue::from_static("HX-Request"));
-    Ok(res)
+    respond(hx, &page)
 }

@@ -1,6 +1,6 @@
 //! The orders pages: the list (filters, keyset pages), one order with its results (an audited
-//! PHI read), cancelling it, and the sandbox's "Advance". Which orders a person sees is
-//! `domain::access::order_visibility`, asked through `pages::visible`.
+//! PHI read), cancelling it, and the sandbox's "Advance". Which orders a person sees and what
+//! they may do to them is decided in `service::org_orders` and `service::order_page`.
 pub mod cancel;
 pub mod filters;
 pub mod list;
@@ -8,8 +8,18 @@ pub mod results;
 pub mod sandbox;
 pub mod show;
 
+use serde::Deserialize;
+
+use crate::domain::ids::{OrderId, OrgId};
 use crate::domain::order_input::PatientDetails;
 use crate::domain::order_status::{HighStatus, LowStatus};
+
+/// `/orgs/{org}/orders/{order_id}/...`
+#[derive(Deserialize)]
+pub struct OrderPath {
+    pub org: OrgId,
+    pub order_id: OrderId,
+}
 
 pub fn patient_name(d: &PatientDetails) -> String {
     format!("{} {}", d.first_name, d.last_name)

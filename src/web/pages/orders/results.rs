@@ -1,18 +1,15 @@
 //! The order page's results: the latest values (abnormal and critical ones flagged in words, not
 //! colour alone), every version with what changed from the one before, a small chart per marker
 //! over the patient's orders, and in sandbox deployments the buttons that move the order forward.
-//! Built only for an order the person may see (after `visible_order`), inside the audited read.
-use crate::db::results::{self as results_db, BiomarkerRow, ResultRow};
-use crate::db::DbConnection;
-use crate::domain::access::{Action, Principal};
-use crate::domain::ids::{OrgId, ResultId};
+//! Built from what `service::order_page` read (and recorded as read); no queries here.
+use crate::db::results::{BiomarkerRow, ResultRow};
+use crate::domain::ids::{OrderId, OrgId};
 use crate::domain::order_status::{sandbox_next, HighStatus, LowStatus};
 use crate::domain::result_diff::{diff, Reported};
 use crate::domain::result_values::{flag_marker, Interpretation, ResultStatus};
 use crate::domain::sparkline::{sparkline, Frame};
-use crate::error::AppError;
-use crate::service::orders::OrderView;
-use crate::service::policy;
+use crate::service::order_history::PastValue;
+use crate::service::order_page::{OrderPage, SeenOrder};
 use crate::web::pages::fmt_time;
 use crate::web::urls;
 
@@ -69,7 +66,6 @@ pub struct VersionRow {
 }
 
 pub struct LatestResult {
-    pub id: ResultId,
     pub version: i32,
     /// `partial`, `final` or `corrected`.
     pub status: &'static str,
@@ -100,16 +96,6 @@ pub struct ResultsPanel {
     pub sandbox: Option<SandboxControls>,
     pub message: Option<String>,
 }
-
-impl ResultsPanel {
-    /// The result version the panel shows, for the audit row of the read.
-    pub fn shown(&self) -> Option<(&ResultId, i32)> {
-        self.latest.as_ref().map(|l| (&l.id, l.version))
-    }
-}
-
-/// A chart shows at most this many orders, the latest ones.
-pub const MAX_POINTS: usize = 12;
 
 const FRAME: Frame = Frame {
     width: 104.0,
@@ -179,96 +165,43 @@ fn meta_text(meta: &serde_json::Value, key: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// One chart per numeric marker of the shown result, over the latest results of this patient's
-/// orders in the Team up to this one (the last `MAX_POINTS`); None where there are fewer than two
-/// values in the same unit.
-fn trends(
-    conn: &mut DbConnection,
-    o: &OrderView,
-    markers: &[BiomarkerRow],
-) -> Result<Vec<Option<Trend>>, AppError> {
-    let mut charts: Vec<Option<Trend>> = markers.iter().map(|_| None).collect();
-    let mut slugs: Vec<String> = markers
-        .iter()
-        .filter(|m| m.numeric_value.is_some())
-        .map(|m| m.slug.clone())
-        .collect();
-    slugs.sort();
-    slugs.dedup();
-    if slugs.is_empty() {
-        return Ok(charts);
-    }
-    let mut history = results_db::latest_for_patient(
-        conn,
-        &o.row.team_id,
-        &o.row.user_id,
-        o.row.created_at,
-        MAX_POINTS + 1,
-    )?;
-    // Orders created in the same instant as this one count only up to it.
-    let here = (o.row.created_at, &o.row.id);
-    history.retain(|h| (h.order_created_at, &h.order_id) <= here);
-    if history.len() > MAX_POINTS {
-        history.drain(..history.len() - MAX_POINTS);
-    }
-    if history.len() < 2 {
-        return Ok(charts);
-    }
-    let ids: Vec<ResultId> = history.iter().map(|h| h.result_id.clone()).collect();
-    let values = results_db::marker_values(conn, &ids, &slugs)?;
-    for (slot, m) in charts.iter_mut().zip(markers) {
-        if m.numeric_value.is_none() {
-            continue;
-        }
-        let unit = m.unit.as_deref().unwrap_or("");
-        let series: Vec<(&results_db::PatientResult, &results_db::MarkerValue, f64)> = history
+/// A chart of one marker's values over the patient's orders; None for fewer than two values.
+fn trend(m: &BiomarkerRow, series: &[PastValue], order_id: &OrderId) -> Option<Trend> {
+    let numbers: Vec<f64> = series.iter().map(|v| v.number).collect();
+    let chart = sparkline(&numbers, (m.min_range, m.max_range), FRAME)?;
+    let unit = m.unit.as_deref().unwrap_or("");
+    let with_unit = |text: String| format!("{text} {unit}").trim_end().to_string();
+    let written: Vec<&str> = series.iter().map(|v| v.written.as_str()).collect();
+    Some(Trend {
+        width: FRAME.width,
+        height: FRAME.height,
+        label: with_unit(format!(
+            "{} on {} orders, oldest first: {}",
+            m.name,
+            numbers.len(),
+            written.join(", ")
+        )),
+        points: chart.polyline(),
+        dots: chart
+            .points
             .iter()
-            .filter_map(|h| {
-                let v = values
-                    .iter()
-                    .find(|v| v.result_id == h.result_id && v.slug == m.slug)
-                    .filter(|v| v.unit.as_deref().unwrap_or("").eq_ignore_ascii_case(unit))?;
-                v.numeric_value.map(|n| (h, v, n))
+            .zip(series)
+            .map(|((x, y), v)| Dot {
+                x: *x,
+                y: *y,
+                title: with_unit(format!(
+                    "{} UTC: {}",
+                    fmt_time(&v.order_created_at),
+                    v.written
+                )),
+                current: v.order_id == *order_id,
             })
-            .collect();
-        let numbers: Vec<f64> = series.iter().map(|(_, _, n)| *n).collect();
-        let Some(chart) = sparkline(&numbers, (m.min_range, m.max_range), FRAME) else {
-            continue;
-        };
-        let with_unit = |text: String| format!("{text} {unit}").trim_end().to_string();
-        let written: Vec<&str> = series.iter().map(|(_, v, _)| v.result.trim()).collect();
-        *slot = Some(Trend {
-            width: FRAME.width,
-            height: FRAME.height,
-            label: with_unit(format!(
-                "{} on {} orders, oldest first: {}",
-                m.name,
-                numbers.len(),
-                written.join(", ")
-            )),
-            points: chart.polyline(),
-            dots: chart
-                .points
-                .iter()
-                .zip(&series)
-                .map(|((x, y), (h, v, _))| Dot {
-                    x: *x,
-                    y: *y,
-                    title: with_unit(format!(
-                        "{} UTC: {}",
-                        fmt_time(&h.order_created_at),
-                        v.result.trim()
-                    )),
-                    current: h.order_id == o.row.id,
-                })
-                .collect(),
-            band: chart.band.map(|(top, bottom)| Band {
-                y: top,
-                height: ((bottom - top) * 10.0).round() / 10.0,
-            }),
-        });
-    }
-    Ok(charts)
+            .collect(),
+        band: chart.band.map(|(top, bottom)| Band {
+            y: top,
+            height: ((bottom - top) * 10.0).round() / 10.0,
+        }),
+    })
 }
 
 fn marker_rows(rows: &[BiomarkerRow], trends: Vec<Option<Trend>>) -> Vec<MarkerRow> {
@@ -290,21 +223,10 @@ fn marker_rows(rows: &[BiomarkerRow], trends: Vec<Option<Trend>>) -> Vec<MarkerR
         .collect()
 }
 
-fn sandbox_controls(
-    p: &Principal,
-    org_id: &OrgId,
-    o: &OrderView,
-    csrf: &str,
-) -> Option<SandboxControls> {
-    let allowed = policy::allowed(
-        p,
-        Action::AdvanceSandboxOrder {
-            org_id,
-            team_id: &o.row.team_id,
-        },
-    );
+fn sandbox_controls(org_id: &OrgId, seen: &SeenOrder, csrf: &str) -> Option<SandboxControls> {
+    let o = &seen.order;
     let (low, method) = (o.low(), o.method());
-    if !allowed || matches!(low.high(), HighStatus::Cancelled | HighStatus::Failed) {
+    if !seen.may_advance || matches!(low.high(), HighStatus::Cancelled | HighStatus::Failed) {
         return None;
     }
     let next = sandbox_next(method, low).map(LowStatus::label);
@@ -317,51 +239,41 @@ fn sandbox_controls(
     })
 }
 
-/// Everything the results part of the order page shows. `sandbox` is whether this deployment is
-/// one (the buttons then appear for the people allowed to press them).
+/// Everything the results part of the order page shows. The sandbox buttons appear in sandbox
+/// deployments for the people allowed to press them (`SeenOrder::may_advance`).
 pub fn results_panel(
-    conn: &mut DbConnection,
-    p: &Principal,
     org_id: &OrgId,
-    o: &OrderView,
-    sandbox: bool,
+    page: &OrderPage,
     csrf: &str,
     message: Option<String>,
-) -> Result<ResultsPanel, AppError> {
-    let mut versions = Vec::new();
-    for r in results_db::versions(conn, &o.row.id)? {
-        let markers = results_db::biomarkers(conn, &r.id)?;
-        versions.push((r, markers));
-    }
-    let latest = match versions.last() {
-        None => None,
-        Some((r, markers)) => {
-            let meta: serde_json::Value =
-                serde_json::from_str(&r.metadata).unwrap_or(serde_json::Value::Null);
-            let charts = trends(conn, o, markers)?;
-            Some(LatestResult {
-                id: r.id.clone(),
-                version: r.version,
-                status: r.status.as_str(),
-                status_label: status_word(r.status),
-                interpretation: r.interpretation,
-                reported: meta_time(&meta, "date_reported"),
-                collected: meta_time(&meta, "date_collected"),
-                specimen: meta_text(&meta, "specimen_number"),
-                laboratory: meta_text(&meta, "laboratory"),
-                has_trends: charts.iter().any(Option::is_some),
-                markers: marker_rows(markers, charts),
-            })
+) -> ResultsPanel {
+    let o = &page.seen.order;
+    let latest = page.results.latest().map(|(r, markers)| {
+        let meta: serde_json::Value =
+            serde_json::from_str(&r.metadata).unwrap_or(serde_json::Value::Null);
+        let series = |i: usize| page.results.series.get(i).map_or(&[][..], Vec::as_slice);
+        let charts: Vec<Option<Trend>> = markers
+            .iter()
+            .enumerate()
+            .map(|(i, m)| trend(m, series(i), &o.row.id))
+            .collect();
+        LatestResult {
+            version: r.version,
+            status: r.status.as_str(),
+            status_label: status_word(r.status),
+            interpretation: r.interpretation,
+            reported: meta_time(&meta, "date_reported"),
+            collected: meta_time(&meta, "date_collected"),
+            specimen: meta_text(&meta, "specimen_number"),
+            laboratory: meta_text(&meta, "laboratory"),
+            has_trends: charts.iter().any(Option::is_some),
+            markers: marker_rows(markers, charts),
         }
-    };
-    Ok(ResultsPanel {
+    });
+    ResultsPanel {
         latest,
-        versions: version_rows(&versions),
-        sandbox: if sandbox {
-            sandbox_controls(p, org_id, o, csrf)
-        } else {
-            None
-        },
+        versions: version_rows(&page.results.versions),
+        sandbox: sandbox_controls(org_id, &page.seen, csrf),
         message,
-    })
+    }
 }

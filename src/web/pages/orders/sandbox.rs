@@ -1,26 +1,21 @@
 //! The order page's sandbox buttons: "Advance (sandbox)" moves the order one step along its path
 //! and "Send corrected result (sandbox)" sends a correction once it is completed, both through
-//! `service::sandbox::advance` (results go through ingestion). Sandbox deployments only: in
+//! `service::order_page::advance` (results go through ingestion). Sandbox deployments only: in
 //! production the route answers 404 to everyone. Without JavaScript the form posts and redirects
 //! back to the order; htmx gets the results and status panels back (an audited read, since it
 //! shows results).
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::results::{results_panel, ResultsPanel};
 use super::show::{status_panel, StatusPanel};
-use crate::domain::access::Action;
-use crate::domain::ids::{OrderId, OrgId};
+use super::OrderPath;
 use crate::domain::order_status::LowStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::service::policy;
-use crate::service::visibility::visible_order;
-use crate::service::{orders as orders_service, sandbox};
-use crate::web::htmx::is_htmx;
-use crate::web::pages::{render, see_other};
-use crate::web::session::SignedIn;
+use crate::service::order_page;
+use crate::web::page::{render, see_other, PageContext};
 use crate::web::urls;
 use crate::web::{run_db, AppState};
 
@@ -56,69 +51,46 @@ fn target(to: Option<&str>) -> Result<Option<LowStatus>, AppError> {
 
 pub async fn advance(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
-    path: web::Path<(OrgId, OrderId)>,
+    ctx: PageContext,
+    path: web::Path<OrderPath>,
     form: web::Form<AdvanceForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !state.settings.is_sandbox() {
+    if !ctx.sandbox {
         return Err(AppError::NotFound);
     }
     let target = target(form.to.as_deref())?;
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let actor = user.actor();
-    let (org_id, order_id) = path.into_inner();
-    let redirect = urls::order(&org_id, &order_id);
-    let htmx = is_htmx(&req);
-    let fragment = run_db(&state, move |conn| {
-        let o = visible_order(conn, &p, &org_id, &order_id)?;
-        policy::authorize(
-            &p,
-            Action::AdvanceSandboxOrder {
-                org_id: &org_id,
-                team_id: &o.row.team_id,
-            },
-        )?;
-        // The button sends a correction only for a completed order; the sandbox itself would
-        // first walk any other order all the way to completed.
-        if target == Some(LowStatus::Corrected) && o.low() != LowStatus::Completed {
-            return Err(AppError::rule(
-                "order_not_completed",
-                format!(
-                    "A corrected result can be sent once the order is completed; it is {}.",
-                    o.row.status_low
-                ),
-            ));
-        }
-        sandbox::advance(
+    let OrderPath { org, order_id } = path.into_inner();
+    let redirect = urls::order(&org, &order_id);
+    // A POST has no whole page to answer: htmx swaps the panels, a plain form redirects.
+    let fragment = ctx.hx.wants_fragment();
+    let shown = run_db(&state, move |conn| {
+        let actor = ctx.actor();
+        let moved = order_page::advance(
             conn,
             &actor,
+            &ctx.principal,
+            &org,
             &order_id,
-            std::slice::from_ref(&o.row.team_id),
             target,
+            fragment,
         )?;
-        if !htmx {
-            return Ok(None);
-        }
-        let o = visible_order(conn, &p, &org_id, &order_id)?;
-        let message = match target {
-            Some(_) => "Sandbox: a corrected result was sent.".to_string(),
-            None => format!(
-                "Sandbox: the order moved to {}.",
-                o.low().label().to_lowercase()
-            ),
-        };
-        let results = results_panel(conn, &p, &org_id, &o, true, &csrf, Some(message))?;
-        orders_service::record_view(conn, &actor, &o, results.shown())?;
-        Ok(Some(ProgressFragment {
-            panel: status_panel(&p, &org_id, &o, None),
-            results,
+        Ok(moved.map(|page| {
+            let message = match target {
+                Some(_) => "Sandbox: a corrected result was sent.".to_string(),
+                None => format!(
+                    "Sandbox: the order moved to {}.",
+                    page.seen.order.low().label().to_lowercase()
+                ),
+            };
+            ProgressFragment {
+                results: results_panel(&org, &page, &ctx.csrf, Some(message)),
+                panel: status_panel(&org, &page.seen, None),
+            }
         }))
     })
     .await?;
-    match fragment {
-        Some(f) => Ok(render(&f)?),
+    match shown {
+        Some(f) => render(&f),
         None => {
             let done = if target.is_some() {
                 "corrected"

@@ -1,22 +1,20 @@
 //! One order: patient, tests, lab account, billing, physician, its results, the event timeline
 //! and, where allowed, a cancel button (and the sandbox's buttons). Showing it is a PHI read,
 //! audited in the same request together with the result version it shows.
-use crate::web::pages::Nav;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::results::{results_panel, ResultsPanel};
-use super::{done_notice, event_label, patient_name, StatusBadge};
-use crate::domain::access::{Action, Principal};
+use super::{done_notice, event_label, patient_name, OrderPath, StatusBadge};
 use crate::domain::ids::{OrderId, OrgId};
 use crate::domain::order_status::LowStatus;
+use crate::domain::scope::Scope;
 use crate::error::AppError;
-use crate::service::orders::{self as orders_service, OrderView};
-use crate::service::policy;
-use crate::service::visibility::visible_order;
-use crate::web::pages::{chrome, fmt_time, render, Chrome, Scope};
-use crate::web::session::SignedIn;
+use crate::service::order_page::{self, SeenOrder};
+use crate::service::orders::OrderView;
+use crate::web::page::{render, Chrome, Nav, PageContext};
+use crate::web::pages::fmt_time;
 use crate::web::urls;
 use crate::web::{run_db, AppState};
 
@@ -47,20 +45,10 @@ pub struct StatusPanel {
 pub const CANCEL_QUESTION: &str =
     "Cancel this order? The lab will not process it, and this cannot be undone.";
 
-pub fn status_panel(
-    p: &Principal,
-    org_id: &OrgId,
-    o: &OrderView,
-    message: Option<String>,
-) -> StatusPanel {
+pub fn status_panel(org_id: &OrgId, seen: &SeenOrder, message: Option<String>) -> StatusPanel {
+    let o = &seen.order;
     let low = o.low();
-    let may_cancel = policy::allowed(
-        p,
-        Action::CancelOrder {
-            org_id,
-            team_id: &o.row.team_id,
-        },
-    );
+    let may_cancel = seen.may_cancel;
     let cancel_url = urls::cancel_order(org_id, &o.row.id);
     let cancellable = low.cancellable();
     let cannot_cancel = match low {
@@ -137,22 +125,17 @@ pub struct ShowQuery {
     done: Option<String>,
 }
 
-/// The order's account; `scope` is the org's, whose account page the link opens.
-fn account_view(p: &Principal, org_id: &OrgId, scope: &Scope, o: &OrderView) -> AccountView {
-    let a = &o.account;
-    let visible = policy::allowed(
-        p,
-        Action::ViewAccount {
-            owner_org: a.owner.org_id(),
-            viewing_org: org_id,
-            linked_teams: &a.team_ids,
-        },
-    );
+/// The order's account, with a link to its page in the org when the person may open it.
+fn account_view(org_id: &OrgId, seen: &SeenOrder) -> AccountView {
+    let a = &seen.order.account;
+    let scope = Scope::Org(org_id.clone());
     AccountView {
         name: a.display_name(),
         number: a.provider_account_id.clone(),
         lab: a.lab.display_name().to_string(),
-        url: visible.then(|| urls::lab_account(scope, &a.id)),
+        url: seen
+            .may_view_account
+            .then(|| urls::lab_account(&scope, &a.id)),
         platform: a.is_platform_managed(),
     }
 }
@@ -191,26 +174,29 @@ fn test_views(o: &OrderView) -> Vec<TestView> {
 
 pub async fn page(
     state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<(OrgId, OrderId)>,
+    ctx: PageContext,
+    path: web::Path<OrderPath>,
     q: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let actor = user.actor();
-    let (org_id, order_id) = path.into_inner();
+    let OrderPath { org, order_id } = path.into_inner();
     let notice = done_notice(q.done.as_deref());
-    let sandbox = state.settings.is_sandbox();
     let page = run_db(&state, move |conn| {
-        let scope = Scope::Org(org_id.clone());
-        let mut chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), Nav::Orders)?;
+        let mut chrome = ctx.chrome(conn, Some(&Scope::Org(org.clone())), Nav::Orders)?;
         chrome.notice = notice;
-        let o = visible_order(conn, &p, &org_id, &order_id)?;
-        let results = results_panel(conn, &p, &org_id, &o, sandbox, &csrf, None)?;
-        orders_service::record_view(conn, &actor, &o, results.shown())?;
+        let opened = order_page::open(
+            conn,
+            &ctx.actor(),
+            &ctx.principal,
+            &org,
+            &order_id,
+            ctx.sandbox,
+        )?;
+        let results = results_panel(&org, &opened, &ctx.csrf, None);
+        let seen = &opened.seen;
+        let o = &seen.order;
         let d = &o.details;
         Ok(ShowPage {
-            back_url: urls::org_orders(&org_id),
+            back_url: urls::org_orders(&org),
             id: o.row.id.clone(),
             created_at: fmt_time(&o.row.created_at),
             created_by: o.row.created_by.clone(),
@@ -219,10 +205,10 @@ pub async fn page(
             gender: d.gender.as_str().to_string(),
             phone: d.phone_number.clone(),
             email: d.email.clone(),
-            address: address_lines(&o),
-            tests: test_views(&o),
+            address: address_lines(o),
+            tests: test_views(o),
             method: sentence(o.row.collection_method.as_str()),
-            account: account_view(&p, &org_id, &scope, &o),
+            account: account_view(&org, seen),
             billing: o.row.billing_type.label().to_string(),
             physician: o
                 .physician
@@ -230,7 +216,7 @@ pub async fn page(
                 .map(|ph| format!("{} {} (NPI {})", ph.first_name, ph.last_name, ph.npi)),
             clinical_notes: o.row.clinical_notes.clone(),
             priority: o.row.priority,
-            panel: status_panel(&p, &org_id, &o, None),
+            panel: status_panel(&org, seen, None),
             results,
             chrome,
         })

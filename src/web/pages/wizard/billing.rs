@@ -1,15 +1,10 @@
 //! Step 4: billing. Only the billing types the account allows in the patient's state, and the
 //! ordering physician when the account's delegation needs one.
-use super::account;
-use super::draft::Ctx;
-use super::{advance, value, Outcome, StepView};
-use crate::db::DbConnection;
+use super::{step_url, value};
 use crate::domain::billing::BillingType;
-use crate::domain::lab_account::LabAccount;
 use crate::domain::order_input::PhysicianInput;
-use crate::domain::validation::FieldErrors;
-use crate::domain::wizard::{account_label, billing_options, validate_billing, BillingInput, Step};
-use crate::error::AppError;
+use crate::domain::wizard::{account_label, BillingInput, Step};
+use crate::service::drafts::{BillingStep, Draft, StepInput};
 
 pub struct BillingChoice {
     pub value: &'static str,
@@ -39,21 +34,26 @@ pub struct BillingView {
     pub form_error: Option<String>,
 }
 
-fn view(
-    ctx: &Ctx,
-    account: &LabAccount,
-    options: &[BillingType],
-    input: BillingInput,
-    errors: Option<&FieldErrors>,
-) -> BillingView {
+pub fn view(draft: &Draft, d: BillingStep) -> BillingView {
+    let BillingStep {
+        account,
+        options,
+        input,
+        errors,
+    } = d;
     let chosen = input.billing_type.trim().parse::<BillingType>().ok();
     let only = (options.len() == 1).then(|| options[0]);
-    let get = |f: &str| errors.and_then(|e| e.for_last(f)).map(str::to_string);
+    let get = |f: &str| {
+        errors
+            .as_ref()
+            .and_then(|e| e.for_last(f))
+            .map(str::to_string)
+    };
     BillingView {
-        action: ctx.url(Step::Billing),
-        account_label: account_label(account),
+        action: step_url(draft, Step::Billing),
+        account_label: account_label(&account),
         delegation: account.delegated_flow.label(),
-        state: ctx.state.patient.state.trim().to_ascii_uppercase(),
+        state: draft.state.patient.state.trim().to_ascii_uppercase(),
         choices: options
             .iter()
             .map(|b| BillingChoice {
@@ -73,71 +73,20 @@ fn view(
             clinical_notes: get("clinical_notes"),
         },
         form_error: errors
+            .as_ref()
             .map(|_| "Billing was not saved: please correct the fields marked below.".to_string()),
     }
 }
 
-/// The chosen account and its billing types, or None when the account is gone or offers none.
-fn account_and_options(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-) -> Result<Option<(LabAccount, Vec<BillingType>)>, AppError> {
-    let (Some(needs), Some(account)) = (ctx.needs(), ctx.chosen_account(&ctx.accounts(conn)?))
-    else {
-        return Ok(None);
-    };
-    let options = billing_options(&account, &needs);
-    Ok((!options.is_empty()).then_some((account, options)))
-}
-
-pub fn show(conn: &mut DbConnection, ctx: Ctx) -> Result<Outcome, AppError> {
-    let Some((account, options)) = account_and_options(conn, &ctx)? else {
-        return account::choose_again(conn, ctx);
-    };
-    let saved = BillingInput {
-        billing_type: ctx
-            .state
-            .billing_type
-            .map(|b| b.as_str().to_string())
-            .unwrap_or_default(),
-        physician: ctx.state.physician.clone(),
-        clinical_notes: ctx.state.clinical_notes.clone(),
-    };
-    let v = view(&ctx, &account, &options, saved, None);
-    Ok(Outcome::show(ctx, Step::Billing, StepView::Billing(v)))
-}
-
-pub fn save(
-    conn: &mut DbConnection,
-    mut ctx: Ctx,
-    form: &[(String, String)],
-) -> Result<Outcome, AppError> {
-    let Some((account, options)) = account_and_options(conn, &ctx)? else {
-        return account::choose_again(conn, ctx);
-    };
-    let requires = account.delegated_flow.requires_physician();
-    let input = BillingInput {
+/// The billing form as typed; the physician's fields count only for an account that needs one.
+pub fn read(form: &[(String, String)]) -> StepInput {
+    StepInput::Billing(BillingInput {
         billing_type: value(form, "billing_type").to_string(),
-        physician: if requires {
-            PhysicianInput {
-                first_name: value(form, "physician_first_name").to_string(),
-                last_name: value(form, "physician_last_name").to_string(),
-                npi: value(form, "physician_npi").to_string(),
-            }
-        } else {
-            PhysicianInput::default()
+        physician: PhysicianInput {
+            first_name: value(form, "physician_first_name").to_string(),
+            last_name: value(form, "physician_last_name").to_string(),
+            npi: value(form, "physician_npi").to_string(),
         },
         clinical_notes: value(form, "clinical_notes").to_string(),
-    };
-    match validate_billing(&input, &options, requires) {
-        Ok((billing, _)) => {
-            ctx.state
-                .save_billing(billing, input.physician, input.clinical_notes);
-            advance(conn, ctx, Step::Billing)
-        }
-        Err(errors) => {
-            let v = view(&ctx, &account, &options, input, Some(&errors));
-            Ok(Outcome::invalid(ctx, Step::Billing, StepView::Billing(v)))
-        }
-    }
+    })
 }

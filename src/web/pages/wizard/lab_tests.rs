@@ -1,14 +1,10 @@
-//! Step 2: the tests. Active tests only, all from one lab and one collection method, checked by
-//! `service::orders::check_tests` (the same check `POST /v3/order` runs).
-use super::draft::Ctx;
-use super::{advance, values, Outcome, StepView};
-use crate::db::lab_tests;
-use crate::db::DbConnection;
+//! Step 2: the tests. Active tests only, all from one lab and one collection method (checked by
+//! `service::orders::check_tests`, the same check `POST /v3/order` runs).
+use super::{step_url, values};
 use crate::domain::ids::LabTestId;
-use crate::domain::lab::{CollectionMethod, LabSlug, LabTestStatus, SampleType};
+use crate::domain::lab::{CollectionMethod, LabSlug, SampleType};
 use crate::domain::wizard::Step;
-use crate::error::AppError;
-use crate::service::orders;
+use crate::service::drafts::{Draft, StepInput, TestsStep};
 
 pub struct TestChoice {
     pub id: LabTestId,
@@ -39,85 +35,42 @@ pub fn method_label(method: CollectionMethod) -> &'static str {
     }
 }
 
-fn view(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    checked: &[LabTestId],
-    error: Option<String>,
-) -> Result<TestsView, AppError> {
+/// The tests grouped by lab, in the catalogue's order.
+pub fn view(draft: &Draft, d: TestsStep) -> TestsView {
     let mut groups: Vec<(LabSlug, LabGroup)> = Vec::new();
-    for t in lab_tests::list_tests(conn, None)? {
-        if t.status != LabTestStatus::Active {
-            continue;
-        }
+    for t in d.tests {
         let choice = TestChoice {
-            checked: checked.contains(&t.id),
+            checked: d.checked.contains(&t.id),
             method: method_label(t.method),
             sample: t.sample_type,
-            name: t.name.clone(),
-            id: t.id.clone(),
+            name: t.name,
+            id: t.id,
         };
         match groups.iter_mut().find(|(slug, _)| *slug == t.lab_slug) {
             Some((_, g)) => g.tests.push(choice),
-            None => {
-                let name = t.lab_slug.display_name();
-                groups.push((
-                    t.lab_slug,
-                    LabGroup {
-                        name,
-                        tests: vec![choice],
-                    },
-                ));
-            }
+            None => groups.push((
+                t.lab_slug,
+                LabGroup {
+                    name: t.lab_slug.display_name(),
+                    tests: vec![choice],
+                },
+            )),
         }
     }
-    Ok(TestsView {
-        action: ctx.url(Step::Tests),
+    TestsView {
+        action: step_url(draft, Step::Tests),
         groups: groups.into_iter().map(|(_, g)| g).collect(),
-        error,
-        notice: ctx.state.tests_notice.clone(),
-    })
+        error: d.error,
+        notice: draft.state.tests_notice.clone(),
+    }
 }
 
-pub fn show(conn: &mut DbConnection, ctx: Ctx) -> Result<Outcome, AppError> {
-    let v = view(conn, &ctx, &ctx.state.test_ids, None)?;
-    Ok(Outcome::show(ctx, Step::Tests, StepView::Tests(v)))
-}
-
-/// Saves the checked tests (`test_id`, one per box).
-pub fn save(
-    conn: &mut DbConnection,
-    mut ctx: Ctx,
-    form: &[(String, String)],
-) -> Result<Outcome, AppError> {
-    let mut ids: Vec<LabTestId> = Vec::new();
-    for id in values(form, "test_id") {
-        if !ids.iter().any(|i| i.as_str() == id) {
-            ids.push(LabTestId::from_text(id));
-        }
-    }
-    let checked = if ids.is_empty() {
-        Err("Choose at least one test.".to_string())
-    } else {
-        match orders::check_tests(conn, &ids, None) {
-            Ok((lab, _, _)) => Ok(lab),
-            Err(AppError::Rule { message, .. }) => Err(message),
-            Err(AppError::Invalid(errors)) => Err(errors
-                .iter()
-                .map(|e| e.msg.clone())
-                .collect::<Vec<_>>()
-                .join(" ")),
-            Err(e) => return Err(e),
-        }
-    };
-    match checked {
-        Ok(lab) => {
-            ctx.state.set_tests(ids, lab);
-            advance(conn, ctx, Step::Tests)
-        }
-        Err(message) => {
-            let v = view(conn, &ctx, &ids, Some(message))?;
-            Ok(Outcome::invalid(ctx, Step::Tests, StepView::Tests(v)))
-        }
-    }
+/// The checked tests (`test_id`, one per box).
+pub fn read(form: &[(String, String)]) -> StepInput {
+    StepInput::Tests(
+        values(form, "test_id")
+            .into_iter()
+            .map(LabTestId::from_text)
+            .collect(),
+    )
 }

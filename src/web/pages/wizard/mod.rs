@@ -1,30 +1,29 @@
 //! The order wizard: patient -> tests -> lab account (shown only when there is a choice) ->
 //! billing -> review -> submit. The draft lives on the server, so every step's GET shows what is
-//! saved and every POST saves and redirects (POST/redirect/GET); starting one is a POST as well. One handler per route answers
-//! the whole page, or for htmx only the wizard fragment. The rules are in `domain::wizard`,
-//! `domain::eligibility` and `service::orders`, shared with the API.
+//! saved and every POST saves and redirects (POST/redirect/GET); starting one is a POST as well.
+//! Each handler reads the form, asks `service::drafts` once, and answers the whole page, or for
+//! htmx only the wizard fragment, or a redirect. The step modules read their form and turn what
+//! the service answers into the step's view.
 pub mod account;
 pub mod billing;
-pub mod draft;
 pub mod lab_tests;
 pub mod patient;
 pub mod review;
 pub mod start;
 
-use actix_web::http::header::{HeaderValue, VARY};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use self::draft::Ctx;
-use super::{render_with_status, see_other, Chrome};
-use crate::db::DbConnection;
 use crate::domain::ids::{DraftId, OrgId};
+use crate::domain::scope::Scope;
 use crate::domain::wizard::Step;
 use crate::error::AppError;
-use crate::web::htmx::is_htmx;
-use crate::web::session::SignedIn;
+use crate::service::drafts::{self, Draft, Next, Shown, StepData, StepPage};
+use crate::web::page::{
+    respond_with_status, see_other, Chrome, HxRequest, Nav, PageContext, Swappable,
+};
 use crate::web::{run_db, urls, AppState};
 
 /// One entry of the progress bar; `url` is set for steps that can be opened now.
@@ -60,66 +59,96 @@ struct WizardPage {
 
 #[derive(Template)]
 #[template(path = "orders/wizard/_wizard.html")]
-struct WizardFragment {
-    w: WizardView,
+struct WizardFragment<'a> {
+    w: &'a WizardView,
 }
 
-/// What a step's handler decided: show a step (with a status), or go somewhere.
-pub enum Outcome {
-    Show(Box<(Chrome, WizardView, StatusCode)>),
-    Redirect(String),
-}
-
-impl Outcome {
-    pub fn show(ctx: Ctx, shown: Step, step: StepView) -> Outcome {
-        Outcome::show_with(ctx, shown, step, StatusCode::OK)
-    }
-
-    /// The step again, with what was typed and why it was not saved.
-    pub fn invalid(ctx: Ctx, shown: Step, step: StepView) -> Outcome {
-        Outcome::show_with(ctx, shown, step, StatusCode::UNPROCESSABLE_ENTITY)
-    }
-
-    fn show_with(ctx: Ctx, shown: Step, step: StepView, status: StatusCode) -> Outcome {
-        let (chrome, view) = ctx.view(shown, step);
-        Outcome::Show(Box::new((chrome, view, status)))
+impl Swappable for WizardPage {
+    fn render_fragment(&self) -> askama::Result<String> {
+        WizardFragment { w: &self.w }.render()
     }
 }
 
-/// Saves the draft and goes to the step after `from`; the account step is skipped when exactly
-/// one account is eligible (the wizard chooses it).
-pub fn advance(conn: &mut DbConnection, mut ctx: Ctx, from: Step) -> Result<Outcome, AppError> {
-    let mut next = ctx.state.next_after(from);
-    if next == Step::Account {
-        if let Some(only) = account::only_eligible(conn, &ctx)? {
-            ctx.state.choose_account(&only, true);
-            next = ctx.state.next_after(Step::Account);
+/// The address of a step of the draft.
+pub fn step_url(draft: &Draft, step: Step) -> String {
+    urls::draft_step(&draft.org_id, &draft.id, step)
+}
+
+/// The wizard around one step, with the progress bar.
+fn wizard_view(csrf: &str, page: StepPage) -> WizardView {
+    let shown = page.step();
+    let StepPage { draft, data } = page;
+    let state = &draft.state;
+    let first = state.first_incomplete();
+    let progress = Step::ALL
+        .iter()
+        .copied()
+        .filter(|s| *s != Step::Account || state.shows_account_step())
+        .map(|s| {
+            let reachable = state.reachable(s) == s;
+            ProgressItem {
+                label: s.label(),
+                url: reachable.then(|| step_url(&draft, s)),
+                current: s == shown,
+                done: reachable && s != first && s != Step::Review,
+            }
+        })
+        .collect();
+    let step = match data {
+        StepData::Patient(d) => StepView::Patient(Box::new(patient::view(&draft, *d))),
+        StepData::Tests(d) => StepView::Tests(lab_tests::view(&draft, d)),
+        StepData::Account(d) => StepView::Account(account::view(&draft, d)),
+        StepData::Billing(d) => StepView::Billing(billing::view(&draft, *d)),
+        StepData::Review(d) => StepView::Review(review::view(&draft, *d)),
+    };
+    WizardView {
+        csrf: csrf.to_string(),
+        team_name: draft.team.name.clone(),
+        team_url: urls::team(&draft.org_id, &draft.team.id),
+        progress,
+        step,
+    }
+}
+
+/// Where a draft request leads: a page to show, or an address to go to.
+enum Answer {
+    Page(Box<WizardPage>),
+    Go(String),
+}
+
+fn go(org: &OrgId, draft: &DraftId, next: &Next) -> String {
+    match next {
+        Next::Step(step) => urls::draft_step(org, draft, *step),
+        Next::Order(order_id) => urls::order(org, order_id),
+    }
+}
+
+impl Answer {
+    fn of(ctx: &PageContext, chrome: Chrome, org: &OrgId, draft: &DraftId, shown: Shown) -> Self {
+        match shown {
+            Shown::Go(next) => Answer::Go(go(org, draft, &next)),
+            Shown::Step(page) => Answer::Page(Box::new(WizardPage {
+                chrome,
+                w: wizard_view(&ctx.csrf, *page),
+            })),
         }
     }
-    ctx.save(conn)?;
-    Ok(Outcome::Redirect(ctx.url(next)))
-}
 
-/// htmx swaps in the fragment; a plain request, or htmx restoring history (it replaces the whole
-/// body), gets the page.
-fn wants_fragment(req: &HttpRequest) -> bool {
-    is_htmx(req) && !req.headers().contains_key("hx-history-restore-request")
-}
-
-fn respond(req: &HttpRequest, outcome: Outcome) -> Result<HttpResponse, AppError> {
-    let (chrome, w, status) = match outcome {
-        Outcome::Redirect(url) => return Ok(see_other(&url)),
-        Outcome::Show(shown) => *shown,
-    };
-    let mut res = if wants_fragment(req) {
-        // htmx swaps only 2xx answers: a step shown again with its errors is a 200 there.
-        render_with_status(&WizardFragment { w }, StatusCode::OK)?
-    } else {
-        render_with_status(&WizardPage { chrome, w }, status)?
-    };
-    res.headers_mut()
-        .append(VARY, HeaderValue::from_static("HX-Request"));
-    Ok(res)
+    /// `status`: the whole page's (422 for a step shown again with its errors).
+    fn respond(self, hx: HxRequest, status: StatusCode) -> Result<HttpResponse, AppError> {
+        match self {
+            Answer::Go(url) => Ok(see_other(&url)),
+            Answer::Page(page) => {
+                // htmx swaps only 2xx answers: a step shown again with its errors is a 200 there.
+                let status = if hx.wants_fragment() {
+                    StatusCode::OK
+                } else {
+                    status
+                };
+                respond_with_status(hx, page.as_ref(), status)
+            }
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -142,93 +171,62 @@ fn parse_step(step: &str) -> Result<Step, AppError> {
 /// `GET /orgs/{org}/drafts/{draft}/{step}`: what is saved for the step.
 pub async fn show(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
+    ctx: PageContext,
     path: web::Path<StepPath>,
 ) -> Result<HttpResponse, AppError> {
     let step = parse_step(&path.step)?;
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
     let StepPath { org, draft, .. } = path.into_inner();
-    let outcome = run_db(&state, move |conn| {
-        let ctx = draft::load(conn, &p, &csrf, sandbox, &org, &draft)?;
-        if let Some(order_id) = &ctx.order_id {
-            return Ok(Outcome::Redirect(urls::order(&org, order_id)));
-        }
-        let shown = ctx.state.reachable(step);
-        if shown != step {
-            return Ok(Outcome::Redirect(ctx.url(shown)));
-        }
-        match step {
-            Step::Patient => patient::show(conn, ctx),
-            Step::Tests => lab_tests::show(conn, ctx),
-            Step::Account => account::show(conn, ctx),
-            Step::Billing => billing::show(conn, ctx),
-            Step::Review => review::show(conn, ctx),
-        }
+    let hx = ctx.hx;
+    let answer = run_db(&state, move |conn| {
+        let chrome = ctx.chrome(conn, Some(&Scope::Org(org.clone())), Nav::Orders)?;
+        let shown = drafts::show(conn, &ctx.principal, &org, &draft, step)?;
+        Ok(Answer::of(&ctx, chrome, &org, &draft, shown))
     })
     .await?;
-    respond(&req, outcome)
+    answer.respond(hx, StatusCode::OK)
 }
 
 /// `POST /orgs/{org}/drafts/{draft}/{step}`: saves the step and moves on, or shows it again.
 pub async fn save(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
+    ctx: PageContext,
     path: web::Path<StepPath>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let step = parse_step(&path.step)?;
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let actor = user.actor();
     let StepPath { org, draft, .. } = path.into_inner();
     let form = form.into_inner();
-    let outcome = run_db(&state, move |conn| {
-        let ctx = draft::load(conn, &p, &csrf, sandbox, &org, &draft)?;
-        if let Some(order_id) = &ctx.order_id {
-            return Ok(Outcome::Redirect(urls::order(&org, order_id)));
-        }
-        let shown = ctx.state.reachable(step);
-        if shown != step {
-            return Ok(Outcome::Redirect(ctx.url(shown)));
-        }
-        match step {
-            Step::Patient => patient::save(conn, ctx, &actor, &form),
-            Step::Tests => lab_tests::save(conn, ctx, &form),
-            Step::Account => account::save(conn, ctx, &form),
-            Step::Billing => billing::save(conn, ctx, &form),
-            Step::Review => review::save(conn, ctx, &form),
-        }
+    let input = match step {
+        Step::Patient => patient::read(&form),
+        Step::Tests => lab_tests::read(&form),
+        Step::Account => account::read(&form),
+        Step::Billing => billing::read(&form),
+        Step::Review => review::read(&form),
+    };
+    let hx = ctx.hx;
+    let answer = run_db(&state, move |conn| {
+        let chrome = ctx.chrome(conn, Some(&Scope::Org(org.clone())), Nav::Orders)?;
+        let shown = drafts::save(conn, &ctx.actor(), &ctx.principal, &org, &draft, input)?;
+        Ok(Answer::of(&ctx, chrome, &org, &draft, shown))
     })
     .await?;
-    respond(&req, outcome)
+    answer.respond(hx, StatusCode::UNPROCESSABLE_ENTITY)
 }
 
-/// `POST /orgs/{org}/drafts/{draft}/submit`: places the order (once) and opens it.
+/// `POST /orgs/{org}/drafts/{draft}/submit`: places the order (once) and opens it, or goes back
+/// to the step that needs fixing.
 pub async fn submit(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
+    ctx: PageContext,
     path: web::Path<DraftPath>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let actor = user.actor();
     let DraftPath { org, draft } = path.into_inner();
-    let outcome = run_db(&state, move |conn| {
-        let ctx = draft::load(conn, &p, &csrf, sandbox, &org, &draft)?;
-        if let Some(order_id) = &ctx.order_id {
-            return Ok(Outcome::Redirect(urls::order(&org, order_id)));
-        }
-        review::submit(conn, ctx, &actor)
+    let url = run_db(&state, move |conn| {
+        let next = drafts::submit(conn, &ctx.actor(), &ctx.principal, &org, &draft)?;
+        Ok(go(&org, &draft, &next))
     })
     .await?;
-    respond(&req, outcome)
+    Ok(see_other(&url))
 }
 
 /// The values of every field named `name`, in order (checkboxes send one pair each).

@@ -1,20 +1,13 @@
 //! Step 1: the patient. Find one of the Team's patients by name, or type a new one's details (a
 //! new patient is created once, with a generated client_user_id, and reused if typed again).
-use super::draft::Ctx;
-use super::{advance, value, Outcome, StepView};
-use crate::db::patients::{self, PatientRow};
-use crate::db::DbConnection;
-use crate::domain::actor::Actor;
+use super::{step_url, value};
 use crate::domain::billing::US_STATES;
 use crate::domain::ids::PatientId;
-use crate::domain::order_input::{validate_patient, Gender, PatientAddress, PatientInput};
+use crate::domain::order_input::{Gender, PatientInput};
 use crate::domain::validation::FieldErrors;
 use crate::domain::wizard::Step;
-use crate::error::AppError;
-use crate::service::patients as patients_service;
+use crate::service::drafts::{Draft, PatientAction, PatientStep, StepInput};
 use crate::web::pages::SelectOption;
-
-const SEARCH_LIMIT: i64 = 20;
 
 /// Each field's message, shown next to it.
 #[derive(Default)]
@@ -83,17 +76,15 @@ fn gender_label(g: Gender) -> &'static str {
     }
 }
 
-fn view(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    input: PatientInput,
-    errors: Option<&FieldErrors>,
-) -> Result<PatientView, AppError> {
-    let query = ctx.state.patient_query.trim().to_string();
-    let hits = if query.is_empty() {
-        Vec::new()
-    } else {
-        patients::search(conn, &ctx.team.id, &query, SEARCH_LIMIT)?
+pub fn view(draft: &Draft, d: PatientStep) -> PatientView {
+    let gender = Some(d.input.gender.as_str());
+    let state = d.input.state.trim().to_ascii_uppercase();
+    PatientView {
+        action: step_url(draft, Step::Patient),
+        searched: !d.query.is_empty(),
+        query: d.query,
+        hits: d
+            .hits
             .into_iter()
             .map(|p| PatientHit {
                 name: p.display_name(),
@@ -101,20 +92,8 @@ fn view(
                 client_user_id: p.client_user_id,
                 id: p.id,
             })
-            .collect()
-    };
-    let chosen = match &ctx.state.existing_patient_id {
-        Some(id) => patients::find_in_team(conn, &ctx.team.id, id)?.map(|p| p.display_name()),
-        None => None,
-    };
-    let gender = Some(input.gender.as_str());
-    let state = input.state.trim().to_ascii_uppercase();
-    Ok(PatientView {
-        action: ctx.url(Step::Patient),
-        searched: !query.is_empty(),
-        query,
-        hits,
-        chosen,
+            .collect(),
+        chosen: d.chosen.map(|p| p.display_name()),
         gender_options: Gender::ALL
             .iter()
             .map(|g| SelectOption::new(g.as_str(), gender_label(*g), gender))
@@ -123,52 +102,15 @@ fn view(
             .iter()
             .map(|s| SelectOption::new(s, s, Some(state.as_str())))
             .collect(),
-        errors: errors.map(PatientErrors::from).unwrap_or_default(),
-        form_error: errors.map(|_| {
+        errors: d
+            .errors
+            .as_ref()
+            .map(PatientErrors::from)
+            .unwrap_or_default(),
+        form_error: d.errors.as_ref().map(|_| {
             "The patient was not saved: please correct the fields marked below.".to_string()
         }),
-        input,
-    })
-}
-
-pub fn show(conn: &mut DbConnection, ctx: Ctx) -> Result<Outcome, AppError> {
-    let v = view(conn, &ctx, ctx.state.patient.clone(), None)?;
-    Ok(Outcome::show(
-        ctx,
-        Step::Patient,
-        StepView::Patient(Box::new(v)),
-    ))
-}
-
-/// The details last known for a patient, to prefill the form.
-fn details_of(p: &PatientRow) -> PatientInput {
-    let address: Option<PatientAddress> = p
-        .address
-        .as_deref()
-        .and_then(|a| serde_json::from_str(a).ok());
-    let address = address.as_ref();
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    PatientInput {
-        first_name: text(&p.first_name),
-        last_name: text(&p.last_name),
-        dob: p.dob.map(|d| d.to_string()).unwrap_or_default(),
-        gender: p.gender.map(|g| g.as_str().to_string()).unwrap_or_default(),
-        phone_number: text(&p.phone_number),
-        email: text(&p.email),
-        first_line: address.map(|a| a.first_line.clone()).unwrap_or_default(),
-        second_line: address
-            .and_then(|a| a.second_line.clone())
-            .unwrap_or_default(),
-        city: address.map(|a| a.city.clone()).unwrap_or_default(),
-        state: address.map(|a| a.state.clone()).unwrap_or_default(),
-        zip: address.map(|a| a.zip.clone()).unwrap_or_default(),
-        country: address.map(|a| a.country.clone()).unwrap_or_default(),
-        receiver_name: address
-            .and_then(|a| a.receiver_name.clone())
-            .unwrap_or_default(),
-        access_notes: address
-            .and_then(|a| a.access_notes.clone())
-            .unwrap_or_default(),
+        input: d.input,
     }
 }
 
@@ -192,66 +134,13 @@ fn typed(form: &[(String, String)]) -> PatientInput {
     }
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
 /// `action=search` (with `q`) looks patients up by name, `action=pick` (with `patient_id`)
 /// chooses a found patient, `action=new` starts a new one, anything else saves the details.
-pub fn save(
-    conn: &mut DbConnection,
-    mut ctx: Ctx,
-    actor: &Actor,
-    form: &[(String, String)],
-) -> Result<Outcome, AppError> {
-    match value(form, "action") {
-        "search" => {
-            ctx.state.patient_query = value(form, "q").trim().to_string();
-            ctx.save(conn)?;
-            Ok(Outcome::Redirect(ctx.url(Step::Patient)))
-        }
-        "pick" => {
-            let picked = PatientId::from_text(value(form, "patient_id"));
-            let patient =
-                patients::find_in_team(conn, &ctx.team.id, &picked)?.ok_or(AppError::NotFound)?;
-            let details = details_of(&patient);
-            ctx.state.pick_patient(&patient.id, details.clone());
-            // Complete details from an earlier order go straight on; others are completed here.
-            if validate_patient(&details, today()).is_ok() {
-                ctx.state.save_patient(details);
-                return advance(conn, ctx, Step::Patient);
-            }
-            ctx.save(conn)?;
-            Ok(Outcome::Redirect(ctx.url(Step::Patient)))
-        }
-        "new" => {
-            ctx.state.start_new_patient();
-            ctx.save(conn)?;
-            Ok(Outcome::Redirect(ctx.url(Step::Patient)))
-        }
-        _ => {
-            let input = typed(form);
-            if let Err(errors) = validate_patient(&input, today()) {
-                let v = view(conn, &ctx, input, Some(&errors))?;
-                return Ok(Outcome::invalid(
-                    ctx,
-                    Step::Patient,
-                    StepView::Patient(Box::new(v)),
-                ));
-            }
-            if ctx.state.existing_patient_id.is_none() && ctx.state.created_patient_id.is_none() {
-                let client_user_id = format!("wizard-{}", crate::db::new_id());
-                let created = patients_service::create(
-                    conn,
-                    actor,
-                    &ctx.org_id,
-                    &ctx.team.id,
-                    &client_user_id,
-                )?;
-                ctx.state.set_created_patient(&created.id);
-            }
-            ctx.state.save_patient(input);
-            advance(conn, ctx, Step::Patient)
-        }
-    }
+pub fn read(form: &[(String, String)]) -> StepInput {
+    StepInput::Patient(match value(form, "action") {
+        "search" => PatientAction::Search(value(form, "q").to_string()),
+        "pick" => PatientAction::Pick(PatientId::from_text(value(form, "patient_id"))),
+        "new" => PatientAction::New,
+        _ => PatientAction::Save(Box::new(typed(form))),
+    })
 }

@@ -1,17 +1,22 @@
 //! Starting an order: the GET shows a button and writes nothing (links, prefetching and crawlers
 //! follow GETs); the POST, CSRF-checked like every form, creates the draft.
-use crate::web::pages::Nav;
 use actix_web::{web, HttpResponse};
 use askama::Template;
+use serde::Deserialize;
 
-use super::draft;
 use crate::domain::ids::{OrgId, TeamId};
+use crate::domain::scope::Scope;
 use crate::domain::wizard::Step;
 use crate::error::AppError;
-use crate::service::drafts as drafts_service;
-use crate::web::pages::{chrome, render, see_other, Chrome, Scope};
-use crate::web::session::SignedIn;
+use crate::service::drafts;
+use crate::web::page::{render, see_other, Chrome, Nav, PageContext};
 use crate::web::{run_db, urls, AppState};
+
+#[derive(Deserialize)]
+pub struct TeamPath {
+    org: OrgId,
+    team: TeamId,
+}
 
 #[derive(Template)]
 #[template(path = "orders/wizard/start.html")]
@@ -25,21 +30,17 @@ struct StartPage {
 /// `GET /orgs/{org}/teams/{team}/orders/new`: the "Start a new order" button.
 pub async fn page(
     state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<(OrgId, TeamId)>,
+    ctx: PageContext,
+    path: web::Path<TeamPath>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let (org_id, team_id) = path.into_inner();
+    let TeamPath { org, team } = path.into_inner();
     let page = run_db(&state, move |conn| {
-        let scope = Scope::Org(org_id.clone());
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), Nav::Orders)?;
-        let team = draft::authorize_team(conn, &p, &org_id, &team_id)?;
+        let chrome = ctx.chrome(conn, Some(&Scope::Org(org.clone())), Nav::Orders)?;
+        let team = drafts::team_to_order_for(conn, &ctx.principal, &org, &team)?;
         Ok(StartPage {
             chrome,
-            team_url: urls::team(&org_id, &team.id),
-            action: urls::new_order(&org_id, &team.id),
+            team_url: urls::team(&org, &team.id),
+            action: urls::new_order(&org, &team.id),
             team_name: team.name,
         })
     })
@@ -50,15 +51,13 @@ pub async fn page(
 /// `POST /orgs/{org}/teams/{team}/orders/new`: starts a draft and opens its first step.
 pub async fn start(
     state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<(OrgId, TeamId)>,
+    ctx: PageContext,
+    path: web::Path<TeamPath>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let (org_id, team_id) = path.into_inner();
+    let TeamPath { org, team } = path.into_inner();
     let url = run_db(&state, move |conn| {
-        let team = draft::authorize_team(conn, &p, &org_id, &team_id)?;
-        let id = drafts_service::start(conn, &team.id, &p.user_id)?;
-        Ok(urls::draft_step(&org_id, &id, Step::Patient))
+        let draft = drafts::start_for(conn, &ctx.principal, &org, &team)?;
+        Ok(urls::draft_step(&org, &draft, Step::Patient))
     })
     .await?;
     Ok(see_other(&url))
