@@ -136,6 +136,17 @@ impl Client {
         )
     }
 
+    /// What htmx sends when it restores a page it has no copy of (Back after a reload).
+    pub fn htmx_history_restore(&self, path: &str) -> Resp {
+        to_resp(
+            self.agent
+                .get(&self.url(path))
+                .set("HX-Request", "true")
+                .set("HX-History-Restore-Request", "true")
+                .call(),
+        )
+    }
+
     /// A form post with the session's CSRF token.
     pub fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
         let token = self.csrf.clone().expect("no CSRF token: sign in first");
