@@ -22,3 +22,26 @@ impl ReviewStatus {
         )
     }
 }
+
+string_enum!(
+    /// What a reviewer does with an open item, as the decision routes spell it.
+    ReviewAction {
+        /// Put the result on an order.
+        Accept => "accept",
+        /// Keep it out of every order.
+        Reject => "reject",
+        /// Hand it to the CSMs (ops review); it stays open.
+        Escalate => "escalate",
+    }
+);
+
+impl ReviewAction {
+    /// The past tense, as the page's notice after the decision says it.
+    pub fn done(self) -> &'static str {
+        match self {
+            ReviewAction::Accept => "accepted",
+            ReviewAction::Reject => "rejected",
+            ReviewAction::Escalate => "escalated",
+        }
+    }
+}

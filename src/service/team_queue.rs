@@ -11,6 +11,7 @@ use crate::domain::result_matching::DecisionCode;
 use crate::domain::review::ReviewStatus;
 use crate::error::AppError;
 use crate::service::order_reads::TeamReader;
+use crate::service::review::queue::{self, Page};
 use crate::service::review::{self, ListedBy};
 
 /// What the key asked for; which items it may see at all is decided here, not by the caller.
@@ -21,14 +22,6 @@ pub struct Wanted {
     pub lab: Option<String>,
     /// Keyset: (created_at, id) strictly after this, newest first.
     pub before: Option<(NaiveDateTime, ReviewItemId)>,
-}
-
-pub struct Page {
-    pub items: Vec<UnmatchedRow>,
-    /// Whether there are older items after this page.
-    pub more: bool,
-    /// Every item the Team sees with these filters (the cursor aside).
-    pub total: i64,
 }
 
 /// The filter of a Team's view of the queue: its org's items, the Team's rule on top.
@@ -51,17 +44,7 @@ pub fn list(
     wanted: Wanted,
     limit: i64,
 ) -> Result<Page, AppError> {
-    let filter = team_filter(reader, wanted);
-    let mut items = unmatched_db::list(conn, &filter, limit + 1)?;
-    let more = items.len() as i64 > limit;
-    items.truncate(usize::try_from(limit).unwrap_or(0));
-    let total = unmatched_db::count(
-        conn,
-        &QueueFilter {
-            before: None,
-            ..filter
-        },
-    )?;
+    let page = queue::page(conn, team_filter(reader, wanted), limit)?;
     review::record_list(
         conn,
         reader.actor,
@@ -69,9 +52,9 @@ pub fn list(
             org_id: reader.org_id,
             team_id: reader.team_id,
         },
-        &items,
+        &page.items,
     )?;
-    Ok(Page { items, more, total })
+    Ok(page)
 }
 
 /// One item the Team may see, recorded as `result.review_viewed`; anything else is "not found".

@@ -2,6 +2,7 @@
 //! written once. Pure functions. The JSON APIs' paths are fixed by the wire format and are not
 //! built here.
 use crate::domain::ids::{ApiKeyId, DraftId, LabAccountId, OrderId, OrgId, ReviewItemId, TeamId};
+use crate::domain::review::ReviewAction;
 use crate::domain::wizard::Step;
 
 pub use crate::domain::scope::Scope;
@@ -129,7 +130,7 @@ pub fn review_item(scope: &Scope, item: &ReviewItemId) -> String {
 }
 
 /// A decision on a review item: `accept`, `reject` or `escalate`.
-pub fn decide_review_item(scope: &Scope, item: &ReviewItemId, decision: &str) -> String {
+pub fn decide_review_item(scope: &Scope, item: &ReviewItemId, decision: ReviewAction) -> String {
     format!("{}/{decision}", review_item(scope, item))
 }
 
@@ -256,7 +257,7 @@ mod tests {
                 (review_queue(scope), with(&[])),
                 (review_item(scope, &item_id), with(&[("id", ITEM)])),
                 (
-                    decide_review_item(scope, &item_id, "escalate"),
+                    decide_review_item(scope, &item_id, ReviewAction::Escalate),
                     with(&[("id", ITEM), ("action", "escalate")]),
                 ),
             ]);
@@ -321,7 +322,7 @@ mod tests {
             "/platform/lab_accounts/a"
         );
         assert_eq!(
-            decide_review_item(&Scope::Platform, &id("i"), "accept"),
+            decide_review_item(&Scope::Platform, &id("i"), ReviewAction::Accept),
             "/platform/review/i/accept"
         );
         assert_eq!(

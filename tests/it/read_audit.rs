@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use labdesk::db::audit::AuditEvent;
 use labdesk::domain::ids::OrgId;
+use labdesk::domain::review::ReviewAction;
 use labdesk::web::urls::{self, Scope};
 
 use crate::support::data::{made_with_key, test_id};
@@ -266,7 +267,7 @@ fn the_dashboard_orders_list_and_review_queue_record_who_saw_which_ids() {
         // A refused decision shows the item again, patient and all: another recorded view.
         let row = one_new_row(app, "result.review_viewed", || {
             let res = ops.post_form(
-                &urls::decide_review_item(&Scope::Org(org_id.clone()), &a, "reject"),
+                &urls::decide_review_item(&Scope::Org(org_id.clone()), &a, ReviewAction::Reject),
                 &[("version", "1"), ("note", "")],
             );
             assert_eq!(res.status, 422, "{}", res.body);

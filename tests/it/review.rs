@@ -13,7 +13,8 @@ use crate::support::results::{
 use crate::support::{each_backend, CSM, GLOBEX_DOWNTOWN, OPS, OTHER_OPS};
 use labdesk::domain::actor::Actor;
 use labdesk::domain::ids::OrgId;
-use labdesk::service::review::{self, Reviewer};
+use labdesk::domain::review::ReviewStatus;
+use labdesk::service::review::{self, DecideError, Reviewer};
 
 fn reviewer(org: &OrgId, label: &str) -> Reviewer {
     Reviewer {
@@ -29,12 +30,14 @@ fn a_lab_account_mismatch_is_accepted_only_with_confirmation_and_a_note() {
         let (id, order) = mismatch_item(app);
         let ops = reviewer(&app.world.org_id, OPS);
         let err = review::accept(&mut app.conn(), &ops, &id, 1, &order, false, "").unwrap_err();
+        assert!(matches!(err, DecideError::ConfirmationRequired), "{err:?}");
         assert!(
             err.to_string()
                 .contains("confirm that it belongs to this order"),
             "{err}"
         );
         let err = review::accept(&mut app.conn(), &ops, &id, 1, &order, true, "  ").unwrap_err();
+        assert!(matches!(err, DecideError::NoteRequired { .. }), "{err:?}");
         assert!(err.to_string().contains("A note is required"), "{err}");
         assert_eq!(results_of(app, &order), 0);
         review::accept(
@@ -100,6 +103,14 @@ fn two_reviewers_at_once_one_wins_and_the_other_is_told() {
         let loser = results.iter().find_map(|r| r.as_ref().err()).unwrap();
         assert!(loser.to_string().contains("already decided"), "{loser}");
         let decided = item(app, &id);
+        // The loser is told how the item stands now: decided by the winner.
+        let DecideError::AlreadyDecided { current } = loser else {
+            panic!("{loser:?}");
+        };
+        assert_eq!(
+            (current.status, current.decided_by.as_ref()),
+            (decided.status, decided.decided_by.as_ref())
+        );
         assert!(decided.status.as_str() == "accepted" || decided.status.as_str() == "rejected");
         let results_count = results_of(app, &order);
         assert_eq!(
@@ -118,7 +129,7 @@ fn accepting_across_orgs_is_not_found() {
         let (id, order) = mismatch_item(app);
         let globex = reviewer(&app.world.other_org_id, OTHER_OPS);
         let err = review::accept(&mut app.conn(), &globex, &id, 1, &order, true, "x").unwrap_err();
-        assert_eq!(err.to_string(), "Not Found");
+        assert!(matches!(err, DecideError::ItemNotFound), "{err:?}");
         // A Northwind reviewer cannot put it on another org's order either.
         let globex_key = &app.world.other_team_key;
         let user = patient(app, app.world.team(GLOBEX_DOWNTOWN), "g-1");
@@ -128,7 +139,7 @@ fn accepting_across_orgs_is_not_found() {
         let ops = reviewer(&app.world.org_id, OPS);
         let err =
             review::accept(&mut app.conn(), &ops, &id, 1, &globex_order, true, "x").unwrap_err();
-        assert_eq!(err.to_string(), "Not Found");
+        assert!(matches!(err, DecideError::OrderNotFound), "{err:?}");
         assert_eq!(item(app, &id).status.as_str(), "pending_customer_review");
         assert_eq!(results_of(app, &globex_order), 0);
     });
@@ -139,10 +150,13 @@ fn reject_needs_a_note_and_escalate_hands_the_item_to_csms() {
     each_backend(|app| {
         let (id, order) = mismatch_item(app);
         let ops = reviewer(&app.world.org_id, OPS);
-        assert!(review::reject(&mut app.conn(), &ops, &id, 1, "")
-            .unwrap_err()
-            .to_string()
-            .contains("A note is required"));
+        let err = review::reject(&mut app.conn(), &ops, &id, 1, "").unwrap_err();
+        assert!(matches!(
+            err,
+            DecideError::NoteRequired {
+                what: "reject a result"
+            }
+        ));
         review::escalate(&mut app.conn(), &ops, &id, 1, "Not sure which order").unwrap();
         let escalated = item(app, &id);
         assert_eq!(
@@ -150,8 +164,12 @@ fn reject_needs_a_note_and_escalate_hands_the_item_to_csms() {
             ("pending_ops_review", 2)
         );
         assert_eq!(app.audit_rows("result.review_escalated", &id).len(), 1);
-        // A stale version is refused.
-        assert!(review::reject(&mut app.conn(), &ops, &id, 1, "late").is_err());
+        // A stale version is refused, saying how the item stands now.
+        let err = review::reject(&mut app.conn(), &ops, &id, 1, "late").unwrap_err();
+        let DecideError::AlreadyDecided { current } = err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(current.status, ReviewStatus::PendingOps);
         let csm = Reviewer {
             actor: Actor::system(CSM),
             org_ids: vec![app.world.org_id.clone()],
@@ -192,12 +210,8 @@ fn quarantine_is_for_csms_only() {
         let q = latest_item(app);
         assert_eq!(q.decision_code.as_str(), "quarantine");
         let ops = reviewer(&app.world.org_id, "ops");
-        assert_eq!(
-            review::reject(&mut app.conn(), &ops, &q.id, 1, "x")
-                .unwrap_err()
-                .to_string(),
-            "Not Found"
-        );
+        let err = review::reject(&mut app.conn(), &ops, &q.id, 1, "x").unwrap_err();
+        assert!(matches!(err, DecideError::ItemNotFound), "{err:?}");
         let csm = Reviewer {
             actor: Actor::system("csm"),
             org_ids: vec![app.world.org_id.clone()],

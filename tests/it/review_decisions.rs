@@ -5,6 +5,7 @@
 use std::sync::{Arc, Barrier};
 
 use labdesk::domain::ids::{OrderId, ReviewItemId};
+use labdesk::domain::review::ReviewAction;
 use labdesk::web::urls::{self, Scope};
 
 use crate::support::orders::place_with;
@@ -15,7 +16,7 @@ use crate::support::results::{
 use crate::support::{each_backend, Resp, TestApp, CSM, GLOBEX_DOWNTOWN, OPS, OTHER_OPS};
 
 /// Where a decision on one of Northwind's items is posted.
-fn decide(app: &TestApp, id: &ReviewItemId, decision: &str) -> String {
+fn decide(app: &TestApp, id: &ReviewItemId, decision: ReviewAction) -> String {
     urls::decide_review_item(app.world.org(), id, decision)
 }
 
@@ -29,7 +30,7 @@ fn accept_reject_and_escalate_through_the_pages() {
         let results_before = results_of(app, &order);
         let url = urls::review_item(app.world.org(), &demo.id);
         let res = ops.post_form(
-            &decide(app, &demo.id, "accept"),
+            &decide(app, &demo.id, ReviewAction::Accept),
             &[
                 ("version", "1"),
                 ("order_id", order.as_str()),
@@ -67,7 +68,7 @@ fn accept_reject_and_escalate_through_the_pages() {
 
         // Reject needs a note; with one, it is rejected and audited.
         let no_match = demo_item(app, NO_MATCH);
-        let reject = decide(app, &no_match.id, "reject");
+        let reject = decide(app, &no_match.id, ReviewAction::Reject);
         let refused = ops.post_form(&reject, &[("version", "1"), ("note", " ")]);
         assert_eq!(refused.status, 422);
         assert!(refused
@@ -90,7 +91,7 @@ fn accept_reject_and_escalate_through_the_pages() {
             review_row_ids(&csm.get(&format!("{platform_queue}?status=pending_ops_review")));
         let (id, order) = mismatch_item(app);
         let res = ops.post_form(
-            &decide(app, &id, "escalate"),
+            &decide(app, &id, ReviewAction::Escalate),
             &[("version", "1"), ("note", "Which account?")],
         );
         assert_eq!(res.status, 303, "{}", res.text());
@@ -111,7 +112,7 @@ fn accept_reject_and_escalate_through_the_pages() {
             .contains("Escalated to ops review by ops@northwind.test"));
         assert!(!page.body.contains("id=\"escalate-form\""));
         let res = csm.post_form(
-            &urls::decide_review_item(&Scope::Platform, &id, "accept"),
+            &urls::decide_review_item(&Scope::Platform, &id, ReviewAction::Accept),
             &[
                 ("version", "2"),
                 ("order_id", order.as_str()),
@@ -132,7 +133,7 @@ fn accept_reject_and_escalate_through_the_pages() {
         let liam = OrderId::from_text(q.placer_order_number.clone().unwrap());
         let results_before = results_of(app, &liam);
         let res = csm.post_form(
-            &urls::decide_review_item(&Scope::Platform, &q.id, "accept"),
+            &urls::decide_review_item(&Scope::Platform, &q.id, ReviewAction::Accept),
             &[("version", "1"), ("order_id", liam.as_str()), ("note", "")],
         );
         assert_eq!(res.status, 303, "{}", res.text());
@@ -146,7 +147,7 @@ fn a_mismatch_accept_without_confirmation_or_note_is_refused_and_changes_nothing
         let ops = app.login(OPS);
         let m = demo_item(app, MISMATCH);
         let order = m.candidate_order_id.clone().unwrap();
-        let url = decide(app, &m.id, "accept");
+        let url = decide(app, &m.id, ReviewAction::Accept);
         let (audit, results_before) = (app.changes(), results_of(app, &order));
         let res = ops.post_form(
             &url,
@@ -224,7 +225,10 @@ fn two_reviewers_with_the_same_version_one_wins_and_the_other_gets_409() {
         for c in &clients {
             assert!(c.get(&url).body.contains("name=\"version\" value=\"1\""));
         }
-        let (accept, reject) = (decide(app, &id, "accept"), decide(app, &id, "reject"));
+        let (accept, reject) = (
+            decide(app, &id, ReviewAction::Accept),
+            decide(app, &id, ReviewAction::Reject),
+        );
         let barrier = Arc::new(Barrier::new(2));
         let responses: Vec<Resp> = std::thread::scope(|s| {
             let handles: Vec<_> = clients
@@ -292,7 +296,7 @@ fn accepting_onto_an_order_of_another_org_is_not_found() {
         let audit = app.changes();
         for order in [globex_order.to_string(), uuid::Uuid::new_v4().to_string()] {
             let res = ops.post_form(
-                &decide(app, &m.id, "accept"),
+                &decide(app, &m.id, ReviewAction::Accept),
                 &[
                     ("version", "1"),
                     ("order_id", &order),
@@ -311,7 +315,7 @@ fn accepting_onto_an_order_of_another_org_is_not_found() {
         // Globex's admin cannot reach Northwind's item at all.
         let globex = app.login(OTHER_OPS);
         let res = globex.post_form(
-            &decide(app, &m.id, "reject"),
+            &decide(app, &m.id, ReviewAction::Reject),
             &[("version", "1"), ("note", "x")],
         );
         assert_eq!(res.status, 404);

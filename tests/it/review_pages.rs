@@ -206,10 +206,17 @@ fn filters_and_keyset_pages() {
         all.sort();
         all.dedup();
         assert_eq!(all, no_matches, "every no-match item once");
-        // htmx gets the table only.
-        let fragment = ops.htmx_get(&format!("{}?lab=quest", org_queue(app)));
+        // htmx gets the table only; the same URL answers both, so caches keep them apart.
+        let filtered = format!("{}?lab=quest", org_queue(app));
+        let fragment = ops.htmx_get(&filtered);
         assert!(fragment.body.starts_with("<div id=\"review-table\">"));
         assert!(!fragment.body.contains("<html"));
+        assert_eq!(fragment.header("vary"), Some("HX-Request"));
+        assert_eq!(ops.get(&filtered).header("vary"), Some("HX-Request"));
+        // Back after a reload: htmx has no copy of the page and needs all of it.
+        let restored = ops.htmx_history_restore(&filtered);
+        assert!(restored.body.contains("<html"), "{}", restored.body);
+        assert!(restored.body.contains("id=\"review-table\""));
         // Other filters, empty states and bad values.
         let labcorp = ops.get(&format!("{}?lab=labcorp", org_queue(app)));
         assert!(codes(&labcorp).is_empty());

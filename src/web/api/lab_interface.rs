@@ -6,13 +6,13 @@ use futures_util::StreamExt;
 use serde_json::json;
 
 use super::keys::LabKey;
-use crate::domain::lab::LabSlug;
 use crate::error::AppError;
 use crate::hl7::ack::{self, AckCode, AckTo};
+use crate::hl7::oru::OruMessage;
 use crate::hl7::refusal::Refusal;
 use crate::hl7::{message, oru};
 use crate::service::result_json::read_json;
-use crate::service::results::{self, Delivery, Outcome};
+use crate::service::results::{self, Delivery, Outcome, Receipt, ReceiveError, Received};
 use crate::web::{run_db, AppState};
 
 /// Reads the body up to the configured limit; None when it is larger.
@@ -87,6 +87,37 @@ fn wants_json(req: &HttpRequest) -> bool {
         || header("accept").starts_with("application/json")
 }
 
+/// The body as a message and the text kept for reviewers, or why it is not one.
+fn parse(
+    body: Option<&[u8]>,
+    limit: usize,
+    json_form: bool,
+) -> Result<(OruMessage, String), Refusal> {
+    let Some(body) = body else {
+        return Err(Refusal::new(
+            "message",
+            "too large",
+            format!("the message is larger than the {limit}-byte limit"),
+        ));
+    };
+    if json_form {
+        return read_json(body).map(|m| (m, String::from_utf8_lossy(body).to_string()));
+    }
+    let text = std::str::from_utf8(body).map_err(|_| Refusal::from(message::Hl7Error::NotUtf8))?;
+    match message::split_messages(text).as_slice() {
+        [] => Err(Refusal::from(message::Hl7Error::Empty)),
+        [one] => oru::read(one).map(|m| (m, one.clone())),
+        many => Err(Refusal::new(
+            "message",
+            "more than one message",
+            format!(
+                "the body holds {} messages; send one ORU^R01 message per request",
+                many.len()
+            ),
+        )),
+    }
+}
+
 pub async fn deliver(
     state: web::Data<AppState>,
     key: LabKey,
@@ -95,132 +126,88 @@ pub async fn deliver(
 ) -> Result<HttpResponse, AppError> {
     let json_form = wants_json(&req);
     let limit = state.settings.max_body_bytes;
-    let reject = |text: String, control_id: String, sender: (String, String, String)| Answer {
-        json: json_form,
-        code: AckCode::Reject,
-        outcome: "rejected",
-        text,
-        control_id,
-        sender,
-        extra: json!({}),
+    let body = read_limited(payload, limit).await?;
+    let parsed = parse(body.as_deref(), limit, json_form);
+    // The ACK answers the message's sender; a refused body has none to name.
+    let (control_id, sender) = match &parsed {
+        Ok((m, _)) => (
+            m.control_id.clone(),
+            (
+                m.sending_application.clone(),
+                m.sending_facility.clone(),
+                m.version.clone(),
+            ),
+        ),
+        Err(_) => (String::new(), (String::new(), String::new(), String::new())),
     };
-    let no_sender = || (String::new(), String::new(), String::new());
-    let lab = key.lab;
-    // The lab is told the whole reason; the audit row gets only its field and kind.
-    let refuse = |state: web::Data<AppState>,
-                  actor: crate::domain::actor::Actor,
-                  lab: LabSlug,
-                  refusal: Refusal| async move {
-        let text = refusal.message().to_string();
-        run_db(&state, move |conn| {
-            results::record_rejection(conn, &actor, lab, &refusal)
-        })
-        .await
-        .map(|()| text)
-    };
-    let Some(body) = read_limited(payload, limit).await? else {
-        let refusal = Refusal::new(
-            "message",
-            "too large",
-            format!("the message is larger than the {limit}-byte limit"),
-        );
-        let text = refuse(state.clone(), key.actor.clone(), lab, refusal).await?;
-        return Ok(reject(text, String::new(), no_sender()).respond());
-    };
-    let parsed = if json_form {
-        read_json(&body).map(|m| (m, String::from_utf8_lossy(&body).to_string()))
-    } else {
-        match std::str::from_utf8(&body) {
-            Err(_) => Err(Refusal::from(message::Hl7Error::NotUtf8)),
-            Ok(text) => {
-                let messages = message::split_messages(text);
-                match messages.as_slice() {
-                    [] => Err(Refusal::from(message::Hl7Error::Empty)),
-                    [one] => oru::read(one).map(|m| (m, one.clone())),
-                    many => Err(Refusal::new(
-                        "message",
-                        "more than one message",
-                        format!(
-                            "the body holds {} messages; send one ORU^R01 message per request",
-                            many.len()
-                        ),
-                    )),
-                }
-            }
-        }
-    };
-    let (msg, raw) = match parsed {
-        Ok(p) => p,
-        Err(refusal) => {
-            let text = refuse(state.clone(), key.actor.clone(), lab, refusal).await?;
-            return Ok(reject(text, String::new(), no_sender()).respond());
-        }
-    };
-    let sender = (
-        msg.sending_application.clone(),
-        msg.sending_facility.clone(),
-        msg.version.clone(),
-    );
-    let control_id = msg.control_id.clone();
-    let actor = key.actor.clone();
+    let readable = parsed.is_ok();
+    let (lab, actor) = (key.lab, key.actor.clone());
     let format = if json_form { "json" } else { "hl7" };
-    let outcome = run_db(&state, move |conn| {
-        results::ingest(
-            conn,
-            &actor,
-            &Delivery {
+    let received = run_db(&state, move |conn| {
+        let received = match &parsed {
+            Ok((message, raw)) => Received::Readable(Delivery {
                 lab,
                 format,
-                raw: &raw,
-                message: &msg,
+                raw,
+                message,
+            }),
+            Err(refusal) => Received::Unreadable {
+                lab,
+                refusal: refusal.clone(),
             },
-        )
+        };
+        Ok(results::receive(conn, &actor, received))
     })
-    .await;
-    let answer = match outcome {
-        Ok(Outcome::Attached {
+    .await
+    // No connection: for a delivery that was read, that is "not stored, send it again".
+    .unwrap_or_else(|e| {
+        Err(if readable {
+            ReceiveError::NotStored(e)
+        } else {
+            ReceiveError::RefusalNotRecorded(e)
+        })
+    });
+    let answer = |code, outcome, text, extra| Answer {
+        json: json_form,
+        code,
+        outcome,
+        text,
+        control_id: control_id.clone(),
+        sender: sender.clone(),
+        extra,
+    };
+    let answer = match received {
+        Ok(Receipt::Taken(Outcome::Attached {
             order_id, version, ..
-        }) => Answer {
-            json: json_form,
-            code: AckCode::Accept,
-            outcome: "attached",
-            text: format!("attached to order {order_id} as result version {version}"),
-            control_id,
-            sender,
-            extra: json!({"order_id": order_id, "version": version}),
-        },
-        Ok(Outcome::Queued { unmatched_id, code }) => Answer {
-            json: json_form,
-            code: AckCode::Accept,
-            outcome: "queued_for_review",
-            text: format!("queued for review: {}", code.as_str()),
-            control_id,
-            sender,
-            extra: json!({"unmatched_result_id": unmatched_id, "decision_code": code.as_str()}),
-        },
-        Ok(Outcome::Duplicate { previous }) => Answer {
-            json: json_form,
-            code: AckCode::Accept,
-            outcome: "duplicate",
-            text: format!(
-                "this message control id was already received ({previous}); nothing changed"
-            ),
-            control_id,
-            sender,
-            extra: json!({}),
-        },
-        Err(e) => {
+        })) => answer(
+            AckCode::Accept,
+            "attached",
+            format!("attached to order {order_id} as result version {version}"),
+            json!({"order_id": order_id, "version": version}),
+        ),
+        Ok(Receipt::Taken(Outcome::Queued { unmatched_id, code })) => answer(
+            AckCode::Accept,
+            "queued_for_review",
+            format!("queued for review: {}", code.as_str()),
+            json!({"unmatched_result_id": unmatched_id, "decision_code": code.as_str()}),
+        ),
+        Ok(Receipt::Taken(Outcome::Duplicate { previous })) => answer(
+            AckCode::Accept,
+            "duplicate",
+            format!("this message control id was already received ({previous}); nothing changed"),
+            json!({}),
+        ),
+        Ok(Receipt::Refused(text)) => answer(AckCode::Reject, "rejected", text, json!({})),
+        Err(ReceiveError::NotStored(e)) => {
             tracing::error!(error = %e, "ingesting a lab delivery failed");
-            Answer {
-                json: json_form,
-                code: AckCode::Error,
-                outcome: "error",
-                text: "the result could not be stored; send it again".into(),
-                control_id,
-                sender,
-                extra: json!({}),
-            }
+            answer(
+                AckCode::Error,
+                "error",
+                "the result could not be stored; send it again".into(),
+                json!({}),
+            )
         }
+        Err(e @ ReceiveError::RefusalNotRecorded(_)) => return Err(e.into()),
     };
     Ok(answer.respond())
 }

@@ -11,10 +11,10 @@ use crate::db::lab_tests;
 use crate::db::unmatched::UnmatchedRow;
 use crate::domain::ids::ReviewItemId;
 use crate::domain::result_matching::DecisionCode;
+use crate::domain::result_values::ResultStatus;
 use crate::domain::review::ReviewStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::service::review;
 use crate::service::team_queue::{self, Wanted};
 use crate::web::{run_db, AppState};
 
@@ -44,12 +44,12 @@ pub fn item(i: &UnmatchedRow, labs: &[lab_tests::LabRow]) -> Value {
         "lab": {"id": lab.map(|l| l.id).unwrap_or(0), "name": lab.map(|l| l.name.clone()).unwrap_or_else(|| i.lab_slug.to_string()), "slug": i.lab_slug},
         "markers": parsed["observations"].as_array().map(|o| o.iter().map(|x| json!({"provider_id": x["code"], "name": x["name"]})).collect::<Vec<_>>()).unwrap_or_default(),
         "interpretation": null,
-        "result_status": parsed["status"].as_str().map(|s| if s == "partial" { "partial" } else { "final" }),
+        "result_status": parsed["status"].as_str().map(|s| if s.parse() == Ok(ResultStatus::Preliminary) { "partial" } else { "final" }),
         "note": i.resolution_note,
         "resolution_action": action,
         "resolved_user_id": null,
         "resolved_order_id": i.resolved_order_id,
-        "allowed_actions": if review::is_open(i) { json!(["accept", "reject", "escalate"]) } else { json!([]) },
+        "allowed_actions": if i.status.is_open() { json!(["accept", "reject", "escalate"]) } else { json!([]) },
         "candidate_groups": i.candidate_order_id.as_ref().map(|o| json!([{"order_ids": [o]}])).unwrap_or_else(|| json!([])),
         "lab_account_id": i.lab_account_id,
         "account_number": i.account_number,

@@ -136,7 +136,7 @@ impl Client {
         )
     }
 
-    /// htmx restoring a page it did not keep (Back after `hx-history="false"`).
+    /// What htmx sends when it restores a page it has no copy of (Back after a reload).
     pub fn htmx_history_restore(&self, path: &str) -> Resp {
         to_resp(
             self.agent

@@ -1,12 +1,8 @@
 //! The side-by-side comparison of an item: what the lab sent next to what the candidate order
 //! holds, each compared row marked same or different (a class and a word, not colour alone),
 //! and the values the lab reported.
-use crate::db::lab_accounts as accounts_db;
-use crate::db::unmatched::UnmatchedRow;
-use crate::db::DbConnection;
 use crate::domain::result_matching::same_name;
-use crate::error::AppError;
-use crate::service::orders::OrderView;
+use crate::service::review::item::ItemDetails;
 use crate::web::pages::orders::patient_name;
 
 /// One line of the side-by-side comparison.
@@ -40,25 +36,19 @@ fn or_none(s: String, none: &str) -> String {
 }
 
 /// What the lab sent next to what the order holds; without a candidate only the lab's side.
-pub fn compare(
-    conn: &mut DbConnection,
-    item: &UnmatchedRow,
-    parsed: &serde_json::Value,
-    order: Option<&OrderView>,
-) -> Result<Vec<CompareRow>, AppError> {
+pub fn compare(d: &ItemDetails, parsed: &serde_json::Value) -> Vec<CompareRow> {
+    let item = &d.item;
     let p = &parsed["patient"];
     let (first, last, dob) = (
         text(&p["first_name"]),
         text(&p["last_name"]),
         text(&p["dob"]),
     );
-    let delivered_on = match &item.lab_account_id {
-        Some(id) => accounts_db::labels(conn, std::slice::from_ref(id))?
-            .first()
-            .map(|a| format!("{} ({})", a.name(), item.account_number)),
-        None => None,
-    }
-    .unwrap_or_else(|| format!("{} (not a lab account in labdesk)", item.account_number));
+    let delivered_on = d
+        .delivered_on
+        .as_ref()
+        .map(|a| format!("{} ({})", a.name(), item.account_number))
+        .unwrap_or_else(|| format!("{} (not a lab account in labdesk)", item.account_number));
     let placer = or_none(
         item.placer_order_number.clone().unwrap_or_default(),
         "(none sent)",
@@ -73,9 +63,9 @@ pub fn compare(
         "(no name sent)",
     );
     let dob_sent = or_none(dob.clone(), "(not sent)");
-    let Some(o) = order else {
+    let Some(o) = &d.order else {
         let none = "(no candidate order)".to_string();
-        return Ok(vec![
+        return vec![
             CompareRow {
                 label: "Patient",
                 sent: name_sent,
@@ -106,17 +96,17 @@ pub fn compare(
                 order: none,
                 differs: None,
             },
-        ]);
+        ];
     };
-    let d = &o.details;
-    let order_dob = d.dob.format("%Y-%m-%d").to_string();
-    let name_differs =
-        !same_name(&last, &d.last_name) || !first.trim().eq_ignore_ascii_case(d.first_name.trim());
-    Ok(vec![
+    let details = &o.details;
+    let order_dob = details.dob.format("%Y-%m-%d").to_string();
+    let name_differs = !same_name(&last, &details.last_name)
+        || !first.trim().eq_ignore_ascii_case(details.first_name.trim());
+    vec![
         CompareRow {
             label: "Patient",
             sent: name_sent,
-            order: patient_name(d),
+            order: patient_name(details),
             differs: Some(name_differs),
         },
         CompareRow {
@@ -154,7 +144,7 @@ pub fn compare(
                 .join(", "),
             differs: None,
         },
-    ])
+    ]
 }
 
 pub fn values(parsed: &serde_json::Value) -> Vec<ValueRow> {

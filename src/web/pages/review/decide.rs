@@ -1,21 +1,27 @@
 //! The decisions: plain forms that post and redirect (POST/redirect/GET). Every rule is
 //! `service::review`'s; here a refusal becomes the item page again with the message next to the
-//! form and what was typed kept: 422 for a missing confirmation or note, 404 for an order that
-//! is not one of the item's org, 409 when another reviewer decided first (the form carries the
-//! item's version), shown with the item's current state.
+//! form and what was typed kept: 422 for a missing order id, confirmation or note, 404 for an
+//! order that is not one of the item's org, 409 when another reviewer decided first (the form
+//! carries the item's version), shown with the item's current state.
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::item::{item_page, Typed};
-use super::{load_item, review_chrome};
-use crate::db::unmatched as unmatched_db;
+use super::item::{item_page, ItemPage, Typed};
+use super::review_chrome;
 use crate::domain::ids::{OrderId, ReviewItemId};
+use crate::domain::review::ReviewAction;
+use crate::domain::scope::Scope;
 use crate::error::AppError;
-use crate::service::review::{self, Reviewer, ALREADY_DECIDED};
-use crate::web::pages::{render_with_status, see_other, ScopedPath};
-use crate::web::session::SignedIn;
+use crate::service::review::{self, item as review_item, DecideError, DecisionRequest};
+use crate::web::page::{render_with_status, see_other, PageContext};
 use crate::web::{run_db, urls, AppState};
+
+#[derive(Deserialize)]
+pub struct DecisionPath {
+    id: ReviewItemId,
+    action: ReviewAction,
+}
 
 #[derive(Deserialize)]
 pub struct DecisionForm {
@@ -28,124 +34,82 @@ pub struct DecisionForm {
     note: String,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Which {
-    Accept,
-    Reject,
-    Escalate,
+impl DecisionForm {
+    fn request(&self, action: ReviewAction) -> DecisionRequest {
+        DecisionRequest {
+            action,
+            version: self.version,
+            // Anything that is not a uuid is no order id: the service says one is needed.
+            order_id: uuid::Uuid::parse_str(self.order_id.trim())
+                .ok()
+                .map(OrderId::from),
+            confirmed_mismatch: self.confirm_mismatch.is_some(),
+            note: self.note.clone(),
+        }
+    }
+
+    fn typed(&self, action: ReviewAction) -> Typed {
+        Typed {
+            form: action,
+            order_id: self.order_id.trim().to_string(),
+            confirm_mismatch: self.confirm_mismatch.is_some(),
+            note: self.note.clone(),
+        }
+    }
 }
 
-impl Which {
-    fn parse(action: &str) -> Result<Which, AppError> {
-        match action {
-            "accept" => Ok(Which::Accept),
-            "reject" => Ok(Which::Reject),
-            "escalate" => Ok(Which::Escalate),
-            _ => Err(AppError::NotFound),
-        }
-    }
-
-    fn form(self) -> &'static str {
-        match self {
-            Which::Accept => "accept",
-            Which::Reject => "reject",
-            Which::Escalate => "escalate",
-        }
-    }
-
-    fn done(self) -> &'static str {
-        match self {
-            Which::Accept => "accepted",
-            Which::Reject => "rejected",
-            Which::Escalate => "escalated",
-        }
+/// How the page answers a refusal; None: not a refusal the page shows (the error page does).
+fn answer(refusal: &DecideError, typed_order: &str) -> Option<(StatusCode, String)> {
+    match refusal {
+        DecideError::AlreadyDecided { .. } => Some((StatusCode::CONFLICT, refusal.to_string())),
+        DecideError::OrderIdRequired
+        | DecideError::ConfirmationRequired
+        | DecideError::NoteRequired { .. }
+        | DecideError::NoteTooLong => Some((StatusCode::UNPROCESSABLE_ENTITY, refusal.to_string())),
+        DecideError::OrderNotFound => Some((
+            StatusCode::NOT_FOUND,
+            format!("There is no order {typed_order} this result could go on: it must be an order of the same organization."),
+        )),
+        DecideError::ItemNotFound | DecideError::Other(_) => None,
     }
 }
 
 enum Outcome {
     Done(String),
-    Refused(Box<super::item::ItemPage>, StatusCode),
+    Refused(Box<ItemPage>, StatusCode),
 }
 
-async fn act(
+/// One handler for the three decisions; the route's last segment says which.
+pub async fn decide(
     state: web::Data<AppState>,
-    user: SignedIn,
-    path: ScopedPath,
-    which: Which,
-    form: DecisionForm,
+    ctx: PageContext,
+    scope: Scope,
+    path: web::Path<DecisionPath>,
+    form: web::Form<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let reviewer = Reviewer::of(&p, user.actor());
-    let scope = path.scope();
-    let id: ReviewItemId = path.id()?;
+    let DecisionPath { id, action } = path.into_inner();
+    let form = form.into_inner();
+    let request = form.request(action);
     let outcome = run_db(&state, move |conn| {
-        let chrome = review_chrome(conn, &p, &csrf, sandbox, &scope)?;
-        let item = load_item(conn, &p, &scope, &id)?;
-        let order_id = form.order_id.trim().to_string();
-        let result = match which {
-            Which::Accept => match uuid::Uuid::parse_str(&order_id) {
-                Err(_) => Err(AppError::rule(
-                    "order_id_required",
-                    "Enter the id of the order this result belongs to (a labdesk order id, as on the order's page).",
-                )),
-                Ok(order) => review::accept(
-                    conn,
-                    &reviewer,
-                    &item.id,
-                    form.version,
-                    &OrderId::from(order),
-                    form.confirm_mismatch.is_some(),
-                    &form.note,
-                )
-                .map(drop),
-            },
-            Which::Reject => review::reject(conn, &reviewer, &item.id, form.version, &form.note),
-            Which::Escalate => {
-                review::escalate(conn, &reviewer, &item.id, form.version, &form.note)
-            }
-        };
-        let (status, message) = match result {
+        let chrome = review_chrome(&ctx, conn, &scope)?;
+        let refusal = match review::decide(conn, &ctx.principal, ctx.actor(), &scope, &id, &request)
+        {
             Ok(()) => {
-                return Ok(Outcome::Done(format!(
-                    "{}?done={}",
-                    urls::review_item(&scope, &item.id),
-                    which.done()
-                )))
+                let url = urls::review_item(&scope, &id);
+                return Ok(Outcome::Done(format!("{url}?done={}", action.done())));
             }
-            Err(AppError::Rule { code, message }) if code == ALREADY_DECIDED => {
-                (StatusCode::CONFLICT, message)
-            }
-            Err(AppError::Rule { message, .. }) => (StatusCode::UNPROCESSABLE_ENTITY, message),
-            // The item was found above: "not found" is about the order (missing, or of
-            // another org: the same answer for both).
-            Err(AppError::NotFound) if which == Which::Accept => (
-                StatusCode::NOT_FOUND,
-                format!("There is no order {order_id} this result could go on: it must be an order of the same organization."),
-            ),
-            Err(other) => return Err(other),
+            Err(refusal) => refusal,
         };
-        let typed = Typed {
-            form: which.form(),
-            order_id,
-            confirm_mismatch: form.confirm_mismatch.is_some(),
-            note: form.note.clone(),
+        let typed = form.typed(action);
+        let Some((status, message)) = answer(&refusal, &typed.order_id) else {
+            return Err(refusal.into());
         };
-        // The state as it is now, which is what a reviewer who lost the race needs to see.
-        let current = unmatched_db::find(conn, &item.id)?.ok_or(AppError::NotFound)?;
-        // Shown again, patient and all: another audited read.
-        review::record_view(conn, &reviewer.actor, &current)?;
-        let conflict = status == StatusCode::CONFLICT;
-        let mut page = item_page(
-            conn,
-            chrome,
-            &scope,
-            &reviewer,
-            &current,
-            Some(&typed),
-            (!conflict).then(|| (which.form(), message.clone())),
-        )?;
+        // The item as it is now, which is what a reviewer who lost the race needs to see; shown
+        // again, patient and all, it is another audited read.
+        let current = review_item::show(conn, &ctx.principal, ctx.actor(), &scope, &id)?;
+        let conflict = matches!(refusal, DecideError::AlreadyDecided { .. });
+        let error = (!conflict).then(|| (action, message.clone()));
+        let mut page = item_page(chrome, &scope, &current, Some(&typed), error);
         if conflict {
             let unsaved = typed.note.trim();
             page.problem = Some(if unsaved.is_empty() || page.forms.is_some() {
@@ -161,16 +125,4 @@ async fn act(
         Outcome::Done(url) => Ok(see_other(&url)),
         Outcome::Refused(page, status) => render_with_status(page.as_ref(), status),
     }
-}
-
-/// One handler for the three decisions; the route's last segment says which.
-pub async fn decide(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<ScopedPath>,
-    form: web::Form<DecisionForm>,
-) -> Result<HttpResponse, AppError> {
-    let path = path.into_inner();
-    let which = Which::parse(path.action()?)?;
-    act(state, user, path, which, form.into_inner()).await
 }

@@ -6,21 +6,23 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::compare::{compare, text, values, CompareRow, ValueRow};
-use super::{load_item, review_chrome, status_badge};
-use crate::db::order_list::{self, OrderFilter, PageAt};
-use crate::db::orders as orders_db;
-use crate::db::unmatched::UnmatchedRow;
-use crate::db::DbConnection;
-use crate::domain::ids::{OrderId, OrgId, ReviewItemId};
+use super::{review_chrome, status_badge};
+use crate::domain::ids::{OrderId, ReviewItemId};
+use crate::domain::order_input::PatientDetails;
 use crate::domain::result_matching::{reason_label, DecisionCode};
-use crate::domain::review::ReviewStatus;
+use crate::domain::review::{ReviewAction, ReviewStatus};
+use crate::domain::scope::Scope;
 use crate::error::AppError;
-use crate::service::orders as orders_service;
-use crate::service::review::{self, Reviewer};
+use crate::service::review::item::{self as review_item, ItemDetails, Suggestion};
+use crate::web::page::{render, Chrome, PageContext};
+use crate::web::pages::fmt_time;
 use crate::web::pages::orders::{patient_name, StatusBadge};
-use crate::web::pages::{fmt_time, render, Chrome, Scope, ScopedPath};
-use crate::web::session::SignedIn;
 use crate::web::{run_db, urls, AppState};
+
+#[derive(Deserialize)]
+pub struct ItemPath {
+    id: ReviewItemId,
+}
 
 pub struct CandidateView {
     pub id: OrderId,
@@ -42,9 +44,9 @@ pub struct StateView {
 }
 
 /// What the reviewer typed, kept when a decision is refused.
-#[derive(Default, Clone)]
+#[derive(Clone)]
 pub struct Typed {
-    pub form: &'static str,
+    pub form: ReviewAction,
     pub order_id: String,
     pub confirm_mismatch: bool,
     pub note: String,
@@ -63,8 +65,10 @@ pub struct DecisionForms {
     pub escalate_note: String,
     /// (order id, label) of orders that may be meant: the patient's orders in the org.
     pub suggestions: Vec<(OrderId, String)>,
-    /// (form, message) of a refused decision.
-    pub error: Option<(&'static str, String)>,
+    /// Why a decision was refused, next to its form.
+    pub accept_error: Option<String>,
+    pub reject_error: Option<String>,
+    pub escalate_error: Option<String>,
 }
 
 #[derive(Template)]
@@ -90,133 +94,97 @@ pub struct ItemPage {
     pub problem: Option<String>,
 }
 
-fn state_view(conn: &mut DbConnection, item: &UnmatchedRow) -> Result<StateView, AppError> {
+fn state_view(d: &ItemDetails) -> StateView {
+    let item = &d.item;
     let (status_label, status_class) = status_badge(item.status);
-    Ok(StateView {
+    StateView {
         status_label,
         status_class,
-        open: review::is_open(item),
+        open: item.status.is_open(),
         escalated: item.status == ReviewStatus::PendingOps,
         decided_by: item.decided_by.clone(),
         decided_at: item.decided_at.as_ref().map(fmt_time),
         note: item.resolution_note.clone(),
-        resolved_order: match &item.resolved_order_id {
-            // A quarantined item has no org: the order's own org names its page.
-            Some(id) => {
-                orders_db::find(conn, id)?.map(|o| (o.id.clone(), urls::order(&o.org_id, &o.id)))
-            }
-            None => None,
-        },
-    })
+        // A quarantined item has no org: the order's own org names its page.
+        resolved_order: item
+            .resolved_order_id
+            .as_ref()
+            .and(d.order.as_ref())
+            .map(|o| (o.row.id.clone(), urls::order(&o.row.org_id, &o.row.id))),
+    }
 }
 
-/// Orders of the item's org for a patient with the delivered last name, newest first.
-fn suggestions(
-    conn: &mut DbConnection,
-    org_id: Option<&OrgId>,
-    last_name: &str,
-) -> Result<Vec<(OrderId, String)>, AppError> {
-    let (Some(org), false) = (org_id, last_name.trim().is_empty()) else {
-        return Ok(Vec::new());
+/// An order that may be meant, as the reviewer tells it apart: patient, tests, status, placed.
+fn suggestion(s: &Suggestion) -> (OrderId, String) {
+    let o = &s.order;
+    let patient = serde_json::from_str::<PatientDetails>(&o.patient_details)
+        .map(|d| format!("{} (born {})", patient_name(&d), d.dob))
+        .unwrap_or_default();
+    let label = format!(
+        "{patient} · {} · {} · {}",
+        s.tests.join(", "),
+        StatusBadge::new(o.status_high, o.status_low).label,
+        fmt_time(&o.created_at)
+    );
+    (o.id.clone(), label)
+}
+
+fn forms(
+    scope: &Scope,
+    d: &ItemDetails,
+    typed: Option<&Typed>,
+    error: Option<(ReviewAction, String)>,
+) -> DecisionForms {
+    let item = &d.item;
+    let decision_url = |action| urls::decide_review_item(scope, &item.id, action);
+    let typed_in = |form: ReviewAction| typed.filter(|t| t.form == form);
+    let note = |form| typed_in(form).map(|t| t.note.clone()).unwrap_or_default();
+    let accept = typed_in(ReviewAction::Accept);
+    let error_of = |form| {
+        error
+            .as_ref()
+            .filter(|(which, _)| *which == form)
+            .map(|(_, message)| message.clone())
     };
-    let filter = OrderFilter {
-        org_id: Some(org.clone()),
-        patient_name: Some(last_name.to_string()),
-        ..OrderFilter::default()
-    };
-    let rows = order_list::list_page_at(conn, &filter, PageAt::Newest, 10)?;
-    let ids: Vec<OrderId> = rows.iter().map(|r| r.id.clone()).collect();
-    let tests = order_list::test_names(conn, &ids)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let patient = serde_json::from_str::<crate::domain::order_input::PatientDetails>(
-                &r.patient_details,
-            )
-            .map(|d| format!("{} (born {})", patient_name(&d), d.dob))
-            .unwrap_or_default();
-            let names: Vec<&str> = tests
-                .iter()
-                .filter(|(o, _)| *o == r.id)
-                .map(|(_, n)| n.as_str())
-                .collect();
-            let label = format!(
-                "{patient} · {} · {} · {}",
-                names.join(", "),
-                StatusBadge::new(r.status_high, r.status_low).label,
-                fmt_time(&r.created_at)
-            );
-            (r.id, label)
-        })
-        .collect())
+    DecisionForms {
+        version: item.version,
+        accept_url: decision_url(ReviewAction::Accept),
+        reject_url: decision_url(ReviewAction::Reject),
+        escalate_url: (item.status == ReviewStatus::PendingCustomer)
+            .then(|| decision_url(ReviewAction::Escalate)),
+        order_id: match accept {
+            Some(t) => t.order_id.clone(),
+            None => d
+                .suggested
+                .as_ref()
+                .map(|o| o.to_string())
+                .unwrap_or_default(),
+        },
+        mismatch: item.decision_code == DecisionCode::LabAccountMismatch,
+        confirm_checked: accept.is_some_and(|t| t.confirm_mismatch),
+        accept_note: note(ReviewAction::Accept),
+        reject_note: note(ReviewAction::Reject),
+        escalate_note: note(ReviewAction::Escalate),
+        suggestions: d.suggestions.iter().map(suggestion).collect(),
+        accept_error: error_of(ReviewAction::Accept),
+        reject_error: error_of(ReviewAction::Reject),
+        escalate_error: error_of(ReviewAction::Escalate),
+    }
 }
 
 /// Builds the page for an item; `typed` and `error` come back from a refused decision.
 pub fn item_page(
-    conn: &mut DbConnection,
     chrome: Chrome,
     scope: &Scope,
-    r: &Reviewer,
-    item: &UnmatchedRow,
+    d: &ItemDetails,
     typed: Option<&Typed>,
-    error: Option<(&'static str, String)>,
-) -> Result<ItemPage, AppError> {
+    error: Option<(ReviewAction, String)>,
+) -> ItemPage {
+    let item = &d.item;
     let parsed: serde_json::Value = serde_json::from_str(&item.parsed).unwrap_or_default();
-    // A decided item is compared with the order it went on; an open one with the likely order.
-    let suggested = match &item.resolved_order_id {
-        Some(id) => Some(id.clone()),
-        None => review::suggested_order(conn, r, item)?,
-    };
-    let order = match &suggested {
-        Some(id) => orders_service::load(conn, id)?,
-        None => None,
-    };
     let reasons: Vec<String> = serde_json::from_str(&item.reasons).unwrap_or_default();
-    let url = urls::review_item(scope, &item.id);
-    let state = state_view(conn, item)?;
-    let forms = if state.open {
-        let t = typed.cloned().unwrap_or_default();
-        let kept = |form: &str| {
-            if t.form == form {
-                t.note.clone()
-            } else {
-                String::new()
-            }
-        };
-        let org_for_suggestions = item
-            .org_id
-            .clone()
-            .or_else(|| order.as_ref().map(|o| o.row.org_id.clone()));
-        Some(DecisionForms {
-            version: item.version,
-            accept_url: format!("{url}/accept"),
-            reject_url: format!("{url}/reject"),
-            escalate_url: (item.status == ReviewStatus::PendingCustomer)
-                .then(|| format!("{url}/escalate")),
-            order_id: if t.form == "accept" {
-                t.order_id.clone()
-            } else {
-                suggested
-                    .as_ref()
-                    .map(|o| o.to_string())
-                    .unwrap_or_default()
-            },
-            mismatch: item.decision_code == DecisionCode::LabAccountMismatch,
-            confirm_checked: t.form == "accept" && t.confirm_mismatch,
-            accept_note: kept("accept"),
-            reject_note: kept("reject"),
-            escalate_note: kept("escalate"),
-            suggestions: suggestions(
-                conn,
-                org_for_suggestions.as_ref(),
-                parsed["patient"]["last_name"].as_str().unwrap_or(""),
-            )?,
-            error,
-        })
-    } else {
-        None
-    };
-    Ok(ItemPage {
+    let state = state_view(d);
+    ItemPage {
         chrome,
         back_url: urls::review_queue(scope),
         id: item.id.clone(),
@@ -227,8 +195,8 @@ pub fn item_page(
         lab: item.lab_slug.display_name(),
         control_id: item.control_id.clone(),
         result_status: text(&parsed["status"]),
-        compare: compare(conn, item, &parsed, order.as_ref())?,
-        candidate: order.as_ref().map(|o| CandidateView {
+        compare: compare(d, &parsed),
+        candidate: d.order.as_ref().map(|o| CandidateView {
             id: o.row.id.clone(),
             url: urls::order(&o.row.org_id, &o.row.id),
             status: StatusBadge::new(o.row.status_high, o.row.status_low),
@@ -236,10 +204,10 @@ pub fn item_page(
         values: values(&parsed),
         // HL7 separates segments with CR, which a <pre> does not break on.
         raw: item.raw_message.replace("\r\n", "\n").replace('\r', "\n"),
+        forms: state.open.then(|| forms(scope, d, typed, error)),
         state,
-        forms,
         problem: None,
-    })
+    }
 }
 
 #[derive(Deserialize)]
@@ -249,35 +217,33 @@ pub struct ItemQuery {
 
 /// A fixed notice after a decision's redirect: never text from the URL itself.
 fn done_notice(done: Option<&str>) -> Option<String> {
-    match done {
-        Some("accepted") => Some("Accepted: the result is now on the order.".into()),
-        Some("rejected") => Some("Rejected: the result stays out of every order.".into()),
-        Some("escalated") => Some(
-            "Escalated to ops review: your customer success manager takes it from here.".into(),
-        ),
-        _ => None,
-    }
+    let action = ReviewAction::ALL.iter().find(|a| Some(a.done()) == done)?;
+    Some(
+        match action {
+            ReviewAction::Accept => "Accepted: the result is now on the order.",
+            ReviewAction::Reject => "Rejected: the result stays out of every order.",
+            ReviewAction::Escalate => {
+                "Escalated to ops review: your customer success manager takes it from here."
+            }
+        }
+        .to_string(),
+    )
 }
 
 pub async fn page(
     state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<ScopedPath>,
+    ctx: PageContext,
+    scope: Scope,
+    path: web::Path<ItemPath>,
     q: web::Query<ItemQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let reviewer = Reviewer::of(&p, user.actor());
-    let scope = path.scope();
-    let id: ReviewItemId = path.id()?;
+    let ItemPath { id } = path.into_inner();
     let notice = done_notice(q.done.as_deref());
     let page = run_db(&state, move |conn| {
-        let mut chrome = review_chrome(conn, &p, &csrf, sandbox, &scope)?;
+        let mut chrome = review_chrome(&ctx, conn, &scope)?;
         chrome.notice = notice;
-        let item = load_item(conn, &p, &scope, &id)?;
-        review::record_view(conn, &reviewer.actor, &item)?;
-        item_page(conn, chrome, &scope, &reviewer, &item, None, None)
+        let details = review_item::show(conn, &ctx.principal, ctx.actor(), &scope, &id)?;
+        Ok(item_page(chrome, &scope, &details, None, None))
     })
     .await?;
     render(&page)

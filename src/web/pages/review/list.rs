@@ -1,25 +1,23 @@
 //! The queue: filters (status, decision code, lab) in the query string, a plain GET form that
 //! htmx upgrades (only the table is swapped, the URL pushed), newest first in keyset pages: the
 //! "Older" link carries the (received time, id) of the last row, never an offset.
-use actix_web::http::header::{self, HeaderValue};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use super::{review_chrome, status_badge};
-use crate::db::lab_accounts as accounts_db;
-use crate::db::orgs;
-use crate::db::unmatched::{self as unmatched_db, QueueFilter, UnmatchedRow};
-use crate::domain::ids::{LabAccountId, ReviewItemId};
+use crate::db::unmatched::UnmatchedRow;
+use crate::domain::ids::ReviewItemId;
 use crate::domain::lab::LabSlug;
 use crate::domain::result_matching::DecisionCode;
 use crate::domain::review::ReviewStatus;
+use crate::domain::scope::Scope;
+use crate::domain::string_enum::string_enum;
 use crate::error::AppError;
-use crate::service::review::{self, ListedBy, Reviewer};
-use crate::web::htmx::is_htmx;
-use crate::web::pages::{fmt_time, non_empty, render, Chrome, Scope, ScopedPath, SelectOption};
-use crate::web::session::SignedIn;
+use crate::service::review::queue::{self, QueuePage, Wanted};
+use crate::web::page::{respond, Chrome, PageContext, Swappable};
+use crate::web::pages::{fmt_time, non_empty, SelectOption};
 use crate::web::{run_db, urls, AppState};
 
 pub const PAGE_SIZE: i64 = 20;
@@ -57,30 +55,62 @@ impl QueueQuery {
     }
 }
 
-/// Status filter values: (value, label, stored statuses). The first is the default.
-const STATUSES: &[(&str, &str, &[ReviewStatus])] = &[
-    (
-        "open",
-        "Open (needs a decision)",
-        &[ReviewStatus::PendingCustomer, ReviewStatus::PendingOps],
-    ),
-    (
-        "pending_customer_review",
-        "Needs review",
-        &[ReviewStatus::PendingCustomer],
-    ),
-    (
-        "pending_ops_review",
-        "Escalated to ops review",
-        &[ReviewStatus::PendingOps],
-    ),
-    ("accepted", "Accepted", &[ReviewStatus::Accepted]),
-    ("rejected", "Rejected", &[ReviewStatus::Rejected]),
-    ("all", "Any status", &[]),
-];
+string_enum!(
+    /// The queue's status filter, as its select and the URL spell it.
+    StatusFilter {
+        /// The default: everything that still needs a decision.
+        Open => "open",
+        PendingCustomer => "pending_customer_review",
+        PendingOps => "pending_ops_review",
+        Accepted => "accepted",
+        Rejected => "rejected",
+        All => "all",
+    }
+);
 
-fn bad_filter(message: impl Into<String>) -> AppError {
-    AppError::rule("bad_filter", message)
+impl StatusFilter {
+    fn label(self) -> &'static str {
+        match self {
+            StatusFilter::Open => "Open (needs a decision)",
+            StatusFilter::PendingCustomer => "Needs review",
+            StatusFilter::PendingOps => "Escalated to ops review",
+            StatusFilter::Accepted => "Accepted",
+            StatusFilter::Rejected => "Rejected",
+            StatusFilter::All => "Any status",
+        }
+    }
+
+    /// The stored statuses it selects (none: any).
+    fn statuses(self) -> Vec<ReviewStatus> {
+        match self {
+            StatusFilter::Open => vec![ReviewStatus::PendingCustomer, ReviewStatus::PendingOps],
+            StatusFilter::PendingCustomer => vec![ReviewStatus::PendingCustomer],
+            StatusFilter::PendingOps => vec![ReviewStatus::PendingOps],
+            StatusFilter::Accepted => vec![ReviewStatus::Accepted],
+            StatusFilter::Rejected => vec![ReviewStatus::Rejected],
+            StatusFilter::All => vec![],
+        }
+    }
+}
+
+/// A filter in the query string the queue does not know: a 400 saying which.
+#[derive(Debug, thiserror::Error)]
+enum BadFilter {
+    /// The parsers' own words follow: "'x' is not one of: ...".
+    #[error("Status {0}.")]
+    Status(String),
+    #[error("Decision code {0}.")]
+    DecisionCode(String),
+    #[error("Lab {0}.")]
+    Lab(String),
+    #[error("This page link is not valid. Start again from the newest items.")]
+    Cursor,
+}
+
+impl From<BadFilter> for AppError {
+    fn from(e: BadFilter) -> AppError {
+        AppError::rule("bad_filter", e.to_string())
+    }
 }
 
 /// For a URL: the received time in microseconds and the item id, nothing about the patient.
@@ -95,45 +125,36 @@ fn decode_cursor(text: &str) -> Option<(NaiveDateTime, ReviewItemId)> {
 }
 
 /// The filters understood; anything else is a 400 saying which.
-struct Wanted {
-    status: &'static str,
-    statuses: Vec<ReviewStatus>,
-    decision_code: Option<DecisionCode>,
-    lab: Option<LabSlug>,
-    before: Option<(NaiveDateTime, ReviewItemId)>,
+struct Parsed {
+    status: StatusFilter,
+    wanted: Wanted,
 }
 
-fn parse(q: &QueueQuery) -> Result<Wanted, AppError> {
-    let (status, _, statuses) = match non_empty(&q.status) {
-        None => STATUSES[0],
-        Some(s) => *STATUSES.iter().find(|(v, _, _)| *v == s).ok_or_else(|| {
-            bad_filter(format!(
-                "Status '{s}' is not one of: {}.",
-                STATUSES.iter().map(|x| x.0).collect::<Vec<_>>().join(", ")
-            ))
-        })?,
-    };
+fn parse(q: &QueueQuery) -> Result<Parsed, BadFilter> {
+    let status = non_empty(&q.status)
+        .map(|s| s.parse::<StatusFilter>())
+        .transpose()
+        .map_err(BadFilter::Status)?
+        .unwrap_or(StatusFilter::Open);
     let decision_code = non_empty(&q.decision_code)
         .map(|c| c.parse::<DecisionCode>())
         .transpose()
-        .map_err(|e| bad_filter(format!("Decision code {e}.")))?;
+        .map_err(BadFilter::DecisionCode)?;
     let lab = non_empty(&q.lab)
         .map(|l| l.parse::<LabSlug>())
         .transpose()
-        .map_err(|e| bad_filter(format!("Lab {e}.")))?;
+        .map_err(BadFilter::Lab)?;
     let before = non_empty(&q.older)
-        .map(|c| {
-            decode_cursor(c).ok_or_else(|| {
-                bad_filter("This page link is not valid. Start again from the newest items.")
-            })
-        })
+        .map(|c| decode_cursor(c).ok_or(BadFilter::Cursor))
         .transpose()?;
-    Ok(Wanted {
+    Ok(Parsed {
         status,
-        statuses: statuses.to_vec(),
-        decision_code,
-        lab,
-        before,
+        wanted: Wanted {
+            statuses: status.statuses(),
+            decision_code,
+            lab,
+            before,
+        },
     })
 }
 
@@ -178,13 +199,15 @@ struct ListPage {
 
 #[derive(Template)]
 #[template(path = "results/review_table.html")]
-struct TableFragment {
-    table: QueueTable,
+struct TableFragment<'a> {
+    table: &'a QueueTable,
 }
 
-enum Output {
-    Page(Box<ListPage>),
-    Fragment(TableFragment),
+/// htmx swaps only the table when the filters change or a page link is followed.
+impl Swappable for ListPage {
+    fn render_fragment(&self) -> askama::Result<String> {
+        TableFragment { table: &self.table }.render()
+    }
 }
 
 /// "Doe, Jane" from what the lab sent.
@@ -198,63 +221,48 @@ pub fn sent_patient(parsed: &serde_json::Value) -> String {
     }
 }
 
-fn rows(
-    conn: &mut crate::db::DbConnection,
-    scope: &Scope,
-    items: Vec<UnmatchedRow>,
-    org_names: &[orgs::Org],
-) -> Result<Vec<QueueRow>, AppError> {
-    let mut account_ids: Vec<LabAccountId> = items
-        .iter()
-        .filter_map(|i| i.lab_account_id.clone())
-        .collect();
-    account_ids.sort();
-    account_ids.dedup();
-    let accounts = accounts_db::labels(conn, &account_ids)?;
-    Ok(items
-        .into_iter()
-        .map(|i| {
-            let parsed: serde_json::Value = serde_json::from_str(&i.parsed).unwrap_or_default();
-            let account = i
-                .lab_account_id
-                .as_ref()
-                .and_then(|a| accounts.iter().find(|x| &x.id == a));
-            let (status_label, status_class) = status_badge(i.status);
-            QueueRow {
-                url: urls::review_item(scope, &i.id),
-                received: fmt_time(&i.created_at),
-                code_label: i.decision_code.label(),
-                patient: sent_patient(&parsed),
-                lab: i.lab_slug.display_name(),
-                account: match account {
-                    Some(a) => format!("{} ({})", a.name(), i.account_number),
-                    None => format!("{} (unknown account)", i.account_number),
-                },
-                placer: i.placer_order_number.clone().unwrap_or_default(),
-                status_label,
-                status_class,
-                org: match (scope, &i.org_id) {
-                    (Scope::Org(_), _) => None,
-                    (Scope::Platform, None) => Some("Quarantine (no organization)".to_string()),
-                    (Scope::Platform, Some(org)) => Some(
-                        org_names
-                            .iter()
-                            .find(|o| &o.id == org)
-                            .map(|o| o.name.clone())
-                            .unwrap_or_default(),
-                    ),
-                },
-                code: i.decision_code,
-                id: i.id,
-            }
-        })
-        .collect())
+fn row(scope: &Scope, found: &QueuePage, i: &UnmatchedRow) -> QueueRow {
+    let parsed: serde_json::Value = serde_json::from_str(&i.parsed).unwrap_or_default();
+    let account = i
+        .lab_account_id
+        .as_ref()
+        .and_then(|a| found.accounts.iter().find(|x| &x.id == a));
+    let (status_label, status_class) = status_badge(i.status);
+    QueueRow {
+        id: i.id.clone(),
+        url: urls::review_item(scope, &i.id),
+        received: fmt_time(&i.created_at),
+        code: i.decision_code,
+        code_label: i.decision_code.label(),
+        patient: sent_patient(&parsed),
+        lab: i.lab_slug.display_name(),
+        account: match account {
+            Some(a) => format!("{} ({})", a.name(), i.account_number),
+            None => format!("{} (unknown account)", i.account_number),
+        },
+        placer: i.placer_order_number.clone().unwrap_or_default(),
+        status_label,
+        status_class,
+        org: match (scope, &i.org_id) {
+            (Scope::Org(_), _) => None,
+            (Scope::Platform, None) => Some("Quarantine (no organization)".to_string()),
+            (Scope::Platform, Some(org)) => Some(
+                found
+                    .orgs
+                    .iter()
+                    .find(|o| &o.id == org)
+                    .map(|o| o.name.clone())
+                    .unwrap_or_default(),
+            ),
+        },
+    }
 }
 
-fn options(scope: &Scope, w: &Wanted) -> (Vec<SelectOption>, Vec<SelectOption>, Vec<SelectOption>) {
-    let status = STATUSES
+fn options(scope: &Scope, p: &Parsed) -> (Vec<SelectOption>, Vec<SelectOption>, Vec<SelectOption>) {
+    let w = &p.wanted;
+    let status = StatusFilter::ALL
         .iter()
-        .map(|(v, l, _)| SelectOption::new(v, l, Some(w.status)))
+        .map(|s| SelectOption::new(s.as_str(), s.label(), Some(p.status.as_str())))
         .collect();
     let code = DecisionCode::ALL
         .iter()
@@ -269,82 +277,67 @@ fn options(scope: &Scope, w: &Wanted) -> (Vec<SelectOption>, Vec<SelectOption>, 
     (status, code, lab)
 }
 
-pub async fn page(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
-    path: web::Path<ScopedPath>,
-    q: web::Query<QueueQuery>,
-) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let reviewer = Reviewer::of(&p, user.actor());
-    let scope = path.scope();
-    let q = q.into_inner();
-    let htmx = is_htmx(&req);
-    let output = run_db(&state, move |conn| {
-        let chrome = review_chrome(conn, &p, &csrf, sandbox, &scope)?;
-        let wanted = parse(&q)?;
-        let platform = scope == Scope::Platform;
-        let filter = QueueFilter {
-            org_ids: Some(match &scope {
-                Scope::Org(org) => vec![org.clone()],
-                Scope::Platform => reviewer.org_ids.clone(),
-            }),
-            include_quarantine: platform && reviewer.sees_quarantine,
-            team_id: None,
-            statuses: wanted.statuses.clone(),
-            decision_code: wanted.decision_code,
-            lab: wanted.lab.map(|l| l.as_str().to_string()),
-            before: wanted.before.clone(),
-        };
-        let mut items = unmatched_db::list(conn, &filter, PAGE_SIZE + 1)?;
-        let more = items.len() as i64 > PAGE_SIZE;
-        items.truncate(PAGE_SIZE as usize);
-        review::record_list(conn, &reviewer.actor, ListedBy::Reviewer, &items)?;
-        let total = unmatched_db::count(
-            conn,
-            &QueueFilter {
-                before: None,
-                ..filter
-            },
-        )?;
-        let org_names = if platform {
-            orgs::list_orgs(conn, &reviewer.org_ids)?
-        } else {
-            Vec::new()
-        };
-        let base = urls::review_queue(&scope);
-        let filters = q.filters();
-        let older_url = items.last().filter(|_| more).map(|last| {
+fn empty_message(scope: &Scope, p: &Parsed) -> &'static str {
+    match (scope, p.status) {
+        _ if p.wanted.before.is_some() => "No older items. Go back to the newest ones.",
+        (Scope::Org(_), StatusFilter::Open) => "Nothing to review: every result the labs delivered fitted its order and account. Results that do not fit show up here.",
+        (Scope::Platform, StatusFilter::Open) => "Nothing to review: no delivery on an unknown account is waiting, and no open item of your organizations.",
+        _ => "No items with this status.",
+    }
+}
+
+fn table(scope: &Scope, q: &QueueQuery, p: &Parsed, found: &QueuePage) -> QueueTable {
+    let base = urls::review_queue(scope);
+    let filters = q.filters();
+    let older_url = found
+        .page
+        .items
+        .last()
+        .filter(|_| found.page.more)
+        .map(|last| {
             QueueQuery {
                 older: Some(encode_cursor(last)),
                 ..filters.clone()
             }
             .url(&base)
         });
-        let newest_url = wanted.before.is_some().then(|| filters.url(&base));
-        let empty_message = match (&scope, wanted.status) {
-            _ if wanted.before.is_some() => "No older items. Go back to the newest ones.",
-            (Scope::Org(_), "open") => "Nothing to review: every result the labs delivered fitted its order and account. Results that do not fit show up here.",
-            (Scope::Platform, "open") => "Nothing to review: no delivery on an unknown account is waiting, and no open item of your organizations.",
-            _ => "No items with this status.",
-        };
-        let table = QueueTable {
-            rows: rows(conn, &scope, items, &org_names)?,
-            total,
-            show_org: platform,
-            filtered: filters.decision_code.is_some() || filters.lab.is_some(),
-            base_url: base.clone(),
-            empty_message: empty_message.to_string(),
-            older_url,
-            newest_url,
-        };
-        if htmx {
-            return Ok(Output::Fragment(TableFragment { table }));
-        }
-        let (status_options, code_options, lab_options) = options(&scope, &wanted);
+    QueueTable {
+        rows: found
+            .page
+            .items
+            .iter()
+            .map(|i| row(scope, found, i))
+            .collect(),
+        total: found.page.total,
+        show_org: *scope == Scope::Platform,
+        filtered: filters.decision_code.is_some() || filters.lab.is_some(),
+        newest_url: p.wanted.before.is_some().then(|| filters.url(&base)),
+        base_url: base,
+        empty_message: empty_message(scope, p).to_string(),
+        older_url,
+    }
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    scope: Scope,
+    q: web::Query<QueueQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let hx = ctx.hx;
+    let page = run_db(&state, move |conn| {
+        let chrome = review_chrome(&ctx, conn, &scope)?;
+        let parsed = parse(&q)?;
+        let found = queue::list(
+            conn,
+            &ctx.principal,
+            ctx.actor(),
+            &scope,
+            parsed.wanted.clone(),
+            PAGE_SIZE,
+        )?;
+        let (status_options, code_options, lab_options) = options(&scope, &parsed);
         let (title, scope_note) = match &scope {
             Scope::Org(_) => ("Review queue", format!(
                 "Results the labs delivered that did not fit an order of {}: accept each onto the right order, reject it, or escalate it to your customer success manager.",
@@ -352,24 +345,53 @@ pub async fn page(
             )),
             Scope::Platform => ("Quarantine and escalations", "Deliveries on account numbers labdesk does not know (quarantine: no organization sees them, only CSMs) and the items of the organizations you look after, including those their ops staff escalated to you.".to_string()),
         };
-        Ok(Output::Page(Box::new(ListPage {
+        Ok(ListPage {
+            table: table(&scope, &q, &parsed, &found),
             chrome,
             title,
             scope_note,
-            base_url: base,
+            base_url: urls::review_queue(&scope),
             status_options,
             code_options,
             lab_options,
-            table,
-        })))
+        })
     })
     .await?;
-    let mut res = match output {
-        Output::Page(page) => render(page.as_ref())?,
-        Output::Fragment(fragment) => render(&fragment)?,
-    };
-    // The same URL answers a fragment or a whole page.
-    res.headers_mut()
-        .append(header::VARY, HeaderValue::from_static("HX-Request"));
-    Ok(res)
+    respond(hx, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(q: QueueQuery) -> String {
+        parse(&q).err().map(|e| e.to_string()).unwrap_or_default()
+    }
+
+    /// A bad filter is answered with the values the queue knows, in the words it always used.
+    #[test]
+    fn bad_filters_say_what_the_queue_knows() {
+        let status = QueueQuery {
+            status: Some(" done ".into()),
+            ..QueueQuery::default()
+        };
+        assert_eq!(
+            refusal(status),
+            "Status 'done' is not one of: open, pending_customer_review, pending_ops_review, accepted, rejected, all."
+        );
+        let cursor = QueueQuery {
+            older: Some("xyz".into()),
+            ..QueueQuery::default()
+        };
+        assert_eq!(
+            refusal(cursor),
+            "This page link is not valid. Start again from the newest items."
+        );
+        let blank = QueueQuery {
+            status: Some(" ".into()),
+            ..QueueQuery::default()
+        };
+        let parsed = parse(&blank).map(|p| (p.status, p.wanted.statuses));
+        assert!(matches!(parsed, Ok((StatusFilter::Open, s)) if s.len() == 2));
+    }
 }

@@ -10,61 +10,34 @@ pub mod decide;
 pub mod item;
 pub mod list;
 
-use crate::db::unmatched::{self as unmatched_db, UnmatchedRow};
 use crate::db::DbConnection;
-use crate::domain::access::{Action, Principal};
-use crate::domain::ids::ReviewItemId;
+use crate::domain::access::Action;
 use crate::domain::review::ReviewStatus;
+use crate::domain::scope::Scope;
 use crate::error::AppError;
 use crate::service::policy;
-use crate::web::pages::Nav;
-use crate::web::pages::{chrome, Chrome, Scope};
+use crate::web::page::{Chrome, Nav, PageContext};
 
-/// Checks the person may work the queue of this scope and builds the layout for it.
-pub fn review_chrome(
+/// The layout of a page of the queue of `scope`, once the person may work that queue. Checked
+/// before anything in the request is read, so someone who may not review learns nothing from it;
+/// the service checks again for itself.
+fn review_chrome(
+    ctx: &PageContext,
     conn: &mut DbConnection,
-    p: &Principal,
-    csrf: &str,
-    sandbox: bool,
     scope: &Scope,
 ) -> Result<Chrome, AppError> {
-    let active = match scope {
+    let nav = match scope {
         Scope::Org(_) => Nav::Review,
         Scope::Platform => Nav::PlatformReview,
     };
-    let chrome = chrome(conn, p, csrf, sandbox, Some(scope), active)?;
+    let chrome = ctx.chrome(conn, Some(scope), nav)?;
     policy::authorize(
-        p,
+        &ctx.principal,
         Action::ReviewResults {
             org_id: scope.org_id(),
         },
     )?;
     Ok(chrome)
-}
-
-/// An item of this scope the person may review; anything else is "not found".
-pub fn load_item(
-    conn: &mut DbConnection,
-    p: &Principal,
-    scope: &Scope,
-    id: &ReviewItemId,
-) -> Result<UnmatchedRow, AppError> {
-    let item = unmatched_db::find(conn, id)?.ok_or(AppError::NotFound)?;
-    if let Scope::Org(org) = scope {
-        if item.org_id.as_ref() != Some(org) {
-            return Err(AppError::NotFound);
-        }
-    }
-    let allowed = policy::allowed(
-        p,
-        Action::ReviewResults {
-            org_id: item.org_id.as_ref(),
-        },
-    );
-    if !allowed {
-        return Err(AppError::NotFound);
-    }
-    Ok(item)
 }
 
 /// A status as people read it, and the badge class that colours it.
