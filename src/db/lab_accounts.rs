@@ -69,6 +69,8 @@ pub struct AccountFilter {
     pub lab: Option<LabSlug>,
     pub team_id: Option<TeamId>,
     pub account_id: Option<LabAccountId>,
+    /// Only accounts linked to at least one of these Teams (what a clinician sees).
+    pub linked_to_any: Option<Vec<TeamId>>,
 }
 
 /// Whose linked Teams a reader may see: all, or only those of one org.
@@ -135,8 +137,59 @@ pub fn find(
     }
 }
 
+/// Several accounts by id (in no particular order), with their linked Teams: two queries.
+pub fn find_many(
+    conn: &mut DbConnection,
+    ids: &[LabAccountId],
+    scope: TeamScope<'_>,
+) -> Result<Vec<LabAccount>, AppError> {
+    let rows = lab_accounts::table
+        .filter(lab_accounts::id.eq_any(ids))
+        .select(LabAccountRow::as_select())
+        .load(conn)
+        .map_err(|e| AppError::db("loading lab accounts", e))?;
+    with_teams(conn, rows, scope)
+}
+
+/// Applies the list filters to a boxed query over `lab_accounts` (a macro: the boxed query's type
+/// differs per select clause).
+macro_rules! filtered {
+    ($q:expr, $f:expr) => {{
+        let f: &AccountFilter = $f;
+        let mut q = $q;
+        if let Some(status) = f.status {
+            q = q.filter(lab_accounts::status.eq(status));
+        }
+        if let Some(lab) = &f.lab {
+            q = q.filter(lab_accounts::lab_slug.eq(*lab));
+        }
+        if let Some(id) = &f.account_id {
+            q = q.filter(lab_accounts::id.eq(id.clone()));
+        }
+        if let Some(team) = &f.team_id {
+            q = q.filter(
+                lab_accounts::id.eq_any(
+                    lab_account_teams::table
+                        .filter(lab_account_teams::team_id.eq(team.clone()))
+                        .select(lab_account_teams::lab_account_id),
+                ),
+            );
+        }
+        if let Some(teams) = &f.linked_to_any {
+            q = q.filter(
+                lab_accounts::id.eq_any(
+                    lab_account_teams::table
+                        .filter(lab_account_teams::team_id.eq_any(teams.clone()))
+                        .select(lab_account_teams::lab_account_id),
+                ),
+            );
+        }
+        q
+    }};
+}
+
 /// An org's own accounts plus the platform accounts linked to any of its Teams; linked Teams are
-/// limited to the org's own.
+/// limited to the org's own. One query for the accounts and one for their links.
 pub fn list_for_org(
     conn: &mut DbConnection,
     org_id: &OrgId,
@@ -146,7 +199,7 @@ pub fn list_for_org(
         .inner_join(teams::table)
         .filter(teams::org_id.eq(org_id.clone()))
         .select(lab_account_teams::lab_account_id);
-    let mut q = lab_accounts::table
+    let q = lab_accounts::table
         .filter(
             lab_accounts::org_id
                 .eq(org_id.clone())
@@ -157,36 +210,37 @@ pub fn list_for_org(
         .order((lab_accounts::lab_slug, lab_accounts::provider_account_id))
         .select(LabAccountRow::as_select())
         .into_boxed();
-    if let Some(status) = f.status {
-        q = q.filter(lab_accounts::status.eq(status));
-    }
-    if let Some(lab) = &f.lab {
-        q = q.filter(lab_accounts::lab_slug.eq(*lab));
-    }
-    if let Some(id) = &f.account_id {
-        q = q.filter(lab_accounts::id.eq(id.clone()));
-    }
-    if let Some(team) = &f.team_id {
-        q = q.filter(
-            lab_accounts::id.eq_any(
-                lab_account_teams::table
-                    .filter(lab_account_teams::team_id.eq(team.clone()))
-                    .select(lab_account_teams::lab_account_id),
-            ),
-        );
-    }
-    let rows = q
+    let rows = filtered!(q, f)
         .load(conn)
         .map_err(|e| AppError::db("listing lab accounts", e))?;
     with_teams(conn, rows, TeamScope::Org(org_id))
 }
 
+/// The accounts of an org linked to at least one of `team_ids` (a clinician's view).
+pub fn list_for_teams(
+    conn: &mut DbConnection,
+    org_id: &OrgId,
+    team_ids: &[TeamId],
+    f: &AccountFilter,
+) -> Result<Vec<LabAccount>, AppError> {
+    let filter = AccountFilter {
+        linked_to_any: Some(team_ids.to_vec()),
+        ..f.clone()
+    };
+    list_for_org(conn, org_id, &filter)
+}
+
 /// Platform-managed accounts, for CSMs.
-pub fn list_platform(conn: &mut DbConnection) -> Result<Vec<LabAccount>, AppError> {
-    let rows = lab_accounts::table
+pub fn list_platform(
+    conn: &mut DbConnection,
+    f: &AccountFilter,
+) -> Result<Vec<LabAccount>, AppError> {
+    let q = lab_accounts::table
         .filter(lab_accounts::org_id.is_null())
         .order((lab_accounts::lab_slug, lab_accounts::provider_account_id))
         .select(LabAccountRow::as_select())
+        .into_boxed();
+    let rows = filtered!(q, f)
         .load(conn)
         .map_err(|e| AppError::db("listing platform lab accounts", e))?;
     with_teams(conn, rows, TeamScope::All)

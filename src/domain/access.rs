@@ -120,6 +120,23 @@ pub fn order_visibility(p: &Principal) -> OrderVisibility {
     }
 }
 
+/// Which of an org's lab accounts a person sees in the org's list and pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountVisibility {
+    /// Org admins and the org's CSMs: the org's accounts and the platform accounts linked to its
+    /// Teams.
+    WholeOrg,
+    /// Clinicians: the accounts linked to one of their Teams (what they can order on).
+    LinkedTo(Vec<TeamId>),
+}
+
+pub fn account_visibility(p: &Principal) -> AccountVisibility {
+    match p.role {
+        Role::Clinician => AccountVisibility::LinkedTo(p.team_ids.clone()),
+        Role::OrgAdmin | Role::Csm => AccountVisibility::WholeOrg,
+    }
+}
+
 /// Who a review-queue item (a delivered result that did not fit) belongs to, as far as a Team's
 /// access to it goes.
 #[derive(Debug, Clone, Copy)]

@@ -98,6 +98,22 @@ fn clinicians_see_their_teams_orders_and_the_others_the_whole_org() {
 }
 
 #[test]
+fn clinicians_see_the_accounts_of_their_teams_and_the_others_the_whole_org() {
+    assert_eq!(
+        account_visibility(&person(Role::Clinician)),
+        AccountVisibility::LinkedTo(teams(&["t1"]))
+    );
+    assert_eq!(
+        account_visibility(&person(Role::OrgAdmin)),
+        AccountVisibility::WholeOrg
+    );
+    assert_eq!(
+        account_visibility(&person(Role::Csm)),
+        AccountVisibility::WholeOrg
+    );
+}
+
+#[test]
 fn decisions_by_role_and_object() {
     let t1 = teams(&["t1"]);
     let t2 = teams(&["t2"]);

@@ -83,7 +83,7 @@ fn owner(app: &TestApp) -> (Owner, Owner) {
         .unwrap()
         .unwrap();
     let draft = labdesk::service::drafts::start(&mut conn, &team, &clinician.id).unwrap();
-    let platform_account = labdesk::db::lab_accounts::list_platform(&mut conn)
+    let platform_account = labdesk::db::lab_accounts::list_platform(&mut conn, &Default::default())
         .unwrap()
         .into_iter()
         .next()

@@ -56,7 +56,7 @@ pub async fn lab_accounts(
         status: query::optional_status(&q.status)?,
         account_id: query::optional_uuid("lab_account_id", &q.lab_account_id)?,
         team_id: query::optional_uuid("team_id", &q.team_id)?,
-        lab: None,
+        ..AccountFilter::default()
     };
     let accounts = run_db(&state, move |conn| {
         accounts_db::list_for_org(conn, &org_id, &filter)

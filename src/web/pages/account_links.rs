@@ -1,24 +1,18 @@
 //! Linking and unlinking Teams on the account page (htmx inline, or plain forms without JavaScript).
-use crate::web::pages::Nav;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{chrome, render, see_other, Chrome, Scope, ScopedPath};
-use crate::db::account_links;
-use crate::db::orgs;
-use crate::db::DbConnection;
-use crate::domain::access::{Action, Principal};
-use crate::domain::ids::{LabAccountId, OrgId, TeamId};
+use super::account_page::accounts_nav;
+use crate::domain::ids::{LabAccountId, TeamId};
 use crate::domain::lab_account::LabAccount;
+use crate::domain::scope::Scope;
 use crate::error::AppError;
-use crate::service::lab_accounts as accounts_service;
-use crate::service::policy;
-use crate::service::visibility::{visible_account, visible_teams};
-use crate::web::htmx::is_htmx;
-use crate::web::session::SignedIn;
-use crate::web::urls;
-use crate::web::{run_db, AppState};
+use crate::service::lab_accounts::managed::{self, LinkChange};
+use crate::service::lab_accounts::reads::{self as account_reads, Links};
+use crate::service::visibility::visible_account;
+use crate::web::page::{render, see_other, Chrome, PageContext};
+use crate::web::{run_db, urls, AppState};
 
 pub struct LinkedTeam {
     pub id: TeamId,
@@ -52,74 +46,99 @@ fn unlink_consequence(team: &str, open_orders: i64) -> String {
     }
 }
 
+/// The linked Teams panel of the account page.
 pub fn teams_panel(
-    conn: &mut DbConnection,
-    p: &Principal,
     csrf: &str,
     scope: &Scope,
     a: &LabAccount,
+    links: Links,
     message: Option<String>,
-) -> Result<TeamsPanel, AppError> {
-    let candidates = visible_teams(conn, p, scope)?;
-    let linked_teams = orgs::teams_by_ids(conn, &a.team_ids)?;
-    let can_link_team = |team_org: &OrgId| {
-        policy::allowed(
-            p,
-            Action::LinkTeam {
-                owner_org: a.owner.org_id(),
-                team_org,
-            },
-        )
-    };
-    let mut linked = Vec::new();
-    for t in &linked_teams {
-        let open = account_links::open_orders_count(conn, &a.id, &t.id)?;
-        linked.push(LinkedTeam {
-            url: urls::team(&t.org_id, &t.id),
-            unlink_url: urls::unlink_team(scope, &a.id, &t.id),
-            confirm: format!(
-                "Unlink Team {}? {}",
-                t.name,
-                unlink_consequence(&t.name, open)
-            ),
-            id: t.id.clone(),
-            name: t.name.clone(),
-        });
-    }
-    let org_names: Vec<(OrgId, String)> = if *scope == Scope::Platform {
-        orgs::list_orgs(conn, &p.csm_org_ids)?
+) -> TeamsPanel {
+    TeamsPanel {
+        linked: links
+            .linked
             .into_iter()
-            .map(|o| (o.id, o.name))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let linkable = candidates
-        .iter()
-        .filter(|t| !a.team_ids.contains(&t.id) && can_link_team(&t.org_id))
-        .filter(|t| a.owner.org_id().is_none_or(|o| *o == t.org_id))
-        .map(|t| {
-            let org = org_names
-                .iter()
-                .find(|(id, _)| *id == t.org_id)
-                .map(|(_, n)| n.as_str());
-            let label = match org {
-                Some(org) => format!("{org} / {}", t.name),
-                None => t.name.clone(),
-            };
-            (t.id.clone(), label)
-        })
-        .collect();
-    let can_link = candidates.iter().any(|t| can_link_team(&t.org_id))
-        && (a.owner.org_id().is_some() || p.role == crate::domain::access::Role::Csm);
-    Ok(TeamsPanel {
-        linked,
-        linkable,
-        can_link,
+            .map(|l| LinkedTeam {
+                url: urls::team(&l.team.org_id, &l.team.id),
+                unlink_url: urls::unlink_team(scope, &a.id, &l.team.id),
+                confirm: format!(
+                    "Unlink Team {}? {}",
+                    l.team.name,
+                    unlink_consequence(&l.team.name, l.open_orders)
+                ),
+                id: l.team.id,
+                name: l.team.name,
+            })
+            .collect(),
+        linkable: links
+            .linkable
+            .into_iter()
+            .map(|t| {
+                let label = match t.org_name {
+                    Some(org) => format!("{org} / {}", t.team.name),
+                    None => t.team.name,
+                };
+                (t.team.id, label)
+            })
+            .collect(),
+        can_link: links.may_link,
         link_url: urls::lab_account_teams(scope, &a.id),
         csrf: csrf.to_string(),
         message,
+    }
+}
+
+fn said(change: &LinkChange) -> String {
+    let name = &change.team.name;
+    match (change.link, change.changed) {
+        (true, true) => format!("Linked Team {name}."),
+        (true, false) => format!("Team {name} was already linked."),
+        (false, true) => format!("Unlinked Team {name}."),
+        (false, false) => format!("Team {name} was not linked."),
+    }
+}
+
+async fn change_link(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    scope: Scope,
+    account_id: LabAccountId,
+    team_id: TeamId,
+    link: bool,
+) -> Result<HttpResponse, AppError> {
+    let hx = ctx.hx;
+    let redirect = urls::lab_account(&scope, &account_id);
+    let panel = run_db(&state, move |conn| {
+        let p = &ctx.principal;
+        let change =
+            managed::change_link(conn, p, &ctx.actor(), &scope, &account_id, &team_id, link)?;
+        let account = visible_account(conn, p, &scope, &account_id)?;
+        let links = account_reads::links(conn, p, &scope, &account)?;
+        Ok(teams_panel(
+            &ctx.csrf,
+            &scope,
+            &account,
+            links,
+            Some(said(&change)),
+        ))
     })
+    .await?;
+    if hx.wants_fragment() {
+        // htmx swaps the panel; without JavaScript, POST/redirect/GET back to the account.
+        return render(&TeamsFragment { teams: panel });
+    }
+    Ok(see_other(&redirect))
+}
+
+#[derive(Deserialize)]
+pub struct AccountPath {
+    id: LabAccountId,
+}
+
+#[derive(Deserialize)]
+pub struct LinkPath {
+    id: LabAccountId,
+    team: TeamId,
 }
 
 #[derive(Deserialize)]
@@ -127,72 +146,25 @@ pub struct LinkForm {
     team_id: TeamId,
 }
 
-/// Authorizes a link change of `team_id` on an account visible in `scope`.
-fn authorize_link(
-    conn: &mut DbConnection,
-    p: &Principal,
-    scope: &Scope,
-    account_id: &LabAccountId,
-    team_id: &TeamId,
-) -> Result<(LabAccount, orgs::Team), AppError> {
-    let account = visible_account(conn, p, scope, account_id)?;
-    let team = orgs::find_team(conn, team_id)?.ok_or(AppError::NotFound)?;
-    policy::authorize(
-        p,
-        Action::ViewTeam {
-            org_id: &team.org_id,
-            team_id: &team.id,
-        },
-    )?;
-    if let Scope::Org(org) = scope {
-        if &team.org_id != org {
-            return Err(AppError::NotFound);
-        }
-    }
-    policy::authorize(
-        p,
-        Action::LinkTeam {
-            owner_org: account.owner.org_id(),
-            team_org: &team.org_id,
-        },
-    )?;
-    Ok((account, team))
+pub async fn link(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    scope: Scope,
+    path: web::Path<AccountPath>,
+    form: web::Form<LinkForm>,
+) -> Result<HttpResponse, AppError> {
+    let team = form.into_inner().team_id;
+    change_link(state, ctx, scope, path.into_inner().id, team, true).await
 }
 
-async fn change_link(
+pub async fn unlink(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
+    ctx: PageContext,
     scope: Scope,
-    account_id: LabAccountId,
-    team_id: TeamId,
-    link: bool,
+    path: web::Path<LinkPath>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let actor = user.actor();
-    let redirect = urls::lab_account(&scope, &account_id);
-    let panel = run_db(&state, move |conn| {
-        let (_, team) = authorize_link(conn, &p, &scope, &account_id, &team_id)?;
-        let changed = if link {
-            accounts_service::link_team(conn, &actor, &account_id, &team.id)?
-        } else {
-            accounts_service::unlink_team(conn, &actor, &account_id, &team.id)?
-        };
-        let message = match (link, changed) {
-            (true, true) => format!("Linked Team {}.", team.name),
-            (true, false) => format!("Team {} was already linked.", team.name),
-            (false, true) => format!("Unlinked Team {}.", team.name),
-            (false, false) => format!("Team {} was not linked.", team.name),
-        };
-        let account = visible_account(conn, &p, &scope, &account_id)?;
-        teams_panel(conn, &p, &csrf, &scope, &account, Some(message))
-    })
-    .await?;
-    if is_htmx(&req) {
-        return render(&TeamsFragment { teams: panel });
-    }
-    Ok(see_other(&redirect))
+    let LinkPath { id, team } = path.into_inner();
+    change_link(state, ctx, scope, id, team, false).await
 }
 
 #[derive(Template)]
@@ -206,78 +178,26 @@ struct ConfirmPage {
     back_url: String,
 }
 
-async fn confirm(
+pub async fn unlink_confirm(
     state: web::Data<AppState>,
-    user: SignedIn,
+    ctx: PageContext,
     scope: Scope,
-    account_id: LabAccountId,
-    team_id: TeamId,
+    path: web::Path<LinkPath>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
+    let LinkPath { id, team } = path.into_inner();
     let page = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), Nav::LabAccounts)?;
-        let (account, team) = authorize_link(conn, &p, &scope, &account_id, &team_id)?;
-        if !account.team_ids.contains(&team.id) {
-            return Err(AppError::NotFound);
-        }
-        let open = account_links::open_orders_count(conn, &account.id, &team.id)?;
-        let back_url = urls::lab_account(&scope, &account.id);
+        let chrome = ctx.chrome(conn, Some(&scope), accounts_nav(&scope))?;
+        let preview = managed::unlink_preview(conn, &ctx.principal, &scope, &id, &team)?;
+        let (account, team) = (preview.account, preview.team);
         Ok(ConfirmPage {
             chrome,
-            consequence: unlink_consequence(&team.name, open),
+            consequence: unlink_consequence(&team.name, preview.open_orders),
             action: urls::unlink_team(&scope, &account.id, &team.id),
+            back_url: urls::lab_account(&scope, &account.id),
             team_name: team.name,
             account_name: account.display_name(),
-            back_url,
         })
     })
     .await?;
     render(&page)
-}
-
-pub async fn link(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
-    path: web::Path<ScopedPath>,
-    form: web::Form<LinkForm>,
-) -> Result<HttpResponse, AppError> {
-    change_link(
-        state,
-        req,
-        user,
-        path.scope(),
-        path.id()?,
-        form.into_inner().team_id,
-        true,
-    )
-    .await
-}
-
-pub async fn unlink(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
-    path: web::Path<ScopedPath>,
-) -> Result<HttpResponse, AppError> {
-    change_link(
-        state,
-        req,
-        user,
-        path.scope(),
-        path.id()?,
-        path.team()?,
-        false,
-    )
-    .await
-}
-
-pub async fn unlink_confirm(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<ScopedPath>,
-) -> Result<HttpResponse, AppError> {
-    confirm(state, user, path.scope(), path.id()?, path.team()?).await
 }

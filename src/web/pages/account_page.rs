@@ -1,23 +1,18 @@
 //! The lab account page: configuration, billing grid, linked Teams, status and audit trail.
-use crate::web::pages::Nav;
 use actix_web::{web, HttpResponse};
 use askama::Template;
+use serde::Deserialize;
 
 use super::account_links::{teams_panel, TeamsPanel};
-use super::{chrome, fmt_time, render, Chrome, Scope, ScopedPath, SelectOption};
-use crate::db::audit::{self as audit_db, AuditFilter};
-use crate::db::{account_status_changes, orgs, DbConnection};
-use crate::domain::access::{Action, Principal, Role};
-use crate::domain::audit::EntityType;
+use super::{fmt_time, SelectOption};
 use crate::domain::billing::BillingType;
 use crate::domain::ids::LabAccountId;
 use crate::domain::lab_account::LabAccount;
+use crate::domain::scope::Scope;
 use crate::error::AppError;
-use crate::service::policy;
-use crate::service::visibility::visible_account;
-use crate::web::session::SignedIn;
-use crate::web::urls;
-use crate::web::{run_db, AppState};
+use crate::service::lab_accounts::reads::{self as account_reads, AccountDetails};
+use crate::web::page::{render, Chrome, Nav, PageContext};
+use crate::web::{run_db, urls, AppState};
 
 pub struct AccountView {
     pub id: LabAccountId,
@@ -114,61 +109,35 @@ fn billing_grid(a: &LabAccount) -> BillingGrid {
     BillingGrid { columns, rows }
 }
 
-/// Everything the account page shows; `status_form` lets a failed status change keep its input.
+/// The status form as it first shows: the moves the account's status allows.
+fn fresh_status_form(scope: &Scope, a: &LabAccount) -> StatusForm {
+    StatusForm {
+        action: urls::lab_account_status(scope, &a.id),
+        options: a
+            .status
+            .next_statuses()
+            .iter()
+            .map(|s| SelectOption::new(s.as_str(), s.label(), None))
+            .collect(),
+        reason: String::new(),
+        error: None,
+        reason_error: None,
+    }
+}
+
+/// The account page from what the service found; `status_form` lets a refused status change
+/// keep what was typed.
 pub fn show_page(
-    conn: &mut DbConnection,
-    p: &Principal,
-    csrf: &str,
-    sandbox: bool,
+    chrome: Chrome,
     scope: &Scope,
-    account_id: &LabAccountId,
+    d: AccountDetails,
     status_form: Option<StatusForm>,
-) -> Result<ShowPage, AppError> {
-    let chrome = chrome(
-        conn,
-        p,
-        csrf,
-        sandbox,
-        Some(scope),
-        if *scope == Scope::Platform {
-            Nav::PlatformAccounts
-        } else {
-            Nav::LabAccounts
-        },
-    )?;
-    let a = visible_account(conn, p, scope, account_id)?;
-    let base = urls::lab_account(scope, &a.id);
-    let can_manage = policy::allowed(
-        p,
-        Action::ManageAccounts {
-            owner_org: a.owner.org_id(),
-        },
-    );
-    let owner = match a.owner.org_id() {
-        Some(org) => orgs::find_org(conn, org)?
-            .map(|o| o.name)
-            .unwrap_or_default(),
-        None => "Platform (linked to Teams of any organization by CSMs)".to_string(),
-    };
-    let status_form = if can_manage && !a.status.next_statuses().is_empty() {
-        Some(status_form.unwrap_or_else(|| {
-            StatusForm {
-                action: format!("{base}/status"),
-                options: a
-                    .status
-                    .next_statuses()
-                    .iter()
-                    .map(|s| SelectOption::new(s.as_str(), s.label(), None))
-                    .collect(),
-                reason: String::new(),
-                error: None,
-                reason_error: None,
-            }
-        }))
-    } else {
-        None
-    };
-    let history = account_status_changes::status_history(conn, &a.id)?
+) -> ShowPage {
+    let a = &d.account;
+    let status_form = (d.may_manage && !a.status.next_statuses().is_empty())
+        .then(|| status_form.unwrap_or_else(|| fresh_status_form(scope, a)));
+    let history = d
+        .history
         .into_iter()
         .map(|h| HistoryRow {
             at: fmt_time(&h.at),
@@ -180,42 +149,22 @@ pub fn show_page(
             by: h.actor_label,
         })
         .collect();
-    let can_audit = match scope {
-        Scope::Org(org) => policy::allowed(p, Action::ViewAudit { org_id: org }),
-        Scope::Platform => p.role == Role::Csm,
-    };
-    let audit = if can_audit {
-        let filter = AuditFilter {
-            org_id: scope.org_id().filter(|_| !a.is_platform_managed()).cloned(),
-            entity_type: Some(EntityType::LabAccount.as_str().to_string()),
-            entity_id: Some(a.id.as_str().to_string()),
-            ..AuditFilter::default()
-        };
-        Some(
-            audit_db::list(conn, &filter, 100)?
-                .into_iter()
-                .filter(|e| {
-                    scope.org_id().is_none()
-                        || e.org_id.as_ref() == scope.org_id()
-                        || e.org_id.is_none()
-                })
-                .map(|e| TrailRow {
-                    at: fmt_time(&e.at),
-                    actor: e.actor_label,
-                    summary: e.summary,
-                })
-                .collect(),
-        )
-    } else {
-        None
-    };
-    let teams = teams_panel(conn, p, csrf, scope, &a, None)?;
-    Ok(ShowPage {
-        chrome,
+    let audit = d.trail.map(|trail| {
+        trail
+            .into_iter()
+            .map(|e| TrailRow {
+                at: fmt_time(&e.at),
+                actor: e.actor_label,
+                summary: e.summary,
+            })
+            .collect()
+    });
+    let teams = teams_panel(&chrome.csrf, scope, a, d.links, None);
+    ShowPage {
         back_url: urls::lab_accounts(scope),
         back_label: "Lab accounts",
-        edit_url: can_manage.then(|| format!("{base}/edit")),
-        billing: billing_grid(&a),
+        edit_url: d.may_manage.then(|| urls::edit_lab_account(scope, &a.id)),
+        billing: billing_grid(a),
         teams,
         status_form,
         history,
@@ -226,7 +175,9 @@ pub fn show_page(
             lab: a.lab.display_name(),
             provider_account_id: a.provider_account_id.clone(),
             account_name: a.account_name.clone(),
-            owner,
+            owner: d.owner_name.unwrap_or_else(|| {
+                "Platform (linked to Teams of any organization by CSMs)".to_string()
+            }),
             status: a.status.as_str(),
             status_label: a.status.label(),
             delegation: a.delegated_flow.label(),
@@ -237,29 +188,35 @@ pub fn show_page(
             updated_at: fmt_time(&a.updated_at),
             platform: a.is_platform_managed(),
         },
-    })
+        chrome,
+    }
 }
 
-async fn show(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    scope: Scope,
-    id: LabAccountId,
-) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let page = run_db(&state, move |conn| {
-        show_page(conn, &p, &csrf, sandbox, &scope, &id, None)
-    })
-    .await?;
-    render(&page)
+/// The navigation item of account pages in this scope.
+pub fn accounts_nav(scope: &Scope) -> Nav {
+    match scope {
+        Scope::Platform => Nav::PlatformAccounts,
+        Scope::Org(_) => Nav::LabAccounts,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AccountPath {
+    pub id: LabAccountId,
 }
 
 pub async fn page(
     state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<ScopedPath>,
+    ctx: PageContext,
+    scope: Scope,
+    path: web::Path<AccountPath>,
 ) -> Result<HttpResponse, AppError> {
-    show(state, user, path.scope(), path.id()?).await
+    let AccountPath { id } = path.into_inner();
+    let page = run_db(&state, move |conn| {
+        let chrome = ctx.chrome(conn, Some(&scope), accounts_nav(&scope))?;
+        let details = account_reads::details(conn, &ctx.principal, &scope, &id)?;
+        Ok(show_page(chrome, &scope, details, None))
+    })
+    .await?;
+    render(&page)
 }

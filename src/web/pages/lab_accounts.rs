@@ -1,23 +1,21 @@
-//! The lab accounts list and the lab account page.
-use crate::web::pages::Nav;
-use actix_web::{web, HttpRequest, HttpResponse};
+//! The lab accounts list of an org (`/orgs/{org}/lab_accounts`) or of the platform
+//! (`/platform/lab_accounts`): filters by status, lab and Team; htmx swaps the table.
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::views::{account_row, AccountRow};
-use super::{chrome, non_empty, render, Chrome, Scope, ScopedPath, SelectOption};
-use crate::db::lab_accounts::{self as accounts_db, AccountFilter};
-use crate::domain::access::{Action, Role};
+use super::{non_empty, SelectOption};
+use crate::db::lab_accounts::AccountFilter;
+use crate::domain::access::Role;
 use crate::domain::ids::TeamId;
 use crate::domain::lab::LabSlug;
-use crate::domain::lab_account::{AccountStatus, LabAccount};
+use crate::domain::lab_account::AccountStatus;
+use crate::domain::scope::Scope;
 use crate::error::AppError;
-use crate::service::policy;
-use crate::service::visibility::visible_teams;
-use crate::web::htmx::is_htmx;
-use crate::web::session::SignedIn;
-use crate::web::urls;
-use crate::web::{run_db, AppState};
+use crate::service::lab_accounts::reads as account_reads;
+use crate::web::page::{respond, Chrome, Nav, PageContext, Swappable};
+use crate::web::{run_db, urls, AppState};
 
 #[derive(Deserialize, Default, Clone)]
 pub struct ListQuery {
@@ -30,14 +28,14 @@ pub struct AccountsTable {
     pub rows: Vec<AccountRow>,
     pub filtered: bool,
     pub base_url: String,
-    pub empty_message: String,
+    pub empty_message: &'static str,
 }
 
 #[derive(Template)]
 #[template(path = "lab_accounts/list.html")]
 struct ListPage {
     chrome: Chrome,
-    heading: String,
+    heading: &'static str,
     base_url: String,
     new_url: Option<String>,
     status_options: Vec<SelectOption>,
@@ -48,148 +46,113 @@ struct ListPage {
 
 #[derive(Template)]
 #[template(path = "lab_accounts/_table.html")]
-struct TableFragment {
-    table: AccountsTable,
+struct TableFragment<'a> {
+    table: &'a AccountsTable,
+}
+
+impl Swappable for ListPage {
+    fn render_fragment(&self) -> askama::Result<String> {
+        TableFragment { table: &self.table }.render()
+    }
 }
 
 fn parse_filter(q: &ListQuery) -> Result<AccountFilter, AppError> {
-    let status = match non_empty(&q.status) {
-        Some(s) => Some(
+    let status = non_empty(&q.status)
+        .map(|s| {
             s.parse::<AccountStatus>()
-                .map_err(|e| AppError::rule("bad_filter", format!("Status {e}.")))?,
-        ),
-        None => None,
-    };
-    let lab = match non_empty(&q.lab) {
-        Some(l) => Some(
+                .map_err(|e| AppError::rule("bad_filter", format!("Status {e}.")))
+        })
+        .transpose()?;
+    let lab = non_empty(&q.lab)
+        .map(|l| {
             l.parse::<LabSlug>()
-                .map_err(|e| AppError::rule("bad_filter", format!("Lab {e}.")))?,
-        ),
-        None => None,
-    };
+                .map_err(|e| AppError::rule("bad_filter", format!("Lab {e}.")))
+        })
+        .transpose()?;
     Ok(AccountFilter {
         status,
         lab,
         team_id: non_empty(&q.team_id).map(TeamId::from_text),
-        account_id: None,
+        ..AccountFilter::default()
     })
 }
 
-async fn list(
+/// What the list says when a scope has no accounts at all, by who is looking.
+fn empty_message(scope: &Scope, role: Role) -> &'static str {
+    match (scope, role) {
+        (Scope::Platform, _) => "No platform-managed lab accounts yet. Create one to link it to Teams of any organization.",
+        (_, Role::Csm) => "This organization has no lab accounts yet. Create the first one with “New lab account”.",
+        (_, Role::OrgAdmin) => "Your organization has no lab accounts yet. Your customer success manager sets them up; ask them to add one.",
+        (_, Role::Clinician) => "None of your Teams is linked to a lab account yet, so orders cannot be placed. Ask your ops admin to link one.",
+    }
+}
+
+pub async fn list_page(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
+    ctx: PageContext,
     scope: Scope,
-    q: ListQuery,
+    q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
     let filter = parse_filter(&q)?;
-    let (page, fragment) = run_db(&state, move |conn| {
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), if scope == Scope::Platform { Nav::PlatformAccounts } else { Nav::LabAccounts })?;
-        let teams = visible_teams(conn, &p, &scope)?;
-        let mut filter = filter;
-        if let Some(team) = &filter.team_id {
-            if !teams.iter().any(|t| &t.id == team) {
-                return Err(AppError::NotFound);
-            }
-        }
-        let accounts: Vec<LabAccount> = match &scope {
-            Scope::Org(org) => {
-                // A clinician sees only accounts linked to their Teams.
-                if p.role == Role::Clinician && filter.team_id.is_none() {
-                    let mut all = Vec::new();
-                    for t in &teams {
-                        filter.team_id = Some(t.id.clone());
-                        for a in accounts_db::list_for_org(conn, org, &filter)? {
-                            if !all.iter().any(|x: &LabAccount| x.id == a.id) {
-                                all.push(a);
-                            }
-                        }
-                    }
-                    filter.team_id = None;
-                    all.sort_by(|a, b| (a.lab, &a.provider_account_id).cmp(&(b.lab, &b.provider_account_id)));
-                    all
-                } else {
-                    accounts_db::list_for_org(conn, org, &filter)?
-                }
-            }
-            Scope::Platform => accounts_db::list_platform(conn)?
-                .into_iter()
-                .filter(|a| filter.status.is_none_or(|s| a.status == s))
-                .filter(|a| filter.lab.is_none_or(|l| a.lab == l))
-                .filter(|a| filter.team_id.as_ref().is_none_or(|t| a.team_ids.contains(t)))
-                .collect(),
+    let hx = ctx.hx;
+    let page = run_db(&state, move |conn| {
+        let nav = match scope {
+            Scope::Platform => Nav::PlatformAccounts,
+            Scope::Org(_) => Nav::LabAccounts,
         };
+        let chrome = ctx.chrome(conn, Some(&scope), nav)?;
+        let list = account_reads::list(conn, &ctx.principal, &scope, &filter)?;
         let base_url = urls::lab_accounts(&scope);
-        let can_create = policy::allowed(&p, Action::ManageAccounts { owner_org: scope.org_id() });
-        let empty_message = match (&scope, p.role) {
-            (Scope::Platform, _) => "No platform-managed lab accounts yet. Create one to link it to Teams of any organization.".to_string(),
-            (_, Role::Csm) => "This organization has no lab accounts yet. Create the first one with “New lab account”.".to_string(),
-            (_, Role::OrgAdmin) => "Your organization has no lab accounts yet. Your customer success manager sets them up; ask them to add one.".to_string(),
-            (_, Role::Clinician) => "None of your Teams is linked to a lab account yet, so orders cannot be placed. Ask your ops admin to link one.".to_string(),
-        };
-        let table = AccountsTable {
-            rows: accounts.iter().map(|a| account_row(a, &scope, &teams)).collect(),
-            filtered: filter.status.is_some() || filter.lab.is_some() || filter.team_id.is_some(),
-            base_url: base_url.clone(),
-            empty_message,
-        };
         let status_options = AccountStatus::ALL
             .iter()
             .map(|s| SelectOption::new(s.as_str(), s.label(), filter.status.map(|f| f.as_str())))
             .collect();
         let lab_options = LabSlug::ALL
             .iter()
-            .map(|l| SelectOption::new(l.as_str(), l.display_name(), filter.lab.map(LabSlug::as_str)))
+            .map(|l| {
+                SelectOption::new(
+                    l.as_str(),
+                    l.display_name(),
+                    filter.lab.map(LabSlug::as_str),
+                )
+            })
             .collect();
-        let team_options = teams
+        let team_options = list
+            .teams
             .iter()
-            .map(|t| SelectOption::new(t.id.as_str(), &t.name, filter.team_id.as_ref().map(TeamId::as_str)))
+            .map(|t| {
+                SelectOption::new(
+                    t.id.as_str(),
+                    &t.name,
+                    filter.team_id.as_ref().map(TeamId::as_str),
+                )
+            })
             .collect();
-        let heading = match &scope {
-            Scope::Platform => "Platform-managed lab accounts".to_string(),
-            Scope::Org(_) => "Lab accounts".to_string(),
-        };
-        Ok((
-            ListPage {
-                chrome,
-                heading,
-                new_url: can_create.then(|| format!("{base_url}/new")),
-                base_url,
-                status_options,
-                lab_options,
-                team_options,
-                table: AccountsTable { rows: vec![], filtered: false, base_url: String::new(), empty_message: String::new() },
+        Ok(ListPage {
+            chrome,
+            heading: match scope {
+                Scope::Platform => "Platform-managed lab accounts",
+                Scope::Org(_) => "Lab accounts",
             },
-            TableFragment { table },
-        ))
+            new_url: list.may_create.then(|| urls::new_lab_account(&scope)),
+            status_options,
+            lab_options,
+            team_options,
+            table: AccountsTable {
+                rows: list
+                    .accounts
+                    .iter()
+                    .map(|a| account_row(a, &scope, &list.teams))
+                    .collect(),
+                filtered: filter.status.is_some()
+                    || filter.lab.is_some()
+                    || filter.team_id.is_some(),
+                base_url: base_url.clone(),
+                empty_message: empty_message(&scope, ctx.principal.role),
+            },
+            base_url,
+        })
     })
     .await?;
-    let mut res = if is_htmx(&req) {
-        render(&fragment)?
-    } else {
-        render(&ListPage {
-            table: fragment.table,
-            ..page
-        })?
-    };
-    // The same URL answers a fragment or a whole page: without this, Back to a URL htmx pushed
-    // can show the cached bare fragment.
-    res.headers_mut().append(
-        actix_web::http::header::VARY,
-        actix_web::http::header::HeaderValue::from_static("HX-Request"),
-    );
-    Ok(res)
-}
-
-pub async fn list_page(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
-    path: web::Path<ScopedPath>,
-    q: web::Query<ListQuery>,
-) -> Result<HttpResponse, AppError> {
-    list(state, req, user, path.scope(), q.into_inner()).await
+    respond(hx, &page)
 }

@@ -16,12 +16,8 @@ pub mod teams;
 pub mod views;
 pub mod wizard;
 
-use std::convert::Infallible;
-use std::str::FromStr;
-
 use crate::db::DbConnection;
 use crate::domain::access::Principal;
-use crate::domain::ids::{OrgId, TeamId};
 use crate::error::AppError;
 pub use crate::web::urls::Scope;
 
@@ -70,42 +66,4 @@ pub fn fmt_time(t: &chrono::NaiveDateTime) -> String {
 /// Query-string values: blank means "not given".
 pub fn non_empty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// Path parameters of pages that exist in both scopes: `/orgs/{org}/lab_accounts/{id}/...` and
-/// `/platform/lab_accounts/{id}/...`, so one handler serves both routes.
-#[derive(serde::Deserialize)]
-pub struct ScopedPath {
-    #[serde(default)]
-    org: Option<OrgId>,
-    #[serde(default)]
-    id: Option<String>,
-    #[serde(default)]
-    team: Option<TeamId>,
-    /// The verb of a route that serves several actions (e.g. review decisions).
-    #[serde(default)]
-    action: Option<String>,
-}
-
-impl ScopedPath {
-    pub fn scope(&self) -> Scope {
-        match &self.org {
-            Some(org) => Scope::Org(org.clone()),
-            None => Scope::Platform,
-        }
-    }
-
-    /// The `{id}` segment, as the id of whatever the route shows (a lab account, a review item).
-    pub fn id<T: FromStr<Err = Infallible>>(&self) -> Result<T, AppError> {
-        let Ok(id) = self.id.as_deref().ok_or(AppError::NotFound)?.parse();
-        Ok(id)
-    }
-
-    pub fn team(&self) -> Result<TeamId, AppError> {
-        self.team.clone().ok_or(AppError::NotFound)
-    }
-
-    pub fn action(&self) -> Result<&str, AppError> {
-        self.action.as_deref().ok_or(AppError::NotFound)
-    }
 }

@@ -298,7 +298,7 @@ fn world(conn: &mut labdesk::db::DbConnection, keys: demo::DemoKeys) -> World {
             accounts.insert(a.provider_account_id, a.id);
         }
     }
-    for a in lab_accounts::list_platform(conn).unwrap() {
+    for a in lab_accounts::list_platform(conn, &AccountFilter::default()).unwrap() {
         accounts.insert(a.provider_account_id, a.id);
     }
     let actor = Actor::system("test");

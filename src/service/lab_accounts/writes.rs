@@ -1,6 +1,8 @@
-//! Creating, configuring, moving and linking lab accounts.
+//! Creating, configuring, moving and linking lab accounts, for whoever is already allowed to:
+//! the dashboard's `managed` operations, the Org Management API, the demo seed and the tests.
 use serde_json::json;
 
+use super::AccountError;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::lab_accounts::{self as accounts_db, TeamScope};
 use crate::db::{account_links, account_status_changes, orgs, write_tx, DbConnection};
@@ -10,7 +12,6 @@ use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::ids::{LabAccountId, OrgId, TeamId};
 use crate::domain::lab_account::{self, AccountStatus, LabAccount, Owner};
 use crate::domain::validation::FieldErrors;
-use crate::error::AppError;
 
 fn snapshot(a: &LabAccount) -> serde_json::Value {
     json!({
@@ -42,10 +43,10 @@ fn check_unique(
     owner: &Owner,
     config: &AccountConfig,
     editing: Option<&LabAccountId>,
-) -> Result<(), AppError> {
+) -> Result<(), AccountError> {
     let rows = accounts_db::owner_accounts(conn, owner)?;
     account_config::check_unique(config, editing, &accounts_db::as_existing(&rows))
-        .map_err(AppError::invalid)
+        .map_err(AccountError::Invalid)
 }
 
 /// Creates a `pending` account. Returns its id.
@@ -54,8 +55,8 @@ pub fn create(
     actor: &Actor,
     owner: &Owner,
     input: &AccountConfigInput,
-) -> Result<LabAccountId, AppError> {
-    let config = account_config::validate_config(input).map_err(AppError::invalid)?;
+) -> Result<LabAccountId, AccountError> {
+    let config = account_config::validate_config(input).map_err(AccountError::Invalid)?;
     write_tx(conn, |conn| {
         check_unique(conn, owner, &config, None)?;
         let id = accounts_db::insert(conn, owner, &config, AccountStatus::Pending)?;
@@ -88,9 +89,6 @@ pub fn create(
     })
 }
 
-/// Why an edit was refused as stale: the account as it is now.
-pub const STALE_EDIT: &str = "stale_edit";
-
 /// Replaces the configuration if the account is still at `expected_version`.
 pub fn update(
     conn: &mut DbConnection,
@@ -98,23 +96,22 @@ pub fn update(
     account_id: &LabAccountId,
     expected_version: i32,
     input: &AccountConfigInput,
-) -> Result<(), AppError> {
-    let config = account_config::validate_config(input).map_err(AppError::invalid)?;
+) -> Result<(), AccountError> {
+    let config = account_config::validate_config(input).map_err(AccountError::Invalid)?;
     write_tx(conn, |conn| {
         let before =
-            accounts_db::find(conn, account_id, TeamScope::All)?.ok_or(AppError::NotFound)?;
+            accounts_db::find(conn, account_id, TeamScope::All)?.ok_or(AccountError::NotFound)?;
         if before.version != expected_version {
-            return Err(AppError::rule(
-                STALE_EDIT,
-                "Someone changed this account while you were editing it. Nothing was saved: the form now shows the current values; apply your changes again.",
-            ));
+            return Err(AccountError::Stale {
+                message: "Someone changed this account while you were editing it. Nothing was saved: the form now shows the current values; apply your changes again.",
+            });
         }
         check_unique(conn, &before.owner, &config, Some(account_id))?;
         if !accounts_db::update_config(conn, account_id, expected_version, &config)? {
-            return Err(AppError::rule(
-                STALE_EDIT,
-                "Someone changed this account while you were editing it. Nothing was saved.",
-            ));
+            return Err(AccountError::Stale {
+                message:
+                    "Someone changed this account while you were editing it. Nothing was saved.",
+            });
         }
         audit::record(
             conn,
@@ -128,7 +125,8 @@ pub fn update(
                 summary: format!("Edited configuration of {}", before.display_name()),
                 details: json!({"before": snapshot(&before), "after": config_snapshot(&config)}),
             },
-        )
+        )?;
+        Ok(())
     })
 }
 
@@ -138,16 +136,15 @@ pub fn change_status(
     account_id: &LabAccountId,
     to: AccountStatus,
     reason: &str,
-) -> Result<(), AppError> {
+) -> Result<(), AccountError> {
     write_tx(conn, |conn| {
         let before =
-            accounts_db::find(conn, account_id, TeamScope::All)?.ok_or(AppError::NotFound)?;
-        lab_account::check_status_move(before.status, to, reason).map_err(AppError::invalid)?;
+            accounts_db::find(conn, account_id, TeamScope::All)?.ok_or(AccountError::NotFound)?;
+        lab_account::check_status_move(before.status, to, reason).map_err(AccountError::Invalid)?;
         if !accounts_db::set_status(conn, account_id, before.status, to)? {
-            return Err(AppError::rule(
-                STALE_EDIT,
-                "The account's status changed meanwhile; reload and try again.",
-            ));
+            return Err(AccountError::Stale {
+                message: "The account's status changed meanwhile; reload and try again.",
+            });
         }
         let reason = reason.trim();
         account_status_changes::record(
@@ -176,7 +173,8 @@ pub fn change_status(
                 ),
                 details: json!({"before": {"status": before.status.as_str()}, "after": {"status": to.as_str()}, "reason": reason}),
             },
-        )
+        )?;
+        Ok(())
     })
 }
 
@@ -186,16 +184,15 @@ pub fn link_team(
     actor: &Actor,
     account_id: &LabAccountId,
     team_id: &TeamId,
-) -> Result<bool, AppError> {
+) -> Result<bool, AccountError> {
     write_tx(conn, |conn| {
         if !accounts_db::touch(conn, account_id)? {
-            return Err(AppError::NotFound);
+            return Err(AccountError::NotFound);
         }
         let account =
-            accounts_db::find(conn, account_id, TeamScope::All)?.ok_or(AppError::NotFound)?;
-        let team = orgs::find_team(conn, team_id)?.ok_or(AppError::NotFound)?;
-        lab_account::check_link(&account.owner, &team.org_id)
-            .map_err(|r| AppError::rule(r.code(), r.message()))?;
+            accounts_db::find(conn, account_id, TeamScope::All)?.ok_or(AccountError::NotFound)?;
+        let team = orgs::find_team(conn, team_id)?.ok_or(AccountError::NotFound)?;
+        lab_account::check_link(&account.owner, &team.org_id).map_err(AccountError::LinkRefused)?;
         if account.team_ids.contains(&team.id) {
             return Ok(false);
         }
@@ -222,14 +219,14 @@ pub fn unlink_team(
     actor: &Actor,
     account_id: &LabAccountId,
     team_id: &TeamId,
-) -> Result<bool, AppError> {
+) -> Result<bool, AccountError> {
     write_tx(conn, |conn| {
         if !accounts_db::touch(conn, account_id)? {
-            return Err(AppError::NotFound);
+            return Err(AccountError::NotFound);
         }
         let account =
-            accounts_db::find(conn, account_id, TeamScope::All)?.ok_or(AppError::NotFound)?;
-        let team = orgs::find_team(conn, team_id)?.ok_or(AppError::NotFound)?;
+            accounts_db::find(conn, account_id, TeamScope::All)?.ok_or(AccountError::NotFound)?;
+        let team = orgs::find_team(conn, team_id)?.ok_or(AccountError::NotFound)?;
         if !account_links::unlink(conn, account_id, team_id)? {
             return Ok(false);
         }
@@ -262,18 +259,15 @@ pub fn replace_allowlist(
     org_id: &OrgId,
     account_id: &LabAccountId,
     team_ids: &[TeamId],
-) -> Result<(), AppError> {
+) -> Result<(), AccountError> {
     write_tx(conn, |conn| {
         let account = accounts_db::find(conn, account_id, TeamScope::Org(org_id))?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(AccountError::NotFound)?;
         if account.owner.org_id() != Some(org_id) {
             return Err(if account.team_ids.is_empty() {
-                AppError::NotFound
+                AccountError::NotFound
             } else {
-                AppError::rule(
-                    "platform_managed_account",
-                    "This is a platform-managed lab account; its Teams are linked by labdesk staff.",
-                )
+                AccountError::PlatformManaged
             });
         }
         let mut wanted: Vec<TeamId> = team_ids.to_vec();
@@ -292,9 +286,8 @@ pub fn replace_allowlist(
             }
         }
         if !problems.is_empty() {
-            return Err(AppError::rule(
-                "team_of_another_org",
-                format!(
+            return Err(AccountError::TeamsOfAnotherOrg {
+                message: format!(
                     "{} Nothing was changed.",
                     problems
                         .0
@@ -303,7 +296,7 @@ pub fn replace_allowlist(
                         .collect::<Vec<_>>()
                         .join(" ")
                 ),
-            ));
+            });
         }
         accounts_db::touch(conn, account_id)?;
         let before = account_links::all_linked_team_ids(conn, account_id)?;
@@ -333,6 +326,7 @@ pub fn replace_allowlist(
                 ),
                 details: json!({"before": before, "after": wanted}),
             },
-        )
+        )?;
+        Ok(())
     })
 }
