@@ -1,6 +1,7 @@
 //! Use cases shared by the dashboard, the API and the command line: each runs the domain rules
 //! and its writes in one transaction together with the audit row.
 pub mod api_keys;
+pub mod audit_log;
 pub mod drafts;
 pub mod idempotency;
 pub mod lab_accounts;
