@@ -13,6 +13,7 @@ pub mod order_progress;
 pub mod order_reads;
 pub mod orders;
 pub mod org_orders;
+pub mod org_picker;
 pub mod patients;
 pub mod policy;
 pub mod result_json;
