@@ -223,3 +223,48 @@ fn revoke_found(conn: &mut DbConnection, actor: &Actor, key: &ApiKeyRow) -> Resu
     )?;
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A refused form is a 422 with each problem on its field; the rest keep their answers.
+    #[test]
+    fn key_errors_become_app_errors() {
+        let both = KeyProblems {
+            lab: Some("Choose the lab.".into()),
+            label: Some("Give the key a label.".into()),
+        };
+        assert_eq!(both.to_string(), "Choose the lab. Give the key a label.");
+        match AppError::from(KeyError::Invalid(both)) {
+            AppError::Invalid(errors) => {
+                let fields: Vec<(&str, &str)> =
+                    errors.iter().map(|e| (e.field(), e.msg.as_str())).collect();
+                assert_eq!(
+                    fields,
+                    [
+                        ("lab", "Choose the lab."),
+                        ("label", "Give the key a label.")
+                    ]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let label_only = KeyProblems {
+            label: Some("Too long.".into()),
+            ..KeyProblems::default()
+        };
+        assert!(matches!(
+            AppError::from(KeyError::Invalid(label_only)),
+            AppError::Invalid(errors) if errors.len() == 1 && errors[0].field() == "label"
+        ));
+        assert!(matches!(
+            AppError::from(KeyError::NotFound),
+            AppError::NotFound
+        ));
+        assert!(matches!(
+            AppError::from(KeyError::Other(AppError::Forbidden("no".into()))),
+            AppError::Forbidden(m) if m == "no"
+        ));
+    }
+}
