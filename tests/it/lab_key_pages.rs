@@ -118,3 +118,25 @@ fn only_csms_manage_lab_keys_and_only_lab_keys() {
             .is_none());
     });
 }
+
+#[test]
+fn a_lab_key_form_shows_every_problem_at_once_and_makes_nothing() {
+    each_backend(|app| {
+        let csm = app.login(CSM);
+        let (before, audit) = (count(app, "api_keys"), app.audit_total());
+        // No lab and a blank label: both messages, each next to its field.
+        let res = csm.post_form(&urls::lab_keys(), &[("lab", ""), ("label", "   ")]);
+        assert_eq!(res.status, 422);
+        let text = res.text();
+        assert!(text.contains("Choose the lab"), "{text}");
+        assert!(text.contains("Give the key a label"), "{text}");
+        assert!(res.body.contains("id=\"lab-error\"") && res.body.contains("id=\"label-error\""));
+        // A lab labdesk does not know is no lab; the label typed is kept.
+        let res = csm.post_form(&urls::lab_keys(), &[("lab", "nope"), ("label", "Feed")]);
+        assert_eq!(res.status, 422);
+        assert!(res.text().contains("Choose the lab"));
+        assert!(!res.body.contains("id=\"label-error\""));
+        assert!(res.body.contains("value=\"Feed\""));
+        assert_eq!((count(app, "api_keys"), app.audit_total()), (before, audit));
+    });
+}

@@ -1,23 +1,25 @@
-//! The audit page: filters by entity, actor and date range, keyset pages, CSV export.
-use crate::web::pages::Nav;
+//! The audit page: filters by entity, actor and date range, keyset pages, CSV export. The
+//! filter is parsed here; who may read the log, and reading it: `service::audit_log`.
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use super::{chrome, fmt_time, non_empty, render, Chrome, Scope, SelectOption};
-use crate::db::audit::{self as audit_db, AuditEvent, AuditFilter};
-use crate::domain::access::Action;
+use super::{fmt_time, non_empty, SelectOption};
+use crate::db::audit::AuditFilter;
 use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::ids::{OrgId, TeamId};
+use crate::domain::scope::Scope;
 use crate::error::AppError;
-use crate::service::policy;
-use crate::web::session::SignedIn;
+use crate::service::audit_log;
+use crate::web::page::{render, Chrome, Nav, PageContext};
 use crate::web::urls;
 use crate::web::{run_db, AppState};
 
-const PAGE_SIZE: i64 = 50;
-const CSV_LIMIT: i64 = 100_000;
+#[derive(Deserialize)]
+pub struct OrgPath {
+    org: OrgId,
+}
 const ENTITY_TYPES: [(EntityType, &str); 3] = [
     (EntityType::LabAccount, "Lab account"),
     (EntityType::User, "User"),
@@ -112,29 +114,20 @@ fn query_string(q: &AuditQuery) -> String {
 
 pub async fn page(
     state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<OrgId>,
+    ctx: PageContext,
+    path: web::Path<OrgPath>,
     q: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let org_id = path.into_inner();
+    let OrgPath { org: org_id } = path.into_inner();
     let q = q.into_inner();
     let page = run_db(&state, move |conn| {
-        let chrome = chrome(
-            conn,
-            &p,
-            &csrf,
-            sandbox,
-            Some(&Scope::Org(org_id.clone())),
-            Nav::Audit,
-        )?;
-        policy::authorize(&p, Action::ViewAudit { org_id: &org_id })?;
+        let chrome = ctx.chrome(conn, Some(&Scope::Org(org_id.clone())), Nav::Audit)?;
         let (filter, filter_error) = to_filter(&org_id, &q);
-        let events = audit_db::list(conn, &filter, PAGE_SIZE + 1)?;
-        let has_more = events.len() as i64 > PAGE_SIZE;
-        let events: Vec<AuditEvent> = events.into_iter().take(PAGE_SIZE as usize).collect();
+        let audit_log::AuditPage {
+            events,
+            has_more,
+            actors,
+        } = audit_log::page(conn, &ctx.principal, &org_id, &filter)?;
         let base_url = urls::audit(&org_id);
         let mut without_cursor = q.clone();
         without_cursor.before = None;
@@ -146,7 +139,6 @@ pub async fn page(
             }
             _ => None,
         };
-        let actors = audit_db::actors(conn, &org_id)?;
         Ok(AuditPage {
             chrome,
             csv_url: format!("{base_url}.csv?{}", query_string(&without_cursor)),
@@ -196,17 +188,15 @@ pub fn spreadsheet_safe(cell: String) -> String {
 
 pub async fn csv(
     state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<OrgId>,
+    ctx: PageContext,
+    path: web::Path<OrgPath>,
     q: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let org_id = path.into_inner();
+    let OrgPath { org: org_id } = path.into_inner();
     let q = q.into_inner();
     let body = run_db(&state, move |conn| {
-        policy::authorize(&p, Action::ViewAudit { org_id: &org_id })?;
         let (filter, _) = to_filter(&org_id, &q);
-        let events = audit_db::list(conn, &filter, CSV_LIMIT)?;
+        let events = audit_log::export(conn, &ctx.principal, &org_id, &filter)?;
         let mut w = csv::Writer::from_writer(Vec::new());
         let fail = |e: csv::Error| AppError::Internal(format!("writing CSV: {e}"));
         w.write_record([

@@ -1,4 +1,5 @@
-//! Sign in, sign out, sign out everywhere.
+//! Sign in, sign out, sign out everywhere. Every check and write (the lockout, the session row,
+//! its audit row) is `service::sessions`'; here only the cookie and the answer.
 use std::net::IpAddr;
 
 use actix_session::Session;
@@ -9,33 +10,37 @@ use askama::Template;
 use chrono::{Duration, NaiveDateTime};
 use serde::Deserialize;
 
-use super::{render, render_with_status, see_other};
 use crate::domain::credentials;
 use crate::error::AppError;
 use crate::service::sessions::{self, SignInAttempt, SignInOutcome};
+use crate::web::page::{render, render_with_status, see_other, PageContext};
 use crate::web::session::{self, SignedIn};
-use crate::web::{request_id, run_db, AppState};
+use crate::web::{request_id, run_db, urls, AppState};
 
 #[derive(Template)]
 #[template(path = "auth/login.html")]
 struct LoginPage {
     /// A sandbox deployment says so on every page, the sign-in page included.
     sandbox: bool,
+    action: String,
     csrf: String,
     email: String,
     error: Option<String>,
 }
 
+/// The sign-in page; a person already signed in goes on to their landing page (there is no page
+/// context before signing in: the cookie's session, if any, is all there is).
 pub async fn login_form(
     state: web::Data<AppState>,
     session: Session,
     user: Option<SignedIn>,
 ) -> Result<HttpResponse, AppError> {
     if user.is_some() {
-        return Ok(see_other("/"));
+        return Ok(see_other(&urls::home()));
     }
     render(&LoginPage {
         sandbox: state.settings.is_sandbox(),
+        action: urls::sign_in(),
         csrf: session::csrf_token(&session),
         email: String::new(),
         error: None,
@@ -95,6 +100,7 @@ pub async fn login(
     let sandbox = state.settings.is_sandbox();
     let page = |error: String| LoginPage {
         sandbox,
+        action: urls::sign_in(),
         csrf: session::csrf_token(&session),
         email: shown_email.clone(),
         error: Some(error),
@@ -102,7 +108,7 @@ pub async fn login(
     match outcome {
         SignInOutcome::SignedIn { secret } => {
             session::start(&session, &secret)?;
-            Ok(see_other("/"))
+            Ok(see_other(&urls::home()))
         }
         SignInOutcome::WrongCredentials => render_with_status(
             &page("That email and password do not match an account.".into()),
@@ -147,7 +153,8 @@ fn too_many(page: LoginPage, until: NaiveDateTime) -> Result<HttpResponse, AppEr
     Ok(res)
 }
 
-/// Ends this browser's session on the server, then forgets the cookie.
+/// Ends this browser's session on the server, then forgets the cookie. A session that already
+/// ended signs out all the same, so this takes the session as it is (no page context).
 pub async fn logout(
     state: web::Data<AppState>,
     session: Session,
@@ -166,20 +173,19 @@ pub async fn logout(
         Err(e) => return Err(e),
     }
     session::forget(&session);
-    Ok(see_other("/login"))
+    Ok(see_other(&urls::sign_in()))
 }
 
 /// Ends every session of the signed-in person (other browsers and devices included).
 pub async fn logout_everywhere(
     state: web::Data<AppState>,
     session: Session,
-    user: SignedIn,
+    ctx: PageContext,
 ) -> Result<HttpResponse, AppError> {
-    let actor = user.actor();
     run_db(&state, move |conn| {
-        sessions::sign_out_everywhere(conn, &actor, &user.principal)
+        sessions::sign_out_everywhere(conn, &ctx.actor(), &ctx.principal)
     })
     .await?;
     session::forget(&session);
-    Ok(see_other("/login"))
+    Ok(see_other(&urls::sign_in()))
 }

@@ -1,43 +1,51 @@
 //! The landing redirect and the CSMs' org picker.
-use crate::web::pages::Nav;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::{chrome, render, see_other, Chrome};
-use crate::db::orgs::{self, Org};
 use crate::domain::access::Role;
+use crate::domain::scope::Scope;
 use crate::error::AppError;
-use crate::web::session::SignedIn;
-use crate::web::{run_db, AppState};
+use crate::service::org_picker;
+use crate::web::page::{render, see_other, Chrome, Nav, PageContext};
+use crate::web::{run_db, urls, AppState};
 
-pub async fn index(user: SignedIn) -> HttpResponse {
-    let p = &user.principal;
-    match (&p.org_id, p.role, p.csm_org_ids.as_slice()) {
-        (Some(org), _, _) => see_other(&format!("/orgs/{org}/lab_accounts")),
-        (None, Role::Csm, [only]) => see_other(&format!("/orgs/{only}/lab_accounts")),
-        _ => see_other("/orgs"),
-    }
+/// Where a signed-in person lands: their org's lab accounts, a CSM with one org that org's, any
+/// other CSM the org picker.
+pub async fn index(ctx: PageContext) -> HttpResponse {
+    let p = &ctx.principal;
+    let org = match (&p.org_id, p.role, p.csm_org_ids.as_slice()) {
+        (Some(org), _, _) => org,
+        (None, Role::Csm, [only]) => only,
+        _ => return see_other(&urls::orgs()),
+    };
+    see_other(&urls::lab_accounts(&Scope::Org(org.clone())))
+}
+
+pub struct OrgLink {
+    name: String,
+    url: String,
 }
 
 #[derive(Template)]
 #[template(path = "orgs/pick.html")]
 struct PickPage {
     chrome: Chrome,
-    orgs: Vec<Org>,
+    orgs: Vec<OrgLink>,
 }
 
-pub async fn pick(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
+pub async fn pick(state: web::Data<AppState>, ctx: PageContext) -> Result<HttpResponse, AppError> {
     let page = run_db(&state, move |conn| {
-        let ids = match &p.org_id {
-            Some(org) => vec![org.clone()],
-            None => p.csm_org_ids.clone(),
-        };
+        let chrome = ctx.chrome(conn, None, Nav::Orgs)?;
+        let orgs = org_picker::orgs(conn, &ctx.principal)?;
         Ok(PickPage {
-            chrome: chrome(conn, &p, &csrf, sandbox, None, Nav::Orgs)?,
-            orgs: orgs::list_orgs(conn, &ids)?,
+            chrome,
+            orgs: orgs
+                .into_iter()
+                .map(|o| OrgLink {
+                    url: urls::lab_accounts(&Scope::Org(o.id)),
+                    name: o.name,
+                })
+                .collect(),
         })
     })
     .await?;

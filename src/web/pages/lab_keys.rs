@@ -1,39 +1,32 @@
 //! Lab interface keys, for CSMs: one scope per lab (a key delivers that lab's results for every
 //! org), listed by lab with prefix, label, who created it and when; creating one shows the secret
 //! on that one response only; revoking asks first (htmx confirm dialog, or a confirmation page
-//! without JavaScript) and the key gets 401 from its next delivery.
-use crate::web::pages::Nav;
+//! without JavaScript) and the key gets 401 from its next delivery. Who may, and which keys:
+//! `service::lab_keys`.
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{chrome, fmt_time, render, render_with_status, see_other, Chrome, Scope};
-use super::{non_empty, SelectOption};
-use crate::db::api_keys::{self as keys_db, ApiKeyRow};
+use super::{fmt_time, non_empty, SelectOption};
+use crate::db::api_keys::ApiKeyRow;
 use crate::db::DbConnection;
-use crate::domain::access::{Action, Principal};
-use crate::domain::api_key::{validate_label, KeyScope};
 use crate::domain::ids::ApiKeyId;
 use crate::domain::lab::LabSlug;
+use crate::domain::scope::Scope;
 use crate::error::AppError;
-use crate::service::api_keys::{self as keys_service, KeyOwner};
-use crate::service::policy;
-use crate::web::htmx::is_htmx;
-use crate::web::session::SignedIn;
-use crate::web::{run_db, AppState};
+use crate::service::api_keys::{KeyError, KeyProblems};
+use crate::service::lab_keys;
+use crate::web::page::{render, render_with_status, see_other, Chrome, Nav, PageContext};
+use crate::web::{run_db, urls, AppState};
 
-pub const BASE: &str = "/platform/lab_keys";
+#[derive(Deserialize)]
+pub struct KeyPath {
+    key: ApiKeyId,
+}
 
-fn platform_chrome(
-    conn: &mut DbConnection,
-    p: &Principal,
-    csrf: &str,
-    sandbox: bool,
-) -> Result<Chrome, AppError> {
-    let chrome = chrome(conn, p, csrf, sandbox, Some(&Scope::Platform), Nav::LabKeys)?;
-    policy::authorize(p, Action::ManageLabKeys)?;
-    Ok(chrome)
+fn platform_chrome(ctx: &PageContext, conn: &mut DbConnection) -> Result<Chrome, AppError> {
+    ctx.chrome(conn, Some(&Scope::Platform), Nav::LabKeys)
 }
 
 fn lab_name(slug: Option<LabSlug>) -> &'static str {
@@ -56,9 +49,9 @@ pub struct LabKeysTable {
     pub message: Option<String>,
 }
 
-fn keys_table(conn: &mut DbConnection, message: Option<String>) -> Result<LabKeysTable, AppError> {
+fn keys_table(keys: Vec<ApiKeyRow>, message: Option<String>) -> LabKeysTable {
     let row = |k: ApiKeyRow| LabKeyRow {
-        revoke_url: format!("{BASE}/{}/revoke", k.id),
+        revoke_url: urls::revoke_lab_key(&k.id),
         lab: lab_name(k.lab_slug),
         prefix: k.prefix,
         label: k.label,
@@ -67,17 +60,17 @@ fn keys_table(conn: &mut DbConnection, message: Option<String>) -> Result<LabKey
         revoked_at: k.revoked_at.as_ref().map(fmt_time),
         id: k.id,
     };
-    Ok(LabKeysTable {
-        rows: keys_db::list_lab_keys(conn)?.into_iter().map(row).collect(),
+    LabKeysTable {
+        rows: keys.into_iter().map(row).collect(),
         message,
-    })
+    }
 }
 
 #[derive(Template)]
 #[template(path = "platform/lab_keys.html")]
 struct KeysPage {
     chrome: Chrome,
-    create_url: &'static str,
+    create_url: String,
     lab_options: Vec<SelectOption>,
     label: String,
     lab_error: Option<String>,
@@ -85,6 +78,7 @@ struct KeysPage {
     keys: LabKeysTable,
 }
 
+/// What htmx gets back from a revoke: the keys, swapped in place.
 #[derive(Template)]
 #[template(path = "platform/_lab_keys.html")]
 struct KeysFragment {
@@ -99,7 +93,7 @@ struct CreatedPage {
     label: String,
     prefix: String,
     secret: String,
-    keys_url: &'static str,
+    keys_url: String,
 }
 
 #[derive(Template)]
@@ -110,7 +104,7 @@ struct RevokeConfirmPage {
     prefix: String,
     label: String,
     action: String,
-    back_url: &'static str,
+    back_url: String,
 }
 
 #[derive(Deserialize)]
@@ -126,125 +120,108 @@ pub struct CreateForm {
     label: String,
 }
 
+/// The list with the form for a new key; after a refusal, refilled with what was typed (`lab`)
+/// and each field's problem.
 fn keys_page(
-    conn: &mut DbConnection,
     chrome: Chrome,
+    keys: Vec<ApiKeyRow>,
     lab: Option<&str>,
     label: String,
-    lab_error: Option<String>,
-    label_error: Option<String>,
-) -> Result<KeysPage, AppError> {
-    Ok(KeysPage {
+    problems: KeyProblems,
+) -> KeysPage {
+    KeysPage {
         chrome,
-        create_url: BASE,
+        create_url: urls::lab_keys(),
         lab_options: LabSlug::ALL
             .iter()
             .map(|l| SelectOption::new(l.as_str(), l.display_name(), lab))
             .collect(),
         label,
-        lab_error,
-        label_error,
-        keys: keys_table(conn, None)?,
-    })
+        lab_error: problems.lab,
+        label_error: problems.label,
+        keys: keys_table(keys, None),
+    }
 }
 
 pub async fn list(
     state: web::Data<AppState>,
-    user: SignedIn,
+    ctx: PageContext,
     q: web::Query<KeysQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
     let revoked = q.done.as_deref() == Some("revoked");
     let page = run_db(&state, move |conn| {
-        let mut chrome = platform_chrome(conn, &p, &csrf, sandbox)?;
+        let mut chrome = platform_chrome(&ctx, conn)?;
         chrome.notice = revoked.then(|| "Key revoked.".to_string());
-        keys_page(conn, chrome, None, String::new(), None, None)
+        let keys = lab_keys::list(conn, &ctx.principal)?;
+        Ok(keys_page(
+            chrome,
+            keys,
+            None,
+            String::new(),
+            KeyProblems::default(),
+        ))
     })
     .await?;
     render(&page)
 }
 
+enum Created {
+    Key(CreatedPage),
+    Refused(KeysPage),
+}
+
 pub async fn create(
     state: web::Data<AppState>,
-    user: SignedIn,
+    ctx: PageContext,
     form: web::Form<CreateForm>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let actor = user.actor();
     let form = form.into_inner();
+    let typed_lab = non_empty(&form.lab).map(str::to_string);
+    // A lab labdesk does not know is no lab: the service asks for one.
+    let lab = typed_lab.as_deref().and_then(|l| l.parse::<LabSlug>().ok());
     let outcome = run_db(&state, move |conn| {
-        let chrome = platform_chrome(conn, &p, &csrf, sandbox)?;
-        let typed_lab = non_empty(&form.lab).map(str::to_string);
-        let lab = typed_lab.as_deref().map(str::parse::<LabSlug>);
-        let label = validate_label(&form.label);
-        let (lab, label) = match (lab, label) {
-            (Some(Ok(lab)), Ok(label)) => (lab, label),
-            (lab, label) => {
-                let lab_error = match lab {
-                    Some(Ok(_)) => None,
-                    _ => Some("Choose the lab that will deliver results with this key.".into()),
-                };
-                let page = keys_page(
-                    conn,
-                    chrome,
-                    typed_lab.as_deref(),
-                    form.label.clone(),
-                    lab_error,
-                    label.err(),
-                )?;
-                return Ok(Err(page));
+        let chrome = platform_chrome(&ctx, conn)?;
+        let p = &ctx.principal;
+        match lab_keys::create(conn, &ctx.actor(), p, lab, &form.label) {
+            Ok(created) => Ok(Created::Key(CreatedPage {
+                chrome,
+                lab: created.lab.display_name().to_string(),
+                label: created.key.label,
+                prefix: created.key.prefix,
+                secret: created.key.secret,
+                keys_url: urls::lab_keys(),
+            })),
+            Err(KeyError::Invalid(problems)) => {
+                let keys = lab_keys::list(conn, p)?;
+                let typed_lab = typed_lab.as_deref();
+                let page = keys_page(chrome, keys, typed_lab, form.label, problems);
+                Ok(Created::Refused(page))
             }
-        };
-        let owner = KeyOwner::Lab { slug: lab };
-        let (id, secret) = keys_service::create(conn, &actor, &owner, &label)?;
-        let prefix = keys_db::find(conn, &id)?
-            .map(|k| k.prefix)
-            .ok_or(AppError::NotFound)?;
-        Ok(Ok(CreatedPage {
-            chrome,
-            lab: lab.display_name().to_string(),
-            label,
-            prefix,
-            secret,
-            keys_url: BASE,
-        }))
+            Err(e) => Err(e.into()),
+        }
     })
     .await?;
     match outcome {
         // The secret is on this response only: nothing stores or repeats it, no cache keeps it.
-        Ok(created) => Ok(render(&created)?),
-        Err(form) => render_with_status(&form, StatusCode::UNPROCESSABLE_ENTITY),
+        Created::Key(page) => render(&page),
+        Created::Refused(page) => render_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY),
     }
-}
-
-/// A lab interface key; any other key (a Team's, an org's) is "not found" here.
-fn find_key(conn: &mut DbConnection, key_id: &ApiKeyId) -> Result<ApiKeyRow, AppError> {
-    keys_db::find(conn, key_id)?
-        .filter(|k| k.scope == KeyScope::Lab)
-        .ok_or(AppError::NotFound)
 }
 
 pub async fn revoke_confirm(
     state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<ApiKeyId>,
+    ctx: PageContext,
+    path: web::Path<KeyPath>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let key_id = path.into_inner();
+    let KeyPath { key } = path.into_inner();
     let page = run_db(&state, move |conn| {
-        let chrome = platform_chrome(conn, &p, &csrf, sandbox)?;
-        let key = find_key(conn, &key_id)?;
+        let chrome = platform_chrome(&ctx, conn)?;
+        let key = lab_keys::to_revoke(conn, &ctx.principal, &key)?;
         Ok(RevokeConfirmPage {
             chrome,
             lab: lab_name(key.lab_slug),
-            action: format!("{BASE}/{}/revoke", key.id),
-            back_url: BASE,
+            action: urls::revoke_lab_key(&key.id),
+            back_url: urls::lab_keys(),
             prefix: key.prefix,
             label: key.label,
         })
@@ -255,32 +232,25 @@ pub async fn revoke_confirm(
 
 pub async fn revoke(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
-    path: web::Path<ApiKeyId>,
+    ctx: PageContext,
+    path: web::Path<KeyPath>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let actor = user.actor();
-    let key_id = path.into_inner();
+    let KeyPath { key } = path.into_inner();
+    let hx = ctx.hx;
     let table = run_db(&state, move |conn| {
-        platform_chrome(conn, &p, &csrf, sandbox)?;
-        let key = find_key(conn, &key_id)?;
-        let revoked = keys_service::revoke_lab_key(conn, &actor, &key.id)?;
-        let message = if revoked {
-            format!(
-                "Revoked key {}…. Deliveries with it now get 401.",
-                key.prefix
-            )
+        let done = lab_keys::revoke(conn, &ctx.actor(), &ctx.principal, &key)?;
+        let prefix = &done.revocation.key.prefix;
+        let message = if done.revocation.changed {
+            format!("Revoked key {prefix}…. Deliveries with it now get 401.")
         } else {
-            format!("Key {}… was already revoked.", key.prefix)
+            format!("Key {prefix}… was already revoked.")
         };
-        keys_table(conn, Some(message))
+        Ok(keys_table(done.keys, Some(message)))
     })
     .await?;
-    if is_htmx(&req) {
+    // A POST has no whole page to answer: htmx swaps the keys, a plain form redirects.
+    if hx.wants_fragment() {
         return render(&KeysFragment { keys: table });
     }
-    Ok(see_other(&format!("{BASE}?done=revoked")))
+    Ok(see_other(&format!("{}?done=revoked", urls::lab_keys())))
 }

@@ -1,46 +1,33 @@
 //! A Team's API keys, for the org's admins: the list (prefix, label, who and when, revoked),
 //! creating one (the secret is on that one response and nowhere else, ever) and revoking one
-//! (htmx confirm dialog, or a confirmation page without JavaScript).
-use crate::web::pages::Nav;
+//! (htmx confirm dialog, or a confirmation page without JavaScript). Who may, which Team and
+//! which key: `service::team_keys`.
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{chrome, fmt_time, render, render_with_status, see_other, Chrome, Scope};
-use crate::db::api_keys::{self as keys_db, ApiKeyRow};
-use crate::db::orgs::{self, Team};
-use crate::db::DbConnection;
-use crate::domain::access::{Action, Principal};
-use crate::domain::api_key::validate_label;
+use super::fmt_time;
+use crate::db::api_keys::ApiKeyRow;
 use crate::domain::ids::{ApiKeyId, OrgId, TeamId};
+use crate::domain::scope::Scope;
 use crate::error::AppError;
-use crate::service::api_keys::{self as keys_service, KeyOwner};
-use crate::service::policy;
-use crate::web::htmx::is_htmx;
-use crate::web::session::SignedIn;
-use crate::web::urls;
-use crate::web::{run_db, AppState};
+use crate::service::api_keys::KeyError;
+use crate::service::team_keys::{self, TeamKeys};
+use crate::web::page::{render, render_with_status, see_other, Chrome, Nav, PageContext};
+use crate::web::{run_db, urls, AppState};
 
-/// The Team, if it is this org's and the person may manage its keys.
-fn authorize_team(
-    conn: &mut DbConnection,
-    p: &Principal,
-    org_id: &OrgId,
-    team_id: &TeamId,
-) -> Result<Team, AppError> {
-    let team = orgs::find_team(conn, team_id)?.ok_or(AppError::NotFound)?;
-    if team.org_id != *org_id {
-        return Err(AppError::NotFound);
-    }
-    policy::authorize(
-        p,
-        Action::ManageTeamKeys {
-            org_id,
-            team_id: &team.id,
-        },
-    )?;
-    Ok(team)
+#[derive(Deserialize)]
+pub struct TeamPath {
+    org: OrgId,
+    team: TeamId,
+}
+
+#[derive(Deserialize)]
+pub struct KeyPath {
+    org: OrgId,
+    team: TeamId,
+    key: ApiKeyId,
 }
 
 pub struct KeyRow {
@@ -58,28 +45,21 @@ pub struct KeysTable {
     pub message: Option<String>,
 }
 
-fn keys_table(
-    conn: &mut DbConnection,
-    org_id: &OrgId,
-    team_id: &TeamId,
-    message: Option<String>,
-) -> Result<KeysTable, AppError> {
-    let row = |k: ApiKeyRow| KeyRow {
+fn keys_table(org_id: &OrgId, keys: &TeamKeys, message: Option<String>) -> KeysTable {
+    let team_id = &keys.team.id;
+    let row = |k: &ApiKeyRow| KeyRow {
         revoke_url: urls::revoke_team_key(org_id, team_id, &k.id),
-        prefix: k.prefix,
-        label: k.label,
-        created_by: k.created_by,
+        prefix: k.prefix.clone(),
+        label: k.label.clone(),
+        created_by: k.created_by.clone(),
         created_at: fmt_time(&k.created_at),
         revoked_at: k.revoked_at.as_ref().map(fmt_time),
-        id: k.id,
+        id: k.id.clone(),
     };
-    Ok(KeysTable {
-        rows: keys_db::list_for_team(conn, team_id)?
-            .into_iter()
-            .map(row)
-            .collect(),
+    KeysTable {
+        rows: keys.keys.iter().map(row).collect(),
         message,
-    })
+    }
 }
 
 #[derive(Template)]
@@ -94,6 +74,7 @@ struct KeysPage {
     keys: KeysTable,
 }
 
+/// What htmx gets back from a revoke: the keys, swapped in place.
 #[derive(Template)]
 #[template(path = "teams/_keys.html")]
 struct KeysFragment {
@@ -133,140 +114,101 @@ pub struct CreateForm {
     label: String,
 }
 
+/// The list with the form for a new key (refilled with what was typed after a refusal).
 fn keys_page(
-    conn: &mut DbConnection,
-    p: &Principal,
     chrome: Chrome,
     org_id: &OrgId,
-    team_id: &TeamId,
+    keys: TeamKeys,
     label: String,
     label_error: Option<String>,
-) -> Result<KeysPage, AppError> {
-    let team = authorize_team(conn, p, org_id, team_id)?;
-    Ok(KeysPage {
+) -> KeysPage {
+    KeysPage {
         chrome,
-        team_url: urls::team(org_id, &team.id),
-        create_url: urls::team_keys(org_id, &team.id),
-        keys: keys_table(conn, org_id, &team.id, None)?,
-        team_name: team.name,
+        team_url: urls::team(org_id, &keys.team.id),
+        create_url: urls::team_keys(org_id, &keys.team.id),
+        keys: keys_table(org_id, &keys, None),
+        team_name: keys.team.name,
         label,
         label_error,
-    })
+    }
 }
 
 pub async fn list(
     state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<(OrgId, TeamId)>,
+    ctx: PageContext,
+    path: web::Path<TeamPath>,
     q: web::Query<KeysQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let (org_id, team_id) = path.into_inner();
+    let TeamPath { org, team } = path.into_inner();
     let revoked = q.done.as_deref() == Some("revoked");
     let page = run_db(&state, move |conn| {
-        let scope = Scope::Org(org_id.clone());
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), Nav::Teams)?;
-        let mut page = keys_page(conn, &p, chrome, &org_id, &team_id, String::new(), None)?;
-        page.chrome.notice = revoked.then(|| "Key revoked.".to_string());
-        Ok(page)
+        let mut chrome = ctx.chrome(conn, Some(&Scope::Org(org.clone())), Nav::Teams)?;
+        chrome.notice = revoked.then(|| "Key revoked.".to_string());
+        let keys = team_keys::list(conn, &ctx.principal, &org, &team)?;
+        Ok(keys_page(chrome, &org, keys, String::new(), None))
     })
     .await?;
     render(&page)
 }
 
+enum Created {
+    Key(CreatedPage),
+    Refused(KeysPage),
+}
+
 pub async fn create(
     state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<(OrgId, TeamId)>,
+    ctx: PageContext,
+    path: web::Path<TeamPath>,
     form: web::Form<CreateForm>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let actor = user.actor();
-    let (org_id, team_id) = path.into_inner();
+    let TeamPath { org, team } = path.into_inner();
     let typed = form.into_inner().label;
     let outcome = run_db(&state, move |conn| {
-        let scope = Scope::Org(org_id.clone());
-        let chrome = chrome(conn, &p, &csrf, sandbox, Some(&scope), Nav::Teams)?;
-        let label = match validate_label(&typed) {
-            Ok(label) => label,
-            Err(message) => {
-                let page = keys_page(conn, &p, chrome, &org_id, &team_id, typed, Some(message))?;
-                return Ok(Err(page));
+        let chrome = ctx.chrome(conn, Some(&Scope::Org(org.clone())), Nav::Teams)?;
+        let p = &ctx.principal;
+        match team_keys::create(conn, &ctx.actor(), p, &org, &team, &typed) {
+            Ok(created) => Ok(Created::Key(CreatedPage {
+                chrome,
+                keys_url: urls::team_keys(&org, &created.team.id),
+                team_name: created.team.name,
+                label: created.key.label,
+                prefix: created.key.prefix,
+                secret: created.key.secret,
+            })),
+            Err(KeyError::Invalid(problems)) => {
+                let keys = team_keys::list(conn, p, &org, &team)?;
+                let page = keys_page(chrome, &org, keys, typed, problems.label);
+                Ok(Created::Refused(page))
             }
-        };
-        let team = authorize_team(conn, &p, &org_id, &team_id)?;
-        let owner = KeyOwner::Team {
-            team_id: team.id.clone(),
-            org_id: org_id.clone(),
-        };
-        let (id, secret) = keys_service::create(conn, &actor, &owner, &label)?;
-        let prefix = keys_db::find(conn, &id)?
-            .map(|k| k.prefix)
-            .ok_or(AppError::NotFound)?;
-        Ok(Ok(CreatedPage {
-            chrome,
-            keys_url: urls::team_keys(&org_id, &team.id),
-            team_name: team.name,
-            label,
-            prefix,
-            secret,
-        }))
+            Err(e) => Err(e.into()),
+        }
     })
     .await?;
     match outcome {
         // Rendered on this response only: nothing stores or repeats the secret, and no cache
         // may keep it.
-        Ok(created) => Ok(render(&created)?),
-        Err(form) => render_with_status(&form, StatusCode::UNPROCESSABLE_ENTITY),
+        Created::Key(page) => render(&page),
+        Created::Refused(page) => render_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY),
     }
-}
-
-/// The Team and its key, for a revoke; another Team's key is "not found".
-fn find_key(
-    conn: &mut DbConnection,
-    p: &Principal,
-    org_id: &OrgId,
-    team_id: &TeamId,
-    key_id: &ApiKeyId,
-) -> Result<(Team, ApiKeyRow), AppError> {
-    let team = authorize_team(conn, p, org_id, team_id)?;
-    let key = keys_db::find(conn, key_id)?
-        .filter(|k| k.team_id.as_ref() == Some(&team.id))
-        .ok_or(AppError::NotFound)?;
-    Ok((team, key))
 }
 
 pub async fn revoke_confirm(
     state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<(OrgId, TeamId, ApiKeyId)>,
+    ctx: PageContext,
+    path: web::Path<KeyPath>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let csrf = user.csrf.clone();
-    let sandbox = state.settings.is_sandbox();
-    let (org_id, team_id, key_id) = path.into_inner();
+    let KeyPath { org, team, key } = path.into_inner();
     let page = run_db(&state, move |conn| {
-        let chrome = chrome(
-            conn,
-            &p,
-            &csrf,
-            sandbox,
-            Some(&Scope::Org(org_id.clone())),
-            Nav::Teams,
-        )?;
-        let (team, key) = find_key(conn, &p, &org_id, &team_id, &key_id)?;
-        let back_url = urls::team_keys(&org_id, &team.id);
+        let chrome = ctx.chrome(conn, Some(&Scope::Org(org.clone())), Nav::Teams)?;
+        let found = team_keys::to_revoke(conn, &ctx.principal, &org, &team, &key)?;
         Ok(RevokeConfirmPage {
             chrome,
-            team_name: team.name,
-            action: urls::revoke_team_key(&org_id, &team.id, &key.id),
-            back_url,
-            prefix: key.prefix,
-            label: key.label,
+            action: urls::revoke_team_key(&org, &found.team.id, &found.key.id),
+            back_url: urls::team_keys(&org, &found.team.id),
+            team_name: found.team.name,
+            prefix: found.key.prefix,
+            label: found.key.label,
         })
     })
     .await?;
@@ -275,29 +217,25 @@ pub async fn revoke_confirm(
 
 pub async fn revoke(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    user: SignedIn,
-    path: web::Path<(OrgId, TeamId, ApiKeyId)>,
+    ctx: PageContext,
+    path: web::Path<KeyPath>,
 ) -> Result<HttpResponse, AppError> {
-    let p = user.principal.clone();
-    let actor = user.actor();
-    let (org_id, team_id, key_id) = path.into_inner();
-    let back = urls::team_keys(&org_id, &team_id);
+    let KeyPath { org, team, key } = path.into_inner();
+    let back = urls::team_keys(&org, &team);
+    let hx = ctx.hx;
     let table = run_db(&state, move |conn| {
-        let (team, key) = find_key(conn, &p, &org_id, &team_id, &key_id)?;
-        let revoked = keys_service::revoke_team_key(conn, &actor, &team.id, &key.id)?;
-        let message = if revoked {
-            format!(
-                "Revoked key {}…. Programs using it now get 401.",
-                key.prefix
-            )
+        let done = team_keys::revoke(conn, &ctx.actor(), &ctx.principal, &org, &team, &key)?;
+        let prefix = &done.revocation.key.prefix;
+        let message = if done.revocation.changed {
+            format!("Revoked key {prefix}…. Programs using it now get 401.")
         } else {
-            format!("Key {}… was already revoked.", key.prefix)
+            format!("Key {prefix}… was already revoked.")
         };
-        keys_table(conn, &org_id, &team.id, Some(message))
+        Ok(keys_table(&org, &done.keys, Some(message)))
     })
     .await?;
-    if is_htmx(&req) {
+    // A POST has no whole page to answer: htmx swaps the keys, a plain form redirects.
+    if hx.wants_fragment() {
         return render(&KeysFragment { keys: table });
     }
     Ok(see_other(&format!("{back}?done=revoked")))
