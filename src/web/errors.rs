@@ -100,7 +100,7 @@ fn render_body(
         return res.json(api_body(err, status, &fallback));
     }
     let message = err.map(AppError::public_message).unwrap_or(fallback);
-    let htmx = super::htmx::is_htmx(req);
+    let htmx = super::page::HxRequest::of(req).htmx;
     if status == StatusCode::UNAUTHORIZED {
         return if htmx {
             HttpResponse::Ok()

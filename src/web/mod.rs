@@ -2,7 +2,6 @@
 pub mod api;
 pub mod csrf;
 pub mod errors;
-pub mod htmx;
 pub mod page;
 pub mod pages;
 pub mod request_id;

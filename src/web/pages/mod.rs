@@ -16,31 +16,9 @@ pub mod teams;
 pub mod views;
 pub mod wizard;
 
-use crate::db::DbConnection;
-use crate::domain::access::Principal;
-use crate::error::AppError;
 pub use crate::web::urls::Scope;
 
 pub use crate::web::page::{render, render_with_status, see_other, Chrome, Nav};
-
-/// Checks the person may look at the scope and builds the layout for it.
-pub fn chrome(
-    conn: &mut DbConnection,
-    p: &Principal,
-    csrf: &str,
-    sandbox: bool,
-    scope: Option<&Scope>,
-    nav: Nav,
-) -> Result<Chrome, AppError> {
-    crate::web::page::PageContext {
-        principal: p.clone(),
-        csrf: csrf.to_string(),
-        sandbox,
-        request_id: None,
-        hx: Default::default(),
-    }
-    .chrome(conn, scope, nav)
-}
 
 /// One `<option>` of a select.
 pub struct SelectOption {
