@@ -71,6 +71,9 @@ pub enum Outage {
     Unreachable,
     /// Reachable, but it refuses changes: out of space, or read-only.
     WritesRefused,
+    /// A statement ran past the statement timeout (`db::STATEMENT_TIMEOUT`) and was cancelled,
+    /// so one slow read cannot hold a connection for long.
+    TooSlow,
 }
 
 /// Recognizes the driver messages of an outage. diesel reports most of them as `Unknown`, so
@@ -91,7 +94,9 @@ fn outage_in(message: &str) -> Option<Outage> {
         "could not extend file",
         "No space left on device",
     ];
-    if UNREACHABLE.iter().any(|m| message.contains(m)) {
+    if message.contains("canceling statement due to statement timeout") {
+        Some(Outage::TooSlow)
+    } else if UNREACHABLE.iter().any(|m| message.contains(m)) {
         Some(Outage::Unreachable)
     } else if WRITES_REFUSED.iter().any(|m| message.contains(m)) {
         Some(Outage::WritesRefused)
@@ -151,6 +156,12 @@ impl AppError {
                 ..
             } => "The database is not accepting changes right now (it is full or read-only), \
                   so nothing was saved. Please try again later."
+                .into(),
+            AppError::Unavailable {
+                outage: Outage::TooSlow,
+                ..
+            } => "The database took too long to answer, so this was stopped. \
+                  Please try again in a minute, or narrow the request."
                 .into(),
             AppError::Invalid(errors) => errors
                 .iter()
@@ -225,7 +236,11 @@ mod tests {
     #[test]
     fn outages_are_503s_and_other_database_errors_stay_500s() {
         use DatabaseErrorKind::{ClosedConnection, UniqueViolation, Unknown};
-        let table: [(Error, Option<Outage>); 7] = [
+        let table: [(Error, Option<Outage>); 8] = [
+            (
+                driver(Unknown, "canceling statement due to statement timeout"),
+                Some(Outage::TooSlow),
+            ),
             (driver(ClosedConnection, "gone"), Some(Outage::Unreachable)),
             (
                 driver(Unknown, "server closed the connection unexpectedly"),

@@ -196,17 +196,17 @@ async fn livez() -> HttpResponse {
 
 /// How long `/readyz` waits for a connection: shorter than a request's checkout timeout, so an
 /// orchestrator learns of an outage within seconds.
-const READYZ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+pub const READYZ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// Asks the database on a connection of its own (`AppState::ready_pool`), never waiting behind
+/// the requests that hold the main pool.
 async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     use diesel::connection::SimpleConnection;
-    let pool = state.pool.clone();
-    web::block(move || {
-        let mut conn = pool.get_timeout(READYZ_TIMEOUT)?;
+    crate::web::on_pool(state.ready_pool.clone(), |conn| {
         conn.batch_execute("SELECT 1")
             .map_err(|e| AppError::db("checking readiness", e))
     })
-    .await??;
+    .await?;
     Ok(HttpResponse::Ok().content_type("text/plain").body("ready"))
 }
 

@@ -47,10 +47,8 @@ fn static_dir() -> PathBuf {
 
 /// Builds the server on an already-bound listener (tests bind port 0).
 pub fn build(settings: Settings, pool: DbPool, listener: TcpListener) -> Result<Server, AppError> {
-    let state = web::Data::new(AppState {
-        pool,
-        settings: settings.clone(),
-    });
+    let ready_pool = db::connect_pool_with(&settings.database_url, 1, routes::READYZ_TIMEOUT)?;
+    let state = web::Data::new(AppState::new(pool, ready_pool, settings.clone()));
     let static_dir = static_dir();
     let server = HttpServer::new(move || {
         let session =

@@ -216,20 +216,6 @@ pub fn list_for_org(
     with_teams(conn, rows, TeamScope::Org(org_id))
 }
 
-/// The accounts of an org linked to at least one of `team_ids` (a clinician's view).
-pub fn list_for_teams(
-    conn: &mut DbConnection,
-    org_id: &OrgId,
-    team_ids: &[TeamId],
-    f: &AccountFilter,
-) -> Result<Vec<LabAccount>, AppError> {
-    let filter = AccountFilter {
-        linked_to_any: Some(team_ids.to_vec()),
-        ..f.clone()
-    };
-    list_for_org(conn, org_id, &filter)
-}
-
 /// Platform-managed accounts, for CSMs.
 pub fn list_platform(
     conn: &mut DbConnection,
@@ -244,6 +230,98 @@ pub fn list_platform(
         .load(conn)
         .map_err(|e| AppError::db("listing platform lab accounts", e))?;
     with_teams(conn, rows, TeamScope::All)
+}
+
+/// Applies "after this account" in the lists' order (lab, account number, id).
+macro_rules! after {
+    ($q:expr, $lab:expr, $number:expr, $id:expr) => {
+        $q.filter(
+            lab_accounts::lab_slug
+                .gt($lab)
+                .or(lab_accounts::lab_slug.eq($lab).and(
+                    lab_accounts::provider_account_id.gt($number.clone()).or(
+                        lab_accounts::provider_account_id
+                            .eq($number.clone())
+                            .and(lab_accounts::id.gt($id.clone())),
+                    ),
+                )),
+        )
+    };
+}
+
+/// One page of the dashboard's accounts list of an org (`Some`) or of the platform (`None`), in
+/// the lists' order, after the account `after` (None: from the start); at most `limit` rows.
+/// Each part is a walk of the (owner, lab, account number) index from the cursor, so a page costs
+/// the same with ten accounts or ten thousand.
+pub fn list_page(
+    conn: &mut DbConnection,
+    org_id: Option<&OrgId>,
+    f: &AccountFilter,
+    after: Option<&LabAccountId>,
+    limit: i64,
+) -> Result<Vec<LabAccount>, AppError> {
+    let failed = |e| AppError::db("listing a page of lab accounts", e);
+    let cursor: Option<(LabSlug, String, LabAccountId)> = match after {
+        Some(id) => lab_accounts::table
+            .find(id)
+            .select((
+                lab_accounts::lab_slug,
+                lab_accounts::provider_account_id,
+                lab_accounts::id,
+            ))
+            .first(conn)
+            .optional()
+            .map_err(failed)?,
+        None => None,
+    };
+    let owner_key = org_id.map_or_else(|| Owner::Platform.key().to_string(), |o| o.to_string());
+    // The part of a page a query gives: filtered, after the cursor, in the lists' order.
+    macro_rules! page_part {
+        ($q:expr) => {{
+            let q = filtered!(
+                $q.order((
+                    lab_accounts::lab_slug,
+                    lab_accounts::provider_account_id,
+                    lab_accounts::id,
+                ))
+                .limit(limit)
+                .select(LabAccountRow::as_select())
+                .into_boxed(),
+                f
+            );
+            let q = match &cursor {
+                Some((lab, number, id)) => after!(q, *lab, number, id),
+                None => q,
+            };
+            q.load::<LabAccountRow>(conn).map_err(failed)?
+        }};
+    }
+    let mut rows = page_part!(lab_accounts::table.filter(lab_accounts::owner_key.eq(owner_key)));
+    // An org's list also shows the platform accounts linked to its Teams (a few).
+    if let Some(org) = org_id {
+        let linked_here = lab_account_teams::table
+            .inner_join(teams::table)
+            .filter(teams::org_id.eq(org.clone()))
+            .select(lab_account_teams::lab_account_id);
+        rows.extend(page_part!(lab_accounts::table
+            .filter(lab_accounts::org_id.is_null())
+            .filter(lab_accounts::id.eq_any(linked_here))));
+        // Text order, as the database compares them (byte order: SQLite's BINARY, PostgreSQL's
+        // C collation).
+        rows.sort_by(|a, b| {
+            (a.lab_slug.as_str(), &a.provider_account_id, a.id.as_str()).cmp(&(
+                b.lab_slug.as_str(),
+                &b.provider_account_id,
+                b.id.as_str(),
+            ))
+        });
+        rows.truncate(usize::try_from(limit).unwrap_or(0));
+    }
+    let scope = match org_id {
+        Some(org) => TeamScope::Org(org),
+        None => TeamScope::All,
+    };
+    with_teams(conn, rows, scope)
 }
 
 /// Accounts linked to one Team (the team API key's view); `team_id_allowlist` shows only that Team's org.

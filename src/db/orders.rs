@@ -103,6 +103,33 @@ pub fn test_ids(conn: &mut DbConnection, order_id: &OrderId) -> Result<Vec<LabTe
         .map_err(|e| AppError::db("loading an order's tests", e))
 }
 
+/// The (order id, test id) pairs of several orders, each order's tests in their order: one query
+/// for a whole page of orders.
+pub fn test_ids_of(
+    conn: &mut DbConnection,
+    order_ids: &[OrderId],
+) -> Result<Vec<(OrderId, LabTestId)>, AppError> {
+    order_tests::table
+        .filter(order_tests::order_id.eq_any(order_ids))
+        .order((order_tests::order_id, order_tests::position))
+        .select((order_tests::order_id, order_tests::lab_test_id))
+        .load(conn)
+        .map_err(|e| AppError::db("loading the tests of orders", e))
+}
+
+/// The events of several orders, each order's in sequence: one query for a page of orders.
+pub fn events_of(
+    conn: &mut DbConnection,
+    order_ids: &[OrderId],
+) -> Result<Vec<OrderEvent>, AppError> {
+    order_events::table
+        .filter(order_events::order_id.eq_any(order_ids))
+        .order((order_events::order_id, order_events::seq))
+        .select(OrderEvent::as_select())
+        .load(conn)
+        .map_err(|e| AppError::db("loading the events of orders", e))
+}
+
 pub fn events(conn: &mut DbConnection, order_id: &OrderId) -> Result<Vec<OrderEvent>, AppError> {
     order_events::table
         .filter(order_events::order_id.eq(order_id))

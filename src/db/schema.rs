@@ -332,6 +332,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Orders per Team and status, kept by triggers (see the order_counts migration).
+    team_order_counts (team_id, status_low, shard) {
+        team_id -> Text,
+        status_low -> Text,
+        shard -> Integer,
+        n -> BigInt,
+    }
+}
+
 diesel::joinable!(teams -> organizations (org_id));
 diesel::joinable!(team_members -> teams (team_id));
 diesel::joinable!(team_members -> users (user_id));
@@ -348,6 +358,7 @@ diesel::joinable!(results -> orders (order_id));
 diesel::joinable!(result_biomarkers -> results (result_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    team_order_counts,
     organizations,
     teams,
     users,

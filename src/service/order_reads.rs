@@ -86,12 +86,7 @@ pub fn list_for_team(
         ..filter
     };
     let (rows, total) = orders_db::list_numbered(conn, &filter, page, size, ascending)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        if let Some(order) = orders::load(conn, &row.id)? {
-            out.push(order);
-        }
-    }
+    let out = orders::load_many(conn, rows)?;
     let ids: Vec<OrderId> = out.iter().map(|o| o.row.id.clone()).collect();
     record_list(conn, actor, ListedFrom::Team { org_id, team_id }, &ids)?;
     Ok((out, total))

@@ -51,33 +51,83 @@ fn bad_data(what: &str, e: impl std::fmt::Display) -> AppError {
 }
 
 pub fn load(conn: &mut DbConnection, id: &OrderId) -> Result<Option<OrderView>, AppError> {
-    let Some(row) = orders_db::find(conn, id)? else {
-        return Ok(None);
-    };
-    let details =
-        serde_json::from_str(&row.patient_details).map_err(|e| bad_data("patient_details", e))?;
-    let address =
-        serde_json::from_str(&row.patient_address).map_err(|e| bad_data("patient_address", e))?;
-    let physician = match &row.physician {
-        Some(p) => Some(serde_json::from_str(p).map_err(|e| bad_data("physician", e))?),
-        None => None,
-    };
-    let test_ids = orders_db::test_ids(conn, &row.id)?;
-    let tests = lab_tests::find_tests(conn, &test_ids)?;
-    let lab = lab_tests::find_lab(conn, row.lab_slug)?;
-    let events = orders_db::events(conn, &row.id)?;
-    let account = accounts_db::find(conn, &row.lab_account_id, TeamScope::Org(&row.org_id))?
-        .ok_or_else(|| AppError::Internal(format!("order {} has no lab account", row.id)))?;
-    Ok(Some(OrderView {
-        row,
-        details,
-        address,
-        physician,
-        tests,
-        lab,
-        events,
-        account,
-    }))
+    match orders_db::find(conn, id)? {
+        Some(row) => Ok(load_many(conn, vec![row])?.pop()),
+        None => Ok(None),
+    }
+}
+
+/// The orders of `rows` with everything they show, in the same order: a fixed number of queries
+/// however many rows there are (tests, labs, events, accounts and their links, one query each).
+pub fn load_many(conn: &mut DbConnection, rows: Vec<OrderRow>) -> Result<Vec<OrderView>, AppError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<OrderId> = rows.iter().map(|r| r.id.clone()).collect();
+    let test_pairs = orders_db::test_ids_of(conn, &ids)?;
+    let mut all_test_ids: Vec<LabTestId> = test_pairs.iter().map(|(_, t)| t.clone()).collect();
+    all_test_ids.sort();
+    all_test_ids.dedup();
+    let tests = lab_tests::find_tests(conn, &all_test_ids)?;
+    let labs = lab_tests::list_labs(conn)?;
+    let mut events = orders_db::events_of(conn, &ids)?;
+    // An account as each org sees it (a platform account's links differ per org).
+    let mut accounts: Vec<(OrgId, LabAccount)> = Vec::new();
+    let mut orgs: Vec<&OrgId> = rows.iter().map(|r| &r.org_id).collect();
+    orgs.sort();
+    orgs.dedup();
+    for org in orgs {
+        let mut wanted: Vec<_> = rows
+            .iter()
+            .filter(|r| &r.org_id == org)
+            .map(|r| r.lab_account_id.clone())
+            .collect();
+        wanted.sort();
+        wanted.dedup();
+        accounts.extend(
+            accounts_db::find_many(conn, &wanted, TeamScope::Org(org))?
+                .into_iter()
+                .map(|a| (org.clone(), a)),
+        );
+    }
+    rows.into_iter()
+        .map(|row| {
+            let details = serde_json::from_str(&row.patient_details)
+                .map_err(|e| bad_data("patient_details", e))?;
+            let address = serde_json::from_str(&row.patient_address)
+                .map_err(|e| bad_data("patient_address", e))?;
+            let physician = match &row.physician {
+                Some(p) => Some(serde_json::from_str(p).map_err(|e| bad_data("physician", e))?),
+                None => None,
+            };
+            let order_tests = test_pairs
+                .iter()
+                .filter(|(o, _)| *o == row.id)
+                .filter_map(|(_, t)| tests.iter().find(|x| &x.id == t).cloned())
+                .collect();
+            let lab = labs.iter().find(|l| l.slug == row.lab_slug).cloned();
+            let (mine, rest): (Vec<OrderEvent>, Vec<OrderEvent>) =
+                events.drain(..).partition(|e| e.order_id == row.id);
+            events = rest;
+            let account = accounts
+                .iter()
+                .find(|(org, a)| *org == row.org_id && a.id == row.lab_account_id)
+                .map(|(_, a)| a.clone())
+                .ok_or_else(|| {
+                    AppError::Internal(format!("order {} has no lab account", row.id))
+                })?;
+            Ok(OrderView {
+                details,
+                address,
+                physician,
+                tests: order_tests,
+                lab,
+                events: mine,
+                account,
+                row,
+            })
+        })
+        .collect()
 }
 
 /// Loads an order of one of these Teams; any other order is "not found".

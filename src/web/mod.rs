@@ -10,16 +10,37 @@ pub mod security_headers;
 pub mod session;
 pub mod urls;
 
+use std::sync::atomic::Ordering;
+
 use actix_web::web;
+use tokio::sync::Semaphore;
 
 use crate::config::Settings;
-use crate::db::{DbConnection, DbPool};
+use crate::db::{query_count, DbConnection, DbPool};
 use crate::error::AppError;
 
 /// Shared by every handler.
 pub struct AppState {
     pub pool: DbPool,
     pub settings: Settings,
+    /// One connection of its own for `/readyz`, so readiness answers while lists hold the pool.
+    pub ready_pool: DbPool,
+    /// How many list reads (order lists, the audit log, the review queue) may hold a pooled
+    /// connection at once: at most half the pool, so however hard lists are hammered, order
+    /// creation, pages and result deliveries always find a connection.
+    pub list_slots: Semaphore,
+}
+
+impl AppState {
+    pub fn new(pool: DbPool, ready_pool: DbPool, settings: Settings) -> AppState {
+        let list_slots = Semaphore::new((settings.pool_size as usize / 2).max(1));
+        AppState {
+            pool,
+            settings,
+            ready_pool,
+            list_slots,
+        }
+    }
 }
 
 /// Runs blocking database work off the actix worker threads, with one pooled connection.
@@ -28,10 +49,41 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     T: Send + 'static,
 {
-    let pool = state.pool.clone();
+    on_pool(state.pool.clone(), f).await
+}
+
+/// `run_db` for a list read: it waits for one of `AppState::list_slots` first.
+pub async fn run_list_db<T, F>(state: &web::Data<AppState>, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let _slot = state
+        .list_slots
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(format!("list slots closed: {e}")))?;
+    on_pool(state.pool.clone(), f).await
+}
+
+/// Runs `f` on a blocking thread with a connection of `pool`, adding the statements it ran to the
+/// request's count.
+pub async fn on_pool<T, F>(pool: DbPool, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let statements = request_id::statement_counter();
     web::block(move || {
-        let mut conn = pool.get()?;
-        f(&mut conn)
+        let before = query_count::on_this_thread();
+        let result = pool
+            .get()
+            .map_err(AppError::from)
+            .and_then(|mut conn| f(&mut conn));
+        if let Some(counter) = statements {
+            counter.fetch_add(query_count::on_this_thread() - before, Ordering::Relaxed);
+        }
+        result
     })
     .await?
 }

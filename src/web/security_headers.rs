@@ -52,6 +52,16 @@ pub fn apply(headers: &mut HeaderMap, method: &Method, path: &str, https: bool) 
     }
 }
 
+/// How long a static file may be kept: for good when its address carries this build's
+/// fingerprint (`urls::asset`), else only after asking again (the file's ETag answers cheaply).
+pub fn static_cache_control(query: &str) -> &'static str {
+    if query == format!("v={}", super::urls::ASSETS_VERSION) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, no-cache"
+    }
+}
+
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -61,8 +71,15 @@ pub async fn middleware(
         .is_some_and(|s| s.settings.https);
     let method = req.method().clone();
     let path = req.path().to_string();
+    let static_cache = path
+        .starts_with("/static/")
+        .then(|| static_cache_control(req.query_string()));
     let mut res = next.call(req).await?;
     apply(res.headers_mut(), &method, &path, https);
+    if let (Some(value), true) = (static_cache, res.status().is_success()) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
     Ok(res)
 }
 
@@ -77,6 +94,18 @@ mod tests {
         }
         apply(&mut h, &method, path, https);
         h
+    }
+
+    #[test]
+    fn static_files_are_kept_for_good_only_at_this_builds_fingerprint() {
+        let current = format!("v={}", crate::web::urls::ASSETS_VERSION);
+        assert_eq!(
+            static_cache_control(&current),
+            "public, max-age=31536000, immutable"
+        );
+        for other in ["", "v=0", "v=1234567890ab"] {
+            assert_eq!(static_cache_control(other), "public, no-cache", "{other}");
+        }
     }
 
     fn get(h: &HeaderMap, name: HeaderName) -> Option<&str> {

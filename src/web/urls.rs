@@ -15,6 +15,15 @@ fn prefix(scope: &Scope) -> String {
     }
 }
 
+/// A file of `static/` by its path there, with the fingerprint of this build's static files, so
+/// it can be cached for good (`security_headers` says so) and a new build is fetched at once.
+pub fn asset(path: &str) -> String {
+    format!("/static/{path}?v={}", ASSETS_VERSION)
+}
+
+/// Set by `build.rs` from the content of `static/`.
+pub const ASSETS_VERSION: &str = env!("LABDESK_ASSETS_VERSION");
+
 pub fn sign_in() -> String {
     "/login".to_string()
 }

@@ -63,7 +63,10 @@ fn every_kind_of_answer_carries_the_security_headers_and_no_hsts_over_http() {
 
 /// A second server on the app's database, configured as served over HTTPS (behind a proxy).
 fn https_server(app: &TestApp) -> String {
-    serve(settings_from_flags(&["--https"], ""), app.pool.clone())
+    serve(
+        settings_from_flags(&["--https"], &app.database_url),
+        app.pool.clone(),
+    )
 }
 
 #[test]
@@ -140,11 +143,39 @@ fn signed_in_pages_and_api_answers_with_patient_data_are_not_stored() {
         assert!(result.body.contains("results"), "{}", result.body);
         // What holds nothing about anyone keeps its caching as it is.
         let anon = app.client();
-        for path in ["/static/app.css", "/livez", "/readyz", &urls::sign_in()] {
+        for path in ["/livez", "/readyz", &urls::sign_in()] {
             let res = anon.get(path);
             assert_eq!(res.status, 200, "{path}");
             assert_eq!(res.header("cache-control"), None, "{path}");
         }
+        // Static files at this build's fingerprint are kept for good; at any other address,
+        // only after asking again.
+        for (path, kept) in [
+            (
+                urls::asset("app.css"),
+                "public, max-age=31536000, immutable",
+            ),
+            (
+                urls::asset("vendor/htmx-2.0.11.min.js"),
+                "public, max-age=31536000, immutable",
+            ),
+            ("/static/app.css".to_string(), "public, no-cache"),
+            (
+                "/static/app.css?v=000000000000".to_string(),
+                "public, no-cache",
+            ),
+        ] {
+            let res = anon.get(&path);
+            assert_eq!(res.status, 200, "{path}");
+            assert_eq!(res.header("cache-control"), Some(kept), "{path}");
+        }
+        // Pages name the fingerprinted addresses.
+        let login = anon.get(&urls::sign_in());
+        assert!(
+            login.body.contains(&urls::asset("app.css")),
+            "{}",
+            login.body
+        );
     });
 }
 
@@ -187,7 +218,7 @@ fn no_template_needs_what_the_csp_refuses() {
             let tag = &text[at..];
             let open_end = tag.find('>').expect("a closed script tag");
             assert!(
-                tag[..open_end].contains("src=\"/static/"),
+                tag[..open_end].contains("src=\"{{ crate::web::urls::asset("),
                 "{path}: inline script"
             );
             assert!(

@@ -1,5 +1,6 @@
 //! The integration test binary: the real app over a real database per test.
 mod access_matrix;
+mod accounts_paging;
 mod api_lab_accounts;
 mod api_orders_accounts;
 mod api_orders_input;
@@ -23,6 +24,7 @@ mod isolation;
 mod lab_key_pages;
 mod migrations;
 mod mutations;
+mod order_counters;
 mod order_results_page;
 mod order_results_sandbox;
 mod order_size;
@@ -37,6 +39,7 @@ mod review;
 mod review_decisions;
 mod review_pages;
 mod sessions;
+mod statement_counts;
 mod stored_words;
 mod support;
 mod team_keys;

@@ -15,9 +15,14 @@ use crate::error::AppError;
 use crate::service::policy;
 use crate::service::visibility::{visible_account, visible_teams};
 
-/// The accounts of a scope the person sees, with the Teams they may filter by.
+/// How many accounts a page of the dashboard's list shows.
+pub const PAGE_SIZE: usize = 100;
+
+/// A page of the accounts of a scope the person sees, with the Teams they may filter by.
 pub struct AccountList {
     pub accounts: Vec<LabAccount>,
+    /// The last account of this page when more follow (the next page starts after it).
+    pub next: Option<LabAccountId>,
     /// The Teams the person sees in this scope (the Team filter's choices).
     pub teams: Vec<Team>,
     pub may_create: bool,
@@ -30,13 +35,14 @@ fn authorize_scope(p: &Principal, scope: &Scope) -> Result<(), AppError> {
     }
 }
 
-/// The scope's accounts that match `filter`; filtering by a Team the person does not see is "not
-/// found".
+/// A page of the scope's accounts that match `filter`, after the account `after` (None: the
+/// first page); filtering by a Team the person does not see is "not found".
 pub fn list(
     conn: &mut DbConnection,
     p: &Principal,
     scope: &Scope,
     filter: &AccountFilter,
+    after: Option<&LabAccountId>,
 ) -> Result<AccountList, AppError> {
     authorize_scope(p, scope)?;
     let teams = visible_teams(conn, p, scope)?;
@@ -45,17 +51,28 @@ pub fn list(
             return Err(AppError::NotFound);
         }
     }
-    let accounts = match scope {
-        Scope::Org(org) => match account_visibility(p) {
-            AccountVisibility::WholeOrg => accounts_db::list_for_org(conn, org, filter)?,
-            AccountVisibility::LinkedTo(mine) => {
-                accounts_db::list_for_teams(conn, org, &mine, filter)?
-            }
+    let filter = match scope {
+        Scope::Org(_) => match account_visibility(p) {
+            AccountVisibility::WholeOrg => filter.clone(),
+            AccountVisibility::LinkedTo(mine) => AccountFilter {
+                linked_to_any: Some(mine),
+                ..filter.clone()
+            },
         },
-        Scope::Platform => accounts_db::list_platform(conn, filter)?,
+        Scope::Platform => filter.clone(),
+    };
+    // One more than a page tells whether another follows.
+    let limit = i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX);
+    let mut accounts = accounts_db::list_page(conn, scope.org_id(), &filter, after, limit)?;
+    let next = if accounts.len() > PAGE_SIZE {
+        accounts.truncate(PAGE_SIZE);
+        accounts.last().map(|a| a.id.clone())
+    } else {
+        None
     };
     Ok(AccountList {
         accounts,
+        next,
         teams,
         may_create: policy::allowed(
             p,

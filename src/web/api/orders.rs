@@ -18,7 +18,7 @@ use crate::service::idempotency::{self, Outcome};
 use crate::service::order_reads;
 use crate::service::orders;
 use crate::web::errors::api_body;
-use crate::web::{run_db, AppState};
+use crate::web::{run_db, run_list_db, AppState};
 
 const IDEMPOTENCY_HEADER: &str = "x-idempotency-key";
 
@@ -262,7 +262,7 @@ pub async fn list(
         to: date("end_date", &q.end_date)?,
         ..OrderFilter::default()
     };
-    let body = run_db(&state, move |conn| {
+    let body = run_list_db(&state, move |conn| {
         let (orders, total) =
             order_reads::list_for_team(conn, key.reader(), filter, page, size, ascending)?;
         let out: Vec<_> = orders.iter().map(wire_orders::order).collect();

@@ -16,7 +16,7 @@ use crate::domain::review::ReviewStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::service::team_queue::{self, Wanted};
-use crate::web::{run_db, AppState};
+use crate::web::{run_db, run_list_db, AppState};
 
 fn wire_status(item: &UnmatchedRow) -> (&'static str, Option<&'static str>) {
     match item.status {
@@ -126,7 +126,7 @@ pub async fn list(
         lab: q.lab_slug.clone(),
         before: q.next_cursor.as_deref().map(parse_cursor).transpose()?,
     };
-    let body = run_db(&state, move |conn| {
+    let body = run_list_db(&state, move |conn| {
         let page = team_queue::list(conn, key.reader(), wanted, limit)?;
         let labs = lab_tests::list_labs(conn)?;
         let next = page.items.last().filter(|_| page.more).map(|r| format!("{}.{}", r.created_at.and_utc().timestamp_micros(), r.id));

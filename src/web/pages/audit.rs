@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::service::audit_log;
 use crate::web::page::{render, Chrome, Nav, PageContext};
 use crate::web::urls;
-use crate::web::{run_db, AppState};
+use crate::web::{run_list_db, AppState};
 
 #[derive(Deserialize)]
 pub struct OrgPath {
@@ -120,7 +120,7 @@ pub async fn page(
 ) -> Result<HttpResponse, AppError> {
     let OrgPath { org: org_id } = path.into_inner();
     let q = q.into_inner();
-    let page = run_db(&state, move |conn| {
+    let page = run_list_db(&state, move |conn| {
         let chrome = ctx.chrome(conn, Some(&Scope::Org(org_id.clone())), Nav::Audit)?;
         let (filter, filter_error) = to_filter(&org_id, &q);
         let audit_log::AuditPage {
@@ -194,7 +194,7 @@ pub async fn csv(
 ) -> Result<HttpResponse, AppError> {
     let OrgPath { org: org_id } = path.into_inner();
     let q = q.into_inner();
-    let body = run_db(&state, move |conn| {
+    let body = run_list_db(&state, move |conn| {
         let (filter, _) = to_filter(&org_id, &q);
         let events = audit_log::export(conn, &ctx.principal, &org_id, &filter)?;
         let mut w = csv::Writer::from_writer(Vec::new());

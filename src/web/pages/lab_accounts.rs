@@ -8,7 +8,7 @@ use super::views::{account_row, AccountRow};
 use super::{non_empty, SelectOption};
 use crate::db::lab_accounts::AccountFilter;
 use crate::domain::access::Role;
-use crate::domain::ids::TeamId;
+use crate::domain::ids::{LabAccountId, TeamId};
 use crate::domain::lab::LabSlug;
 use crate::domain::lab_account::AccountStatus;
 use crate::domain::scope::Scope;
@@ -22,6 +22,39 @@ pub struct ListQuery {
     status: Option<String>,
     lab: Option<String>,
     team_id: Option<String>,
+    /// The page after this account (the list's keyset cursor).
+    after: Option<String>,
+}
+
+impl ListQuery {
+    /// The same filters on the page after `account`.
+    fn after(&self, account: &LabAccountId) -> String {
+        let pairs = [
+            ("status", non_empty(&self.status)),
+            ("lab", non_empty(&self.lab)),
+            ("team_id", non_empty(&self.team_id)),
+            ("after", Some(account.as_str())),
+        ];
+        let kept: Vec<(&str, &str)> = pairs
+            .iter()
+            .filter_map(|(k, v)| v.map(|v| (*k, v)))
+            .collect();
+        serde_urlencoded::to_string(kept).unwrap_or_default()
+    }
+
+    /// The same filters on the first page.
+    fn first(&self) -> String {
+        let pairs = [
+            ("status", non_empty(&self.status)),
+            ("lab", non_empty(&self.lab)),
+            ("team_id", non_empty(&self.team_id)),
+        ];
+        let kept: Vec<(&str, &str)> = pairs
+            .iter()
+            .filter_map(|(k, v)| v.map(|v| (*k, v)))
+            .collect();
+        serde_urlencoded::to_string(kept).unwrap_or_default()
+    }
 }
 
 pub struct AccountsTable {
@@ -29,6 +62,10 @@ pub struct AccountsTable {
     pub filtered: bool,
     pub base_url: String,
     pub empty_message: &'static str,
+    /// The next page of the list, when there is one.
+    pub next_url: Option<String>,
+    /// Back to the first page, from any later one.
+    pub first_url: Option<String>,
 }
 
 #[derive(Template)]
@@ -94,6 +131,7 @@ pub async fn list_page(
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let filter = parse_filter(&q)?;
+    let after = non_empty(&q.after).map(LabAccountId::from_text);
     let hx = ctx.hx;
     let page = run_db(&state, move |conn| {
         let nav = match scope {
@@ -101,8 +139,17 @@ pub async fn list_page(
             Scope::Org(_) => Nav::LabAccounts,
         };
         let chrome = ctx.chrome(conn, Some(&scope), nav)?;
-        let list = account_reads::list(conn, &ctx.principal, &scope, &filter)?;
+        let list = account_reads::list(conn, &ctx.principal, &scope, &filter, after.as_ref())?;
         let base_url = urls::lab_accounts(&scope);
+        let with_query = |query: String| {
+            if query.is_empty() {
+                base_url.clone()
+            } else {
+                format!("{base_url}?{query}")
+            }
+        };
+        let next_url = list.next.as_ref().map(|id| with_query(q.after(id)));
+        let first_url = after.is_some().then(|| with_query(q.first()));
         let status_options = AccountStatus::ALL
             .iter()
             .map(|s| SelectOption::new(s.as_str(), s.label(), filter.status.map(|f| f.as_str())))
@@ -149,6 +196,8 @@ pub async fn list_page(
                     || filter.team_id.is_some(),
                 base_url: base_url.clone(),
                 empty_message: empty_message(&scope, ctx.principal.role),
+                next_url,
+                first_url,
             },
             base_url,
         })

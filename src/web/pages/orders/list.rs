@@ -19,7 +19,7 @@ use crate::service::org_orders::{self, ListedOrder, OrdersPage};
 use crate::web::page::{respond, Chrome, Nav, PageContext, Swappable};
 use crate::web::pages::{fmt_time, SelectOption};
 use crate::web::urls;
-use crate::web::{run_db, AppState};
+use crate::web::{run_list_db, AppState};
 
 #[derive(Deserialize)]
 pub struct OrgPath {
@@ -212,7 +212,7 @@ pub async fn page(
     let OrgPath { org } = path.into_inner();
     let q = q.into_inner();
     let hx = ctx.hx;
-    let page = run_db(&state, move |conn| {
+    let page = run_list_db(&state, move |conn| {
         let chrome = ctx.chrome(conn, Some(&Scope::Org(org.clone())), Nav::Orders)?;
         let wanted = parse(&q)?;
         let filters = wanted.filters.clone();

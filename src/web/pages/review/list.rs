@@ -18,7 +18,7 @@ use crate::error::AppError;
 use crate::service::review::queue::{self, QueuePage, Wanted};
 use crate::web::page::{respond, Chrome, PageContext, Swappable};
 use crate::web::pages::{fmt_time, non_empty, SelectOption};
-use crate::web::{run_db, urls, AppState};
+use crate::web::{run_list_db, urls, AppState};
 
 pub const PAGE_SIZE: i64 = 20;
 
@@ -326,7 +326,7 @@ pub async fn page(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let hx = ctx.hx;
-    let page = run_db(&state, move |conn| {
+    let page = run_list_db(&state, move |conn| {
         let chrome = review_chrome(&ctx, conn, &scope)?;
         let parsed = parse(&q)?;
         let found = queue::list(
