@@ -1,10 +1,13 @@
 //! `cargo bench --bench load`: the routes people and programs use most, measured with `wrk` at 64
-//! connections against the release binary (`labdesk serve`), on the demo database and again after
-//! growing it with plain SQL to a million orders, 10,000 lab accounts and 1,000 Teams, on SQLite and
-//! on PostgreSQL. Each figure is printed as requests per second, p99, and a share of the same
-//! server's `/livez` in the same run, so it means the same on any machine; `large/small` compares the
-//! two sizes. Environment: `BENCH_ORDERS` (1000000), `BENCH_ACCOUNTS` (10000), `BENCH_TEAMS` (1000),
-//! `BENCH_SECS` per route (8), `BENCH_CONNECTIONS` (64), `BENCH_BACKENDS` (`sqlite,postgres`).
+//! connections against the release binary (`labdesk serve`), on the demo database grown with plain
+//! SQL to a small organization's size (a thousand orders, 100 lab accounts, 10 Teams: every list
+//! fills its first page) and again after growing it to a million orders, 10,000 lab accounts and
+//! 1,000 Teams, on SQLite and on PostgreSQL. Each figure is printed as requests per second, p99,
+//! and a share of the same server's `/livez` in the same run, so it means the same on any machine;
+//! `large/small` compares the two sizes. Environment: `BENCH_ORDERS` (1000000), `BENCH_ACCOUNTS`
+//! (10000), `BENCH_TEAMS` (1000), `BENCH_SMALL_ORDERS` (1000), `BENCH_SMALL_ACCOUNTS` (100),
+//! `BENCH_SMALL_TEAMS` (10), `BENCH_SECS` per route (8), `BENCH_CONNECTIONS` (64),
+//! `BENCH_BACKENDS` (`sqlite,postgres`).
 #[path = "common/mod.rs"]
 mod common;
 
@@ -25,6 +28,9 @@ struct Settings {
     orders: usize,
     accounts: usize,
     teams: usize,
+    small_orders: usize,
+    small_accounts: usize,
+    small_teams: usize,
     secs: u64,
     connections: usize,
 }
@@ -177,8 +183,12 @@ fn run(db: &BenchDb, s: &Settings, scratch: &std::path::Path) -> Vec<(&'static s
 
 fn print(backend: Backend, s: &Settings, small: &[(&str, Figures)], large: &[(&str, Figures)]) {
     println!(
-        "\n{}: demo size vs {} orders / {} accounts / {} Teams; wrk -t2 -c{} for {} s per route",
+        "\n{}: {} vs {} orders / {} accounts / {} Teams; wrk -t2 -c{} for {} s per route",
         backend.name(),
+        format_args!(
+            "{} orders / {} accounts / {} Teams",
+            s.small_orders, s.small_accounts, s.small_teams
+        ),
         s.orders,
         s.accounts,
         s.teams,
@@ -206,11 +216,38 @@ fn print(backend: Backend, s: &Settings, small: &[(&str, Figures)], large: &[(&s
     }
 }
 
+/// Grows the database from the first to the second number of each (orders, Teams, accounts).
+fn grow(
+    db: &BenchDb,
+    backend: Backend,
+    orders: (usize, usize),
+    teams: (usize, usize),
+    accounts: (usize, usize),
+) {
+    let mut conn = db.pool.get().expect("connection");
+    if orders.1 > orders.0 {
+        common::grow::orders(&mut conn, backend, orders.0, orders.1 - orders.0);
+    }
+    if teams.1 > 0 && accounts.1 > accounts.0 {
+        common::grow::teams_and_accounts(
+            &mut conn,
+            backend,
+            db.keys.org_id.as_str(),
+            teams,
+            accounts,
+        );
+    }
+    common::grow::analyze(&mut conn, backend);
+}
+
 fn main() {
     let s = Settings {
         orders: env_num("BENCH_ORDERS", 1_000_000),
         accounts: env_num("BENCH_ACCOUNTS", 10_000),
         teams: env_num("BENCH_TEAMS", 1_000),
+        small_orders: env_num("BENCH_SMALL_ORDERS", 1_000),
+        small_accounts: env_num("BENCH_SMALL_ACCOUNTS", 100),
+        small_teams: env_num("BENCH_SMALL_TEAMS", 10),
         secs: env_num("BENCH_SECS", 8) as u64,
         connections: env_num("BENCH_CONNECTIONS", 64),
     };
@@ -223,20 +260,22 @@ fn main() {
             other => panic!("unknown backend in BENCH_BACKENDS: {other}"),
         };
         let db = BenchDb::create(backend);
+        grow(
+            &db,
+            backend,
+            (0, s.small_orders),
+            (0, s.small_teams),
+            (0, s.small_accounts),
+        );
         let small = run(&db, &s, scratch.path());
         let t = Instant::now();
-        {
-            let mut conn = db.pool.get().expect("connection");
-            common::grow::orders(&mut conn, backend, s.orders);
-            common::grow::teams_and_accounts(
-                &mut conn,
-                backend,
-                db.keys.org_id.as_str(),
-                s.teams,
-                s.accounts,
-            );
-            common::grow::analyze(&mut conn);
-        }
+        grow(
+            &db,
+            backend,
+            (s.small_orders, s.orders),
+            (s.small_teams, s.teams),
+            (s.small_accounts, s.accounts),
+        );
         println!(
             "{}: grew the database in {:.0?}",
             backend.name(),

@@ -27,12 +27,18 @@ fn ago_sql(backend: Backend, seconds: &str) -> String {
     }
 }
 
-fn numbers(count: usize) -> String {
-    format!("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count})")
+/// The numbers `from + 1 ..= from + count`, as a CTE `n(i)`.
+fn numbers(from: usize, count: usize) -> String {
+    format!(
+        "WITH RECURSIVE n(i) AS (SELECT {} UNION ALL SELECT i + 1 FROM n WHERE i < {})",
+        from + 1,
+        from + count
+    )
 }
 
-/// Adds `count` orders, copies of the existing ones taken in turn.
-pub fn orders(conn: &mut DbConnection, backend: Backend, count: usize) {
+/// Adds `count` orders, copies of the existing ones taken in turn; `from` is how many this module
+/// added before (ids stay unique).
+pub fn orders(conn: &mut DbConnection, backend: Backend, from: usize, count: usize) {
     let new_id = id_sql(backend, 0xb0_0000, "n.i");
     let created = ago_sql(backend, "(n.i * 157) % 31536000");
     // Templates numbered 0..k so each new order copies template i % k.
@@ -57,7 +63,7 @@ pub fn orders(conn: &mut DbConnection, backend: Backend, count: usize) {
            SELECT m.new_id, e.seq, e.status, m.created_at
            FROM bench_map m JOIN order_events e ON e.order_id = m.old_id AND e.seq = 1;
          DROP TABLE bench_map;",
-        numbers = numbers(count),
+        numbers = numbers(from, count),
         prefixed = columns
             .split(',')
             .map(|c| format!("o.{}", c.trim()))
@@ -67,21 +73,34 @@ pub fn orders(conn: &mut DbConnection, backend: Backend, count: usize) {
     conn.batch_execute(&sql).expect("grow orders");
 }
 
-/// Adds `teams` Teams to the org, and `accounts` active Quest accounts spread over them.
+/// Adds Teams `teams.0 + 1 ..= teams.1` to the org, and accounts `accounts.0 + 1 ..= accounts.1`
+/// (active Quest accounts) spread over all of them.
 pub fn teams_and_accounts(
     conn: &mut DbConnection,
     backend: Backend,
     org_id: &str,
-    teams: usize,
-    accounts: usize,
+    teams: (usize, usize),
+    accounts: (usize, usize),
 ) {
     let team_id = id_sql(backend, 0xc0_0000, "n.i");
     let account_id = id_sql(backend, 0xd0_0000, "n.i");
-    let account_team = id_sql(backend, 0xc0_0000, &format!("((n.i - 1) % {teams}) + 1"));
+    let account_team = id_sql(
+        backend,
+        0xc0_0000,
+        &format!("((n.i - 1) % {}) + 1", teams.1),
+    );
     let now = ago_sql(backend, "0");
+    let new_teams = if teams.1 > teams.0 {
+        format!(
+            "{} INSERT INTO teams (id, org_id, name, created_at)
+               SELECT {team_id}, '{org_id}', 'Bench Team ' || n.i, {now} FROM n;",
+            numbers(teams.0, teams.1 - teams.0)
+        )
+    } else {
+        String::new()
+    };
     let sql = format!(
-        "{numbers_t} INSERT INTO teams (id, org_id, name, created_at)
-           SELECT {team_id}, '{org_id}', 'Bench Team ' || n.i, {now} FROM n;
+        "{new_teams}
          {numbers_a} INSERT INTO lab_accounts (id, lab_slug, org_id, owner_key, provider_account_id,
              account_name, status, delegated_flow, allowed_billing, business_units,
              default_clinical_notes, version, created_at, updated_at)
@@ -90,12 +109,17 @@ pub fn teams_and_accounts(
              NULL, NULL, 1, {now}, {now} FROM n;
          {numbers_a} INSERT INTO lab_account_teams (lab_account_id, team_id, created_at)
            SELECT {account_id}, {account_team}, {now} FROM n;",
-        numbers_t = numbers(teams),
-        numbers_a = numbers(accounts),
+        numbers_a = numbers(accounts.0, accounts.1 - accounts.0),
     );
     conn.batch_execute(&sql).expect("grow teams and accounts");
 }
 
-pub fn analyze(conn: &mut DbConnection) {
+/// ANALYZE, and on SQLite a checkpoint that empties the write-ahead log the growth filled, as a
+/// running server's automatic checkpoints would have done long before.
+pub fn analyze(conn: &mut DbConnection, backend: Backend) {
     conn.batch_execute("ANALYZE").expect("analyze");
+    if backend == Backend::Sqlite {
+        conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            .expect("checkpoint");
+    }
 }

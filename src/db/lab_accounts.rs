@@ -188,6 +188,23 @@ macro_rules! filtered {
     }};
 }
 
+/// Whether the account of the row is linked to a Team of `org_id`, asked per account (the platform
+/// has few), not by collecting every link of the org's Teams first, which grows with the org.
+/// Written as SQL: diesel's DSL does not express a subquery that names the outer row.
+fn linked_to_a_team_of(
+    org_id: &OrgId,
+) -> diesel::expression::SqlLiteral<
+    diesel::sql_types::Bool,
+    impl diesel::query_builder::QueryFragment<super::MultiBackend>,
+> {
+    diesel::dsl::sql::<diesel::sql_types::Bool>(
+        "EXISTS (SELECT 1 FROM lab_account_teams lt JOIN teams t ON t.id = lt.team_id \
+         WHERE lt.lab_account_id = lab_accounts.id AND t.org_id = ",
+    )
+    .bind::<diesel::sql_types::Text, _>(org_id.as_str().to_string())
+    .sql(")")
+}
+
 /// An org's own accounts plus the platform accounts linked to any of its Teams; linked Teams are
 /// limited to the org's own. One query for the accounts and one for their links.
 pub fn list_for_org(
@@ -195,17 +212,13 @@ pub fn list_for_org(
     org_id: &OrgId,
     f: &AccountFilter,
 ) -> Result<Vec<LabAccount>, AppError> {
-    let platform_linked_here = lab_account_teams::table
-        .inner_join(teams::table)
-        .filter(teams::org_id.eq(org_id.clone()))
-        .select(lab_account_teams::lab_account_id);
     let q = lab_accounts::table
         .filter(
             lab_accounts::org_id
                 .eq(org_id.clone())
                 .or(lab_accounts::org_id
                     .is_null()
-                    .and(lab_accounts::id.eq_any(platform_linked_here))),
+                    .and(linked_to_a_team_of(org_id))),
         )
         .order((lab_accounts::lab_slug, lab_accounts::provider_account_id))
         .select(LabAccountRow::as_select())
@@ -299,13 +312,9 @@ pub fn list_page(
     let mut rows = page_part!(lab_accounts::table.filter(lab_accounts::owner_key.eq(owner_key)));
     // An org's list also shows the platform accounts linked to its Teams (a few).
     if let Some(org) = org_id {
-        let linked_here = lab_account_teams::table
-            .inner_join(teams::table)
-            .filter(teams::org_id.eq(org.clone()))
-            .select(lab_account_teams::lab_account_id);
         rows.extend(page_part!(lab_accounts::table
-            .filter(lab_accounts::org_id.is_null())
-            .filter(lab_accounts::id.eq_any(linked_here))));
+            .filter(lab_accounts::owner_key.eq(Owner::Platform.key()))
+            .filter(linked_to_a_team_of(org))));
         // Text order, as the database compares them (byte order: SQLite's BINARY, PostgreSQL's
         // C collation).
         rows.sort_by(|a, b| {
@@ -324,16 +333,36 @@ pub fn list_page(
     with_teams(conn, rows, scope)
 }
 
-/// Accounts linked to one Team (the team API key's view); `team_id_allowlist` shows only that Team's org.
+/// Accounts linked to one Team (the team API key's view, and the accounts an order of the Team
+/// may go on): read from the Team's links, so the cost follows the Team's accounts, not the org's.
+/// Linked Teams are limited to the Team's org. Of the filters, status and account id apply.
 pub fn list_for_team(
     conn: &mut DbConnection,
     team_id: &TeamId,
     team_org_id: &OrgId,
     f: &AccountFilter,
 ) -> Result<Vec<LabAccount>, AppError> {
-    let mut filter = f.clone();
-    filter.team_id = Some(team_id.clone());
-    list_for_org(conn, team_org_id, &filter)
+    let mut q = lab_account_teams::table
+        .inner_join(lab_accounts::table)
+        .filter(lab_account_teams::team_id.eq(team_id.clone()))
+        .filter(
+            lab_accounts::org_id
+                .eq(team_org_id.clone())
+                .or(lab_accounts::org_id.is_null()),
+        )
+        .order((lab_accounts::lab_slug, lab_accounts::provider_account_id))
+        .select(LabAccountRow::as_select())
+        .into_boxed();
+    if let Some(status) = f.status {
+        q = q.filter(lab_accounts::status.eq(status));
+    }
+    if let Some(id) = &f.account_id {
+        q = q.filter(lab_accounts::id.eq(id.clone()));
+    }
+    let rows = q
+        .load(conn)
+        .map_err(|e| AppError::db("listing a Team's lab accounts", e))?;
+    with_teams(conn, rows, TeamScope::Org(team_org_id))
 }
 
 /// (id, lab, provider_account_id) of every account of one owner, for the uniqueness rule.

@@ -99,7 +99,7 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for PrepareConnectio
             c.batch_execute(
                 "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
                  PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-                 PRAGMA cache_size = -8192;",
+                 PRAGMA cache_size = -8192; PRAGMA mmap_size = 268435456;",
             )
             .map_err(diesel::r2d2::Error::QueryError)?;
         }

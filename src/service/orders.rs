@@ -13,7 +13,7 @@ use crate::domain::actor::Actor;
 use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::billing::UsState;
 use crate::domain::eligibility::{self, OrderNeeds, Refusal};
-use crate::domain::ids::{LabTestId, OrderId, OrgId, TeamId};
+use crate::domain::ids::{LabAccountId, LabTestId, OrderId, OrgId, TeamId};
 use crate::domain::lab::{CollectionMethod, LabSlug, LabTestStatus};
 use crate::domain::lab_account::LabAccount;
 use crate::domain::order_input::{
@@ -181,12 +181,25 @@ pub fn check_tests(
     Ok((lab, test_method, tests))
 }
 
-/// The org's accounts and the platform accounts linked to its Teams, as resolution reads them.
+/// The accounts resolution reads for an order of a Team: those linked to the Team (the org's own
+/// and the platform's), and `also` (an account asked for by id, or chosen earlier), if it is the
+/// org's or linked to one of its Teams, so asking for an unlinked one says why it cannot be used.
 pub fn candidate_accounts(
     conn: &mut DbConnection,
     org_id: &OrgId,
+    team_id: &TeamId,
+    also: Option<&LabAccountId>,
 ) -> Result<Vec<LabAccount>, AppError> {
-    accounts_db::list_for_org(conn, org_id, &AccountFilter::default())
+    let mut accounts =
+        accounts_db::list_for_team(conn, team_id, org_id, &AccountFilter::default())?;
+    if let Some(id) = also.filter(|id| !accounts.iter().any(|a| &a.id == *id)) {
+        let asked = AccountFilter {
+            account_id: Some(id.clone()),
+            ..AccountFilter::default()
+        };
+        accounts.extend(accounts_db::list_for_org(conn, org_id, &asked)?);
+    }
+    Ok(accounts)
 }
 
 pub fn needs(req: &OrderRequest, lab: LabSlug, state: UsState) -> OrderNeeds {
@@ -216,7 +229,8 @@ pub fn create(
             .us_state()
             .ok_or_else(|| AppError::Internal("validated address has no state".into()))?;
         let needs = needs(req, lab, state);
-        let accounts = candidate_accounts(conn, &req.org_id)?;
+        let accounts =
+            candidate_accounts(conn, &req.org_id, &req.team_id, req.lab_account_id.as_ref())?;
         let chosen_id = eligibility::resolve(&accounts, req.lab_account_id.as_ref(), &needs)
             .map_err(PlaceOrderError::AccountRefused)?
             .id

@@ -58,9 +58,16 @@ pub struct OrdersPage {
     pub orders: Vec<ListedOrder>,
     pub has_newer: bool,
     pub has_older: bool,
-    /// The accounts the lab account filter offers: those the person's orders can be on.
+    /// The accounts the lab account filter offers: those the person's orders can be on, the
+    /// first `ACCOUNT_CHOICES` of them (and the one filtered by).
     pub accounts: Vec<LabAccount>,
+    /// The person's orders can be on more accounts than are offered.
+    pub more_accounts: bool,
 }
+
+/// How many accounts the lab account filter offers at most; an org with more opens an account
+/// from the lab accounts list and follows its "Orders on this account" link.
+pub const ACCOUNT_CHOICES: usize = 200;
 
 /// One page of the org's orders the person sees, recorded as read.
 pub fn page(
@@ -75,6 +82,7 @@ pub fn page(
     let teams = visible_teams(conn, p, &Scope::Org(org_id.clone()))?;
     let team_ids: Vec<TeamId> = teams.iter().map(|t| t.id.clone()).collect();
     let whole_org = order_visibility(p) == OrderVisibility::WholeOrg;
+    let filters_account = filters.lab_account_id.clone();
     let filter = OrderFilter {
         org_id: whole_org.then(|| org_id.clone()),
         team_ids: (!whole_org).then(|| team_ids.clone()),
@@ -93,10 +101,27 @@ pub fn page(
     let listed: Vec<OrderId> = paged.rows.iter().map(|o| o.id.clone()).collect();
     record_list(conn, actor, ListedFrom::Org { org_id }, &listed)?;
     let orders = listed_orders(conn, &teams, paged.rows)?;
-    let accounts = accounts_db::list_for_org(conn, org_id, &AccountFilter::default())?
-        .into_iter()
-        .filter(|a| whole_org || a.team_ids.iter().any(|t| team_ids.contains(t)))
-        .collect();
+    let choices = AccountFilter {
+        linked_to_any: (!whole_org).then(|| team_ids.clone()),
+        ..AccountFilter::default()
+    };
+    let limit = i64::try_from(ACCOUNT_CHOICES + 1).unwrap_or(i64::MAX);
+    let mut accounts = accounts_db::list_page(conn, Some(org_id), &choices, None, limit)?;
+    let more_accounts = accounts.len() > ACCOUNT_CHOICES;
+    accounts.truncate(ACCOUNT_CHOICES);
+    if let Some(chosen) = filters_account.filter(|id| !accounts.iter().any(|a| &a.id == id)) {
+        let chosen = AccountFilter {
+            account_id: Some(chosen),
+            ..choices
+        };
+        accounts.extend(accounts_db::list_page(
+            conn,
+            Some(org_id),
+            &chosen,
+            None,
+            1,
+        )?);
+    }
     Ok(OrdersPage {
         whole_org,
         teams,
@@ -104,6 +129,7 @@ pub fn page(
         has_newer: paged.has_newer,
         has_older: paged.has_older,
         accounts,
+        more_accounts,
     })
 }
 

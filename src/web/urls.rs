@@ -103,6 +103,11 @@ pub fn org_orders(org: &OrgId) -> String {
     format!("/orgs/{org}/orders")
 }
 
+/// The org's orders on one lab account (the orders list filtered by it).
+pub fn org_orders_on_account(org: &OrgId, account: &LabAccountId) -> String {
+    format!("{}?lab_account_id={account}", org_orders(org))
+}
+
 pub fn order(org: &OrgId, order: &OrderId) -> String {
     format!("{}/{order}", org_orders(org))
 }

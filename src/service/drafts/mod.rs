@@ -165,9 +165,10 @@ impl Draft {
         ))
     }
 
-    /// The accounts resolution reads: the org's own and the platform accounts linked to its Teams.
+    /// The accounts resolution reads: those linked to the Team, and the one chosen earlier.
     fn accounts(&self, conn: &mut DbConnection) -> Result<Vec<LabAccount>, AppError> {
-        orders::candidate_accounts(conn, &self.org_id)
+        let chosen = self.state.account.as_ref().map(|a| &a.id);
+        orders::candidate_accounts(conn, &self.org_id, &self.team.id, chosen)
     }
 
     /// The chosen account, if it is still visible to the org.

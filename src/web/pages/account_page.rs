@@ -72,6 +72,8 @@ pub struct ShowPage {
     pub back_label: &'static str,
     pub a: AccountView,
     pub edit_url: Option<String>,
+    /// The org's orders on this account (on an org's page).
+    pub orders_url: Option<String>,
     pub billing: BillingGrid,
     pub teams: TeamsPanel,
     pub status_form: Option<StatusForm>,
@@ -164,6 +166,9 @@ pub fn show_page(
         back_url: urls::lab_accounts(scope),
         back_label: "Lab accounts",
         edit_url: d.may_manage.then(|| urls::edit_lab_account(scope, &a.id)),
+        orders_url: scope
+            .org_id()
+            .map(|org| urls::org_orders_on_account(org, &a.id)),
         billing: billing_grid(a),
         teams,
         status_form,

@@ -58,6 +58,8 @@ struct ListPage {
     scope_note: String,
     status_options: Vec<SelectOption>,
     account_options: Vec<SelectOption>,
+    /// Not every account is offered (`ACCOUNT_CHOICES`).
+    more_accounts: bool,
     from: String,
     to: String,
     patient: String,
@@ -193,6 +195,7 @@ fn list_page(
             .map(|s| SelectOption::new(s.as_str(), &s.label(), status))
             .collect(),
         account_options,
+        more_accounts: listed.more_accounts,
         from: filters.from.unwrap_or_default(),
         to: filters.to.unwrap_or_default(),
         patient: filters.patient.unwrap_or_default(),
