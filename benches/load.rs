@@ -225,6 +225,14 @@ fn grow(
     accounts: (usize, usize),
 ) {
     let mut conn = db.pool.get().expect("connection");
+    if backend == Backend::Postgres {
+        // Growing a million rows is one long statement: no timeout for this connection.
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut *conn,
+            "SET statement_timeout = 0",
+        )
+        .expect("no statement timeout");
+    }
     if orders.1 > orders.0 {
         common::grow::orders(&mut conn, backend, orders.0, orders.1 - orders.0);
     }

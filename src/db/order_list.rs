@@ -155,6 +155,80 @@ fn filtered(f: &OrderFilter, key: NameKey) -> orders::BoxedQuery<'static, super:
     q
 }
 
+/// The filters and the cursor of a page applied to a query, in the page's order.
+fn positioned(
+    f: &OrderFilter,
+    key: NameKey,
+    at: PageAt<'_>,
+) -> orders::BoxedQuery<'static, super::MultiBackend> {
+    let q = filtered(f, key);
+    // The plain bound lets the planners start the index scan at the cursor; the OR alone is only
+    // a filter, and a deep page would walk every newer row first.
+    let q = match at {
+        PageAt::Newest => q,
+        PageAt::Older(c) => q.filter(orders::created_at.le(c.created_at)).filter(
+            orders::created_at.lt(c.created_at).or(orders::created_at
+                .eq(c.created_at)
+                .and(orders::id.lt(c.id.clone()))),
+        ),
+        PageAt::Newer(c) => q.filter(orders::created_at.ge(c.created_at)).filter(
+            orders::created_at.gt(c.created_at).or(orders::created_at
+                .eq(c.created_at)
+                .and(orders::id.gt(c.id.clone()))),
+        ),
+    };
+    match at {
+        PageAt::Newer(_) => q.order((orders::created_at.asc(), orders::id.asc())),
+        _ => q.order((orders::created_at.desc(), orders::id.desc())),
+    }
+}
+
+/// How many of the orders next to the cursor a name filter first looks through, per row wanted.
+const NAME_WINDOW_PER_ROW: i64 = 20;
+
+/// A name filter answered from the orders next to the cursor (walking the time index): their
+/// stored name keys are matched here. A common name fills the page from the first few hundred
+/// orders; a rare one does not, and the name index answers it (its range is then small). Either
+/// way a page never sorts every order whose name matches. None: the window did not fill the page.
+fn page_from_window(
+    conn: &mut DbConnection,
+    f: &OrderFilter,
+    needle: &str,
+    at: PageAt<'_>,
+    limit: i64,
+) -> Result<Option<Vec<OrderRow>>, AppError> {
+    let failed = |e| AppError::db("listing orders by patient name", e);
+    let unnamed = OrderFilter {
+        patient_name: None,
+        ..f.clone()
+    };
+    let window: Vec<(OrderId, String, String)> = positioned(&unnamed, NameKey::Either, at)
+        .limit(limit.saturating_mul(NAME_WINDOW_PER_ROW))
+        .select((
+            orders::id,
+            orders::patient_search_name,
+            orders::patient_search_last_name,
+        ))
+        .load(conn)
+        .map_err(failed)?;
+    let wanted = usize::try_from(limit).unwrap_or(0);
+    let ids: Vec<OrderId> = window
+        .into_iter()
+        .filter(|(_, full, last)| full.starts_with(needle) || last.starts_with(needle))
+        .map(|(id, _, _)| id)
+        .take(wanted)
+        .collect();
+    if ids.len() < wanted {
+        return Ok(None);
+    }
+    let rows = positioned(&unnamed, NameKey::Either, at)
+        .filter(orders::id.eq_any(ids))
+        .select(OrderRow::as_select())
+        .load(conn)
+        .map_err(failed)?;
+    Ok(Some(rows))
+}
+
 /// One keyset page, newest first: at most `limit` rows next to the cursor.
 pub fn list_page_at(
     conn: &mut DbConnection,
@@ -162,7 +236,16 @@ pub fn list_page_at(
     at: PageAt<'_>,
     limit: i64,
 ) -> Result<Vec<OrderRow>, AppError> {
-    let by_name = f.patient_name.as_deref().and_then(name_needle).is_some();
+    let needle = f.patient_name.as_deref().and_then(name_needle);
+    if let Some(needle) = &needle {
+        if let Some(mut rows) = page_from_window(conn, f, needle, at, limit)? {
+            if let PageAt::Newer(_) = at {
+                rows.reverse();
+            }
+            return Ok(rows);
+        }
+    }
+    let by_name = needle.is_some();
     // One query per name key, so each is an index range; a query with OR would make the
     // planners walk the whole org or Team.
     let keys: &[NameKey] = if by_name {
@@ -172,27 +255,7 @@ pub fn list_page_at(
     };
     let mut rows: Vec<OrderRow> = Vec::new();
     for key in keys {
-        let mut q = filtered(f, *key);
-        q = match at {
-            PageAt::Newest => q,
-            // The plain bound lets the planners start the index scan at the cursor; the OR
-            // alone is only a filter, and a deep page would walk every newer row first.
-            PageAt::Older(c) => q.filter(orders::created_at.le(c.created_at)).filter(
-                orders::created_at.lt(c.created_at).or(orders::created_at
-                    .eq(c.created_at)
-                    .and(orders::id.lt(c.id.clone()))),
-            ),
-            PageAt::Newer(c) => q.filter(orders::created_at.ge(c.created_at)).filter(
-                orders::created_at.gt(c.created_at).or(orders::created_at
-                    .eq(c.created_at)
-                    .and(orders::id.gt(c.id.clone()))),
-            ),
-        };
-        q = match at {
-            PageAt::Newer(_) => q.order((orders::created_at.asc(), orders::id.asc())),
-            _ => q.order((orders::created_at.desc(), orders::id.desc())),
-        };
-        let found = q
+        let found = positioned(f, *key, at)
             .limit(limit)
             .select(OrderRow::as_select())
             .load(conn)

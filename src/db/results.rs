@@ -157,10 +157,14 @@ pub struct PatientResult {
     pub version: i32,
 }
 
+/// How many of a patient's newest orders the result history looks at.
+pub const RECENT_ORDERS: i64 = 200;
+
 /// The latest result of each of a patient's last `max_orders` orders with results in a Team,
-/// created up to `up_to`, oldest order first (by creation time, then id). One indexed read:
-/// `orders_user` (user_id, created_at) walked newest first, `results_order` (order_id, version)
-/// for their versions; the number of rows read is bounded, however long the patient's history.
+/// among their newest `RECENT_ORDERS` orders created up to `up_to`, oldest order first (by
+/// creation time, then id). Two indexed reads: `orders_user` (user_id, created_at) walked newest
+/// first for at most `RECENT_ORDERS` orders, `results_order` (order_id, version) for their
+/// versions; the number of rows read is bounded, however long the patient's history.
 pub fn latest_for_patient(
     conn: &mut DbConnection,
     team_id: &TeamId,
@@ -171,9 +175,19 @@ pub fn latest_for_patient(
     use super::schema::orders;
     // Each order has a few versions; this many rows hold at least `max_orders` orders' latest.
     let max_rows = i64::try_from(max_orders.saturating_mul(8)).unwrap_or(i64::MAX);
+    // The patient's newest orders first (an index range), so a long history of orders without
+    // results is never walked to the end.
+    let recent: Vec<OrderId> = orders::table
+        .filter(orders::user_id.eq(patient_id))
+        .filter(orders::created_at.le(up_to))
+        .order((orders::created_at.desc(), orders::id.desc()))
+        .select(orders::id)
+        .limit(RECENT_ORDERS)
+        .load(conn)
+        .map_err(|e| AppError::db("loading a patient's recent orders", e))?;
     let rows: Vec<(OrderId, TeamId, NaiveDateTime, ResultId, i32)> = orders::table
         .inner_join(results::table)
-        .filter(orders::user_id.eq(patient_id))
+        .filter(orders::id.eq_any(recent))
         .filter(orders::created_at.le(up_to))
         .order((
             orders::created_at.desc(),

@@ -1,5 +1,7 @@
 //! An org's Teams as a signed-in person sees them: which Teams, their linked lab accounts, and
 //! what the person may do for each (order, manage its API keys).
+use std::collections::HashMap;
+
 use crate::db::lab_accounts::{self as accounts_db, AccountFilter};
 use crate::db::orgs::{self, Team};
 use crate::db::DbConnection;
@@ -52,14 +54,16 @@ pub fn list(
     let teams = visible_teams(conn, p, &Scope::Org(org_id.clone()))?;
     // One query for every account of the org; each Team takes the ones linked to it.
     let accounts = accounts_db::list_for_org(conn, org_id, &AccountFilter::default())?;
+    let mut by_team: HashMap<&TeamId, Vec<LabAccount>> = HashMap::new();
+    for account in &accounts {
+        for team in &account.team_ids {
+            by_team.entry(team).or_default().push(account.clone());
+        }
+    }
     Ok(teams
         .into_iter()
         .map(|team| {
-            let linked = accounts
-                .iter()
-                .filter(|a| a.team_ids.contains(&team.id))
-                .cloned()
-                .collect();
+            let linked = by_team.remove(&team.id).unwrap_or_default();
             overview(p, team, linked)
         })
         .collect())

@@ -239,6 +239,12 @@ fn keyset_pages_cover_every_order_once_in_both_directions() {
         // With a filter the links keep it: only the pager's orders, all of them, once.
         let start = format!("{list}?patient=pager");
         let (pages, hrefs) = walk(&c, &start, "next");
+        // And back with "Newer": a name filter pages the same way in both directions (a common
+        // name fills a page from the newest orders; the last, short page from the name index).
+        let (back, _) = walk(&c, hrefs.last().unwrap(), "prev");
+        let mut forward = pages.clone();
+        forward.reverse();
+        assert_eq!(back, forward, "name-filtered pages, back from the last");
         let mut all = pages.concat();
         assert!(
             hrefs[1..].iter().all(|u| u.contains("patient=pager")),

@@ -17,6 +17,9 @@ use crate::service::lab_accounts::reads as account_reads;
 use crate::web::page::{respond, Chrome, Nav, PageContext, Swappable};
 use crate::web::{run_db, urls, AppState};
 
+/// How many Teams the Team filter offers at most.
+pub const TEAM_CHOICES: usize = 200;
+
 #[derive(Deserialize, Default, Clone)]
 pub struct ListQuery {
     status: Option<String>,
@@ -78,6 +81,8 @@ struct ListPage {
     status_options: Vec<SelectOption>,
     lab_options: Vec<SelectOption>,
     team_options: Vec<SelectOption>,
+    /// Not every Team is offered (`TEAM_CHOICES`).
+    more_teams: bool,
     table: AccountsTable,
 }
 
@@ -164,10 +169,16 @@ pub async fn list_page(
                 )
             })
             .collect();
+        // A select of a thousand Teams helps no one and costs every page: the first ones, and the
+        // one filtered by (a Team's page links to its accounts for the others).
+        let chosen_team = filter.team_id.as_ref();
+        let more_teams = list.teams.len() > TEAM_CHOICES;
         let team_options = list
             .teams
             .iter()
-            .map(|t| {
+            .enumerate()
+            .filter(|(i, t)| *i < TEAM_CHOICES || Some(&t.id) == chosen_team)
+            .map(|(_, t)| {
                 SelectOption::new(
                     t.id.as_str(),
                     &t.name,
@@ -185,6 +196,7 @@ pub async fn list_page(
             status_options,
             lab_options,
             team_options,
+            more_teams,
             table: AccountsTable {
                 rows: list
                     .accounts
