@@ -41,9 +41,15 @@ fn numbers(from: usize, count: usize) -> String {
 pub fn orders(conn: &mut DbConnection, backend: Backend, from: usize, count: usize) {
     let new_id = id_sql(backend, 0xb0_0000, "n.i");
     let created = ago_sql(backend, "(n.i * 157) % 31536000");
-    // Templates numbered 0..k so each new order copies template i % k.
-    let templates = "SELECT o.*, ROW_NUMBER() OVER (ORDER BY o.id) - 1 AS t FROM orders o";
-    let count_templates = "(SELECT COUNT(*) FROM orders)";
+    // Templates numbered 0..k so each new order copies template i % k; at most 50 of them (the
+    // demo's and the first copies), so the join stays small on both planners.
+    let templates =
+        "SELECT * FROM (SELECT o.*, ROW_NUMBER() OVER (ORDER BY o.created_at, o.id) - 1 AS t \
+         FROM orders o) numbered WHERE t < 50";
+    let count_templates = match backend {
+        Backend::Sqlite => "MIN(50, (SELECT COUNT(*) FROM orders))",
+        Backend::Postgres => "LEAST(50, (SELECT COUNT(*) FROM orders))",
+    };
     let columns = "team_id, org_id, user_id, lab_account_id, lab_slug, collection_method, \
         billing_type, patient_details, patient_address, patient_search_name, \
         patient_search_last_name, physician, clinical_notes, notes, priority, icd_codes, \

@@ -221,11 +221,14 @@ fn page_from_window(
     if ids.len() < wanted {
         return Ok(None);
     }
-    let rows = positioned(&unnamed, NameKey::Either, at)
-        .filter(orders::id.eq_any(ids))
+    // By id alone (primary key lookups): with the list's filters and order, a planner may walk
+    // the whole time index to avoid sorting a few rows.
+    let mut rows: Vec<OrderRow> = orders::table
+        .filter(orders::id.eq_any(&ids))
         .select(OrderRow::as_select())
         .load(conn)
         .map_err(failed)?;
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
     Ok(Some(rows))
 }
 
