@@ -155,8 +155,8 @@ fn filtered(f: &OrderFilter, key: NameKey) -> orders::BoxedQuery<'static, super:
     q
 }
 
-/// The filters and the cursor of a page applied to a query, in the page's order.
-fn positioned(
+/// The filters and the cursor of a page applied to a query (no order).
+fn after_cursor(
     f: &OrderFilter,
     key: NameKey,
     at: PageAt<'_>,
@@ -164,7 +164,7 @@ fn positioned(
     let q = filtered(f, key);
     // The plain bound lets the planners start the index scan at the cursor; the OR alone is only
     // a filter, and a deep page would walk every newer row first.
-    let q = match at {
+    match at {
         PageAt::Newest => q,
         PageAt::Older(c) => q.filter(orders::created_at.le(c.created_at)).filter(
             orders::created_at.lt(c.created_at).or(orders::created_at
@@ -176,15 +176,25 @@ fn positioned(
                 .eq(c.created_at)
                 .and(orders::id.gt(c.id.clone()))),
         ),
-    };
+    }
+}
+
+/// `after_cursor` in the page's order: newest first, or for "Newer" oldest first from the cursor.
+fn positioned(
+    f: &OrderFilter,
+    key: NameKey,
+    at: PageAt<'_>,
+) -> orders::BoxedQuery<'static, super::MultiBackend> {
+    let q = after_cursor(f, key, at);
     match at {
         PageAt::Newer(_) => q.order((orders::created_at.asc(), orders::id.asc())),
         _ => q.order((orders::created_at.desc(), orders::id.desc())),
     }
 }
 
-/// How many of the orders next to the cursor a name filter first looks through, per row wanted.
-const NAME_WINDOW_PER_ROW: i64 = 20;
+/// How many of the orders next to the cursor a name filter looks through, per row wanted (a
+/// common name fills the page there; a rarer one goes to the name index, whose range is small).
+const NAME_WINDOWS_PER_ROW: [i64; 1] = [20];
 
 /// A name filter answered from the orders next to the cursor (walking the time index): their
 /// stored name keys are matched here. A common name fills the page from the first few hundred
@@ -196,6 +206,7 @@ fn page_from_window(
     needle: &str,
     at: PageAt<'_>,
     limit: i64,
+    per_row: i64,
 ) -> Result<Option<Vec<OrderRow>>, AppError> {
     let failed = |e| AppError::db("listing orders by patient name", e);
     let unnamed = OrderFilter {
@@ -203,7 +214,7 @@ fn page_from_window(
         ..f.clone()
     };
     let window: Vec<(OrderId, String, String)> = positioned(&unnamed, NameKey::Either, at)
-        .limit(limit.saturating_mul(NAME_WINDOW_PER_ROW))
+        .limit(limit.saturating_mul(per_row))
         .select((
             orders::id,
             orders::patient_search_name,
@@ -241,42 +252,59 @@ pub fn list_page_at(
 ) -> Result<Vec<OrderRow>, AppError> {
     let needle = f.patient_name.as_deref().and_then(name_needle);
     if let Some(needle) = &needle {
-        if let Some(mut rows) = page_from_window(conn, f, needle, at, limit)? {
-            if let PageAt::Newer(_) = at {
-                rows.reverse();
+        for per_row in NAME_WINDOWS_PER_ROW {
+            if let Some(rows) = page_from_window(conn, f, needle, at, limit, per_row)? {
+                return Ok(in_newest_first(rows, at));
             }
-            return Ok(rows);
         }
     }
-    let by_name = needle.is_some();
-    // One query per name key, so each is an index range; a query with OR would make the
-    // planners walk the whole org or Team.
-    let keys: &[NameKey] = if by_name {
-        &[NameKey::Full, NameKey::Last]
-    } else {
-        &[NameKey::Either]
-    };
-    let mut rows: Vec<OrderRow> = Vec::new();
-    for key in keys {
-        let found = positioned(f, *key, at)
+    let wanted = usize::try_from(limit).unwrap_or(0);
+    if needle.is_none() {
+        let rows = positioned(f, NameKey::Either, at)
             .limit(limit)
             .select(OrderRow::as_select())
             .load(conn)
             .map_err(|e| AppError::db("listing orders", e))?;
-        rows.extend(found);
+        return Ok(in_newest_first(rows, at));
     }
+    // A name too rare to fill a page from the newest orders: every match of each name key, by
+    // its index range alone (no order or limit, which could lead a planner to walk the time
+    // index instead), sorted here. The range holds only the matches, and they are few.
+    let mut matches: Vec<(NaiveDateTime, OrderId)> = Vec::new();
+    for key in [NameKey::Full, NameKey::Last] {
+        let found: Vec<(NaiveDateTime, OrderId)> = after_cursor(f, key, at)
+            .select((orders::created_at, orders::id))
+            .load(conn)
+            .map_err(|e| AppError::db("listing orders by patient name", e))?;
+        matches.extend(found);
+    }
+    matches.sort();
+    matches.dedup();
+    let ids: Vec<OrderId> = match at {
+        // Oldest first from the cursor: the ones just above it.
+        PageAt::Newer(_) => matches.into_iter().take(wanted).map(|(_, id)| id).collect(),
+        _ => matches
+            .into_iter()
+            .rev()
+            .take(wanted)
+            .map(|(_, id)| id)
+            .collect(),
+    };
+    let mut rows: Vec<OrderRow> = orders::table
+        .filter(orders::id.eq_any(&ids))
+        .select(OrderRow::as_select())
+        .load(conn)
+        .map_err(|e| AppError::db("listing orders by patient name", e))?;
     rows.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
-    rows.dedup_by(|a, b| a.id == b.id);
-    let limit = usize::try_from(limit).unwrap_or(0);
-    match at {
-        // The rows just above the cursor are the oldest of the newer ones.
-        PageAt::Newer(_) => {
-            let extra = rows.len().saturating_sub(limit);
-            rows.drain(..extra);
-        }
-        _ => rows.truncate(limit),
-    }
     Ok(rows)
+}
+
+/// Rows of a page as loaded in its order, newest first.
+fn in_newest_first(mut rows: Vec<OrderRow>, at: PageAt<'_>) -> Vec<OrderRow> {
+    if let PageAt::Newer(_) = at {
+        rows.reverse();
+    }
+    rows
 }
 
 /// Newest first, keyset-paged: rows strictly after `after`.
