@@ -39,7 +39,7 @@ fn wait_for_step(b: &Browser, step: &str) {
         _ => "Review",
     };
     b.wait_until(&format!("the {step} heading shows"), WAIT, || {
-        b.find("#step-h").text() == heading
+        b.find("#step-h").try_text().as_deref() == Some(heading)
     });
 }
 

@@ -315,6 +315,15 @@ impl Element<'_> {
         str_of(self.browser.cmd("GET", &self.path("/text"), None))
     }
 
+    /// The rendered text, or None when the element is gone (an htmx swap replaced it between
+    /// finding it and reading it): what a check polled by `wait_until` reads, so it asks again.
+    pub fn try_text(&self) -> Option<String> {
+        self.browser
+            .try_cmd("GET", &self.path("/text"), None)
+            .ok()
+            .map(str_of)
+    }
+
     /// The HTML attribute (what the server sent), or None.
     pub fn attribute(&self, name: &str) -> Option<String> {
         let v = self
