@@ -7,7 +7,8 @@
 //! `large/small` compares the two sizes. Environment: `BENCH_ORDERS` (1000000), `BENCH_ACCOUNTS`
 //! (10000), `BENCH_TEAMS` (1000), `BENCH_SMALL_ORDERS` (1000), `BENCH_SMALL_ACCOUNTS` (100),
 //! `BENCH_SMALL_TEAMS` (10), `BENCH_SECS` per route (8), `BENCH_CONNECTIONS` (64),
-//! `BENCH_BACKENDS` (`sqlite,postgres`).
+//! `BENCH_BACKENDS` (`sqlite,postgres`), `BENCH_ROUTES` (names to measure, by substring),
+//! `BENCH_KEEP` (a folder: keep the databases for profiling).
 #[path = "common/mod.rs"]
 mod common;
 
@@ -171,7 +172,12 @@ fn run(db: &BenchDb, s: &Settings, scratch: &std::path::Path) -> Vec<(&'static s
     let base = servers[0].base.clone();
     let w = world(db, &base);
     let mut figures = Vec::new();
-    for (name, path, req) in routes(&w) {
+    // `BENCH_ROUTES=name,other`: only the routes whose names contain one of these (and /livez).
+    let only = std::env::var("BENCH_ROUTES").unwrap_or_default();
+    let wanted = |name: &str| {
+        only.is_empty() || name == "/livez" || only.split(',').any(|w| name.contains(w.trim()))
+    };
+    for (name, path, req) in routes(&w).into_iter().filter(|r| wanted(r.0)) {
         let req = Request { path: &path, ..req };
         figures.push((
             name,

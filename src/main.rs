@@ -15,6 +15,9 @@ use labdesk::service::api_keys::{self, KeyOwner};
 use labdesk::service::users::{self, CreateUser};
 use labdesk::startup;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "labdesk",

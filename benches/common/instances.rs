@@ -33,6 +33,12 @@ pub fn pg_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
+/// `BENCH_KEEP=<folder>`: keep the grown databases (the SQLite file in that folder, the
+/// PostgreSQL database by the name printed) to profile a route against them afterwards.
+fn kept_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("BENCH_KEEP").map(std::path::PathBuf::from)
+}
+
 /// A benchmark database with the demo seeded; dropped (PostgreSQL) or deleted (SQLite) at the end.
 pub struct BenchDb {
     pub backend: Backend,
@@ -47,13 +53,21 @@ impl BenchDb {
     pub fn create(backend: Backend) -> BenchDb {
         let (url, dir, pg_name) = match backend {
             Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = dir
-                    .path()
-                    .join("bench.sqlite")
-                    .to_string_lossy()
-                    .to_string();
-                (url, Some(dir), None)
+                if let Some(keep) = kept_dir() {
+                    std::fs::create_dir_all(&keep).expect("BENCH_KEEP folder");
+                    let url = keep.join("bench.sqlite").to_string_lossy().to_string();
+                    let _ = std::fs::remove_file(&url);
+                    eprintln!("SQLite database kept at {url}");
+                    (url, None, None)
+                } else {
+                    let dir = tempfile::tempdir().expect("temp dir");
+                    let url = dir
+                        .path()
+                        .join("bench.sqlite")
+                        .to_string_lossy()
+                        .to_string();
+                    (url, Some(dir), None)
+                }
             }
             Backend::Postgres => {
                 let admin = pg_admin_url();
@@ -63,7 +77,13 @@ impl BenchDb {
                     .batch_execute(&format!("CREATE DATABASE {name}"))
                     .expect("create the benchmark database");
                 let (head, _) = admin.rsplit_once('/').expect("a database URL");
-                (format!("{head}/{name}"), None, Some(name))
+                let url = format!("{head}/{name}");
+                if kept_dir().is_some() {
+                    eprintln!("PostgreSQL database kept: {url}");
+                    (url, None, None)
+                } else {
+                    (url, None, Some(name))
+                }
             }
         };
         let pool = startup::prepare_database(&url, 4).expect("database ready");

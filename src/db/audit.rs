@@ -1,4 +1,5 @@
-//! The audit log: rows are only ever inserted, always inside the transaction of the change they record.
+//! The audit log: rows are only ever inserted, always inside the transaction of the change they
+//! record; a read of patient data is committed before the data is answered (`record_read`).
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -81,6 +82,19 @@ pub fn record(
         .execute(conn)
         .map_err(|e| AppError::db("writing an audit row", e))?;
     Ok(())
+}
+
+/// Records a read of patient data (an order viewed, a list of orders shown), committed before it
+/// returns, so nothing is answered without its row in the log. Inside a transaction the row is
+/// part of it; otherwise it is a write transaction of its own, so on SQLite it queues on the
+/// in-process writer lock (`write_tx`) instead of sleeping in SQLite's busy handler behind order
+/// writes (a read that wrote in autocommit waited up to the busy timeout under load).
+pub fn record_read(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    entry: AuditEntry<'_>,
+) -> Result<(), AppError> {
+    super::write_tx(conn, |conn| record(conn, actor, entry))
 }
 
 /// Which audit rows to show. `org_id` None means platform-wide rows only a CSM's view needs.

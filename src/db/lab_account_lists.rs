@@ -2,9 +2,9 @@
 //! Each is one query for the accounts (two for an org's page) and one for their linked Teams.
 use diesel::prelude::*;
 
-use super::lab_accounts::{with_teams, AccountFilter, LabAccountRow, TeamScope};
+use super::lab_accounts::{with_teams, AccountFilter, AccountLabel, LabAccountRow, TeamScope};
 use super::schema::{lab_account_teams, lab_accounts};
-use super::DbConnection;
+use super::{DbConnection, MultiBackend};
 use crate::domain::ids::{LabAccountId, OrgId, TeamId};
 use crate::domain::lab::LabSlug;
 use crate::domain::lab_account::{LabAccount, Owner};
@@ -121,6 +121,55 @@ macro_rules! after {
     };
 }
 
+/// A page of the accounts list of an org (`Some`) or of the platform (`None`) as rows of
+/// `$row` selected by `$select`: filtered, after the cursor, in the lists' order (a macro: the
+/// boxed query's type differs per select clause).
+macro_rules! page_of {
+    ($conn:expr, $org_id:expr, $f:expr, $cursor:expr, $limit:expr, $select:expr, $row:ty) => {{
+        let (conn, org_id, f, cursor, limit) = ($conn, $org_id, $f, $cursor, $limit);
+        let failed = |e| AppError::db("listing a page of lab accounts", e);
+        let owner_key = org_id.map_or_else(|| Owner::Platform.key().to_string(), |o| o.to_string());
+        let part = |conn: &mut DbConnection, q: lab_accounts::BoxedQuery<'static, MultiBackend>| {
+            let q = filtered!(
+                q.order((
+                    lab_accounts::lab_slug,
+                    lab_accounts::provider_account_id,
+                    lab_accounts::id,
+                ))
+                .limit(limit)
+                .select($select),
+                f
+            );
+            let q = match &cursor {
+                Some((lab, number, id)) => after!(q, *lab, number, id),
+                None => q,
+            };
+            q.load::<$row>(conn).map_err(failed)
+        };
+        let mut rows = part(
+            conn,
+            lab_accounts::table
+                .filter(lab_accounts::owner_key.eq(owner_key))
+                .into_boxed(),
+        )?;
+        // An org's list also shows the platform accounts linked to its Teams (a few).
+        if let Some(org) = org_id {
+            rows.extend(part(
+                conn,
+                lab_accounts::table
+                    .filter(lab_accounts::owner_key.eq(Owner::Platform.key()))
+                    .filter(linked_to_a_team_of(org))
+                    .into_boxed(),
+            )?);
+            // Text order, as the database compares them (byte order: SQLite's BINARY,
+            // PostgreSQL's C collation).
+            rows.sort_by(|a, b| a.list_key().cmp(&b.list_key()));
+            rows.truncate(usize::try_from(limit).unwrap_or(0));
+        }
+        rows
+    }};
+}
+
 /// One page of the dashboard's accounts list of an org (`Some`) or of the platform (`None`), in
 /// the lists' order, after the account `after` (None: from the start); at most `limit` rows.
 /// Each part is a walk of the (owner, lab, account number) index from the cursor, so a page costs
@@ -132,58 +181,96 @@ pub fn list_page(
     after: Option<&LabAccountId>,
     limit: i64,
 ) -> Result<Vec<LabAccount>, AppError> {
-    let failed = |e| AppError::db("listing a page of lab accounts", e);
-    let cursor: Option<(LabSlug, String, LabAccountId)> = match after {
-        Some(id) => lab_accounts::table
-            .find(id)
-            .select((
-                lab_accounts::lab_slug,
-                lab_accounts::provider_account_id,
-                lab_accounts::id,
-            ))
-            .first(conn)
-            .optional()
-            .map_err(failed)?,
-        None => None,
-    };
-    let owner_key = org_id.map_or_else(|| Owner::Platform.key().to_string(), |o| o.to_string());
-    // The part of a page a query gives: filtered, after the cursor, in the lists' order.
-    macro_rules! page_part {
-        ($q:expr) => {{
-            let q = filtered!(
-                $q.order((
-                    lab_accounts::lab_slug,
-                    lab_accounts::provider_account_id,
-                    lab_accounts::id,
-                ))
-                .limit(limit)
-                .select(LabAccountRow::as_select())
-                .into_boxed(),
-                f
-            );
-            let q = match &cursor {
-                Some((lab, number, id)) => after!(q, *lab, number, id),
-                None => q,
-            };
-            q.load::<LabAccountRow>(conn).map_err(failed)?
-        }};
-    }
-    let mut rows = page_part!(lab_accounts::table.filter(lab_accounts::owner_key.eq(owner_key)));
-    // An org's list also shows the platform accounts linked to its Teams (a few).
-    if let Some(org) = org_id {
-        rows.extend(page_part!(lab_accounts::table
-            .filter(lab_accounts::owner_key.eq(Owner::Platform.key()))
-            .filter(linked_to_a_team_of(org))));
-        // Text order, as the database compares them (byte order: SQLite's BINARY, PostgreSQL's
-        // C collation).
-        rows.sort_by(|a, b| a.list_key().cmp(&b.list_key()));
-        rows.truncate(usize::try_from(limit).unwrap_or(0));
-    }
+    let rows = page_rows(conn, org_id, f, after, limit)?;
     let scope = match org_id {
         Some(org) => TeamScope::Org(org),
         None => TeamScope::All,
     };
     with_teams(conn, rows, scope)
+}
+
+/// The first `limit` accounts of `list_page`, by name and number only (a filter's choices): no
+/// links, no configuration.
+pub fn list_labels(
+    conn: &mut DbConnection,
+    org_id: Option<&OrgId>,
+    f: &AccountFilter,
+    limit: i64,
+) -> Result<Vec<AccountLabel>, AppError> {
+    label_rows(conn, org_id, f, limit)
+}
+
+fn page_rows(
+    conn: &mut DbConnection,
+    org_id: Option<&OrgId>,
+    f: &AccountFilter,
+    after: Option<&LabAccountId>,
+    limit: i64,
+) -> Result<Vec<LabAccountRow>, AppError> {
+    let cursor = cursor_of(conn, after)?;
+    Ok(page_of!(
+        conn,
+        org_id,
+        f,
+        cursor,
+        limit,
+        LabAccountRow::as_select(),
+        LabAccountRow
+    ))
+}
+
+fn label_rows(
+    conn: &mut DbConnection,
+    org_id: Option<&OrgId>,
+    f: &AccountFilter,
+    limit: i64,
+) -> Result<Vec<AccountLabel>, AppError> {
+    let label = (
+        lab_accounts::id,
+        lab_accounts::lab_slug,
+        lab_accounts::account_name,
+        lab_accounts::provider_account_id,
+    );
+    let from_start: Option<(LabSlug, String, LabAccountId)> = None;
+    Ok(page_of!(
+        conn,
+        org_id,
+        f,
+        from_start,
+        limit,
+        label,
+        AccountLabel
+    ))
+}
+
+/// Where the page after `after` starts: its (lab, account number, id).
+fn cursor_of(
+    conn: &mut DbConnection,
+    after: Option<&LabAccountId>,
+) -> Result<Option<(LabSlug, String, LabAccountId)>, AppError> {
+    let Some(id) = after else {
+        return Ok(None);
+    };
+    lab_accounts::table
+        .find(id)
+        .select((
+            lab_accounts::lab_slug,
+            lab_accounts::provider_account_id,
+            lab_accounts::id,
+        ))
+        .first(conn)
+        .optional()
+        .map_err(|e| AppError::db("finding where a page of lab accounts starts", e))
+}
+
+impl AccountLabel {
+    fn list_key(&self) -> (&str, &str, &str) {
+        (
+            self.lab_slug.as_str(),
+            &self.provider_account_id,
+            self.id.as_str(),
+        )
+    }
 }
 
 /// Accounts linked to one Team (the team API key's view, and the accounts an order of the Team

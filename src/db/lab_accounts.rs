@@ -11,16 +11,18 @@ use crate::domain::lab::LabSlug;
 use crate::domain::lab_account::{AccountStatus, DelegatedFlow, LabAccount, Owner};
 use crate::error::AppError;
 
-pub use super::lab_account_lists::{list_for_org, list_for_team, list_page, list_platform};
+pub use super::lab_account_lists::{
+    list_for_org, list_for_team, list_labels, list_page, list_platform,
+};
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = lab_accounts)]
 pub(super) struct LabAccountRow {
-    id: LabAccountId,
-    lab_slug: LabSlug,
+    pub(super) id: LabAccountId,
+    pub(super) lab_slug: LabSlug,
     org_id: Option<OrgId>,
-    provider_account_id: String,
-    account_name: Option<String>,
+    pub(super) provider_account_id: String,
+    pub(super) account_name: Option<String>,
     status: AccountStatus,
     delegated_flow: DelegatedFlow,
     allowed_billing: String,

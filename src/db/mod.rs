@@ -11,6 +11,7 @@ pub mod lab_tests;
 pub mod locks;
 pub mod login_attempts;
 pub mod order_list;
+pub mod order_name_search;
 pub mod orders;
 pub mod orgs;
 pub mod patients;

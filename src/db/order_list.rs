@@ -77,7 +77,7 @@ pub fn name_needle(text: &str) -> Option<String> {
 
 /// The smallest string greater than every string that starts with `prefix`, so a prefix match
 /// is an index range on both backends (`LIKE 'x%'` uses no index on either by default).
-fn prefix_end(prefix: &str) -> String {
+pub(super) fn prefix_end(prefix: &str) -> String {
     let mut chars: Vec<char> = prefix.chars().collect();
     while let Some(last) = chars.pop() {
         let next = match last as u32 + 1 {
@@ -95,7 +95,7 @@ fn prefix_end(prefix: &str) -> String {
 /// Which stored name key the name filter reads: either (one query), or one of them (an index
 /// range each; the list runs both and merges).
 #[derive(Debug, Clone, Copy)]
-enum NameKey {
+pub(super) enum NameKey {
     Either,
     Full,
     Last,
@@ -156,7 +156,7 @@ fn filtered(f: &OrderFilter, key: NameKey) -> orders::BoxedQuery<'static, super:
 }
 
 /// The filters and the cursor of a page applied to a query (no order).
-fn after_cursor(
+pub(super) fn after_cursor(
     f: &OrderFilter,
     key: NameKey,
     at: PageAt<'_>,
@@ -192,9 +192,11 @@ fn positioned(
     }
 }
 
-/// How many of the orders next to the cursor a name filter looks through, per row wanted (a
-/// common name fills the page there; a rarer one goes to the name index, whose range is small).
-const NAME_WINDOWS_PER_ROW: [i64; 1] = [20];
+/// How many of the orders next to the cursor a name filter looks through, per row wanted: a
+/// common name fills the page in the first window; one that is rare lately (a burst of other
+/// patients' orders) in the second; only a name rarer than one in 200 recent orders goes to the
+/// name index, whose range is then small.
+const NAME_WINDOWS_PER_ROW: [i64; 2] = [20, 200];
 
 /// A name filter answered from the orders next to the cursor (walking the time index): their
 /// stored name keys are matched here. A common name fills the page from the first few hundred
@@ -252,6 +254,9 @@ pub fn list_page_at(
 ) -> Result<Vec<OrderRow>, AppError> {
     let needle = f.patient_name.as_deref().and_then(name_needle);
     if let Some(needle) = &needle {
+        if let Some(ids) = super::order_name_search::page_ids(conn, f, needle, at, limit)? {
+            return newest_first_by_id(conn, &ids);
+        }
         for per_row in NAME_WINDOWS_PER_ROW {
             if let Some(rows) = page_from_window(conn, f, needle, at, limit, per_row)? {
                 return Ok(in_newest_first(rows, at));
@@ -290,8 +295,13 @@ pub fn list_page_at(
             .map(|(_, id)| id)
             .collect(),
     };
+    newest_first_by_id(conn, &ids)
+}
+
+/// The orders of a page by id, newest first.
+fn newest_first_by_id(conn: &mut DbConnection, ids: &[OrderId]) -> Result<Vec<OrderRow>, AppError> {
     let mut rows: Vec<OrderRow> = orders::table
-        .filter(orders::id.eq_any(&ids))
+        .filter(orders::id.eq_any(ids))
         .select(OrderRow::as_select())
         .load(conn)
         .map_err(|e| AppError::db("listing orders by patient name", e))?;

@@ -135,6 +135,22 @@ pub fn teams_by_ids(conn: &mut DbConnection, ids: &[TeamId]) -> Result<Vec<Team>
         .map_err(|e| AppError::db("loading teams", e))
 }
 
+/// The first `limit` Teams of some orgs by org and name (a picker's choices), from the
+/// (org, name) index.
+pub fn first_teams(
+    conn: &mut DbConnection,
+    org_ids: &[OrgId],
+    limit: i64,
+) -> Result<Vec<Team>, AppError> {
+    teams::table
+        .filter(teams::org_id.eq_any(org_ids))
+        .order((teams::org_id, teams::name))
+        .limit(limit)
+        .select(Team::as_select())
+        .load(conn)
+        .map_err(|e| AppError::db("listing teams", e))
+}
+
 /// Teams of several orgs (a CSM's), ordered for a grouped picker.
 pub fn teams_of_orgs(conn: &mut DbConnection, org_ids: &[OrgId]) -> Result<Vec<Team>, AppError> {
     teams::table

@@ -50,7 +50,7 @@ pub fn record_list(
         }
         ListedFrom::Org { org_id } => (EntityType::Org, org_id.as_str(), org_id, None),
     };
-    audit::record(
+    audit::record_read(
         conn,
         actor,
         AuditEntry {
@@ -120,7 +120,7 @@ pub fn record_view(
             json!({"result_id": id, "result_version": version}),
         ),
     };
-    audit::record(
+    audit::record_read(
         conn,
         actor,
         AuditEntry {
@@ -174,7 +174,7 @@ pub fn latest_result_for_team(
         ResultPart::Values => results_db::biomarkers(conn, &result.id)?,
         ResultPart::Metadata => Vec::new(),
     };
-    audit::record(
+    audit::record_read(
         conn,
         reader.actor,
         AuditEntry {

@@ -11,13 +11,12 @@ use crate::db::DbConnection;
 use crate::domain::access::{order_visibility, Action, OrderVisibility, Principal};
 use crate::domain::actor::Actor;
 use crate::domain::ids::{LabAccountId, OrderId, OrgId, TeamId};
-use crate::domain::lab_account::LabAccount;
 use crate::domain::order_status::LowStatus;
 use crate::domain::scope::Scope;
 use crate::error::AppError;
 use crate::service::order_reads::{record_list, ListedFrom};
 use crate::service::policy;
-use crate::service::visibility::visible_teams;
+use crate::service::visibility::{seen_teams, visible_teams};
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -53,14 +52,14 @@ pub struct ListedOrder {
 pub struct OrdersPage {
     /// The person sees every Team's orders (otherwise their Teams' only).
     pub whole_org: bool,
-    /// The Teams whose orders they see.
+    /// The Teams whose orders they see (empty when they see the whole org).
     pub teams: Vec<Team>,
     pub orders: Vec<ListedOrder>,
     pub has_newer: bool,
     pub has_older: bool,
     /// The accounts the lab account filter offers: those the person's orders can be on, the
     /// first `ACCOUNT_CHOICES` of them (and the one filtered by).
-    pub accounts: Vec<LabAccount>,
+    pub accounts: Vec<AccountLabel>,
     /// The person's orders can be on more accounts than are offered.
     pub more_accounts: bool,
 }
@@ -79,9 +78,16 @@ pub fn page(
     at: &Position,
 ) -> Result<OrdersPage, AppError> {
     policy::authorize(p, Action::ViewOrders { org_id })?;
-    let teams = visible_teams(conn, p, &Scope::Org(org_id.clone()))?;
-    let team_ids: Vec<TeamId> = teams.iter().map(|t| t.id.clone()).collect();
+    let scope = Scope::Org(org_id.clone());
     let whole_org = order_visibility(p) == OrderVisibility::WholeOrg;
+    // Who sees the whole org is not told its Teams (there may be a thousand): the page's rows
+    // name theirs.
+    let teams = if whole_org {
+        Vec::new()
+    } else {
+        visible_teams(conn, p, &scope)?
+    };
+    let team_ids: Vec<TeamId> = teams.iter().map(|t| t.id.clone()).collect();
     let filters_account = filters.lab_account_id.clone();
     let filter = OrderFilter {
         org_id: whole_org.then(|| org_id.clone()),
@@ -100,13 +106,13 @@ pub fn page(
     };
     let listed: Vec<OrderId> = paged.rows.iter().map(|o| o.id.clone()).collect();
     record_list(conn, actor, ListedFrom::Org { org_id }, &listed)?;
-    let orders = listed_orders(conn, &teams, paged.rows)?;
+    let orders = listed_orders(conn, p, &scope, paged.rows)?;
     let choices = AccountFilter {
         linked_to_any: (!whole_org).then(|| team_ids.clone()),
         ..AccountFilter::default()
     };
     let limit = i64::try_from(ACCOUNT_CHOICES + 1).unwrap_or(i64::MAX);
-    let mut accounts = accounts_db::list_page(conn, Some(org_id), &choices, None, limit)?;
+    let mut accounts = accounts_db::list_labels(conn, Some(org_id), &choices, limit)?;
     let more_accounts = accounts.len() > ACCOUNT_CHOICES;
     accounts.truncate(ACCOUNT_CHOICES);
     if let Some(chosen) = filters_account.filter(|id| !accounts.iter().any(|a| &a.id == id)) {
@@ -114,13 +120,7 @@ pub fn page(
             account_id: Some(chosen),
             ..choices
         };
-        accounts.extend(accounts_db::list_page(
-            conn,
-            Some(org_id),
-            &chosen,
-            None,
-            1,
-        )?);
+        accounts.extend(accounts_db::list_labels(conn, Some(org_id), &chosen, 1)?);
     }
     Ok(OrdersPage {
         whole_org,
@@ -135,10 +135,15 @@ pub fn page(
 
 fn listed_orders(
     conn: &mut DbConnection,
-    teams: &[Team],
+    p: &Principal,
+    scope: &Scope,
     rows: Vec<OrderRow>,
 ) -> Result<Vec<ListedOrder>, AppError> {
     let ids: Vec<OrderId> = rows.iter().map(|o| o.id.clone()).collect();
+    let mut team_ids: Vec<TeamId> = rows.iter().map(|o| o.team_id.clone()).collect();
+    team_ids.sort();
+    team_ids.dedup();
+    let teams = seen_teams(conn, p, scope, &team_ids)?;
     let tests = orders_db::test_names(conn, &ids)?;
     let mut account_ids: Vec<LabAccountId> =
         rows.iter().map(|o| o.lab_account_id.clone()).collect();

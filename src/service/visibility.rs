@@ -20,16 +20,67 @@ pub fn visible_teams(
     p: &Principal,
     scope: &Scope,
 ) -> Result<Vec<Team>, AppError> {
-    let teams = match scope {
-        Scope::Org(org) => orgs::list_teams(conn, org)?,
-        Scope::Platform => orgs::teams_of_orgs(conn, &p.csm_org_ids)?,
-    };
     Ok(match order_visibility(p) {
-        OrderVisibility::WholeOrg => teams,
-        OrderVisibility::Teams(mine) => {
-            teams.into_iter().filter(|t| mine.contains(&t.id)).collect()
-        }
+        // A clinician's few Teams are read by id, not picked out of every Team of the org.
+        OrderVisibility::Teams(mine) => seen_teams(conn, p, scope, &mine)?,
+        OrderVisibility::WholeOrg => match scope {
+            Scope::Org(org) => orgs::list_teams(conn, org)?,
+            Scope::Platform => orgs::teams_of_orgs(conn, &p.csm_org_ids)?,
+        },
     })
+}
+
+/// A Team picker's choices: the first `limit` of `visible_teams` (and `chosen`, when the person
+/// sees it), and whether more were left out. Reads at most `limit + 1` Teams, however many the
+/// org has.
+pub fn team_choices(
+    conn: &mut DbConnection,
+    p: &Principal,
+    scope: &Scope,
+    chosen: Option<&TeamId>,
+    limit: usize,
+) -> Result<(Vec<Team>, bool), AppError> {
+    let mut teams = match order_visibility(p) {
+        OrderVisibility::Teams(_) => visible_teams(conn, p, scope)?,
+        OrderVisibility::WholeOrg => {
+            let orgs = match scope {
+                Scope::Org(org) => std::slice::from_ref(org),
+                Scope::Platform => p.csm_org_ids.as_slice(),
+            };
+            orgs::first_teams(conn, orgs, i64::try_from(limit + 1).unwrap_or(i64::MAX))?
+        }
+    };
+    let more = teams.len() > limit;
+    teams.truncate(limit);
+    if let Some(chosen) = chosen.filter(|c| !teams.iter().any(|t| &t.id == *c)) {
+        teams.extend(seen_teams(conn, p, scope, std::slice::from_ref(chosen))?);
+    }
+    Ok((teams, more))
+}
+
+/// Of `ids`, the Teams the person sees in this scope (`visible_teams`), read by id.
+pub fn seen_teams(
+    conn: &mut DbConnection,
+    p: &Principal,
+    scope: &Scope,
+    ids: &[TeamId],
+) -> Result<Vec<Team>, AppError> {
+    let visibility = order_visibility(p);
+    let sees = |t: &Team| {
+        let in_scope = match scope {
+            Scope::Org(org) => t.org_id == *org,
+            Scope::Platform => p.csm_org_ids.contains(&t.org_id),
+        };
+        in_scope
+            && match &visibility {
+                OrderVisibility::WholeOrg => true,
+                OrderVisibility::Teams(mine) => mine.contains(&t.id),
+            }
+    };
+    Ok(orgs::teams_by_ids(conn, ids)?
+        .into_iter()
+        .filter(sees)
+        .collect())
 }
 
 /// The ids of `visible_teams` of one org.

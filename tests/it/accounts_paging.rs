@@ -3,7 +3,7 @@
 //! org (its own accounts and the platform's linked to its Teams) and for the platform.
 use labdesk::domain::lab_account::AccountStatus;
 use labdesk::domain::scope::Scope;
-use labdesk::service::lab_accounts::reads::PAGE_SIZE;
+use labdesk::service::lab_accounts::reads::{PAGE_SIZE, TEAM_CHOICES};
 use labdesk::web::urls;
 
 use crate::support::data::{add_account, NewAccount};
@@ -125,5 +125,67 @@ fn following_next_page_shows_every_account_once_in_order() {
         unique.dedup();
         assert_eq!(unique, platform_ids);
         assert!(!platform_ids.is_empty());
+    });
+}
+
+/// The Team filter offers the first `TEAM_CHOICES` Teams by name and reads no more; an account's
+/// row still names a Team past them, and filtering by that Team (from its link) works and shows
+/// it chosen.
+#[test]
+fn rows_name_teams_past_the_filters_choices() {
+    each_backend(|app| {
+        let mut conn = app.conn();
+        for i in 0..TEAM_CHOICES {
+            labdesk::db::orgs::insert_team(&mut conn, &app.world.org_id, &format!("Aa {i:03}"))
+                .expect("team");
+        }
+        let last = labdesk::db::orgs::insert_team(&mut conn, &app.world.org_id, "Zz Last Team")
+            .expect("team");
+        drop(conn);
+        let number = "97580001".to_string();
+        let account = add_account(
+            app,
+            &NewAccount {
+                number: &number,
+                teams: &[],
+                ..NewAccount::QUEST
+            },
+        );
+        labdesk::service::lab_accounts::link_team(
+            &mut app.conn(),
+            &labdesk::domain::actor::Actor::system("test"),
+            &account,
+            &last.id,
+        )
+        .expect("link");
+        let ops = app.login(OPS);
+        let list = urls::lab_accounts(app.world.org());
+        let page = ops.get(&list);
+        assert_eq!(page.status, 200, "{}", page.body);
+        let option = format!("<option value=\"{}\"", last.id);
+        assert!(
+            !page.body.contains(&option),
+            "a Team past the choices is offered"
+        );
+        assert!(
+            page.text().contains("The first 200 Teams"),
+            "{}",
+            page.text()
+        );
+        let row = page
+            .body
+            .split(&format!("data-account-id=\"{account}\""))
+            .nth(1)
+            .and_then(|rest| rest.split("</tr>").next())
+            .expect("the account's row");
+        assert!(row.contains("Zz Last Team"), "{row}");
+
+        let filtered = ops.get(&format!("{list}?team_id={}", last.id));
+        assert_eq!(filtered.status, 200, "{}", filtered.body);
+        assert_eq!(account_ids(&filtered.body), vec![account.to_string()]);
+        assert!(
+            filtered.body.contains(&format!("{option} selected")),
+            "the chosen Team is not shown chosen"
+        );
     });
 }

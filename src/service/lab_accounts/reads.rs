@@ -8,23 +8,31 @@ use crate::db::orgs::{self, Team};
 use crate::db::{account_links, DbConnection};
 use crate::domain::access::{account_visibility, AccountVisibility, Action, Principal, Role};
 use crate::domain::audit::EntityType;
-use crate::domain::ids::{LabAccountId, OrgId};
+use crate::domain::ids::{LabAccountId, OrgId, TeamId};
 use crate::domain::lab_account::LabAccount;
 use crate::domain::scope::Scope;
 use crate::error::AppError;
 use crate::service::policy;
-use crate::service::visibility::{visible_account, visible_teams};
+use crate::service::visibility::{seen_teams, team_choices, visible_account, visible_teams};
 
 /// How many accounts a page of the dashboard's list shows.
 pub const PAGE_SIZE: usize = 100;
+
+/// How many Teams the list's Team filter offers at most (a Team's page links to its accounts).
+pub const TEAM_CHOICES: usize = 200;
 
 /// A page of the accounts of a scope the person sees, with the Teams they may filter by.
 pub struct AccountList {
     pub accounts: Vec<LabAccount>,
     /// The last account of this page when more follow (the next page starts after it).
     pub next: Option<LabAccountId>,
-    /// The Teams the person sees in this scope (the Team filter's choices).
+    /// The Team filter's choices: the first `TEAM_CHOICES` Teams the person sees in this scope,
+    /// and the one filtered by.
     pub teams: Vec<Team>,
+    /// The person sees more Teams than the filter offers.
+    pub more_teams: bool,
+    /// The Teams the page's accounts are linked to, of those the person sees.
+    pub linked_teams: Vec<Team>,
     pub may_create: bool,
 }
 
@@ -45,7 +53,7 @@ pub fn list(
     after: Option<&LabAccountId>,
 ) -> Result<AccountList, AppError> {
     authorize_scope(p, scope)?;
-    let teams = visible_teams(conn, p, scope)?;
+    let (teams, more_teams) = team_choices(conn, p, scope, filter.team_id.as_ref(), TEAM_CHOICES)?;
     if let Some(team) = &filter.team_id {
         if !teams.iter().any(|t| &t.id == team) {
             return Err(AppError::NotFound);
@@ -70,10 +78,19 @@ pub fn list(
     } else {
         None
     };
+    let mut linked: Vec<TeamId> = accounts
+        .iter()
+        .flat_map(|a| a.team_ids.iter().cloned())
+        .collect();
+    linked.sort();
+    linked.dedup();
+    let linked_teams = seen_teams(conn, p, scope, &linked)?;
     Ok(AccountList {
         accounts,
         next,
         teams,
+        more_teams,
+        linked_teams,
         may_create: policy::allowed(
             p,
             Action::ManageAccounts {

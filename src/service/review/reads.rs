@@ -17,7 +17,7 @@ pub fn record_view(
     actor: &Actor,
     item: &UnmatchedRow,
 ) -> Result<(), AppError> {
-    audit::record(
+    audit::record_read(
         conn,
         actor,
         AuditEntry {
@@ -72,7 +72,7 @@ pub fn record_list(
             (ListedBy::Reviewer, Some(org)) => (EntityType::Org, org.as_str(), None),
             (ListedBy::Reviewer, None) => (EntityType::Platform, "quarantine", None),
         };
-        audit::record(
+        audit::record_read(
             conn,
             actor,
             AuditEntry {

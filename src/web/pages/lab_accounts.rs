@@ -13,12 +13,9 @@ use crate::domain::lab::LabSlug;
 use crate::domain::lab_account::AccountStatus;
 use crate::domain::scope::Scope;
 use crate::error::AppError;
-use crate::service::lab_accounts::reads as account_reads;
+use crate::service::lab_accounts::reads::{self as account_reads, TEAM_CHOICES};
 use crate::web::page::{respond, Chrome, Nav, PageContext, Swappable};
 use crate::web::{run_db, urls, AppState};
-
-/// How many Teams the Team filter offers at most.
-pub const TEAM_CHOICES: usize = 200;
 
 #[derive(Deserialize, Default, Clone)]
 pub struct ListQuery {
@@ -169,16 +166,10 @@ pub async fn list_page(
                 )
             })
             .collect();
-        // A select of a thousand Teams helps no one and costs every page: the first ones, and the
-        // one filtered by (a Team's page links to its accounts for the others).
-        let chosen_team = filter.team_id.as_ref();
-        let more_teams = list.teams.len() > TEAM_CHOICES;
         let team_options = list
             .teams
             .iter()
-            .enumerate()
-            .filter(|(i, t)| *i < TEAM_CHOICES || Some(&t.id) == chosen_team)
-            .map(|(_, t)| {
+            .map(|t| {
                 SelectOption::new(
                     t.id.as_str(),
                     &t.name,
@@ -196,12 +187,12 @@ pub async fn list_page(
             status_options,
             lab_options,
             team_options,
-            more_teams,
+            more_teams: list.more_teams,
             table: AccountsTable {
                 rows: list
                     .accounts
                     .iter()
-                    .map(|a| account_row(a, &scope, &list.teams))
+                    .map(|a| account_row(a, &scope, &list.linked_teams))
                     .collect(),
                 filtered: filter.status.is_some()
                     || filter.lab.is_some()

@@ -179,7 +179,7 @@ fn list_page(
         .accounts
         .iter()
         .map(|a| {
-            let label = format!("{} ({})", a.display_name(), a.provider_account_id);
+            let label = format!("{} ({})", a.name(), a.provider_account_id);
             SelectOption::new(
                 a.id.as_str(),
                 &label,
