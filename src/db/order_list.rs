@@ -180,7 +180,7 @@ pub(super) fn after_cursor(
 }
 
 /// `after_cursor` in the page's order: newest first, or for "Newer" oldest first from the cursor.
-fn positioned(
+pub(super) fn positioned(
     f: &OrderFilter,
     key: NameKey,
     at: PageAt<'_>,
@@ -192,59 +192,6 @@ fn positioned(
     }
 }
 
-/// How many of the orders next to the cursor a name filter looks through, per row wanted: a
-/// common name fills the page in the first window; one that is rare lately (a burst of other
-/// patients' orders) in the second; only a name rarer than one in 200 recent orders goes to the
-/// name index, whose range is then small.
-const NAME_WINDOWS_PER_ROW: [i64; 2] = [20, 200];
-
-/// A name filter answered from the orders next to the cursor (walking the time index): their
-/// stored name keys are matched here. A common name fills the page from the first few hundred
-/// orders; a rare one does not, and the name index answers it (its range is then small). Either
-/// way a page never sorts every order whose name matches. None: the window did not fill the page.
-fn page_from_window(
-    conn: &mut DbConnection,
-    f: &OrderFilter,
-    needle: &str,
-    at: PageAt<'_>,
-    limit: i64,
-    per_row: i64,
-) -> Result<Option<Vec<OrderRow>>, AppError> {
-    let failed = |e| AppError::db("listing orders by patient name", e);
-    let unnamed = OrderFilter {
-        patient_name: None,
-        ..f.clone()
-    };
-    let window: Vec<(OrderId, String, String)> = positioned(&unnamed, NameKey::Either, at)
-        .limit(limit.saturating_mul(per_row))
-        .select((
-            orders::id,
-            orders::patient_search_name,
-            orders::patient_search_last_name,
-        ))
-        .load(conn)
-        .map_err(failed)?;
-    let wanted = usize::try_from(limit).unwrap_or(0);
-    let ids: Vec<OrderId> = window
-        .into_iter()
-        .filter(|(_, full, last)| full.starts_with(needle) || last.starts_with(needle))
-        .map(|(id, _, _)| id)
-        .take(wanted)
-        .collect();
-    if ids.len() < wanted {
-        return Ok(None);
-    }
-    // By id alone (primary key lookups): with the list's filters and order, a planner may walk
-    // the whole time index to avoid sorting a few rows.
-    let mut rows: Vec<OrderRow> = orders::table
-        .filter(orders::id.eq_any(&ids))
-        .select(OrderRow::as_select())
-        .load(conn)
-        .map_err(failed)?;
-    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
-    Ok(Some(rows))
-}
-
 /// One keyset page, newest first: at most `limit` rows next to the cursor.
 pub fn list_page_at(
     conn: &mut DbConnection,
@@ -252,54 +199,38 @@ pub fn list_page_at(
     at: PageAt<'_>,
     limit: i64,
 ) -> Result<Vec<OrderRow>, AppError> {
-    let needle = f.patient_name.as_deref().and_then(name_needle);
-    if let Some(needle) = &needle {
-        if let Some(ids) = super::order_name_search::page_ids(conn, f, needle, at, limit)? {
-            return newest_first_by_id(conn, &ids);
-        }
-        for per_row in NAME_WINDOWS_PER_ROW {
-            if let Some(rows) = page_from_window(conn, f, needle, at, limit, per_row)? {
-                return Ok(in_newest_first(rows, at));
-            }
-        }
+    if let Some(needle) = f.patient_name.as_deref().and_then(name_needle) {
+        return super::order_name_search::page(conn, f, &needle, at, limit);
     }
-    let wanted = usize::try_from(limit).unwrap_or(0);
-    if needle.is_none() {
-        let rows = positioned(f, NameKey::Either, at)
-            .limit(limit)
-            .select(OrderRow::as_select())
-            .load(conn)
-            .map_err(|e| AppError::db("listing orders", e))?;
-        return Ok(in_newest_first(rows, at));
+    let rows = positioned(f, NameKey::Either, at)
+        .limit(limit)
+        .select(OrderRow::as_select())
+        .load(conn)
+        .map_err(|e| AppError::db("listing orders", e))?;
+    Ok(in_newest_first(rows, at))
+}
+
+/// Of keys (created_at, id) gathered from several walks, the ids of the page: the newest
+/// `wanted`, or for `Newer` the oldest `wanted` (the ones just above the cursor).
+pub(super) fn page_of_keys(
+    mut keys: Vec<(NaiveDateTime, OrderId)>,
+    at: PageAt<'_>,
+    wanted: usize,
+) -> Vec<OrderId> {
+    keys.sort();
+    keys.dedup();
+    let ids = keys.into_iter().map(|(_, id)| id);
+    match at {
+        PageAt::Newer(_) => ids.take(wanted).collect(),
+        _ => ids.rev().take(wanted).collect(),
     }
-    // A name too rare to fill a page from the newest orders: every match of each name key, by
-    // its index range alone (no order or limit, which could lead a planner to walk the time
-    // index instead), sorted here. The range holds only the matches, and they are few.
-    let mut matches: Vec<(NaiveDateTime, OrderId)> = Vec::new();
-    for key in [NameKey::Full, NameKey::Last] {
-        let found: Vec<(NaiveDateTime, OrderId)> = after_cursor(f, key, at)
-            .select((orders::created_at, orders::id))
-            .load(conn)
-            .map_err(|e| AppError::db("listing orders by patient name", e))?;
-        matches.extend(found);
-    }
-    matches.sort();
-    matches.dedup();
-    let ids: Vec<OrderId> = match at {
-        // Oldest first from the cursor: the ones just above it.
-        PageAt::Newer(_) => matches.into_iter().take(wanted).map(|(_, id)| id).collect(),
-        _ => matches
-            .into_iter()
-            .rev()
-            .take(wanted)
-            .map(|(_, id)| id)
-            .collect(),
-    };
-    newest_first_by_id(conn, &ids)
 }
 
 /// The orders of a page by id, newest first.
-fn newest_first_by_id(conn: &mut DbConnection, ids: &[OrderId]) -> Result<Vec<OrderRow>, AppError> {
+pub(super) fn newest_first_by_id(
+    conn: &mut DbConnection,
+    ids: &[OrderId],
+) -> Result<Vec<OrderRow>, AppError> {
     let mut rows: Vec<OrderRow> = orders::table
         .filter(orders::id.eq_any(ids))
         .select(OrderRow::as_select())
@@ -310,7 +241,7 @@ fn newest_first_by_id(conn: &mut DbConnection, ids: &[OrderId]) -> Result<Vec<Or
 }
 
 /// Rows of a page as loaded in its order, newest first.
-fn in_newest_first(mut rows: Vec<OrderRow>, at: PageAt<'_>) -> Vec<OrderRow> {
+pub(super) fn in_newest_first(mut rows: Vec<OrderRow>, at: PageAt<'_>) -> Vec<OrderRow> {
     if let PageAt::Newer(_) = at {
         rows.reverse();
     }
