@@ -86,15 +86,40 @@ pub fn record(
 
 /// Records a read of patient data (an order viewed, a list of orders shown), committed before it
 /// returns, so nothing is answered without its row in the log. Inside a transaction the row is
-/// part of it; otherwise it is a write transaction of its own, so on SQLite it queues on the
-/// in-process writer lock (`write_tx`) instead of sleeping in SQLite's busy handler behind order
-/// writes (a read that wrote in autocommit waited up to the busy timeout under load).
+/// part of it; otherwise it is a write of its own that shares its commit with concurrent writes
+/// (`group_commit`), so on SQLite reads do not queue one commit each behind order writes.
 pub fn record_read(
     conn: &mut DbConnection,
     actor: &Actor,
     entry: AuditEntry<'_>,
 ) -> Result<(), AppError> {
-    super::write_tx(conn, |conn| record(conn, actor, entry))
+    let actor = actor.clone();
+    let (entity_id, org_id, team_id) = (
+        entry.entity_id.to_string(),
+        entry.org_id.cloned(),
+        entry.team_id.cloned(),
+    );
+    let (action, entity_type, summary, details) = (
+        entry.action,
+        entry.entity_type,
+        entry.summary,
+        entry.details,
+    );
+    super::group_commit::write_batched(conn, move |conn| {
+        record(
+            conn,
+            &actor,
+            AuditEntry {
+                action,
+                entity_type,
+                entity_id: &entity_id,
+                org_id: org_id.as_ref(),
+                team_id: team_id.as_ref(),
+                summary,
+                details,
+            },
+        )
+    })
 }
 
 /// Which audit rows to show. `org_id` None means platform-wide rows only a CSM's view needs.

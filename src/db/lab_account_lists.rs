@@ -282,25 +282,31 @@ pub fn list_for_team(
     team_org_id: &OrgId,
     f: &AccountFilter,
 ) -> Result<Vec<LabAccount>, AppError> {
-    let mut q = lab_account_teams::table
+    let linked = lab_account_teams::table
         .inner_join(lab_accounts::table)
-        .filter(lab_account_teams::team_id.eq(team_id.clone()))
+        .filter(lab_account_teams::team_id.eq(team_id))
         .filter(
             lab_accounts::org_id
-                .eq(team_org_id.clone())
+                .eq(team_org_id)
                 .or(lab_accounts::org_id.is_null()),
         )
         .order((lab_accounts::lab_slug, lab_accounts::provider_account_id))
-        .select(LabAccountRow::as_select())
-        .into_boxed();
-    if let Some(status) = f.status {
-        q = q.filter(lab_accounts::status.eq(status));
+        .select(LabAccountRow::as_select());
+    // Unfiltered (every order placed, every call of the Team's API) the statement is not boxed,
+    // so it is prepared once per connection.
+    let rows = if f.status.is_none() && f.account_id.is_none() {
+        linked.load(conn)
+    } else {
+        let mut q = linked.into_boxed();
+        if let Some(status) = f.status {
+            q = q.filter(lab_accounts::status.eq(status));
+        }
+        if let Some(id) = &f.account_id {
+            q = q.filter(lab_accounts::id.eq(id.clone()));
+        }
+        q.load(conn)
     }
-    if let Some(id) = &f.account_id {
-        q = q.filter(lab_accounts::id.eq(id.clone()));
-    }
-    let rows = q
-        .load(conn)
-        .map_err(|e| AppError::db("listing a Team's lab accounts", e))?;
-    with_teams(conn, rows, TeamScope::Org(team_org_id))
+    .map_err(|e| AppError::db("listing a Team's lab accounts", e))?;
+    let links = super::lab_accounts::links_of_team_accounts(conn, team_id, team_org_id)?;
+    super::lab_accounts::attach_teams(rows, &links)
 }

@@ -98,29 +98,63 @@ fn linked_teams(
     account_ids: &[LabAccountId],
     scope: TeamScope<'_>,
 ) -> Result<Vec<(LabAccountId, TeamId)>, AppError> {
-    let mut q = lab_account_teams::table
+    let links = lab_account_teams::table
         .inner_join(teams::table)
-        .filter(lab_account_teams::lab_account_id.eq_any(account_ids))
+        .order((lab_account_teams::lab_account_id, teams::name))
+        .select((
+            lab_account_teams::lab_account_id,
+            lab_account_teams::team_id,
+        ));
+    // One account (an order's, an account page's) by `=`, without boxing: that statement is
+    // prepared once per connection; a boxed query or an `IN (...)` list is compiled every call.
+    let loaded = match (account_ids, scope) {
+        ([one], TeamScope::Org(org)) => links
+            .filter(lab_account_teams::lab_account_id.eq(one))
+            .filter(teams::org_id.eq(org))
+            .load(conn),
+        ([one], TeamScope::All) => links
+            .filter(lab_account_teams::lab_account_id.eq(one))
+            .load(conn),
+        (many, TeamScope::Org(org)) => links
+            .filter(lab_account_teams::lab_account_id.eq_any(many))
+            .filter(teams::org_id.eq(org))
+            .load(conn),
+        (many, TeamScope::All) => links
+            .filter(lab_account_teams::lab_account_id.eq_any(many))
+            .load(conn),
+    };
+    loaded.map_err(|e| AppError::db("loading linked teams", e))
+}
+
+/// The links (to Teams of `org`) of every account linked to `team`: the linked Teams of a Team's
+/// accounts in one statement that is prepared once (a subquery, not a list of account ids).
+pub(super) fn links_of_team_accounts(
+    conn: &mut DbConnection,
+    team: &TeamId,
+    org: &OrgId,
+) -> Result<Vec<(LabAccountId, TeamId)>, AppError> {
+    let mine = diesel::alias!(lab_account_teams as mine);
+    let team_accounts = mine
+        .filter(mine.field(lab_account_teams::team_id).eq(team))
+        .select(mine.field(lab_account_teams::lab_account_id));
+    lab_account_teams::table
+        .inner_join(teams::table)
+        .filter(lab_account_teams::lab_account_id.eq_any(team_accounts))
+        .filter(teams::org_id.eq(org))
         .order((lab_account_teams::lab_account_id, teams::name))
         .select((
             lab_account_teams::lab_account_id,
             lab_account_teams::team_id,
         ))
-        .into_boxed();
-    if let TeamScope::Org(org) = scope {
-        q = q.filter(teams::org_id.eq(org.clone()));
-    }
-    q.load(conn)
-        .map_err(|e| AppError::db("loading linked teams", e))
+        .load(conn)
+        .map_err(|e| AppError::db("loading the links of a Team's accounts", e))
 }
 
-pub(super) fn with_teams(
-    conn: &mut DbConnection,
+/// Accounts with the Teams of `links` (loaded by the caller) attached.
+pub(super) fn attach_teams(
     rows: Vec<LabAccountRow>,
-    scope: TeamScope<'_>,
+    links: &[(LabAccountId, TeamId)],
 ) -> Result<Vec<LabAccount>, AppError> {
-    let ids: Vec<LabAccountId> = rows.iter().map(|r| r.id.clone()).collect();
-    let links = linked_teams(conn, &ids, scope)?;
     rows.into_iter()
         .map(|row| {
             let teams = links
@@ -131,6 +165,16 @@ pub(super) fn with_teams(
             row.into_domain(teams)
         })
         .collect()
+}
+
+pub(super) fn with_teams(
+    conn: &mut DbConnection,
+    rows: Vec<LabAccountRow>,
+    scope: TeamScope<'_>,
+) -> Result<Vec<LabAccount>, AppError> {
+    let ids: Vec<LabAccountId> = rows.iter().map(|r| r.id.clone()).collect();
+    let links = linked_teams(conn, &ids, scope)?;
+    attach_teams(rows, &links)
 }
 
 pub fn find(

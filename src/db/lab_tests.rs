@@ -88,11 +88,19 @@ pub fn list_tests(
 }
 
 pub fn find_tests(conn: &mut DbConnection, ids: &[LabTestId]) -> Result<Vec<LabTestRow>, AppError> {
-    let mut found: Vec<LabTestRow> = lab_tests::table
-        .filter(lab_tests::id.eq_any(ids))
-        .select(LabTestRow::as_select())
-        .load(conn)
-        .map_err(|e| AppError::db("loading lab tests", e))?;
+    // Most orders have one test: `=` keeps the statement prepared once per connection, where an
+    // `IN (...)` list is compiled again on every call.
+    let found = match ids {
+        [one] => lab_tests::table
+            .filter(lab_tests::id.eq(one))
+            .select(LabTestRow::as_select())
+            .load(conn),
+        _ => lab_tests::table
+            .filter(lab_tests::id.eq_any(ids))
+            .select(LabTestRow::as_select())
+            .load(conn),
+    };
+    let mut found: Vec<LabTestRow> = found.map_err(|e| AppError::db("loading lab tests", e))?;
     // Keep the order the caller gave.
     found.sort_by_key(|t| ids.iter().position(|i| *i == t.id));
     Ok(found)

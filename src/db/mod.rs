@@ -4,6 +4,7 @@ pub mod account_status_changes;
 pub mod api_keys;
 pub mod audit;
 pub mod drafts;
+pub mod group_commit;
 pub mod idempotency;
 pub mod lab_account_lists;
 pub mod lab_accounts;
@@ -19,6 +20,7 @@ pub mod query_count;
 pub mod results;
 pub mod schema;
 pub mod sessions;
+pub mod sqlite_writer;
 pub mod text_types;
 pub mod unmatched;
 pub mod users;
@@ -98,12 +100,8 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for PrepareConnectio
         }
         if let DbConnection::Sqlite(c) = conn {
             // One batch: sql_query would run only the first statement and leave WAL off.
-            c.batch_execute(
-                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
-                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-                 PRAGMA cache_size = -8192; PRAGMA mmap_size = 268435456;",
-            )
-            .map_err(diesel::r2d2::Error::QueryError)?;
+            c.batch_execute(sqlite_writer::CONNECTION_PRAGMAS)
+                .map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())
     }
@@ -181,13 +179,7 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<(), AppError> {
     }
 }
 
-/// SQLite takes one writer at a time. This process's writers queue here and each is woken the
-/// moment the one before it ends, instead of in SQLite's busy handler, which sleeps in growing
-/// steps of up to 100 ms (64 concurrent orders waited 800 ms at the 99th percentile that way).
-/// Another process on the same file still meets the busy timeout.
-static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, after `SQLITE_WRITER`, so
+/// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, after `sqlite_writer::lock`, so
 /// concurrent writers queue instead of failing with "database is locked" when a read upgrades to
 /// a write.
 /// Inside another write transaction it is a savepoint of it, on both backends, so use cases
@@ -199,12 +191,7 @@ where
 {
     type Manager = <DbConnection as Connection>::TransactionManager;
     let top_level_sqlite = matches!(conn, DbConnection::Sqlite(_)) && !in_transaction(conn)?;
-    // A writer that panicked leaves nothing behind to protect (its transaction rolled back).
-    let _writer = top_level_sqlite.then(|| {
-        SQLITE_WRITER
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    });
+    let writer = top_level_sqlite.then(sqlite_writer::lock);
     match conn {
         DbConnection::Sqlite(c) if top_level_sqlite => {
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
@@ -214,6 +201,10 @@ where
     match f(conn) {
         Ok(value) => {
             Manager::commit_transaction(conn)?;
+            drop(writer);
+            if let (true, DbConnection::Sqlite(c)) = (top_level_sqlite, conn) {
+                sqlite_writer::after_commit(c);
+            }
             Ok(value)
         }
         Err(e) => {
@@ -225,6 +216,37 @@ where
             Err(e)
         }
     }
+}
+
+/// Several reads on one snapshot. On SQLite every statement outside a transaction is a read
+/// transaction of its own, and each one that starts after another connection committed throws
+/// away this connection's page cache and reads the hot pages again (from the write-ahead log, by
+/// system call): under a steady stream of orders that was most of a read's cost. One transaction
+/// around a request's reads pays that once. Elsewhere (PostgreSQL, or inside a transaction) it
+/// just runs `f`. `f` must only read: a write would need `write_tx`.
+pub fn read_tx<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    if !matches!(conn, DbConnection::Sqlite(_)) || in_transaction(conn)? {
+        return f(conn);
+    }
+    if let DbConnection::Sqlite(c) = conn {
+        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN")?;
+    }
+    let result = f(conn);
+    // A read-only transaction has nothing to keep or undo: ending it only releases the snapshot.
+    match &result {
+        Ok(_) => Manager::commit_transaction(conn)?,
+        Err(_) => {
+            if let Err(e) = Manager::rollback_transaction(conn) {
+                tracing::warn!(error = %e, "ending a read transaction failed");
+            }
+        }
+    }
+    result
 }
 
 fn in_transaction(conn: &mut DbConnection) -> Result<bool, diesel::result::Error> {
@@ -254,6 +276,7 @@ impl FloorMicros for chrono::NaiveDateTime {
     }
 }
 
+/// A fresh id for a new row: a UUID v7, like `domain::ids` (time-ordered, so it appends to its index).
 pub fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+    uuid::Uuid::now_v7().to_string()
 }

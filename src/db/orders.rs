@@ -63,15 +63,19 @@ pub struct OrderEvent {
     pub created_at: NaiveDateTime,
 }
 
+/// Inserts a new order with its tests and its first event (the status it is created in, at its
+/// creation time): the row is written once, never inserted and then updated.
 pub fn insert(
     conn: &mut DbConnection,
     row: &OrderRow,
     test_ids: &[LabTestId],
+    first_status: &str,
 ) -> Result<(), AppError> {
     diesel::insert_into(orders::table)
         .values(row)
         .execute(conn)
         .map_err(|e| AppError::db("creating an order", e))?;
+    // One statement per test: the multi-backend connection has no multi-row insert.
     for (i, test) in test_ids.iter().enumerate() {
         diesel::insert_into(order_tests::table)
             .values((
@@ -82,6 +86,15 @@ pub fn insert(
             .execute(conn)
             .map_err(|e| AppError::db("adding a test to an order", e))?;
     }
+    diesel::insert_into(order_events::table)
+        .values((
+            order_events::order_id.eq(&row.id),
+            order_events::seq.eq(1),
+            order_events::status.eq(first_status),
+            order_events::created_at.eq(row.created_at),
+        ))
+        .execute(conn)
+        .map_err(|e| AppError::db("adding an order's first event", e))?;
     Ok(())
 }
 

@@ -24,3 +24,19 @@ impl Instrumentation for CountStatements {
 pub fn on_this_thread() -> u64 {
     STARTED_ON_THIS_THREAD.with(Cell::get)
 }
+
+/// Runs `f` and returns its result with the statements it started on this thread, which are
+/// taken off this thread's count: they belong to another request (a write run for it by
+/// `group_commit`) or to none (a checkpoint).
+pub fn set_aside<T>(f: impl FnOnce() -> T) -> (T, u64) {
+    let before = on_this_thread();
+    let out = f();
+    let ran = on_this_thread().saturating_sub(before);
+    STARTED_ON_THIS_THREAD.with(|n| n.set(n.get() - ran));
+    (out, ran)
+}
+
+/// Adds statements run for this thread's request on another thread (see `set_aside`).
+pub fn add(ran: u64) {
+    STARTED_ON_THIS_THREAD.with(|n| n.set(n.get() + ran));
+}

@@ -1,14 +1,15 @@
 //! Typed ids: one type per kind of row, so an org id cannot be passed where a Team id is wanted
 //! (`link_team(conn, actor, &account_id, &team_id)` with the two swapped does not compile).
 //!
-//! An id is the text a row is known by. labdesk mints UUID v4s (`new`), but what makes text an
-//! `OrderId` is the table it names, not its spelling: text from a path, a query or a form becomes
-//! an id once, where the handler reads its input (`from_text`, `FromStr`, serde), and whether it
-//! names a row is the lookup's answer, so a malformed id gets the same "not found" as an unknown
-//! one, exactly as before the ids were typed. Where the wire format demands a UUID (the JSON
-//! APIs), `web::api::query::uuid` checks that first and builds the id from the `uuid::Uuid`
-//! (`From<Uuid>`), keeping Junction's 422. JSON (serde) and the database (`db::text_types`) see
-//! the bare text, so neither changes.
+//! An id is the text a row is known by. labdesk mints UUID v7s (`new`: time-ordered, so a new
+//! row's id lands at the end of its primary-key index, not on a random page of it; 74 bits stay
+//! random), but what makes text an `OrderId` is the table it names, not its spelling: text from a
+//! path, a query or a form becomes an id once, where the handler reads its input (`from_text`,
+//! `FromStr`, serde), and whether it names a row is the lookup's answer, so a malformed id gets
+//! the same "not found" as an unknown one, exactly as before the ids were typed. Where the wire
+//! format demands a UUID (the JSON APIs), `web::api::query::uuid` checks that first and builds the
+//! id from the `uuid::Uuid` (`From<Uuid>`), keeping Junction's 422. JSON (serde) and the database
+//! (`db::text_types`) see the bare text, so neither changes.
 //!
 //! ```compile_fail
 //! use labdesk::domain::ids::{LabAccountId, TeamId};
@@ -30,10 +31,10 @@ macro_rules! id_types {
         pub struct $name(String);
 
         impl $name {
-            /// A fresh id for a new row (a UUID v4, as every id labdesk mints).
+            /// A fresh id for a new row (a UUID v7, as every id labdesk mints).
             #[allow(clippy::new_without_default)] // a default id would name nothing
             pub fn new() -> Self {
-                $name(uuid::Uuid::new_v4().to_string())
+                $name(uuid::Uuid::now_v7().to_string())
             }
 
             /// Text from a request, a form or the database, kept as given.

@@ -2,7 +2,7 @@
 //! audited together with the result version shown), cancelling it, and in sandbox deployments
 //! moving it forward. Which orders a person sees is `visibility::visible_order`; what they may
 //! do to one is `domain::access`'s, asked here so the pages only show the buttons.
-use crate::db::DbConnection;
+use crate::db::{read_tx, DbConnection};
 use crate::domain::access::{Action, Principal};
 use crate::domain::actor::Actor;
 use crate::domain::ids::{OrderId, OrgId};
@@ -67,8 +67,17 @@ pub fn open(
     order_id: &OrderId,
     sandbox: bool,
 ) -> Result<OrderPage, AppError> {
-    let order = visible_order(conn, p, org_id, order_id)?;
-    read(conn, actor, p, org_id, order, sandbox)
+    // Every read on one snapshot (see `db::read_tx`); the view is recorded after.
+    let (order, results) = read_tx(conn, |conn| {
+        let order = visible_order(conn, p, org_id, order_id)?;
+        let results = order_history::load(conn, &order)?;
+        Ok::<_, AppError>((order, results))
+    })?;
+    record_view(conn, actor, &order, results.shown())?;
+    Ok(OrderPage {
+        seen: SeenOrder::of(p, org_id, order, sandbox),
+        results,
+    })
 }
 
 fn read(

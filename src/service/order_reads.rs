@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::orders::{self as orders_db, OrderFilter};
 use crate::db::results::{self as results_db, BiomarkerRow, ResultRow};
-use crate::db::DbConnection;
+use crate::db::{read_tx, DbConnection};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::ids::{OrderId, OrgId, ResultId, TeamId};
@@ -85,8 +85,10 @@ pub fn list_for_team(
         team_ids: Some(vec![team_id.clone()]),
         ..filter
     };
-    let (rows, total) = orders_db::list_numbered(conn, &filter, page, size, ascending)?;
-    let out = orders::load_many(conn, rows)?;
+    let (out, total) = read_tx(conn, |conn| {
+        let (rows, total) = orders_db::list_numbered(conn, &filter, page, size, ascending)?;
+        Ok::<_, AppError>((orders::load_many(conn, rows)?, total))
+    })?;
     let ids: Vec<OrderId> = out.iter().map(|o| o.row.id.clone()).collect();
     record_list(conn, actor, ListedFrom::Team { org_id, team_id }, &ids)?;
     Ok((out, total))

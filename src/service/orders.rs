@@ -5,10 +5,11 @@
 use serde_json::json;
 
 use crate::db::audit::{self, AuditEntry};
+use crate::db::group_commit::write_batched;
 use crate::db::lab_accounts::{self as accounts_db, AccountFilter, TeamScope};
 use crate::db::lab_tests::{self, LabRow, LabTestRow};
 use crate::db::orders::{self as orders_db, OrderEvent, OrderRow};
-use crate::db::{patients, write_tx, DbConnection};
+use crate::db::{patients, read_tx, write_tx, DbConnection};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::billing::UsState;
@@ -213,16 +214,25 @@ pub fn needs(req: &OrderRequest, lab: LabSlug, state: UsState) -> OrderNeeds {
     }
 }
 
-/// Places an order; returns its id. Everything happens in one write transaction.
-pub fn create(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    req: &OrderRequest,
-) -> Result<OrderId, PlaceOrderError> {
-    write_tx(conn, |conn| {
+/// What the checks before an order's write transaction found.
+struct Checked {
+    needs: OrderNeeds,
+    method: CollectionMethod,
+    /// In the order the request gave them (`lab_tests::find_tests` keeps it).
+    tests: Vec<LabTestRow>,
+    lab: Option<LabRow>,
+    chosen: LabAccountId,
+}
+
+/// The checks that read the most (the patient, the tests, the Team's linked accounts for choosing
+/// one), on one snapshot and before the write transaction, so writers queue only behind writes.
+/// Patients are never deleted and the test catalogue changes only by migration, so what these
+/// answered still holds when the order is written; the chosen account is checked again then.
+fn check(conn: &mut DbConnection, req: &OrderRequest) -> Result<Checked, PlaceOrderError> {
+    read_tx(conn, |conn| {
         patients::find_in_team(conn, &req.team_id, &req.user_id)?
             .ok_or(PlaceOrderError::PatientNotFound)?;
-        let (lab, method, _) = check_tests(conn, &req.test_ids, req.collection_method)?;
+        let (lab, method, tests) = check_tests(conn, &req.test_ids, req.collection_method)?;
         let state = req
             .patient
             .address
@@ -231,13 +241,41 @@ pub fn create(
         let needs = needs(req, lab, state);
         let accounts =
             candidate_accounts(conn, &req.org_id, &req.team_id, req.lab_account_id.as_ref())?;
-        let chosen_id = eligibility::resolve(&accounts, req.lab_account_id.as_ref(), &needs)
+        let chosen = eligibility::resolve(&accounts, req.lab_account_id.as_ref(), &needs)
             .map_err(PlaceOrderError::AccountRefused)?
             .id
             .clone();
-        // Check again under the lock: the account may have been suspended or unlinked since it was read.
-        crate::db::locks::share_lab_account(conn, &chosen_id)?;
-        let account = accounts_db::find(conn, &chosen_id, TeamScope::Org(&req.org_id))?
+        Ok(Checked {
+            needs,
+            method,
+            tests,
+            lab: lab_tests::find_lab(conn, lab)?,
+            chosen,
+        })
+    })
+}
+
+/// Places an order and returns it as placed (built from what was written, not read back). The
+/// chosen account can change between the checks and the write (suspended, unlinked): it is
+/// locked and checked again inside the transaction that writes the order, its tests, its first
+/// event, the patient's details and the audit row.
+pub fn place(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    req: &OrderRequest,
+) -> Result<OrderView, PlaceOrderError> {
+    let Checked {
+        needs,
+        method,
+        tests,
+        lab,
+        chosen,
+    } = check(conn, req)?;
+    let lab_slug = needs.lab;
+    let (actor, req) = (actor.clone(), req.clone());
+    write_batched(conn, move |conn| {
+        crate::db::locks::share_lab_account(conn, &chosen)?;
+        let account = accounts_db::find(conn, &chosen, TeamScope::Org(&req.org_id))?
             .ok_or(PlaceOrderError::AccountRefused(Refusal::NotFound))?;
         eligibility::check(&account, &needs).map_err(|reason| {
             PlaceOrderError::AccountRefused(Refusal::Ineligible {
@@ -255,7 +293,7 @@ pub fn create(
             org_id: req.org_id.clone(),
             user_id: req.user_id.clone(),
             lab_account_id: account.id.clone(),
-            lab_slug: lab,
+            lab_slug,
             collection_method: method,
             billing_type: req.billing,
             patient_details: to_json(&req.patient.details)?,
@@ -290,13 +328,12 @@ pub fn create(
             created_at: now,
             updated_at: now,
         };
-        orders_db::insert(conn, &row, &req.test_ids)?;
-        let status = event_status(method, low);
-        orders_db::add_event(conn, &id, &status, low)?;
+        let first = event_status(method, low);
+        orders_db::insert(conn, &row, &req.test_ids, &first)?;
         patients::remember(conn, &req.user_id, &req.patient)?;
         audit::record(
             conn,
-            actor,
+            &actor,
             AuditEntry {
                 action: AuditAction::OrderCreated,
                 entity_type: EntityType::Order,
@@ -312,18 +349,31 @@ pub fn create(
                 details: json!({"lab_account_id": account.id, "tests": req.test_ids, "billing_type": req.billing.as_str()}),
             },
         )?;
-        Ok(id)
+        Ok(OrderView {
+            details: req.patient.details.clone(),
+            address: req.patient.address.clone(),
+            physician: req.physician.clone(),
+            tests,
+            lab,
+            events: vec![OrderEvent {
+                order_id: id,
+                seq: 1,
+                status: first,
+                created_at: now,
+            }],
+            account,
+            row,
+        })
     })
 }
 
-/// Places an order and reads it back as placed.
-pub fn place(
+/// Places an order; returns its id.
+pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
     req: &OrderRequest,
-) -> Result<OrderView, PlaceOrderError> {
-    let id = create(conn, actor, req)?;
-    Ok(load(conn, &id)?.ok_or(AppError::NotFound)?)
+) -> Result<OrderId, PlaceOrderError> {
+    Ok(place(conn, actor, req)?.row.id)
 }
 
 /// Cancels an order of one of these Teams where its status allows it; returns it as it is now.

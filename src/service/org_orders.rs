@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use crate::db::lab_accounts::{self as accounts_db, AccountFilter, AccountLabel};
 use crate::db::orders::{self as orders_db, Cursor, OrderFilter, OrderRow, PageAt};
 use crate::db::orgs::Team;
-use crate::db::DbConnection;
+use crate::db::{read_tx, DbConnection};
 use crate::domain::access::{order_visibility, Action, OrderVisibility, Principal};
 use crate::domain::actor::Actor;
 use crate::domain::ids::{LabAccountId, OrderId, OrgId, TeamId};
@@ -78,59 +78,65 @@ pub fn page(
     at: &Position,
 ) -> Result<OrdersPage, AppError> {
     policy::authorize(p, Action::ViewOrders { org_id })?;
-    let scope = Scope::Org(org_id.clone());
-    let whole_org = order_visibility(p) == OrderVisibility::WholeOrg;
-    // Who sees the whole org is not told its Teams (there may be a thousand): the page's rows
-    // name theirs.
-    let teams = if whole_org {
-        Vec::new()
-    } else {
-        visible_teams(conn, p, &scope)?
-    };
-    let team_ids: Vec<TeamId> = teams.iter().map(|t| t.id.clone()).collect();
-    let filters_account = filters.lab_account_id.clone();
-    let filter = OrderFilter {
-        org_id: whole_org.then(|| org_id.clone()),
-        team_ids: (!whole_org).then(|| team_ids.clone()),
-        statuses: filters.status.into_iter().collect(),
-        lab_account_id: filters.lab_account_id,
-        from: filters.from,
-        to: filters.before,
-        patient_name: filters.patient,
-        ..OrderFilter::default()
-    };
-    let paged = if !whole_org && team_ids.is_empty() {
-        Paged::default()
-    } else {
-        page_at(conn, &filter, at)?
-    };
-    let listed: Vec<OrderId> = paged.rows.iter().map(|o| o.id.clone()).collect();
-    record_list(conn, actor, ListedFrom::Org { org_id }, &listed)?;
-    let orders = listed_orders(conn, p, &scope, paged.rows)?;
-    let choices = AccountFilter {
-        linked_to_any: (!whole_org).then(|| team_ids.clone()),
-        ..AccountFilter::default()
-    };
-    let limit = i64::try_from(ACCOUNT_CHOICES + 1).unwrap_or(i64::MAX);
-    let mut accounts = accounts_db::list_labels(conn, Some(org_id), &choices, limit)?;
-    let more_accounts = accounts.len() > ACCOUNT_CHOICES;
-    accounts.truncate(ACCOUNT_CHOICES);
-    if let Some(chosen) = filters_account.filter(|id| !accounts.iter().any(|a| &a.id == id)) {
-        let chosen = AccountFilter {
-            account_id: Some(chosen),
-            ..choices
+    // Every read on one snapshot (see `db::read_tx`); the list is recorded after, before it is
+    // answered.
+    let (listed, page) = read_tx(conn, |conn| {
+        let scope = Scope::Org(org_id.clone());
+        let whole_org = order_visibility(p) == OrderVisibility::WholeOrg;
+        // Who sees the whole org is not told its Teams (there may be a thousand): the page's rows
+        // name theirs.
+        let teams = if whole_org {
+            Vec::new()
+        } else {
+            visible_teams(conn, p, &scope)?
         };
-        accounts.extend(accounts_db::list_labels(conn, Some(org_id), &chosen, 1)?);
-    }
-    Ok(OrdersPage {
-        whole_org,
-        teams,
-        orders,
-        has_newer: paged.has_newer,
-        has_older: paged.has_older,
-        accounts,
-        more_accounts,
-    })
+        let team_ids: Vec<TeamId> = teams.iter().map(|t| t.id.clone()).collect();
+        let filters_account = filters.lab_account_id.clone();
+        let filter = OrderFilter {
+            org_id: whole_org.then(|| org_id.clone()),
+            team_ids: (!whole_org).then(|| team_ids.clone()),
+            statuses: filters.status.into_iter().collect(),
+            lab_account_id: filters.lab_account_id,
+            from: filters.from,
+            to: filters.before,
+            patient_name: filters.patient,
+            ..OrderFilter::default()
+        };
+        let paged = if !whole_org && team_ids.is_empty() {
+            Paged::default()
+        } else {
+            page_at(conn, &filter, at)?
+        };
+        let listed: Vec<OrderId> = paged.rows.iter().map(|o| o.id.clone()).collect();
+        let orders = listed_orders(conn, p, &scope, paged.rows)?;
+        let choices = AccountFilter {
+            linked_to_any: (!whole_org).then(|| team_ids.clone()),
+            ..AccountFilter::default()
+        };
+        let limit = i64::try_from(ACCOUNT_CHOICES + 1).unwrap_or(i64::MAX);
+        let mut accounts = accounts_db::list_labels(conn, Some(org_id), &choices, limit)?;
+        let more_accounts = accounts.len() > ACCOUNT_CHOICES;
+        accounts.truncate(ACCOUNT_CHOICES);
+        if let Some(chosen) = filters_account.filter(|id| !accounts.iter().any(|a| &a.id == id)) {
+            let chosen = AccountFilter {
+                account_id: Some(chosen),
+                ..choices
+            };
+            accounts.extend(accounts_db::list_labels(conn, Some(org_id), &chosen, 1)?);
+        }
+        let page = OrdersPage {
+            whole_org,
+            teams,
+            orders,
+            has_newer: paged.has_newer,
+            has_older: paged.has_older,
+            accounts,
+            more_accounts,
+        };
+        Ok::<_, AppError>((listed, page))
+    })?;
+    record_list(conn, actor, ListedFrom::Org { org_id }, &listed)?;
+    Ok(page)
 }
 
 fn listed_orders(

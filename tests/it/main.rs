@@ -17,6 +17,7 @@ mod cli;
 mod concurrency;
 mod delivery_refusals;
 mod faults;
+mod group_commit;
 mod headers;
 mod hl7_samples;
 mod idempotency;

@@ -8,7 +8,7 @@ use super::Reviewer;
 use crate::db::lab_accounts::{self as accounts_db, AccountLabel};
 use crate::db::orgs::{self, Org};
 use crate::db::unmatched::{self as unmatched_db, QueueFilter, UnmatchedRow};
-use crate::db::DbConnection;
+use crate::db::{read_tx, DbConnection};
 use crate::domain::access::Principal;
 use crate::domain::actor::Actor;
 use crate::domain::ids::{LabAccountId, ReviewItemId};
@@ -90,24 +90,28 @@ pub fn list(
         lab: wanted.lab.map(|l| l.as_str().to_string()),
         before: wanted.before,
     };
-    let page = page(conn, filter, limit)?;
-    record_list(conn, &r.actor, ListedBy::Reviewer, &page.items)?;
-    let mut account_ids: Vec<LabAccountId> = page
-        .items
-        .iter()
-        .filter_map(|i| i.lab_account_id.clone())
-        .collect();
-    account_ids.sort();
-    account_ids.dedup();
-    let accounts = accounts_db::labels(conn, &account_ids)?;
-    let orgs = if platform {
-        orgs::list_orgs(conn, &r.org_ids)?
-    } else {
-        Vec::new()
-    };
-    Ok(QueuePage {
-        page,
-        accounts,
-        orgs,
-    })
+    // Every read on one snapshot (see `db::read_tx`); the list is recorded after.
+    let listed = read_tx(conn, |conn| {
+        let page = page(conn, filter, limit)?;
+        let mut account_ids: Vec<LabAccountId> = page
+            .items
+            .iter()
+            .filter_map(|i| i.lab_account_id.clone())
+            .collect();
+        account_ids.sort();
+        account_ids.dedup();
+        let accounts = accounts_db::labels(conn, &account_ids)?;
+        let orgs = if platform {
+            orgs::list_orgs(conn, &r.org_ids)?
+        } else {
+            Vec::new()
+        };
+        Ok::<_, AppError>(QueuePage {
+            page,
+            accounts,
+            orgs,
+        })
+    })?;
+    record_list(conn, &r.actor, ListedBy::Reviewer, &listed.page.items)?;
+    Ok(listed)
 }

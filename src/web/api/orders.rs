@@ -38,10 +38,11 @@ fn place(
 ) -> Result<(u16, String), AppError> {
     let placed = parsed.and_then(|req| {
         let order = orders::place(conn, actor, &req)?;
-        Ok(wire_orders::post_order_response(&order, "order created"))
+        wire_orders::post_order_json(&order, "order created")
+            .map_err(|e| AppError::Internal(format!("writing an order as JSON: {e}")))
     });
     match placed {
-        Ok(v) => Ok((StatusCode::OK.as_u16(), v.to_string())),
+        Ok(body) => Ok((StatusCode::OK.as_u16(), body)),
         Err(e) if e.status_code().is_client_error() => {
             let status = e.status_code();
             Ok((status.as_u16(), api_body(Some(&e), status, "").to_string()))
@@ -151,6 +152,15 @@ pub async fn cancel(
     })
     .await?;
     Ok(HttpResponse::Ok().json(body))
+}
+
+/// The body of `GET /v3/orders`.
+#[derive(serde::Serialize)]
+struct OrderPage<'a> {
+    orders: Vec<wire_orders::WireOrder<'a>>,
+    page: i64,
+    size: i64,
+    total: i64,
 }
 
 #[derive(Deserialize)]
@@ -265,9 +275,14 @@ pub async fn list(
     let body = run_list_db(&state, move |conn| {
         let (orders, total) =
             order_reads::list_for_team(conn, key.reader(), filter, page, size, ascending)?;
-        let out: Vec<_> = orders.iter().map(wire_orders::order).collect();
-        Ok(json!({"orders": out, "total": total, "page": page, "size": size}))
+        serde_json::to_string(&OrderPage {
+            orders: orders.iter().map(wire_orders::wire_order).collect(),
+            page,
+            size,
+            total,
+        })
+        .map_err(|e| AppError::Internal(format!("writing orders as JSON: {e}")))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(body))
+    Ok(json_response(StatusCode::OK, body))
 }
