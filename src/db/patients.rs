@@ -118,18 +118,41 @@ pub fn search(
 
 /// Keeps the latest demographics on the patient, so the wizard can find and prefill them.
 pub fn remember(conn: &mut DbConnection, id: &PatientId, p: &Patient) -> Result<(), AppError> {
+    use patients::dsl as pt;
     let address =
         serde_json::to_string(&p.address).map_err(|e| AppError::Internal(e.to_string()))?;
-    diesel::update(patients::table.find(id))
+    let d = &p.details;
+    let search = search_name(&d.first_name, &d.last_name);
+    // Only when something differs: a patient's repeat orders carry the same details, and an
+    // update that changes nothing still writes the row (and on PostgreSQL locks it until the
+    // order commits, so a patient's concurrent orders would wait on each other).
+    let differs = pt::first_name
+        .is_null()
+        .or(pt::first_name.ne(&d.first_name))
+        .or(pt::last_name.is_null())
+        .or(pt::last_name.ne(&d.last_name))
+        .or(pt::dob.is_null())
+        .or(pt::dob.ne(d.dob))
+        .or(pt::gender.is_null())
+        .or(pt::gender.ne(d.gender))
+        .or(pt::phone_number.is_null())
+        .or(pt::phone_number.ne(&d.phone_number))
+        .or(pt::email.is_null())
+        .or(pt::email.ne(&d.email))
+        .or(pt::address.is_null())
+        .or(pt::address.ne(&address))
+        .or(pt::search_name.is_null())
+        .or(pt::search_name.ne(&search));
+    diesel::update(pt::patients.find(id).filter(differs))
         .set((
-            patients::first_name.eq(&p.details.first_name),
-            patients::last_name.eq(&p.details.last_name),
-            patients::dob.eq(p.details.dob),
-            patients::gender.eq(p.details.gender),
-            patients::phone_number.eq(&p.details.phone_number),
-            patients::email.eq(&p.details.email),
-            patients::address.eq(address),
-            patients::search_name.eq(search_name(&p.details.first_name, &p.details.last_name)),
+            pt::first_name.eq(&d.first_name),
+            pt::last_name.eq(&d.last_name),
+            pt::dob.eq(d.dob),
+            pt::gender.eq(d.gender),
+            pt::phone_number.eq(&d.phone_number),
+            pt::email.eq(&d.email),
+            pt::address.eq(&address),
+            pt::search_name.eq(&search),
         ))
         .execute(conn)
         .map_err(|e| AppError::db("updating a patient", e))?;
