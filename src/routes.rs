@@ -198,15 +198,28 @@ async fn livez() -> HttpResponse {
 /// orchestrator learns of an outage within seconds.
 pub const READYZ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Asks the database on a connection of its own (`AppState::ready_pool`), never waiting behind
-/// the requests that hold the main pool.
+/// Asks the database on a connection of its own (`AppState::ready_pool`) and on a thread of its
+/// own, never waiting behind the requests that hold the main pool or the blocking threads
+/// (those are capped, see `startup::BLOCKING_THREADS_PER_CONNECTION`).
+/// (those are capped, see `startup::BLOCKING_THREADS_PER_CONNECTION`).
 async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     use diesel::connection::SimpleConnection;
-    crate::web::on_pool(state.ready_pool.clone(), |conn| {
-        conn.batch_execute("SELECT 1")
-            .map_err(|e| AppError::db("checking readiness", e))
-    })
-    .await?;
+    let pool = state.ready_pool.clone();
+    let (answer, answered) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("readyz".into())
+        .spawn(move || {
+            let checked = pool.get().map_err(AppError::from).and_then(|mut conn| {
+                conn.batch_execute("SELECT 1")
+                    .map_err(|e| AppError::db("checking readiness", e))
+            });
+            // The request may have gone: nobody is left to tell.
+            let _ = answer.send(checked);
+        })
+        .map_err(|e| AppError::Internal(format!("starting the readiness check: {e}")))?;
+    answered.await.map_err(|e| {
+        AppError::Internal(format!("the readiness check ended without an answer: {e}"))
+    })??;
     Ok(HttpResponse::Ok().content_type("text/plain").body("ready"))
 }
 
