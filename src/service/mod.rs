@@ -6,6 +6,7 @@ pub mod drafts;
 pub mod idempotency;
 pub mod lab_accounts;
 pub mod lab_keys;
+pub mod order_cancel;
 pub mod order_errors;
 pub mod order_history;
 pub mod order_page;

@@ -9,7 +9,7 @@ use crate::db::group_commit::write_batched;
 use crate::db::lab_accounts::{self as accounts_db, AccountFilter, TeamScope};
 use crate::db::lab_tests::{self, LabRow, LabTestRow};
 use crate::db::orders::{self as orders_db, OrderEvent, OrderRow};
-use crate::db::{patients, read_tx, write_tx, DbConnection};
+use crate::db::{patients, read_tx, DbConnection};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::billing::UsState;
@@ -22,7 +22,9 @@ use crate::domain::order_input::{
 };
 use crate::domain::order_status::{event_status, LowStatus};
 use crate::error::AppError;
-use crate::service::order_errors::{CancelError, PlaceOrderError, TestsRefused};
+use crate::service::order_errors::{PlaceOrderError, TestsRefused};
+
+pub use crate::service::order_cancel::cancel;
 
 /// An order with everything the API and the pages show.
 #[derive(Debug, Clone)]
@@ -374,39 +376,6 @@ pub fn create(
     req: &OrderRequest,
 ) -> Result<OrderId, PlaceOrderError> {
     Ok(place(conn, actor, req)?.row.id)
-}
-
-/// Cancels an order of one of these Teams where its status allows it; returns it as it is now.
-pub fn cancel(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    order_id: &OrderId,
-    team_ids: &[TeamId],
-) -> Result<OrderView, CancelError> {
-    write_tx(conn, |conn| {
-        crate::db::locks::take_order(conn, order_id)?;
-        let order = load_for_teams(conn, order_id, team_ids)?;
-        let (low, method) = (order.low(), order.method());
-        if !low.cancellable() {
-            return Err(CancelError::NotCancellable { status: low });
-        }
-        let to = LowStatus::Cancelled;
-        orders_db::add_event(conn, order_id, &event_status(method, to), to)?;
-        audit::record(
-            conn,
-            actor,
-            AuditEntry {
-                action: AuditAction::OrderCancelled,
-                entity_type: EntityType::Order,
-                entity_id: order_id.as_str(),
-                org_id: Some(&order.row.org_id),
-                team_id: Some(&order.row.team_id),
-                summary: format!("Order cancelled (was {})", low.as_str()),
-                details: json!({"before": low.as_str(), "after": to.as_str()}),
-            },
-        )?;
-        Ok(load_for_teams(conn, order_id, team_ids)?)
-    })
 }
 
 /// Serializes a value for a JSON column.
