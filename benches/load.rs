@@ -41,6 +41,7 @@ struct World {
     org: String,
     cookie: String,
     team_key: String,
+    org_key: String,
     order_body: String,
     order_id: String,
 }
@@ -108,6 +109,7 @@ fn world(db: &BenchDb, base: &str) -> World {
         org: db.keys.org_id.to_string(),
         cookie: sign_in(base, "ops@northwind.test"),
         team_key: key.clone(),
+        org_key: db.keys.org_key.clone(),
         order_body: order_body.to_string(),
         order_id: orders["orders"][0]["id"]
             .as_str()
@@ -139,6 +141,7 @@ fn routes(w: &World) -> Vec<(&'static str, String, Request<'static>)> {
             page(format!("/orgs/{org}/orders/{}", w.order_id)),
         ),
         ("review queue page", page(format!("/orgs/{org}/review"))),
+        ("teams page", page(format!("/orgs/{org}/teams"))),
     ];
     let mut out: Vec<(&'static str, String, Request<'static>)> =
         vec![("/livez", "/livez".into(), Request::get(""))];
@@ -158,6 +161,11 @@ fn routes(w: &World) -> Vec<(&'static str, String, Request<'static>)> {
             Request::get("").header("x-vital-api-key", w.team_key.clone()),
         ));
     }
+    out.push((
+        "GET /v1/org/{org}/team",
+        format!("/v1/org/{org}/team"),
+        Request::get("").header("x-management-key", w.org_key.clone()),
+    ));
     out.push((
         "POST /v3/order",
         "/v3/order".into(),

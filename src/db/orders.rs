@@ -186,6 +186,13 @@ pub fn add_event(
     Ok(())
 }
 
+/// The statuses of an order still in progress.
+const OPEN: [HighStatus; 3] = [
+    HighStatus::Received,
+    HighStatus::CollectingSample,
+    HighStatus::SampleWithLab,
+];
+
 /// Orders of a Team on an account that are still in progress.
 pub fn open_count(
     conn: &mut DbConnection,
@@ -195,14 +202,30 @@ pub fn open_count(
     orders::table
         .filter(orders::lab_account_id.eq(account_id))
         .filter(orders::team_id.eq(team_id))
-        .filter(orders::status_high.eq_any([
-            HighStatus::Received,
-            HighStatus::CollectingSample,
-            HighStatus::SampleWithLab,
-        ]))
+        .filter(orders::status_high.eq_any(OPEN))
         .count()
         .get_result(conn)
         .map_err(|e| AppError::db("counting open orders", e))
+}
+
+/// `open_count` for several Teams of one account in one query: (Team, count) for each Team
+/// with at least one open order.
+pub fn open_counts(
+    conn: &mut DbConnection,
+    account_id: &LabAccountId,
+    team_ids: &[TeamId],
+) -> Result<Vec<(TeamId, i64)>, AppError> {
+    if team_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    orders::table
+        .filter(orders::lab_account_id.eq(account_id))
+        .filter(orders::team_id.eq_any(team_ids))
+        .filter(orders::status_high.eq_any(OPEN))
+        .group_by(orders::team_id)
+        .select((orders::team_id, diesel::dsl::count_star()))
+        .load(conn)
+        .map_err(|e| AppError::db("counting open orders per Team", e))
 }
 
 pub fn set_interpretation(

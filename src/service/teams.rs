@@ -1,17 +1,17 @@
-//! An org's Teams as a signed-in person sees them: which Teams, their linked lab accounts, and
-//! what the person may do for each (order, manage its API keys).
+//! An org's Teams as a signed-in person sees them: which Teams (a page at a time), their linked
+//! lab accounts, and what the person may do for each (order, manage its API keys).
 use std::collections::HashMap;
 
+use crate::db::account_links::{self, LinkedAccount};
 use crate::db::lab_accounts::{self as accounts_db, AccountFilter};
 use crate::db::orgs::{self, Team};
 use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
 use crate::domain::ids::{OrgId, TeamId};
 use crate::domain::lab_account::LabAccount;
-use crate::domain::scope::Scope;
 use crate::error::AppError;
 use crate::service::policy;
-use crate::service::visibility::visible_teams;
+use crate::service::visibility::visible_teams_page;
 
 /// One Team with its linked accounts and what the reader may do for it.
 pub struct TeamOverview {
@@ -21,15 +21,19 @@ pub struct TeamOverview {
     pub may_manage_keys: bool,
 }
 
-fn overview(p: &Principal, team: Team, accounts: Vec<LabAccount>) -> TeamOverview {
-    let may_order = policy::allowed(
+fn may_order(p: &Principal, team: &Team) -> bool {
+    policy::allowed(
         p,
         Action::PlaceOrder {
             org_id: &team.org_id,
             team_id: &team.id,
             draft_creator: None,
         },
-    );
+    )
+}
+
+fn overview(p: &Principal, team: Team, accounts: Vec<LabAccount>) -> TeamOverview {
+    let may_order = may_order(p, &team);
     let may_manage_keys = policy::allowed(
         p,
         Action::ManageTeamKeys {
@@ -45,28 +49,115 @@ fn overview(p: &Principal, team: Team, accounts: Vec<LabAccount>) -> TeamOvervie
     }
 }
 
-/// The Teams of the org the person sees (a clinician: their own), each with its linked accounts.
-pub fn list(
+/// How many Teams a page of the Teams list shows.
+pub const TEAMS_PER_PAGE: usize = 50;
+
+/// A Team as the Teams list shows it: the accounts linked to it and whether the reader may order.
+pub struct TeamListing {
+    pub team: Team,
+    pub accounts: Vec<LinkedAccount>,
+    pub may_order: bool,
+}
+
+/// One page of the Teams the person sees, in name order.
+pub struct TeamsPage {
+    pub teams: Vec<TeamListing>,
+    /// The last Team of this page when another page follows.
+    pub next: Option<TeamId>,
+}
+
+/// A page of the org's Teams the person sees (a clinician: their own) after the Team `after`,
+/// each with its linked accounts: three queries however many Teams and accounts the org has.
+pub fn page(
     conn: &mut DbConnection,
     p: &Principal,
     org_id: &OrgId,
-) -> Result<Vec<TeamOverview>, AppError> {
-    let teams = visible_teams(conn, p, &Scope::Org(org_id.clone()))?;
-    // One query for every account of the org; each Team takes the ones linked to it.
-    let accounts = accounts_db::list_for_org(conn, org_id, &AccountFilter::default())?;
-    let mut by_team: HashMap<&TeamId, Vec<LabAccount>> = HashMap::new();
-    for account in &accounts {
-        for team in &account.team_ids {
-            by_team.entry(team).or_default().push(account.clone());
-        }
+    after: Option<&TeamId>,
+) -> Result<TeamsPage, AppError> {
+    policy::authorize(p, Action::ViewOrg { org_id })?;
+    let after = match after {
+        Some(id) => Some(team_of_org(conn, org_id, id)?.ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    // One more than a page tells whether another follows.
+    let teams = visible_teams_page(conn, p, org_id, after.as_ref(), TEAMS_PER_PAGE + 1)?;
+    let (teams, next) = split_page(teams, TEAMS_PER_PAGE);
+    let ids: Vec<TeamId> = teams.iter().map(|t| t.id.clone()).collect();
+    let mut by_team: HashMap<TeamId, Vec<LinkedAccount>> = HashMap::new();
+    for linked in account_links::accounts_of_teams(conn, org_id, &ids)? {
+        by_team
+            .entry(linked.team_id.clone())
+            .or_default()
+            .push(linked);
     }
-    Ok(teams
+    let teams = teams
         .into_iter()
-        .map(|team| {
-            let linked = by_team.remove(&team.id).unwrap_or_default();
-            overview(p, team, linked)
+        .map(|team| TeamListing {
+            accounts: by_team.remove(&team.id).unwrap_or_default(),
+            may_order: may_order(p, &team),
+            team,
         })
-        .collect())
+        .collect();
+    Ok(TeamsPage { teams, next })
+}
+
+fn team_of_org(
+    conn: &mut DbConnection,
+    org_id: &OrgId,
+    id: &TeamId,
+) -> Result<Option<Team>, AppError> {
+    Ok(orgs::find_team(conn, id)?.filter(|t| t.org_id == *org_id))
+}
+
+/// A page of at most `size` Teams out of `size + 1` read, and the last one's id when more follow.
+fn split_page(mut teams: Vec<Team>, size: usize) -> (Vec<Team>, Option<TeamId>) {
+    if teams.len() > size {
+        teams.truncate(size);
+        let next = teams.last().map(|t| t.id.clone());
+        (teams, next)
+    } else {
+        (teams, None)
+    }
+}
+
+/// How many Teams a page of the org API's Team list holds.
+pub const API_TEAMS_PER_PAGE: usize = 100;
+
+/// A page of the org API's Team list.
+pub struct OrgTeams {
+    pub teams: Vec<Team>,
+    /// The cursor of the next page, when one follows.
+    pub next: Option<TeamId>,
+}
+
+/// Why a page of the org API's Team list cannot be given.
+#[derive(Debug)]
+pub enum OrgTeamsError {
+    /// The cursor does not name a Team of the org (a Team deleted since, or another org's).
+    UnknownCursor,
+    Failed(AppError),
+}
+
+impl From<AppError> for OrgTeamsError {
+    fn from(e: AppError) -> Self {
+        OrgTeamsError::Failed(e)
+    }
+}
+
+/// A page of the org's Teams in name order for its management key, after the Team `cursor`.
+pub fn org_teams(
+    conn: &mut DbConnection,
+    org_id: &OrgId,
+    cursor: Option<&TeamId>,
+) -> Result<OrgTeams, OrgTeamsError> {
+    let after = match cursor {
+        Some(id) => Some(team_of_org(conn, org_id, id)?.ok_or(OrgTeamsError::UnknownCursor)?),
+        None => None,
+    };
+    let limit = i64::try_from(API_TEAMS_PER_PAGE + 1).unwrap_or(i64::MAX);
+    let teams = orgs::teams_page(conn, org_id, after.as_ref().map(|t| t.name.as_str()), limit)?;
+    let (teams, next) = split_page(teams, API_TEAMS_PER_PAGE);
+    Ok(OrgTeams { teams, next })
 }
 
 /// One Team of the org, if the person may see it (anything else is "not found").

@@ -30,6 +30,32 @@ pub fn visible_teams(
     })
 }
 
+/// A page of `visible_teams` of one org in name order: at most `limit` Teams after the Team
+/// `after` (None: from the start). Who sees the whole org reads only the page from the
+/// (org, name) index; a clinician's few Teams are read by id.
+pub fn visible_teams_page(
+    conn: &mut DbConnection,
+    p: &Principal,
+    org_id: &OrgId,
+    after: Option<&Team>,
+    limit: usize,
+) -> Result<Vec<Team>, AppError> {
+    let after_name = after.map(|t| t.name.as_str());
+    Ok(match order_visibility(p) {
+        OrderVisibility::Teams(mine) => seen_teams(conn, p, &Scope::Org(org_id.clone()), &mine)?
+            .into_iter()
+            .filter(|t| after_name.is_none_or(|name| t.name.as_str() > name))
+            .take(limit)
+            .collect(),
+        OrderVisibility::WholeOrg => orgs::teams_page(
+            conn,
+            org_id,
+            after_name,
+            i64::try_from(limit).unwrap_or(i64::MAX),
+        )?,
+    })
+}
+
 /// A Team picker's choices: the first `limit` of `visible_teams` (and `chosen`, when the person
 /// sees it), and whether more were left out. Reads at most `limit + 1` Teams, however many the
 /// org has.

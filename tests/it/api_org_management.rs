@@ -1,23 +1,10 @@
 //! The Org Management API (`X-Management-Key`): an org's lab accounts and Teams, and replacing
 //! an account's Team allowlist as one change. What a list must hold is read from the tables.
 use crate::support::client::org_accounts_path as org_path;
-use crate::support::data::{data_ids, ids_where, org_accounts};
+use crate::support::data::{data_ids, ids_where, org_accounts, team_names};
 use crate::support::{
-    each_backend, TestApp, CARDIOLOGY, GLOBEX_DOWNTOWN, ORG_KEY_HEADER, PRIMARY_CARE,
-    TELEHEALTH_WEST,
+    each_backend, CARDIOLOGY, GLOBEX_DOWNTOWN, ORG_KEY_HEADER, PRIMARY_CARE, TELEHEALTH_WEST,
 };
-
-/// The names of an org's Teams, from the table, sorted.
-fn team_names(app: &TestApp, org: &labdesk::domain::ids::OrgId) -> Vec<String> {
-    use diesel::prelude::*;
-    use labdesk::db::schema::teams::dsl as t;
-    t::teams
-        .filter(t::org_id.eq(org))
-        .order(t::name.asc())
-        .select(t::name)
-        .load(&mut app.conn())
-        .unwrap()
-}
 
 #[test]
 fn management_key_lists_the_orgs_accounts_and_teams() {

@@ -44,4 +44,5 @@ mod statement_counts;
 mod stored_words;
 mod support;
 mod team_keys;
+mod teams_paging;
 mod wizard;

@@ -3,7 +3,7 @@
 //! not grow with the rows shown (one statement per row is how lists stop answering at scale).
 use labdesk::web::urls;
 
-use crate::support::data::{add_account, NewAccount};
+use crate::support::data::{add_account, fresh_team, NewAccount};
 use crate::support::orders::place;
 use crate::support::results::queue;
 use crate::support::{
@@ -12,7 +12,7 @@ use crate::support::{
 };
 
 /// More of everything a list shows: orders in two Teams, accounts (an org's and the platform's,
-/// linked), review items, and the audit rows all of that writes.
+/// linked), review items, Teams linked to one account, and the audit rows all of that writes.
 fn grow(app: &TestApp, from: usize, to: usize) {
     for i in from..to {
         place(app, PRIMARY_CARE, &format!("Ada{i}"), "Lovelace");
@@ -39,6 +39,8 @@ fn grow(app: &TestApp, from: usize, to: usize) {
             },
         );
         queue(app, "97500001", &format!("unknown-{i}"), "Doe", "no_match");
+        // Quest West gains a linked Team (the account page counts each one's open orders).
+        fresh_team(app, &format!("Growth Team {i:02}"));
     }
 }
 
@@ -79,6 +81,9 @@ fn measure(app: &TestApp, ops: &Client, clinician: &Client, csm: &Client) -> Vec
             ))
         }),
         twice("teams page (ops)", || ops.get(&urls::teams(org))),
+        twice("lab account page with its linked Teams (ops)", || {
+            ops.get(&urls::lab_account(scope, app.world.account("97500001")))
+        }),
         twice("team page (ops)", || ops.get(&urls::team(org, team))),
         twice("review queue (ops)", || ops.get(&urls::review_queue(scope))),
         twice("platform review queue (csm)", || {

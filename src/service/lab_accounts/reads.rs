@@ -136,11 +136,19 @@ pub fn links(
             },
         )
     };
-    let mut linked = Vec::new();
-    for team in orgs::teams_by_ids(conn, &a.team_ids)? {
-        let open_orders = account_links::open_orders_count(conn, &a.id, &team.id)?;
-        linked.push(LinkedTeam { team, open_orders });
-    }
+    let linked_teams = orgs::teams_by_ids(conn, &a.team_ids)?;
+    let ids: Vec<TeamId> = linked_teams.iter().map(|t| t.id.clone()).collect();
+    let counts = account_links::open_orders_counts(conn, &a.id, &ids)?;
+    let linked = linked_teams
+        .into_iter()
+        .map(|team| LinkedTeam {
+            open_orders: counts
+                .iter()
+                .find(|(id, _)| *id == team.id)
+                .map_or(0, |(_, n)| *n),
+            team,
+        })
+        .collect();
     let org_names: Vec<(OrgId, String)> = if *scope == Scope::Platform {
         orgs::list_orgs(conn, &p.csm_org_ids)?
             .into_iter()

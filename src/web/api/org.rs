@@ -9,11 +9,11 @@ use super::wire::{
     TeamListResponse,
 };
 use crate::db::lab_accounts::{self as accounts_db, AccountFilter, TeamScope};
-use crate::db::orgs;
 use crate::domain::ids::{LabAccountId, OrgId, TeamId};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::service::lab_accounts as accounts_service;
+use crate::service::teams::{self as teams_service, OrgTeamsError};
 use crate::web::{run_db, AppState};
 
 /// Parses the path's `{org_id}` segment: it must be the key's org and `{env}/{region}` this
@@ -132,15 +132,35 @@ pub async fn replace_allowlist(
 }
 
 /// `GET /v1/org/{org_id}/team`
+#[derive(Deserialize)]
+pub struct TeamListQuery {
+    next_cursor: Option<String>,
+}
+
+/// `GET /v1/org/{org_id}/team`: the org's Teams by name, `API_TEAMS_PER_PAGE` at a time; the
+/// answer's `next_cursor` asks for the next page.
 pub async fn teams(
     state: web::Data<AppState>,
     key: OrgKey,
     path: web::Path<String>,
+    q: web::Query<TeamListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let org_id = check_target(&state, &key, &path.into_inner(), None)?;
-    let teams = run_db(&state, move |conn| orgs::list_teams(conn, &org_id)).await?;
+    let cursor: Option<TeamId> = query::optional_uuid("next_cursor", &q.next_cursor)?;
+    let page = run_db(&state, move |conn| {
+        match teams_service::org_teams(conn, &org_id, cursor.as_ref()) {
+            Ok(page) => Ok(page),
+            Err(OrgTeamsError::UnknownCursor) => Err(query::invalid_value(
+                "next_cursor",
+                "next_cursor does not name a Team of this org: start again without it",
+            )),
+            Err(OrgTeamsError::Failed(e)) => Err(e),
+        }
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(TeamListResponse {
-        teams: teams
+        teams: page
+            .teams
             .iter()
             .map(|t| TeamItem {
                 id: t.id.clone(),
@@ -148,6 +168,6 @@ pub async fn teams(
                 created_on: rfc3339(&t.created_at),
             })
             .collect(),
-        next_cursor: None,
+        next_cursor: page.next.map(|id| id.to_string()),
     }))
 }

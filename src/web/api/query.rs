@@ -12,6 +12,11 @@ fn invalid(loc: &str, field: &str, msg: String, kind: &'static str) -> AppError 
     AppError::invalid(errors)
 }
 
+/// A query parameter that is well formed but names nothing usable.
+pub fn invalid_value(field: &str, msg: &str) -> AppError {
+    invalid("query", field, msg.to_string(), "value_error")
+}
+
 /// An id the wire format sends as a UUID, in any spelling Junction accepts; it becomes the id in
 /// the canonical spelling labdesk stores.
 pub fn uuid<T: From<uuid::Uuid>>(loc: &str, field: &str, value: &str) -> Result<T, AppError> {

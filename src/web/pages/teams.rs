@@ -5,13 +5,13 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::fmt_time;
 use super::views::{account_row, AccountRow};
+use super::{fmt_time, non_empty};
 use crate::domain::access::Role;
 use crate::domain::ids::{OrgId, TeamId};
 use crate::domain::scope::Scope;
 use crate::error::AppError;
-use crate::service::teams::{self, TeamOverview};
+use crate::service::teams::{self, TeamListing};
 use crate::web::page::{render, Chrome, Nav, PageContext};
 use crate::web::{run_db, urls, AppState};
 
@@ -43,7 +43,7 @@ pub struct TeamRow {
 }
 
 impl TeamRow {
-    fn of(t: &TeamOverview, scope: &Scope) -> TeamRow {
+    fn of(t: &TeamListing, scope: &Scope) -> TeamRow {
         TeamRow {
             id: t.team.id.clone(),
             name: t.team.name.clone(),
@@ -55,8 +55,8 @@ impl TeamRow {
                 .accounts
                 .iter()
                 .map(|a| TeamAccount {
-                    name: a.display_name(),
-                    url: urls::lab_account(scope, &a.id),
+                    name: a.account.name(),
+                    url: urls::lab_account(scope, &a.account.id),
                     status: a.status.as_str(),
                     status_label: a.status.label(),
                 })
@@ -71,26 +71,43 @@ struct ListPage {
     chrome: Chrome,
     teams: Vec<TeamRow>,
     empty_message: &'static str,
+    next_url: Option<String>,
+    first_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    /// The last Team of the page before (keyset paging by name).
+    after: Option<String>,
 }
 
 pub async fn list(
     state: web::Data<AppState>,
     ctx: PageContext,
     path: web::Path<OrgPath>,
+    q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let OrgPath { org } = path.into_inner();
+    let after = non_empty(&q.after).map(TeamId::from_text);
     let page = run_db(&state, move |conn| {
         let scope = Scope::Org(org.clone());
         let chrome = ctx.chrome(conn, Some(&scope), Nav::Teams)?;
-        let teams = teams::list(conn, &ctx.principal, &org)?;
+        let listed = teams::page(conn, &ctx.principal, &org, after.as_ref())?;
+        let base_url = urls::teams(&org);
         Ok(ListPage {
             chrome,
-            teams: teams.iter().map(|t| TeamRow::of(t, &scope)).collect(),
+            teams: listed
+                .teams
+                .iter()
+                .map(|t| TeamRow::of(t, &scope))
+                .collect(),
             empty_message: if ctx.principal.role == Role::Clinician {
                 "You are not a member of any Team yet. Ask your ops admin to add you."
             } else {
                 "This organization has no Teams yet."
             },
+            next_url: listed.next.map(|id| format!("{base_url}?after={id}")),
+            first_url: after.is_some().then_some(base_url),
         })
     })
     .await?;
@@ -120,7 +137,6 @@ pub async fn show(
         let scope = Scope::Org(org.clone());
         let chrome = ctx.chrome(conn, Some(&scope), Nav::Teams)?;
         let t = teams::show(conn, &ctx.principal, &org, &team)?;
-        let row = TeamRow::of(&t, &scope);
         let linked = [t.team.clone()];
         Ok(ShowPage {
             chrome,
@@ -132,9 +148,11 @@ pub async fn show(
                 .iter()
                 .map(|a| account_row(a, &scope, &linked))
                 .collect(),
-            team_id: row.id,
-            team_name: row.name,
-            new_order_url: row.new_order_url,
+            new_order_url: t
+                .may_order
+                .then(|| urls::new_order(&t.team.org_id, &t.team.id)),
+            team_id: t.team.id,
+            team_name: t.team.name,
         })
     })
     .await?;

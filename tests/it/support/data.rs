@@ -282,3 +282,14 @@ pub fn team_accounts(app: &TestApp, team_id: &TeamId) -> Vec<AccountRow> {
         .filter(|a| a.teams.iter().any(|t| t == team_id.as_str()))
         .collect()
 }
+
+/// The names of an org's Teams in name order, as the database sorts them.
+pub fn team_names(app: &TestApp, org: &OrgId) -> Vec<String> {
+    use labdesk::db::schema::teams::dsl as t;
+    t::teams
+        .filter(t::org_id.eq(org))
+        .order(t::name.asc())
+        .select(t::name)
+        .load(&mut app.conn())
+        .unwrap()
+}
