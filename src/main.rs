@@ -18,6 +18,19 @@ use labdesk::startup;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc 3's `mi_option_purge_delay` (its place in `mi_option_e`; the sys crate names no
+/// constant for it). `purge_delay_option_is_mimallocs` checks it still is.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Freed pages go back to the OS at once rather than a second later. Under 64 connections the
+/// per-thread heaps of 40 threads otherwise held on to 200+ MB after pages of large answers;
+/// purging at once kept the route mix at 1M orders under 185 MB with no loss of throughput.
+fn return_freed_memory_promptly() {
+    // SAFETY: an integer option, set before any other thread exists (mimalloc's options are not
+    // synchronised).
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
 #[derive(Parser)]
 #[command(
     name = "labdesk",
@@ -123,6 +136,7 @@ enum ApiKeyCommand {
 }
 
 fn main() -> ExitCode {
+    return_freed_memory_promptly();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -346,4 +360,24 @@ fn serve(settings: Settings, pool: db::DbPool, banner: Option<String>) -> Result
     actix_web::rt::System::new()
         .block_on(server)
         .map_err(|e| AppError::Config(format!("server stopped: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MI_OPTION_PURGE_DELAY;
+
+    #[test]
+    fn purge_delay_option_is_mimallocs() {
+        // SAFETY: reads an integer option.
+        let delay = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        // mimalloc 3's default purge delay, unless the environment overrides it.
+        let want = std::env::var("MIMALLOC_PURGE_DELAY")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1000);
+        assert_eq!(
+            delay, want,
+            "option {MI_OPTION_PURGE_DELAY} is not purge_delay"
+        );
+    }
 }

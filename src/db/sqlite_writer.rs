@@ -31,7 +31,7 @@ static CHECKPOINTING: AtomicBool = AtomicBool::new(false);
 /// The pragmas every pooled SQLite connection runs once.
 pub const CONNECTION_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-     PRAGMA cache_size = -8192; PRAGMA mmap_size = 0; \
+     PRAGMA cache_size = -2048; PRAGMA mmap_size = 0; \
      PRAGMA temp_store = MEMORY;";
 
 /// Waits for this process's turn to write. A writer that panicked leaves nothing behind to
