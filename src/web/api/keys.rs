@@ -7,6 +7,7 @@ use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 
 use crate::db::api_keys::{self, ApiKeyRow};
 use crate::db::orgs;
+use crate::db::DbConnection;
 use crate::domain::actor::Actor;
 use crate::domain::api_key::{digest, KeyScope};
 use crate::domain::ids::{OrgId, TeamId};
@@ -50,10 +51,21 @@ pub struct OrgKey {
     pub actor: Actor,
 }
 
-type Authenticated = (ApiKeyRow, Actor, web::Data<AppState>);
-type Authenticating = Pin<Box<dyn Future<Output = Result<Authenticated, AppError>>>>;
+type Authenticated<T> = (ApiKeyRow, T, Actor);
+type Authenticating<T> = Pin<Box<dyn Future<Output = Result<Authenticated<T>, AppError>>>>;
 
-fn authenticate(req: &HttpRequest, header: &'static str, scope: KeyScope) -> Authenticating {
+/// Finds the presented key by digest and, in the same trip to the database, whatever `more`
+/// reads for it (a Team key's Team): one blocking-thread hop per request, not one per lookup.
+fn authenticate<T, F>(
+    req: &HttpRequest,
+    header: &'static str,
+    scope: KeyScope,
+    more: F,
+) -> Authenticating<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection, &ApiKeyRow) -> Result<T, AppError> + Send + 'static,
+{
     let presented = req
         .headers()
         .get(header)
@@ -68,16 +80,21 @@ fn authenticate(req: &HttpRequest, header: &'static str, scope: KeyScope) -> Aut
             AppError::Unauthenticated(format!("Missing API key: send it in the {header} header."))
         })?;
         let hash = digest(&secret);
-        let key = run_db(&state, move |conn| api_keys::find_active(conn, &hash))
-            .await?
-            .filter(|k| k.scope == scope)
-            .ok_or_else(|| {
-                AppError::Unauthenticated(format!(
-                    "Invalid or revoked API key in the {header} header."
-                ))
-            })?;
+        let invalid = move || {
+            AppError::Unauthenticated(format!(
+                "Invalid or revoked API key in the {header} header."
+            ))
+        };
+        let (key, extra) = run_db(&state, move |conn| {
+            let key = api_keys::find_active(conn, &hash)?
+                .filter(|k| k.scope == scope)
+                .ok_or_else(invalid)?;
+            let extra = more(conn, &key)?;
+            Ok((key, extra))
+        })
+        .await?;
         let actor = Actor::api_key(&key.id, &key.prefix, rid);
-        Ok((key, actor, state))
+        Ok((key, extra, actor))
     })
 }
 
@@ -86,20 +103,19 @@ impl FromRequest for TeamKey {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let auth = authenticate(req, TEAM_HEADER, KeyScope::Team);
-        Box::pin(async move {
-            let (key, actor, state) = auth.await?;
+        let auth = authenticate(req, TEAM_HEADER, KeyScope::Team, |conn, key| {
             let team_id = key
                 .team_id
+                .as_ref()
                 .ok_or_else(|| AppError::Internal("team key without a team".into()))?;
-            let lookup = team_id.clone();
-            let team = run_db(&state, move |conn| orgs::find_team(conn, &lookup))
-                .await?
-                .ok_or_else(|| {
-                    AppError::Unauthenticated("The API key's Team no longer exists.".into())
-                })?;
+            orgs::find_team(conn, team_id)?.ok_or_else(|| {
+                AppError::Unauthenticated("The API key's Team no longer exists.".into())
+            })
+        });
+        Box::pin(async move {
+            let (_, team, actor) = auth.await?;
             Ok(TeamKey {
-                team_id,
+                team_id: team.id,
                 org_id: team.org_id,
                 actor,
             })
@@ -112,9 +128,9 @@ impl FromRequest for OrgKey {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let auth = authenticate(req, ORG_HEADER, KeyScope::Org);
+        let auth = authenticate(req, ORG_HEADER, KeyScope::Org, |_, _| Ok(()));
         Box::pin(async move {
-            let (key, actor, _) = auth.await?;
+            let (key, (), actor) = auth.await?;
             let org_id = key
                 .org_id
                 .ok_or_else(|| AppError::Internal("management key without an org".into()))?;
@@ -128,9 +144,9 @@ impl FromRequest for LabKey {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let auth = authenticate(req, LAB_HEADER, KeyScope::Lab);
+        let auth = authenticate(req, LAB_HEADER, KeyScope::Lab, |_, _| Ok(()));
         Box::pin(async move {
-            let (key, actor, _) = auth.await?;
+            let (key, (), actor) = auth.await?;
             let lab = key
                 .lab_slug
                 .ok_or_else(|| AppError::Internal("lab key without a lab".into()))?;
