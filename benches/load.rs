@@ -6,9 +6,9 @@
 //! and a share of the same server's `/livez` in the same run, so it means the same on any machine;
 //! `large/small` compares the two sizes. Environment: `BENCH_ORDERS` (1000000), `BENCH_ACCOUNTS`
 //! (10000), `BENCH_TEAMS` (1000), `BENCH_SMALL_ORDERS` (1000), `BENCH_SMALL_ACCOUNTS` (100),
-//! `BENCH_SMALL_TEAMS` (10), `BENCH_SECS` per route (8), `BENCH_CONNECTIONS` (64),
-//! `BENCH_BACKENDS` (`sqlite,postgres`), `BENCH_ROUTES` (names to measure, by substring),
-//! `BENCH_KEEP` (a folder: keep the databases for profiling).
+//! `BENCH_SMALL_TEAMS` (120: the Teams lists fill their first page), `BENCH_SECS` per route (8),
+//! `BENCH_CONNECTIONS` (64), `BENCH_BACKENDS` (`sqlite,postgres`), `BENCH_ROUTES` (names to
+//! measure, by substring), `BENCH_KEEP` (a folder: keep the databases for profiling).
 #[path = "common/mod.rs"]
 mod common;
 
@@ -269,7 +269,7 @@ fn main() {
         teams: env_num("BENCH_TEAMS", 1_000),
         small_orders: env_num("BENCH_SMALL_ORDERS", 1_000),
         small_accounts: env_num("BENCH_SMALL_ACCOUNTS", 100),
-        small_teams: env_num("BENCH_SMALL_TEAMS", 10),
+        small_teams: env_num("BENCH_SMALL_TEAMS", 120),
         secs: env_num("BENCH_SECS", 8) as u64,
         connections: env_num("BENCH_CONNECTIONS", 64),
     };

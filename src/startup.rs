@@ -52,8 +52,17 @@ fn static_dir() -> PathBuf {
 /// in the blocking queue, in the order it came, and holds no thread.
 pub const BLOCKING_THREADS_PER_CONNECTION: usize = 1;
 
-fn blocking_threads(pool_size: u32) -> usize {
-    (pool_size as usize * BLOCKING_THREADS_PER_CONNECTION).max(2)
+/// actix's worker threads: one per core, as actix's own default.
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Each worker's share of the pool's connections, so all workers together never run more
+/// database work at once than the pool has connections.
+fn blocking_threads(pool_size: u32, workers: usize) -> usize {
+    (pool_size as usize * BLOCKING_THREADS_PER_CONNECTION)
+        .div_ceil(workers)
+        .max(2)
 }
 
 /// Builds the server on an already-bound listener (tests bind port 0).
@@ -89,7 +98,8 @@ pub fn build(settings: Settings, pool: DbPool, listener: TcpListener) -> Result<
             .wrap(from_fn(security_headers::middleware))
             .wrap(from_fn(request_id::middleware))
     })
-    .worker_max_blocking_threads(blocking_threads(pool_size))
+    .workers(workers())
+    .worker_max_blocking_threads(blocking_threads(pool_size, workers()))
     .listen(listener)
     .map_err(|e| AppError::Config(format!("cannot listen: {e}")))?
     .shutdown_timeout(20)

@@ -11,7 +11,7 @@ use crate::support::{
     each_backend, Client, TestApp, CLINICIAN, GLOBEX_DOWNTOWN, OPS, ORG_KEY_HEADER, PRIMARY_CARE,
 };
 
-/// More Teams than an API page holds, the last one (by name) linked to a new account.
+/// More Teams than an API page holds, the last one (by name) linked to ten new accounts.
 fn grow_teams(app: &TestApp) -> String {
     let mut conn = app.conn();
     let extra = API_TEAMS_PER_PAGE + 5;
@@ -26,22 +26,26 @@ fn grow_teams(app: &TestApp) -> String {
         .select(t::id)
         .first(&mut app.conn())
         .unwrap();
-    let number = "97541234".to_string();
-    let account = add_account(
-        app,
-        &NewAccount {
-            number: &number,
-            name: "Quest Far End",
-            ..NewAccount::QUEST
-        },
-    );
-    labdesk::service::lab_accounts::link_team(
-        &mut app.conn(),
-        &labdesk::domain::actor::Actor::system("test"),
-        &account,
-        &labdesk::domain::ids::TeamId::from_text(&team_id),
-    )
-    .unwrap();
+    // Ten accounts on that Team: its row names eight and says how many more.
+    for i in 0..10 {
+        let number = format!("975412{i:02}");
+        let name = format!("Quest Far End {i}");
+        let account = add_account(
+            app,
+            &NewAccount {
+                number: &number,
+                name: &name,
+                ..NewAccount::QUEST
+            },
+        );
+        labdesk::service::lab_accounts::link_team(
+            &mut app.conn(),
+            &labdesk::domain::actor::Actor::system("test"),
+            &account,
+            &labdesk::domain::ids::TeamId::from_text(&team_id),
+        )
+        .unwrap();
+    }
     last
 }
 

@@ -33,11 +33,16 @@ pub struct TeamAccount {
     status_label: &'static str,
 }
 
+/// How many of a Team's linked accounts its row in the list names; its page has them all.
+const ACCOUNTS_PER_ROW: usize = 8;
+
 pub struct TeamRow {
     id: TeamId,
     name: String,
     url: String,
     accounts: Vec<TeamAccount>,
+    /// Linked accounts beyond `ACCOUNTS_PER_ROW`, named on the Team's page.
+    more_accounts: usize,
     /// For clinicians of the Team.
     new_order_url: Option<String>,
 }
@@ -51,9 +56,11 @@ impl TeamRow {
             new_order_url: t
                 .may_order
                 .then(|| urls::new_order(&t.team.org_id, &t.team.id)),
+            more_accounts: t.accounts.len().saturating_sub(ACCOUNTS_PER_ROW),
             accounts: t
                 .accounts
                 .iter()
+                .take(ACCOUNTS_PER_ROW)
                 .map(|a| TeamAccount {
                     name: a.account.name(),
                     url: urls::lab_account(scope, &a.account.id),
