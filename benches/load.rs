@@ -174,8 +174,11 @@ fn routes(w: &World) -> Vec<(&'static str, String, Request<'static>)> {
     out
 }
 
+/// Every route's figures, and the server's peak resident memory over all of them (MB).
+type Run = (Vec<(&'static str, Figures)>, Option<u64>);
+
 /// Starts the server on `db`, measures every route, stops it.
-fn run(db: &BenchDb, s: &Settings, scratch: &std::path::Path) -> Vec<(&'static str, Figures)> {
+fn run(db: &BenchDb, s: &Settings, scratch: &std::path::Path) -> Run {
     let servers = instances::start(db, 1, &[]);
     let base = servers[0].base.clone();
     let w = world(db, &base);
@@ -192,10 +195,10 @@ fn run(db: &BenchDb, s: &Settings, scratch: &std::path::Path) -> Vec<(&'static s
             wrk::measure(&base, &req, s.connections, s.secs, scratch),
         ));
     }
-    figures
+    (figures, servers[0].peak_resident_mb())
 }
 
-fn print(backend: Backend, s: &Settings, small: &[(&str, Figures)], large: &[(&str, Figures)]) {
+fn print(backend: Backend, s: &Settings, (small, small_mb): &Run, (large, large_mb): &Run) {
     println!(
         "\n{}: {} vs {} orders / {} accounts / {} Teams; wrk -t2 -c{} for {} s per route",
         backend.name(),
@@ -214,7 +217,7 @@ fn print(backend: Backend, s: &Settings, small: &[(&str, Figures)], large: &[(&s
         "route", "rps", "p99", "%livez", "rps", "p99", "%livez", "rps l/s", "p99 l/s", "errors"
     );
     let (small_livez, large_livez) = (small[0].1.rps, large[0].1.rps);
-    for ((name, a), (_, b)) in small.iter().zip(large) {
+    for ((name, a), (_, b)) in small.iter().zip(large.iter()) {
         println!(
             "  {name:<34} {:>9.0} {:>9.1?} {:>6.1}% | {:>9.0} {:>9.1?} {:>6.1}% | {:>7.2} {:>7.2} {:>6}",
             a.rps,
@@ -228,6 +231,12 @@ fn print(backend: Backend, s: &Settings, small: &[(&str, Figures)], large: &[(&s
             a.errors + b.errors
         );
     }
+    let mb = |m: &Option<u64>| m.map_or_else(|| "unknown".to_string(), |m| format!("{m} MB"));
+    println!(
+        "  server peak resident memory (VmHWM) over all routes: small {}, large {}",
+        mb(small_mb),
+        mb(large_mb)
+    );
 }
 
 /// Grows the database from the first to the second number of each (orders, Teams, accounts).

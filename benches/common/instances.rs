@@ -116,6 +116,16 @@ pub struct Instance {
     child: Child,
 }
 
+impl Instance {
+    /// The most memory the server process has had resident (`VmHWM`), in MB, where /proc has it.
+    pub fn peak_resident_mb(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb / 1024)
+    }
+}
+
 impl Drop for Instance {
     fn drop(&mut self) {
         let _ = self.child.kill();
