@@ -88,6 +88,15 @@ pub fn list_orgs(conn: &mut DbConnection, ids: &[OrgId]) -> Result<Vec<Org>, App
         .map_err(|e| AppError::db("listing organizations", e))
 }
 
+/// The Team `id` if it belongs to `org_id` (another org's Team is as good as none).
+pub fn find_team_of_org(
+    conn: &mut DbConnection,
+    org_id: &OrgId,
+    id: &TeamId,
+) -> Result<Option<Team>, AppError> {
+    Ok(find_team(conn, id)?.filter(|t| t.org_id == *org_id))
+}
+
 pub fn find_team(conn: &mut DbConnection, id: &TeamId) -> Result<Option<Team>, AppError> {
     teams::table
         .find(id)

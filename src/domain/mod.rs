@@ -14,6 +14,7 @@ pub mod lockout;
 pub mod npi;
 pub mod order_input;
 pub mod order_status;
+pub mod paging;
 pub mod result_diff;
 pub mod result_matching;
 pub mod result_values;

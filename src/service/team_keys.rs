@@ -26,9 +26,7 @@ fn team_to_manage(
     org_id: &OrgId,
     team_id: &TeamId,
 ) -> Result<Team, AppError> {
-    let team = orgs::find_team(conn, team_id)?
-        .filter(|t| t.org_id == *org_id)
-        .ok_or(AppError::NotFound)?;
+    let team = orgs::find_team_of_org(conn, org_id, team_id)?.ok_or(AppError::NotFound)?;
     policy::authorize(
         p,
         Action::ManageTeamKeys {

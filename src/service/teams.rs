@@ -9,6 +9,7 @@ use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
 use crate::domain::ids::{OrgId, TeamId};
 use crate::domain::lab_account::LabAccount;
+use crate::domain::paging::split_page;
 use crate::error::AppError;
 use crate::service::policy;
 use crate::service::visibility::visible_teams_page;
@@ -76,12 +77,12 @@ pub fn page(
 ) -> Result<TeamsPage, AppError> {
     policy::authorize(p, Action::ViewOrg { org_id })?;
     let after = match after {
-        Some(id) => Some(team_of_org(conn, org_id, id)?.ok_or(AppError::NotFound)?),
+        Some(id) => Some(orgs::find_team_of_org(conn, org_id, id)?.ok_or(AppError::NotFound)?),
         None => None,
     };
     // One more than a page tells whether another follows.
     let teams = visible_teams_page(conn, p, org_id, after.as_ref(), TEAMS_PER_PAGE + 1)?;
-    let (teams, next) = split_page(teams, TEAMS_PER_PAGE);
+    let (teams, next) = split_page(teams, TEAMS_PER_PAGE, |t| t.id.clone());
     let ids: Vec<TeamId> = teams.iter().map(|t| t.id.clone()).collect();
     let mut by_team: HashMap<TeamId, Vec<LinkedAccount>> = HashMap::new();
     for linked in account_links::accounts_of_teams(conn, org_id, &ids)? {
@@ -99,25 +100,6 @@ pub fn page(
         })
         .collect();
     Ok(TeamsPage { teams, next })
-}
-
-fn team_of_org(
-    conn: &mut DbConnection,
-    org_id: &OrgId,
-    id: &TeamId,
-) -> Result<Option<Team>, AppError> {
-    Ok(orgs::find_team(conn, id)?.filter(|t| t.org_id == *org_id))
-}
-
-/// A page of at most `size` Teams out of `size + 1` read, and the last one's id when more follow.
-fn split_page(mut teams: Vec<Team>, size: usize) -> (Vec<Team>, Option<TeamId>) {
-    if teams.len() > size {
-        teams.truncate(size);
-        let next = teams.last().map(|t| t.id.clone());
-        (teams, next)
-    } else {
-        (teams, None)
-    }
 }
 
 /// How many Teams a page of the org API's Team list holds.
@@ -151,12 +133,14 @@ pub fn org_teams(
     cursor: Option<&TeamId>,
 ) -> Result<OrgTeams, OrgTeamsError> {
     let after = match cursor {
-        Some(id) => Some(team_of_org(conn, org_id, id)?.ok_or(OrgTeamsError::UnknownCursor)?),
+        Some(id) => {
+            Some(orgs::find_team_of_org(conn, org_id, id)?.ok_or(OrgTeamsError::UnknownCursor)?)
+        }
         None => None,
     };
     let limit = i64::try_from(API_TEAMS_PER_PAGE + 1).unwrap_or(i64::MAX);
     let teams = orgs::teams_page(conn, org_id, after.as_ref().map(|t| t.name.as_str()), limit)?;
-    let (teams, next) = split_page(teams, API_TEAMS_PER_PAGE);
+    let (teams, next) = split_page(teams, API_TEAMS_PER_PAGE, |t| t.id.clone());
     Ok(OrgTeams { teams, next })
 }
 
@@ -167,9 +151,7 @@ pub fn show(
     org_id: &OrgId,
     team_id: &TeamId,
 ) -> Result<TeamOverview, AppError> {
-    let team = orgs::find_team(conn, team_id)?
-        .filter(|t| t.org_id == *org_id)
-        .ok_or(AppError::NotFound)?;
+    let team = orgs::find_team_of_org(conn, org_id, team_id)?.ok_or(AppError::NotFound)?;
     policy::authorize(
         p,
         Action::ViewTeam {

@@ -65,9 +65,7 @@ pub fn team_to_order_for(
     team_id: &TeamId,
 ) -> Result<Team, AppError> {
     policy::authorize(p, Action::ViewOrg { org_id })?;
-    let team = orgs::find_team(conn, team_id)?
-        .filter(|t| t.org_id == *org_id)
-        .ok_or(AppError::NotFound)?;
+    let team = orgs::find_team_of_org(conn, org_id, team_id)?.ok_or(AppError::NotFound)?;
     policy::authorize(
         p,
         Action::PlaceOrder {
@@ -108,9 +106,7 @@ fn open(
     draft_id: &DraftId,
 ) -> Result<Opened, AppError> {
     let draft = drafts::find(conn, draft_id)?.ok_or(AppError::NotFound)?;
-    let team = orgs::find_team(conn, &draft.team_id)?
-        .filter(|t| t.org_id == *org_id)
-        .ok_or(AppError::NotFound)?;
+    let team = orgs::find_team_of_org(conn, org_id, &draft.team_id)?.ok_or(AppError::NotFound)?;
     policy::authorize(
         p,
         Action::PlaceOrder {

@@ -10,6 +10,7 @@ use crate::domain::access::{account_visibility, AccountVisibility, Action, Princ
 use crate::domain::audit::EntityType;
 use crate::domain::ids::{LabAccountId, OrgId, TeamId};
 use crate::domain::lab_account::LabAccount;
+use crate::domain::paging::split_page;
 use crate::domain::scope::Scope;
 use crate::error::AppError;
 use crate::service::policy;
@@ -71,13 +72,8 @@ pub fn list(
     };
     // One more than a page tells whether another follows.
     let limit = i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX);
-    let mut accounts = accounts_db::list_page(conn, scope.org_id(), &filter, after, limit)?;
-    let next = if accounts.len() > PAGE_SIZE {
-        accounts.truncate(PAGE_SIZE);
-        accounts.last().map(|a| a.id.clone())
-    } else {
-        None
-    };
+    let read = accounts_db::list_page(conn, scope.org_id(), &filter, after, limit)?;
+    let (accounts, next) = split_page(read, PAGE_SIZE, |a| a.id.clone());
     let mut linked: Vec<TeamId> = accounts
         .iter()
         .flat_map(|a| a.team_ids.iter().cloned())
