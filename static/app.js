@@ -1,0 +1,30 @@
+// labdesk's own behaviour on top of htmx. Every page works without it; this only adds comfort.
+// Loaded from a file because the Content-Security-Policy allows no inline script.
+(function () {
+  "use strict";
+
+  // Copy buttons: <button type="button" data-copy="#element-id">Copy</button> copies the text of
+  // the element it names and says so in place, for a screen reader too (the button is its own
+  // live region through its label).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source || !navigator.clipboard) return;
+    var label = button.textContent;
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = label; }, 2000);
+    });
+  });
+
+  // After htmx swaps part of a page, put the keyboard where the new content starts: the first
+  // element of the swapped part marked data-focus (a heading with tabindex="-1", a message),
+  // so keyboard and screen-reader users are not left on an element that no longer exists.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target) return;
+    var focus = target.matches("[data-focus]") ? target : target.querySelector("[data-focus]");
+    if (focus) focus.focus();
+  });
+})();
