@@ -4,15 +4,19 @@
   "use strict";
 
   // Copy buttons: <button type="button" data-copy="#element-id">Copy</button> copies the text of
-  // the element it names and says so in place, for a screen reader too (the button is its own
-  // live region through its label).
+  // the element it names, <button type="button" data-copy-text="...">Copy</button> its own
+  // value, and the button says "Copied" for a moment.
   document.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-copy]");
-    if (!button) return;
-    var source = document.querySelector(button.getAttribute("data-copy"));
-    if (!source || !navigator.clipboard) return;
+    var button = event.target.closest("[data-copy], [data-copy-text]");
+    if (!button || !navigator.clipboard) return;
+    var text = button.getAttribute("data-copy-text");
+    if (text === null) {
+      var source = document.querySelector(button.getAttribute("data-copy"));
+      if (!source) return;
+      text = source.textContent.trim();
+    }
     var label = button.textContent;
-    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+    navigator.clipboard.writeText(text).then(function () {
       button.textContent = "Copied";
       setTimeout(function () { button.textContent = label; }, 2000);
     });

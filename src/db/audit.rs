@@ -134,6 +134,8 @@ pub struct AuditFilter {
     pub to: Option<NaiveDateTime>,
     /// Keyset: rows with an id below this one.
     pub before_id: Option<i64>,
+    /// Leave out records of someone looking (`AuditAction::is_read`).
+    pub hide_reads: bool,
 }
 
 pub fn list(
@@ -166,6 +168,14 @@ pub fn list(
     }
     if let Some(before) = f.before_id {
         q = q.filter(audit_events::id.lt(before));
+    }
+    if f.hide_reads {
+        let reads: Vec<AuditAction> = AuditAction::ALL
+            .iter()
+            .copied()
+            .filter(|a| a.is_read())
+            .collect();
+        q = q.filter(audit_events::action.ne_all(reads));
     }
     q.load(conn)
         .map_err(|e| AppError::db("listing audit events", e))

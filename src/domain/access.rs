@@ -15,7 +15,7 @@ impl Role {
     pub fn label(self) -> &'static str {
         match self {
             Role::Csm => "Customer success manager",
-            Role::OrgAdmin => "Ops (org admin)",
+            Role::OrgAdmin => "Operations admin",
             Role::Clinician => "Clinician",
         }
     }

@@ -61,3 +61,70 @@ string_enum!(
         Platform => "platform",
     }
 );
+
+impl AuditAction {
+    /// What happened, in words for the audit page (the code stays beside it).
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditAction::LabAccountCreated => "Lab account created",
+            AuditAction::LabAccountUpdated => "Lab account edited",
+            AuditAction::LabAccountStatusChanged => "Lab account status changed",
+            AuditAction::LabAccountTeamLinked => "Team linked to lab account",
+            AuditAction::LabAccountTeamUnlinked => "Team unlinked from lab account",
+            AuditAction::LabAccountAllowlistReplaced => "Lab account test list replaced",
+            AuditAction::ApiKeyCreated => "API key created",
+            AuditAction::ApiKeyRevoked => "API key revoked",
+            AuditAction::UserCreated => "User created",
+            AuditAction::UserSignedIn => "Signed in",
+            AuditAction::UserSignedOut => "Signed out",
+            AuditAction::UserSignedOutEverywhere => "Signed out everywhere",
+            AuditAction::UserPasswordChanged => "Password changed",
+            AuditAction::UserDisabled => "User disabled",
+            AuditAction::PatientCreated => "Patient added",
+            AuditAction::OrderCreated => "Order placed",
+            AuditAction::OrderCancelled => "Order cancelled",
+            AuditAction::OrderStatusChanged => "Order status changed",
+            AuditAction::OrderViewed => "Order viewed",
+            AuditAction::OrderListed => "Orders listed",
+            AuditAction::ResultAttached => "Result attached to order",
+            AuditAction::ResultQueued => "Result sent to review",
+            AuditAction::ResultRejected => "Lab delivery refused",
+            AuditAction::ResultViewed => "Result read over the API",
+            AuditAction::ResultReviewAccepted => "Review: result attached",
+            AuditAction::ResultReviewRejected => "Review: result rejected",
+            AuditAction::ResultReviewEscalated => "Review: escalated",
+            AuditAction::ResultReviewViewed => "Review item viewed",
+            AuditAction::ResultReviewListed => "Review queue listed",
+        }
+    }
+
+    /// A record that someone looked at data, not a change: kept in the log always, hidden from
+    /// the audit page by default because every order view adds one.
+    pub fn is_read(self) -> bool {
+        matches!(
+            self,
+            AuditAction::OrderViewed
+                | AuditAction::OrderListed
+                | AuditAction::ResultViewed
+                | AuditAction::ResultReviewViewed
+                | AuditAction::ResultReviewListed
+        )
+    }
+}
+
+impl EntityType {
+    pub fn label(self) -> &'static str {
+        match self {
+            EntityType::LabAccount => "Lab account",
+            EntityType::ApiKey => "API key",
+            EntityType::User => "User",
+            EntityType::Patient => "Patient",
+            EntityType::Order => "Order",
+            EntityType::UnmatchedResult => "Review item",
+            EntityType::LabDelivery => "Lab delivery",
+            EntityType::Team => "Team",
+            EntityType::Org => "Organization",
+            EntityType::Platform => "Platform",
+        }
+    }
+}

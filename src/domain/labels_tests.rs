@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use super::access::Role;
 use super::account_config::validate_config;
 use super::api_key::{digest, mint, KeyScope};
+use super::audit::{AuditAction, EntityType};
 use super::billing::{AllowedBilling, BillingType};
 use super::ids::{LabAccountId, OrgId};
 use super::lab::LabSlug;
@@ -26,6 +27,20 @@ fn distinct(name: &str, labels: Vec<String>) {
 
 #[test]
 fn every_value_people_see_has_its_own_label() {
+    distinct(
+        "AuditAction",
+        AuditAction::ALL
+            .iter()
+            .map(|a| a.label().to_string())
+            .collect(),
+    );
+    distinct(
+        "EntityType",
+        EntityType::ALL
+            .iter()
+            .map(|e| e.label().to_string())
+            .collect(),
+    );
     distinct(
         "Role",
         Role::ALL.iter().map(|r| r.label().to_string()).collect(),

@@ -6,6 +6,7 @@ pub mod api_key;
 pub mod audit;
 pub mod billing;
 pub mod credentials;
+pub mod date_range;
 pub mod eligibility;
 pub mod ids;
 pub mod lab;

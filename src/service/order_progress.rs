@@ -70,7 +70,7 @@ pub fn advance(
                 entity_id: order_id.as_str(),
                 org_id: Some(&order.org_id),
                 team_id: Some(&order.team_id),
-                summary: format!("Order moved from {} to {}", from.as_str(), to.as_str()),
+                summary: format!("Order moved from {} to {}", from.label(), to.label()),
                 details: json!({"before": from.as_str(), "after": to.as_str()}),
             },
         )?)

@@ -176,7 +176,7 @@ fn move_to(
                 entity_id: order.row.id.as_str(),
                 org_id: Some(&order.row.org_id),
                 team_id: Some(&order.row.team_id),
-                summary: format!("Sandbox moved the order to {}", low.as_str()),
+                summary: format!("Sandbox moved the order to {}", low.label()),
                 details: json!({"status": low.as_str(), "sandbox": true}),
             },
         )

@@ -6,6 +6,7 @@ use labdesk::domain::ids::LabAccountId;
 use labdesk::web::urls;
 use serde_json::{json, Value};
 
+use crate::support::axe::assert_accessible;
 use crate::support::browser::{app_and_browser, mark_page, page_still_marked, sign_in, texts};
 use crate::support::data::{count, org_accounts, AccountRow};
 use crate::support::webdriver::{Browser, WAIT};
@@ -286,8 +287,10 @@ fn browser_csm_creates_an_account() {
         url.starts_with(&prefix) && !url.ends_with("/new")
     });
     let url = b.current_url();
-    let new_id = LabAccountId::from_text(url.rsplit('/').next().unwrap());
+    let new_id =
+        LabAccountId::from_text(url.rsplit('/').next().unwrap().split('?').next().unwrap());
     assert!(b.find("h1").text().contains("Quest Mountain"));
+    assert_eq!(b.find("#flash").text(), "Lab account created.");
     let trail = b.find("section[aria-labelledby=audit-h]").text();
     assert!(
         trail.contains("Created Quest Diagnostics account QM-5000"),
@@ -339,6 +342,8 @@ fn browser_validation_error_keeps_typed_values() {
         pid.attribute("aria-describedby").as_deref(),
         Some("pid-err")
     );
+    // The page with its errors is as accessible as the blank form.
+    assert_accessible(&b, "the account form showing an error");
     // ...and everything typed is still in the inputs.
     let value = |css: &str| b.find(css).property("value");
     assert_eq!(value("#provider_account_id"), json!("bad id!"));
@@ -372,7 +377,15 @@ fn browser_validation_error_keeps_typed_values() {
         url.starts_with(&format!("{list}/")) && !url.ends_with("/new")
     });
     assert!(b.find("h1").text().contains("Typed Name Kept"));
-    let new_id = LabAccountId::from_text(b.current_url().rsplit('/').next().unwrap());
+    let new_id = LabAccountId::from_text(
+        b.current_url()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .split('?')
+            .next()
+            .unwrap(),
+    );
     let a = app.account(&new_id);
     assert_eq!(a.provider_account_id, "LC-7000");
     assert_eq!(a.lab.as_str(), "labcorp");

@@ -31,7 +31,15 @@ fn csm_creates_an_account_with_one_audit_row() {
         );
         assert_eq!(res.status, 303, "{}", res.text());
         let location = res.header("location").unwrap().to_string();
-        let id = LabAccountId::from_text(location.rsplit('/').next().unwrap());
+        let id = LabAccountId::from_text(
+            location
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .split('?')
+                .next()
+                .unwrap(),
+        );
         let a = app.account(&id);
         assert_eq!(a.provider_account_id, "LC-999");
         assert_eq!(a.status.as_str(), "pending");
@@ -48,7 +56,9 @@ fn csm_creates_an_account_with_one_audit_row() {
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].actor_label, CSM);
         assert_eq!(app.audit_total(), before + 1);
+        assert!(location.ends_with("?done=created"), "{location}");
         let page = c.get(&location).text();
+        assert!(page.contains("Lab account created."), "{page}");
         assert!(
             page.contains("Labcorp South")
                 && page.contains("Fully delegated")
@@ -284,7 +294,7 @@ fn status_moves_follow_the_lifecycle_with_a_required_reason() {
         assert_eq!(rows.len(), 1);
         assert!(rows[0]
             .summary
-            .contains("pending -> active: Lab confirmed the account"));
+            .contains("changed from Pending to Active: Lab confirmed the account"));
         let page = c.get(&urls::lab_account(app.world.org(), id)).text();
         assert!(
             page.contains("Lab confirmed the account"),

@@ -165,10 +165,10 @@ pub fn change_status(
                 org_id: before.owner.org_id(),
                 team_id: None,
                 summary: format!(
-                    "Status of {} {} -> {}: {}",
+                    "Status of {} changed from {} to {}: {}",
                     before.display_name(),
-                    before.status,
-                    to,
+                    before.status.label(),
+                    to.label(),
                     reason
                 ),
                 details: json!({"before": {"status": before.status.as_str()}, "after": {"status": to.as_str()}, "reason": reason}),

@@ -178,7 +178,7 @@ pub fn ingest(
                         summary: format!(
                             "Result from {} queued for review: {}",
                             d.lab,
-                            code.as_str()
+                            code.label()
                         ),
                         details: json!({"decision_code": code.as_str(), "reasons": reasons, "control_id": m.control_id}),
                     },

@@ -46,7 +46,12 @@ pub async fn create_account(
     let outcome = run_db(&state, move |conn| {
         let chrome = ctx.chrome(conn, Some(&scope), accounts_nav(&scope))?;
         let errors = match managed::create(conn, &ctx.principal, &ctx.actor(), &scope, &input) {
-            Ok(id) => return Ok(Err(urls::lab_account(&scope, &id))),
+            Ok(id) => {
+                return Ok(Err(format!(
+                    "{}?done=created",
+                    urls::lab_account(&scope, &id)
+                )))
+            }
             Err(AccountError::Invalid(errors)) => errors,
             Err(other) => return Err(AppError::from(other)),
         };
@@ -117,7 +122,12 @@ pub async fn update_account(
         })?;
         let (status, state) =
             match managed::update(conn, p, &ctx.actor(), &scope, &id, expected, &input) {
-                Ok(()) => return Ok(Err(urls::lab_account(&scope, &id))),
+                Ok(()) => {
+                    return Ok(Err(format!(
+                        "{}?done=saved",
+                        urls::lab_account(&scope, &id)
+                    )))
+                }
                 Err(AccountError::Invalid(errors)) => (
                     StatusCode::UNPROCESSABLE_ENTITY,
                     FormState {

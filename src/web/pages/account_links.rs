@@ -107,7 +107,11 @@ async fn change_link(
     link: bool,
 ) -> Result<HttpResponse, AppError> {
     let hx = ctx.hx;
-    let redirect = urls::lab_account(&scope, &account_id);
+    let redirect = format!(
+        "{}?done={}",
+        urls::lab_account(&scope, &account_id),
+        if link { "linked" } else { "unlinked" }
+    );
     let panel = run_db(&state, move |conn| {
         let p = &ctx.principal;
         let change =

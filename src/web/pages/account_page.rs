@@ -145,8 +145,8 @@ pub fn show_page(
             at: fmt_time(&h.at),
             from: h
                 .from_status
-                .map_or_else(|| "(new)".to_string(), |s| s.to_string()),
-            to: h.to_status.to_string(),
+                .map_or_else(|| "(new)".to_string(), |s| s.label().to_string()),
+            to: h.to_status.label().to_string(),
             reason: h.reason,
             by: h.actor_label,
         })
@@ -210,15 +210,37 @@ pub struct AccountPath {
     pub id: LabAccountId,
 }
 
+/// What a form that led back to the account page did (post/redirect/get loses its message).
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+/// The message for `?done=`; `None` for anything else (a link edited by hand says nothing).
+pub fn account_done_notice(done: Option<&str>) -> Option<String> {
+    let said = match done? {
+        "created" => "Lab account created.",
+        "saved" => "Changes saved.",
+        "linked" => "Team linked to this account.",
+        "unlinked" => "Team unlinked from this account.",
+        "status" => "Status changed.",
+        _ => return None,
+    };
+    Some(said.to_string())
+}
+
 pub async fn page(
     state: web::Data<AppState>,
     ctx: PageContext,
     scope: Scope,
     path: web::Path<AccountPath>,
+    q: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
     let AccountPath { id } = path.into_inner();
+    let notice = account_done_notice(q.done.as_deref());
     let page = run_db(&state, move |conn| {
-        let chrome = ctx.chrome(conn, Some(&scope), accounts_nav(&scope))?;
+        let mut chrome = ctx.chrome(conn, Some(&scope), accounts_nav(&scope))?;
+        chrome.notice = notice;
         let details = account_reads::details(conn, &ctx.principal, &scope, &id)?;
         Ok(show_page(chrome, &scope, details, None))
     })

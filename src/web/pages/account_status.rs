@@ -38,7 +38,7 @@ pub async fn change_status(
         errors.push("status", format!("Status {e}."), "type_error.enum");
         errors
     });
-    let done = urls::lab_account(&scope, &id);
+    let done = format!("{}?done=status", urls::lab_account(&scope, &id));
     let refused = run_db(&state, move |conn| {
         let p = &ctx.principal;
         let outcome = match to {

@@ -2,12 +2,12 @@
 //! filter is parsed here; who may read the log, and reading it: `service::audit_log`.
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::{fmt_time, non_empty, SelectOption};
 use crate::db::audit::AuditFilter;
 use crate::domain::audit::{AuditAction, EntityType};
+use crate::domain::date_range;
 use crate::domain::ids::{OrgId, TeamId};
 use crate::domain::scope::Scope;
 use crate::error::AppError;
@@ -20,10 +20,15 @@ use crate::web::{run_list_db, AppState};
 pub struct OrgPath {
     org: OrgId,
 }
-const ENTITY_TYPES: [(EntityType, &str); 3] = [
-    (EntityType::LabAccount, "Lab account"),
-    (EntityType::User, "User"),
-    (EntityType::ApiKey, "API key"),
+/// The kinds of entity an org's log names (the platform's own rows are not on an org's page).
+const ENTITY_TYPES: [EntityType; 7] = [
+    EntityType::Order,
+    EntityType::Patient,
+    EntityType::UnmatchedResult,
+    EntityType::LabAccount,
+    EntityType::ApiKey,
+    EntityType::User,
+    EntityType::Team,
 ];
 
 #[derive(Deserialize, Serialize, Default, Clone)]
@@ -40,49 +45,42 @@ pub struct AuditQuery {
     to: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     before: Option<i64>,
+    /// "1" shows the records of someone looking, hidden by default (every order view adds one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reads: Option<String>,
+}
+
+impl AuditQuery {
+    fn show_reads(&self) -> bool {
+        non_empty(&self.reads) == Some("1")
+    }
 }
 
 /// The query as typed, for refilling the form.
 pub struct Typed {
+    show_reads: bool,
     entity_id: String,
     from: String,
     to: String,
 }
 
-fn parse_date(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, String> {
-    match text {
-        None => Ok(None),
-        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| {
-                format!("{field} date '{t}' is not a date like 2026-11-30; it was ignored.")
-            }),
-    }
-}
-
 /// The filter, and a message for a part of it that could not be understood.
 fn to_filter(org_id: &OrgId, q: &AuditQuery) -> (AuditFilter, Option<String>) {
-    let mut problems = Vec::new();
-    let from = parse_date(non_empty(&q.from), "From").unwrap_or_else(|e| {
-        problems.push(e);
-        None
-    });
-    let to = parse_date(non_empty(&q.to), "To").unwrap_or_else(|e| {
-        problems.push(e);
-        None
-    });
-    let start = |d: NaiveDate| -> Option<NaiveDateTime> { d.and_hms_opt(0, 0, 0) };
+    let dates = date_range::parse(non_empty(&q.from), non_empty(&q.to));
     let filter = AuditFilter {
         org_id: Some(org_id.clone()),
         entity_type: non_empty(&q.entity_type).map(str::to_string),
         entity_id: non_empty(&q.entity_id).map(str::to_string),
         actor: non_empty(&q.actor).map(str::to_string),
-        from: from.and_then(start),
-        // "To" includes the whole day.
-        to: to.and_then(|d| d.succ_opt()).and_then(start),
+        from: dates.from,
+        to: dates.before,
         before_id: q.before,
+        hide_reads: !q.show_reads(),
     };
-    (filter, (!problems.is_empty()).then(|| problems.join(" ")))
+    (
+        filter,
+        (!dates.problems.is_empty()).then(|| dates.problems.join(" ")),
+    )
 }
 
 pub struct Row {
@@ -147,13 +145,14 @@ pub async fn page(
             filter_error,
             entity_options: ENTITY_TYPES
                 .iter()
-                .map(|(v, l)| SelectOption::new(v.as_str(), l, non_empty(&q.entity_type)))
+                .map(|e| SelectOption::new(e.as_str(), e.label(), non_empty(&q.entity_type)))
                 .collect(),
             actor_options: actors
                 .iter()
                 .map(|a| SelectOption::new(a, a, non_empty(&q.actor)))
                 .collect(),
             q: Typed {
+                show_reads: q.show_reads(),
                 entity_id: q.entity_id.clone().unwrap_or_default(),
                 from: q.from.clone().unwrap_or_default(),
                 to: q.to.clone().unwrap_or_default(),

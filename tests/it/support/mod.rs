@@ -2,6 +2,7 @@
 //! client, who acts, the data tests make, orders, results, sessions and the browser. The paths
 //! of the dashboard come from the app's own `labdesk::web::urls`.
 pub mod app;
+pub mod axe;
 pub mod browser;
 pub mod client;
 pub mod data;

@@ -169,6 +169,25 @@ impl Browser {
         self.cmd("POST", "/back", Some(json!({})));
     }
 
+    /// Signs the browser out of everything: its cookies go.
+    pub fn delete_cookies(&self) {
+        self.cmd("DELETE", "/cookie", None);
+    }
+
+    /// The window's outer size in CSS pixels (headless: the viewport's).
+    pub fn set_window_size(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        );
+    }
+
+    /// The browser's Forward button.
+    pub fn forward(&self) {
+        self.cmd("POST", "/forward", Some(json!({})));
+    }
+
     pub fn current_url(&self) -> String {
         str_of(self.cmd("GET", "/url", None))
     }

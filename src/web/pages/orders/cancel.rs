@@ -4,7 +4,7 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::show::{status_panel, StatusPanel, CANCEL_QUESTION};
+use super::show::{cancel_question, status_panel, StatusPanel};
 use super::OrderPath;
 use crate::domain::scope::Scope;
 use crate::error::AppError;
@@ -25,7 +25,7 @@ struct StatusFragment {
 #[template(path = "orders/cancel_confirm.html")]
 struct ConfirmPage {
     chrome: Chrome,
-    question: &'static str,
+    question: String,
     tests: String,
     account: String,
     created_at: String,
@@ -45,7 +45,7 @@ pub async fn confirm(
         let o = order_page::to_cancel(conn, &ctx.principal, &org, &order_id)?;
         Ok(ConfirmPage {
             chrome,
-            question: CANCEL_QUESTION,
+            question: cancel_question(&o),
             tests: o
                 .tests
                 .iter()

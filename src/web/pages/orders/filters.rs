@@ -1,10 +1,10 @@
 //! The orders list's query string: the filters as typed (kept for the form and the page links)
 //! and what they mean. A bad status, account or page link is a 400; a date that cannot be read
 //! is reported on the page and ignored.
-use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::db::orders::Cursor;
+use crate::domain::date_range;
 use crate::domain::ids::LabAccountId;
 use crate::domain::order_status::LowStatus;
 use crate::error::AppError;
@@ -96,21 +96,6 @@ impl From<BadFilter> for AppError {
     }
 }
 
-fn parse_date(text: Option<&str>, field: &str, problems: &mut Vec<String>) -> Option<NaiveDate> {
-    let text = text?;
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| {
-            problems.push(format!(
-                "{field} date '{text}' is not a date like 2026-11-30; it was ignored."
-            ))
-        })
-        .ok()
-}
-
-fn start_of_day(d: NaiveDate) -> Option<NaiveDateTime> {
-    d.and_hms_opt(0, 0, 0)
-}
-
 pub fn parse(q: &ListQuery) -> Result<Wanted, BadFilter> {
     let status = match non_empty(&q.status) {
         Some(s) => Some(s.parse::<LowStatus>().map_err(BadFilter::Status)?),
@@ -128,20 +113,17 @@ pub fn parse(q: &ListQuery) -> Result<Wanted, BadFilter> {
         (None, Some(c)) => Position::Newer(cursor(c)?),
         (None, None) => Position::Newest,
     };
-    let mut problems = Vec::new();
-    let from = parse_date(non_empty(&q.from), "From", &mut problems);
-    let to = parse_date(non_empty(&q.to), "To", &mut problems);
+    let dates = date_range::parse(non_empty(&q.from), non_empty(&q.to));
     let patient = non_empty(&q.patient).map(|name| name.chars().take(NAME_MAX_CHARS).collect());
     Ok(Wanted {
         filters: Filters {
             status,
             lab_account_id,
-            from: from.and_then(start_of_day),
-            // "To" includes the whole day.
-            before: to.and_then(|d| d.succ_opt()).and_then(start_of_day),
+            from: dates.from,
+            before: dates.before,
             patient,
         },
         at,
-        problems,
+        problems: dates.problems,
     })
 }

@@ -42,8 +42,18 @@ pub struct StatusPanel {
     pub message: Option<String>,
 }
 
-pub const CANCEL_QUESTION: &str =
-    "Cancel this order? The lab will not process it, and this cannot be undone.";
+/// The question before cancelling names whose order it is, so the wrong patient's order is not
+/// cancelled from a tab left open.
+pub fn cancel_question(o: &OrderView) -> String {
+    let d = &o.details;
+    let tests: Vec<&str> = o.tests.iter().map(|t| t.name.as_str()).collect();
+    format!(
+        "Cancel the order for {} (born {}): {}? The lab will not process it, and this cannot be undone.",
+        patient_name(d),
+        d.dob.format("%Y-%m-%d"),
+        tests.join(", ")
+    )
+}
 
 pub fn status_panel(org_id: &OrgId, seen: &SeenOrder, message: Option<String>) -> StatusPanel {
     let o = &seen.order;
@@ -74,7 +84,7 @@ pub fn status_panel(org_id: &OrgId, seen: &SeenOrder, message: Option<String>) -
         cancel: (cancellable && may_cancel).then(|| CancelControl {
             post_url: cancel_url.clone(),
             confirm_url: cancel_url,
-            question: CANCEL_QUESTION.to_string(),
+            question: cancel_question(o),
         }),
         cannot_cancel,
         message,
