@@ -159,6 +159,11 @@ fn signed_in_pages_and_api_answers_with_patient_data_are_not_stored() {
                 urls::asset("vendor/htmx-2.0.11.min.js"),
                 "public, max-age=31536000, immutable",
             ),
+            (urls::asset("app.js"), "public, max-age=31536000, immutable"),
+            (
+                urls::asset("favicon.svg"),
+                "public, max-age=31536000, immutable",
+            ),
             ("/static/app.css".to_string(), "public, no-cache"),
             (
                 "/static/app.css?v=000000000000".to_string(),
@@ -171,11 +176,13 @@ fn signed_in_pages_and_api_answers_with_patient_data_are_not_stored() {
         }
         // Pages name the fingerprinted addresses.
         let login = anon.get(&urls::sign_in());
-        assert!(
-            login.body.contains(&urls::asset("app.css")),
-            "{}",
-            login.body
-        );
+        for asset in ["app.css", "favicon.svg"] {
+            assert!(
+                login.body.contains(&urls::asset(asset)),
+                "{asset}: {}",
+                login.body
+            );
+        }
     });
 }
 

@@ -42,6 +42,7 @@ mod results_ingest;
 mod review;
 mod review_decisions;
 mod review_pages;
+mod screenshots;
 mod sessions;
 mod statement_counts;
 mod stored_words;

@@ -243,6 +243,15 @@ impl Browser {
     }
 
     /// Runs `script` (a function body; `arguments` holds `args`) and returns its result.
+    /// A PNG of what the window shows.
+    pub fn screenshot(&self) -> Vec<u8> {
+        use base64::Engine as _;
+        let encoded = str_of(self.cmd("GET", "/screenshot", None));
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .expect("WebDriver sends base64")
+    }
+
     pub fn execute_script(&self, script: &str, args: Vec<Value>) -> Value {
         self.cmd(
             "POST",
