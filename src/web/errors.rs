@@ -208,7 +208,8 @@ async fn in_layout(
     status: StatusCode,
     err: Option<&AppError>,
 ) -> Option<HttpResponse> {
-    // A refused form (CSRF) or a role's refusal of an action keeps its own message.
+    // Only "not there" and a role's refusal: a stale form (CSRF, also a 403) keeps the plain
+    // page that says to reload it.
     let page_error = matches!(
         (status, err),
         (StatusCode::NOT_FOUND, None | Some(AppError::NotFound))
