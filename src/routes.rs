@@ -102,7 +102,8 @@ fn teams<R: Router>(r: &mut R) {
         .get("/teams/{team}/keys", team_keys::list)
         .post("/teams/{team}/keys", team_keys::create)
         .get("/teams/{team}/keys/{key}/revoke", team_keys::revoke_confirm)
-        .post("/teams/{team}/keys/{key}/revoke", team_keys::revoke);
+        .post("/teams/{team}/keys/{key}/revoke", team_keys::revoke)
+        .get("/teams/{team}/keys/{key}/created", team_keys::created);
 }
 
 /// An org's orders (an order id is a uuid, so other words under /orders stay free for pages).
@@ -148,7 +149,8 @@ fn lab_keys<R: Router>(r: &mut R) {
     r.get("/lab_keys", lab_keys::list)
         .post("/lab_keys", lab_keys::create)
         .get("/lab_keys/{key}/revoke", lab_keys::revoke_confirm)
-        .post("/lab_keys/{key}/revoke", lab_keys::revoke);
+        .post("/lab_keys/{key}/revoke", lab_keys::revoke)
+        .get("/lab_keys/{key}/created", lab_keys::created);
 }
 
 /// Junction's Team API (`x-vital-api-key`).

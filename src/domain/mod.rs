@@ -19,6 +19,7 @@ pub mod paging;
 pub mod result_diff;
 pub mod result_matching;
 pub mod result_values;
+pub mod return_to;
 pub mod review;
 pub mod scope;
 pub mod session;

@@ -2,17 +2,20 @@
 //! session's synchronizer token, from the `X-CSRF-Token` header (htmx) or the `csrf_token` form field.
 //! The origin is compared with the configured public URL (`--public-url`, default from `--bind`),
 //! never with the request's own Host: forwarded host headers count only with `--trust-proxy`.
+//! A post from one of our pages without a live session is sent to sign in (`web::errors`), not
+//! told about tokens.
 use actix_session::SessionExt;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
-use actix_web::Error;
+use actix_web::{Error, HttpRequest};
 
-use super::AppState;
+use super::{run_db, urls, AppState};
 use crate::config::origin_of;
 use crate::error::AppError;
+use crate::service::sessions;
 
 pub const HEADER: &str = "x-csrf-token";
 pub const FIELD: &str = "csrf_token";
@@ -37,18 +40,29 @@ fn origin_allowed(origin_or_referer: Option<&str>, allowed: &[String]) -> bool {
     }
 }
 
-fn same_origin(req: &ServiceRequest) -> bool {
+/// labdesk's own origins for this request: the public URL's, and behind a trusted proxy the one
+/// it says the browser used.
+fn our_origins(req: &HttpRequest) -> Vec<String> {
     let Some(state) = req.app_data::<web::Data<AppState>>() else {
-        return false;
+        return vec![];
     };
     let mut allowed = state.settings.public_origins();
     if state.settings.trust_proxy {
-        // Behind a trusted proxy, the host and scheme it says the browser used are ours too.
         let info = req.connection_info();
         if let Some(o) = origin_of(&format!("{}://{}", info.scheme(), info.host())) {
             allowed.push(o);
         }
     }
+    allowed
+}
+
+/// Whether an absolute URL (a Referer, htmx's current URL) is a page of labdesk's own.
+pub fn is_our_page(req: &HttpRequest, url: &str) -> bool {
+    origin_of(url).is_some_and(|o| our_origins(req).contains(&o))
+}
+
+fn same_origin(req: &ServiceRequest) -> bool {
+    let allowed = our_origins(req.request());
     let origin = req
         .headers()
         .get("origin")
@@ -107,16 +121,45 @@ pub async fn middleware(
             token
         }
     };
-    let ok = same_origin(&req)
-        && matches!((&expected, &presented), (Some(e), Some(p)) if tokens_match(e, p));
-    if !ok {
+    let token_ok = matches!((&expected, &presented), (Some(e), Some(p)) if tokens_match(e, p));
+    let origin_ok = same_origin(&req);
+    if !(token_ok && origin_ok) {
+        let refusal = if origin_ok {
+            refusal_of_our_own(&req).await
+        } else {
+            AppError::Csrf
+        };
         let (http_req, _) = req.into_parts();
-        let res = actix_web::HttpResponse::from_error(AppError::Csrf);
+        let res = actix_web::HttpResponse::from_error(refusal);
         return Ok(ServiceResponse::new(http_req, res).map_into_right_body());
     }
     next.call(req)
         .await
         .map(ServiceResponse::map_into_left_body)
+}
+
+/// Why a request from one of our own pages has no valid token: most often the session ended
+/// (signed out in another tab, timed out), and then the person needs to sign in again, not a
+/// message about forms. The sign-in form itself is posted before any session exists.
+async fn refusal_of_our_own(req: &ServiceRequest) -> AppError {
+    if req.path() == urls::sign_in() {
+        return AppError::Csrf;
+    }
+    let session = req.get_session();
+    let Some(secret) = super::session::presented_secret(&session) else {
+        return super::session::signed_out();
+    };
+    let Some(state) = req.app_data::<web::Data<AppState>>() else {
+        return AppError::Csrf;
+    };
+    match run_db(state, move |conn| sessions::authenticate(conn, &secret)).await {
+        Ok(Some(_)) => AppError::Csrf,
+        Ok(None) => {
+            super::session::forget(&session);
+            super::session::signed_out()
+        }
+        Err(e) => e,
+    }
 }
 
 #[cfg(test)]

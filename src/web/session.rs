@@ -5,18 +5,22 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_session::{Session, SessionExt};
+use actix_web::http::Method;
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use rand::RngCore;
 
 use super::{run_db, AppState};
 use crate::domain::access::Principal;
 use crate::domain::actor::Actor;
-use crate::domain::ids::SessionId;
+use crate::domain::ids::{ApiKeyId, SessionId};
+use crate::domain::return_to::ReturnTo;
 use crate::error::AppError;
 use crate::service::sessions;
 
 const SECRET: &str = "sid";
 const CSRF: &str = "csrf";
+/// A new API key's secret, kept from the create form's post to the one page that shows it.
+const NEW_KEY: &str = "new_key";
 
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
@@ -62,6 +66,58 @@ pub fn forget(session: &Session) {
     session.purge();
 }
 
+/// What a request without a live session gets: `web::errors` sends the person to sign in.
+pub fn signed_out() -> AppError {
+    AppError::Unauthenticated("Please sign in.".into())
+}
+
+/// Where the person should land after signing in again: the page they were on. For htmx that is
+/// the page htmx runs in, for a plain GET the address asked for, for a plain form post the page
+/// the form was on (never the post's own address: nothing is posted again).
+pub fn return_address(req: &HttpRequest) -> Option<ReturnTo> {
+    let hx = super::page::HxRequest::of(req);
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let page = if hx.htmx && !hx.history_restore {
+        header("hx-current-url")
+    } else if matches!(*req.method(), Method::GET | Method::HEAD) {
+        return req
+            .uri()
+            .path_and_query()
+            .and_then(|p| ReturnTo::parse(p.as_str()));
+    } else {
+        header("referer")
+    };
+    page.filter(|url| super::csrf::is_our_page(req, url))
+        .and_then(ReturnTo::of_url)
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct NewKey {
+    key: ApiKeyId,
+    secret: String,
+}
+
+/// Keeps a new key's secret in the (encrypted) cookie until the page that shows it is opened.
+pub fn keep_new_key_secret(
+    session: &Session,
+    key: &ApiKeyId,
+    secret: String,
+) -> Result<(), AppError> {
+    let new_key = NewKey {
+        key: key.clone(),
+        secret,
+    };
+    session
+        .insert(NEW_KEY, new_key)
+        .map_err(|e| AppError::Internal(format!("session: {e}")))
+}
+
+/// The secret of this new key, once: whatever key it was for, it is gone from the cookie after.
+pub fn take_new_key_secret(session: &Session, key: &ApiKeyId) -> Option<String> {
+    let kept = session.remove_as::<NewKey>(NEW_KEY)?.ok()?;
+    (kept.key == *key).then_some(kept.secret)
+}
+
 /// A signed-in person, with the CSRF token for the forms of the page and the request's audit actor.
 pub struct SignedIn {
     pub principal: Principal,
@@ -89,7 +145,6 @@ impl FromRequest for SignedIn {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let request_id = super::request_id::of(req);
         Box::pin(async move {
-            let signed_out = || AppError::Unauthenticated("Please sign in.".into());
             let state = state.ok_or_else(|| AppError::Internal("no app state".into()))?;
             let secret = presented_secret(&session).ok_or_else(signed_out)?;
             let Some(live) =

@@ -2,6 +2,7 @@
 //! written once. Pure functions. The JSON APIs' paths are fixed by the wire format and are not
 //! built here.
 use crate::domain::ids::{ApiKeyId, DraftId, LabAccountId, OrderId, OrgId, ReviewItemId, TeamId};
+use crate::domain::return_to::ReturnTo;
 use crate::domain::review::ReviewAction;
 use crate::domain::wizard::Step;
 
@@ -156,6 +157,22 @@ pub fn revoke_lab_key(key: &ApiKeyId) -> String {
     format!("{}/{key}/revoke", lab_keys())
 }
 
+/// The page that shows a new lab key's secret, once (the create form redirects there).
+pub fn lab_key_created(key: &ApiKeyId) -> String {
+    format!("{}/{key}/created", lab_keys())
+}
+
+/// The page that shows a new Team key's secret, once (the create form redirects there).
+pub fn team_key_created(org: &OrgId, team_id: &TeamId, key: &ApiKeyId) -> String {
+    format!("{}/{key}/created", team_keys(org, team_id))
+}
+
+/// The sign-in page, which sends the person back to `return_to` once signed in.
+pub fn sign_in_returning_to(return_to: &ReturnTo) -> String {
+    let query = serde_urlencoded::to_string([("next", return_to.as_str())]).unwrap_or_default();
+    format!("{}?{query}", sign_in())
+}
+
 #[cfg(test)]
 mod tests {
     use actix_web::dev::{Path, ResourceDef};
@@ -240,6 +257,11 @@ mod tests {
             ),
             (lab_keys(), vec![]),
             (revoke_lab_key(key), vec![("key", KEY)]),
+            (lab_key_created(key), vec![("key", KEY)]),
+            (
+                team_key_created(org, tm, key),
+                vec![("org", ORG), ("team", TEAM), ("key", KEY)],
+            ),
         ];
         let org_scope = Scope::Org(org_id.clone());
         for (scope, org_param) in [(&org_scope, vec![("org", ORG)]), (&Scope::Platform, vec![])] {

@@ -224,7 +224,12 @@ fn call(c: &Callers, who: Who, entry: &Entry, path: &str, team: &str) -> Resp {
 fn check(expect: Expect, res: &Resp, theirs: &[String]) -> Result<(), String> {
     let ok = match expect {
         Status(code) => res.status == code,
-        SignIn => res.status == 303 && res.header("location") == Some("/login"),
+        SignIn => {
+            res.status == 303
+                && res
+                    .header("location")
+                    .is_some_and(|l| l == "/login" || l.starts_with("/login?next="))
+        }
         NoneOfTheirs => res.status == 200 && !theirs.iter().any(|id| res.body.contains(id)),
     };
     if ok {

@@ -9,6 +9,7 @@ use labdesk::seed::demo::DEMO_PASSWORD;
 use labdesk::web::urls;
 
 use crate::support::client::extract_csrf;
+use crate::support::sessions::form;
 use crate::support::sessions::{session_rows, user_id};
 use crate::support::{each_backend, TestApp, CARDIOLOGY, CSM, OPS};
 
@@ -17,16 +18,19 @@ fn signed_out_visitors_are_sent_to_the_login_page() {
     each_backend(|app| {
         let c = app.client();
         let sign_in = urls::sign_in();
-        for path in [
-            urls::home(),
-            urls::orgs(),
-            urls::lab_accounts(app.world.org()),
+        let accounts = urls::lab_accounts(app.world.org());
+        let back_to = |path: &str| format!("{sign_in}?{}", form(&[("next", path)]));
+        for (path, location) in [
+            (urls::home(), sign_in.clone()),
+            (urls::orgs(), back_to("/orgs")),
+            (accounts.clone(), back_to(&accounts)),
         ] {
             let res = c.get(&path);
             assert_eq!(res.status, 303, "{path}");
-            assert_eq!(res.header("location"), Some(sign_in.as_str()), "{path}");
+            assert_eq!(res.header("location"), Some(location.as_str()), "{path}");
         }
-        let res = c.htmx_get(&urls::lab_accounts(app.world.org()));
+        // htmx without its current URL: nowhere to return to.
+        let res = c.htmx_get(&accounts);
         assert_eq!(res.header("hx-redirect"), Some(sign_in.as_str()));
     });
 }

@@ -1,10 +1,10 @@
 //! Lab interface keys on the dashboard: CSMs list them by lab, create one (the secret is shown
-//! once and works), revoke one (it gets 401 on its next delivery); nobody else may, and a Team's
+//! once, on the page the post redirects to, and works; a reload shows it no more), revoke one (it gets 401 on its next delivery); nobody else may, and a Team's
 //! key cannot be revoked through these pages.
 use labdesk::db::api_keys::ApiKeyRow;
 use labdesk::web::urls;
 
-use crate::support::data::{count, secret_in};
+use crate::support::data::{count, secret_in, shown_secret, NEW_KEY_SECRET};
 use crate::support::results::{deliver_as, jane_order, message};
 use crate::support::{each_backend, TestApp, CLINICIAN, CSM, OPS, PRIMARY_CARE};
 
@@ -43,16 +43,15 @@ fn csms_create_a_lab_key_shown_once_and_a_revoked_one_gets_401() {
             &urls::lab_keys(),
             &[("lab", "quest"), ("label", "Quest HL7 feed")],
         );
-        assert_eq!(res.status, 200, "{}", res.text());
-        assert_eq!(res.header("cache-control"), Some("private, no-store"));
-        let secret = secret_in(&res.body, "ldk_lab_");
-        assert!(res
-            .text()
-            .contains("Lab interface key created for Quest Diagnostics"));
         let created = lab_keys(app)
             .into_iter()
             .find(|k| k.label == "Quest HL7 feed")
             .unwrap();
+        assert_eq!(res.location(), urls::lab_key_created(&created.id));
+        let (shown, secret) = shown_secret(&csm, &res, "ldk_lab_");
+        assert!(shown
+            .text()
+            .contains("Lab interface key for Quest Diagnostics"));
         assert_eq!(created.lab_slug.map(|l| l.as_str()), Some("quest"));
         assert_eq!(created.created_by, CSM);
         assert!(secret.starts_with(&created.prefix));
@@ -138,5 +137,33 @@ fn a_lab_key_form_shows_every_problem_at_once_and_makes_nothing() {
         assert!(!res.body.contains("id=\"label-error\""));
         assert!(res.body.contains("value=\"Feed\""));
         assert_eq!((count(app, "api_keys"), app.audit_total()), (before, audit));
+    });
+}
+
+#[test]
+fn reloading_a_new_lab_keys_page_shows_no_secret_and_makes_no_key() {
+    each_backend(|app| {
+        let csm = app.login(CSM);
+        let res = csm.post_form(&urls::lab_keys(), &[("lab", "quest"), ("label", "Once")]);
+        let page = res.location();
+        let (keys, audit) = (count(app, "api_keys"), app.audit_total());
+        let secret = secret_in(&csm.get(&page).body, "ldk_lab_");
+        let key = lab_keys(app)
+            .into_iter()
+            .find(|k| k.label == "Once")
+            .unwrap();
+        for _ in 0..2 {
+            let again = csm.get(&page);
+            assert_eq!(again.status, 200);
+            assert!(!again.body.contains(&secret) && !again.body.contains(NEW_KEY_SECRET));
+            let text = again.text();
+            assert!(text.contains("was shown once"), "{text}");
+            assert!(text.contains("create another key for Quest Diagnostics and revoke this one"));
+            let revoke = urls::revoke_lab_key(&key.id);
+            assert!(again.body.contains(&format!("href=\"{revoke}\"")));
+        }
+        assert_eq!((count(app, "api_keys"), app.audit_total()), (keys, audit));
+        assert_eq!(app.audit_rows("api_key.created", &key.id).len(), 1);
+        assert_eq!(deliver_with(app, &secret, "K-3"), 200);
     });
 }

@@ -1,9 +1,10 @@
-//! A Team's API keys on the dashboard: org admins list, create (the secret is shown once) and
-//! revoke them (a revoked key gets 401 at once); everyone else is refused and nothing changes.
+//! A Team's API keys on the dashboard: org admins list, create (the post redirects to the key's
+//! page, which shows the secret once: a reload shows no secret and makes no key) and revoke them
+//! (a revoked key gets 401 at once); everyone else is refused and nothing changes.
 use labdesk::db::api_keys::ApiKeyRow;
 use labdesk::web::urls;
 
-use crate::support::data::{count, secret_in};
+use crate::support::data::{count, secret_in, shown_secret, NEW_KEY_SECRET};
 use crate::support::{
     each_backend, TestApp, CARDIOLOGY, CLINICIAN, CSM, GLOBEX_DOWNTOWN, OPS, OTHER_OPS,
     PRIMARY_CARE, TEAM_KEY_HEADER,
@@ -39,18 +40,17 @@ fn ops_creates_a_team_key_that_is_shown_once_and_works() {
 
         let (before, audit) = (count(app, "api_keys"), app.audit_total());
         let res = c.post_form(&keys_url(app, PRIMARY_CARE), &[("label", "  EHR   sync ")]);
-        assert_eq!(res.status, 200, "{}", res.text());
-        assert_eq!(res.header("cache-control"), Some("private, no-store"));
-        let secret = secret_in(&res.body, "ldk_team_");
-        assert!(res
-            .text()
-            .contains("This is the only time labdesk shows it"));
         assert_eq!(count(app, "api_keys"), before + 1);
         assert_eq!(app.audit_total(), audit + 1);
         let key = team_keys(app, PRIMARY_CARE)
             .into_iter()
             .find(|k| k.label == "EHR sync")
             .expect("stored with the trimmed label");
+        assert!(
+            !res.body.contains("ldk_team_"),
+            "the post answers no secret"
+        );
+        let (_, secret) = shown_secret(&c, &res, "ldk_team_");
         assert_eq!(key.created_by, OPS);
         assert!(secret.starts_with(&key.prefix));
         assert_eq!(key.digest, labdesk::domain::api_key::digest(&secret));
@@ -82,7 +82,7 @@ fn ops_revokes_a_team_key_and_it_gets_401_on_the_next_request() {
     each_backend(|app| {
         let c = app.login(OPS);
         let created = c.post_form(&keys_url(app, CARDIOLOGY), &[("label", "to revoke")]);
-        let secret = secret_in(&created.body, "ldk_team_");
+        let secret = secret_in(&c.follow(&created).body, "ldk_team_");
         let key = team_keys(app, CARDIOLOGY)
             .into_iter()
             .find(|k| k.label == "to revoke")
@@ -196,5 +196,53 @@ fn only_the_orgs_admins_may_see_or_change_team_keys() {
         assert_eq!(lab_accounts_with(app, &app.world.cardio_key), 200);
         assert_eq!(count(app, "api_keys"), before);
         assert_eq!(app.audit_total(), audit);
+    });
+}
+
+#[test]
+fn reloading_a_new_team_keys_page_shows_no_secret_and_makes_no_key() {
+    each_backend(|app| {
+        let c = app.login(OPS);
+        let res = c.post_form(&keys_url(app, PRIMARY_CARE), &[("label", "Shown once")]);
+        let key = team_keys(app, PRIMARY_CARE)
+            .into_iter()
+            .find(|k| k.label == "Shown once")
+            .unwrap();
+        let page = urls::team_key_created(&app.world.org_id, app.world.team(PRIMARY_CARE), &key.id);
+        assert_eq!(res.location(), page);
+        let (keys, audit) = (count(app, "api_keys"), app.audit_total());
+        let secret = secret_in(&c.get(&page).body, "ldk_team_");
+
+        // Reload, or Back to it: the same GET, and it neither shows the secret nor makes a key.
+        for _ in 0..2 {
+            let again = c.get(&page);
+            assert_eq!(again.status, 200);
+            assert!(!again.body.contains(&secret) && !again.body.contains(NEW_KEY_SECRET));
+            let text = again.text();
+            assert!(text.contains("was shown once"), "{text}");
+            assert!(text.contains("create another key for this Team and revoke this one"));
+            let revoke =
+                urls::revoke_team_key(&app.world.org_id, app.world.team(PRIMARY_CARE), &key.id);
+            assert!(again.body.contains(&format!("href=\"{revoke}\"")));
+        }
+        assert_eq!((count(app, "api_keys"), app.audit_total()), (keys, audit));
+        assert_eq!(app.audit_rows("api_key.created", &key.id).len(), 1);
+        // The secret works all the same.
+        assert_eq!(lab_accounts_with(app, &secret), 200);
+    });
+}
+
+#[test]
+fn a_new_keys_secret_is_shown_only_in_the_browser_that_made_it() {
+    each_backend(|app| {
+        let (maker, other) = (app.login(OPS), app.login(OPS));
+        let res = maker.post_form(&keys_url(app, PRIMARY_CARE), &[("label", "Mine")]);
+        let page = res.location();
+        let elsewhere = other.get(&page);
+        assert_eq!(elsewhere.status, 200);
+        assert!(!elsewhere.body.contains(NEW_KEY_SECRET));
+        // Another org's admin does not even find the key.
+        assert_eq!(app.login(OTHER_OPS).get(&page).status, 404);
+        secret_in(&maker.get(&page).body, "ldk_team_");
     });
 }

@@ -1,5 +1,6 @@
 //! Sign in, sign out, sign out everywhere. Every check and write (the lockout, the session row,
-//! its audit row) is `service::sessions`'; here only the cookie and the answer.
+//! its audit row) is `service::sessions`'; here only the cookie and the answer. A sign-in that
+//! came with a return address (`?next=`, from `web::errors`) goes back there.
 use std::net::IpAddr;
 
 use actix_session::Session;
@@ -11,6 +12,7 @@ use chrono::{Duration, NaiveDateTime};
 use serde::Deserialize;
 
 use crate::domain::credentials;
+use crate::domain::return_to::ReturnTo;
 use crate::error::AppError;
 use crate::service::sessions::{self, SignInAttempt, SignInOutcome};
 use crate::web::page::{render, render_with_status, see_other, PageContext};
@@ -26,17 +28,37 @@ struct LoginPage {
     csrf: String,
     email: String,
     error: Option<String>,
+    /// Where to go once signed in (a local path), kept through the form as a hidden field.
+    next: Option<String>,
 }
 
-/// The sign-in page; a person already signed in goes on to their landing page (there is no page
-/// context before signing in: the cookie's session, if any, is all there is).
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+/// A return address as the sign-in page received it, if it is a safe one.
+fn return_to(next: Option<&str>) -> Option<ReturnTo> {
+    next.and_then(ReturnTo::parse)
+}
+
+/// Where a person goes once signed in: back where they were, or their landing page.
+fn landing(next: Option<&ReturnTo>) -> String {
+    next.map_or_else(urls::home, |n| n.as_str().to_string())
+}
+
+/// The sign-in page; a person already signed in goes on to where they were going, or their
+/// landing page (there is no page context before signing in: the cookie's session, if any, is
+/// all there is).
 pub async fn login_form(
     state: web::Data<AppState>,
     session: Session,
     user: Option<SignedIn>,
+    q: web::Query<LoginQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let next = return_to(q.next.as_deref());
     if user.is_some() {
-        return Ok(see_other(&urls::home()));
+        return Ok(see_other(&landing(next.as_ref())));
     }
     render(&LoginPage {
         sandbox: state.settings.is_sandbox(),
@@ -44,6 +66,7 @@ pub async fn login_form(
         csrf: session::csrf_token(&session),
         email: String::new(),
         error: None,
+        next: next.map(|n| n.as_str().to_string()),
     })
 }
 
@@ -51,6 +74,8 @@ pub async fn login_form(
 pub struct LoginForm {
     email: String,
     password: String,
+    #[serde(default)]
+    next: Option<String>,
 }
 
 /// The address the attempt came from, for the per-address throttle: the peer, or with
@@ -75,6 +100,7 @@ pub async fn login(
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
+    let next = return_to(form.next.as_deref());
     let client_addr = client_addr(&req, state.settings.trust_proxy);
     let replaces = session::presented_secret(&session);
     let request_id = request_id::of(&req);
@@ -104,11 +130,12 @@ pub async fn login(
         csrf: session::csrf_token(&session),
         email: shown_email.clone(),
         error: Some(error),
+        next: next.as_ref().map(|n| n.as_str().to_string()),
     };
     match outcome {
         SignInOutcome::SignedIn { secret } => {
             session::start(&session, &secret)?;
-            Ok(see_other(&urls::home()))
+            Ok(see_other(&landing(next.as_ref())))
         }
         SignInOutcome::WrongCredentials => render_with_status(
             &page("That email and password do not match an account.".into()),

@@ -1,8 +1,10 @@
 //! Lab interface keys, for CSMs: one scope per lab (a key delivers that lab's results for every
-//! org), listed by lab with prefix, label, who created it and when; creating one shows the secret
-//! on that one response only; revoking asks first (htmx confirm dialog, or a confirmation page
+//! org), listed by lab with prefix, label, who created it and when; creating one redirects to the
+//! key's page, which shows the secret once (a reload shows it no more and makes no key); revoking
+//! asks first (htmx confirm dialog, or a confirmation page
 //! without JavaScript) and the key gets 401 from its next delivery. Who may, and which keys:
 //! `service::lab_keys`.
+use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
@@ -18,7 +20,7 @@ use crate::error::AppError;
 use crate::service::api_keys::{KeyError, KeyProblems};
 use crate::service::lab_keys;
 use crate::web::page::{render, render_with_status, see_other, Chrome, Nav, PageContext};
-use crate::web::{run_db, urls, AppState};
+use crate::web::{run_db, session, urls, AppState};
 
 #[derive(Deserialize)]
 pub struct KeyPath {
@@ -85,14 +87,16 @@ struct KeysFragment {
     keys: LabKeysTable,
 }
 
+/// A new key's page: its secret the first time it is opened, after that how to get a new one.
 #[derive(Template)]
 #[template(path = "platform/lab_key_created.html")]
 struct CreatedPage {
     chrome: Chrome,
-    lab: String,
+    lab: &'static str,
     label: String,
     prefix: String,
-    secret: String,
+    secret: Option<String>,
+    revoke_url: Option<String>,
     keys_url: String,
 }
 
@@ -166,13 +170,16 @@ pub async fn list(
 }
 
 enum Created {
-    Key(CreatedPage),
-    Refused(KeysPage),
+    Key { id: ApiKeyId, secret: String },
+    Refused(Box<KeysPage>),
 }
 
+/// Makes the key and redirects to its page, keeping the secret in the session for that page
+/// only: reloading the page after it makes no second key (post/redirect/get).
 pub async fn create(
     state: web::Data<AppState>,
     ctx: PageContext,
+    session: Session,
     form: web::Form<CreateForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
@@ -183,29 +190,57 @@ pub async fn create(
         let chrome = platform_chrome(&ctx, conn)?;
         let p = &ctx.principal;
         match lab_keys::create(conn, &ctx.actor(), p, lab, &form.label) {
-            Ok(created) => Ok(Created::Key(CreatedPage {
-                chrome,
-                lab: created.lab.display_name().to_string(),
-                label: created.key.label,
-                prefix: created.key.prefix,
+            Ok(created) => Ok(Created::Key {
+                id: created.key.id,
                 secret: created.key.secret,
-                keys_url: urls::lab_keys(),
-            })),
+            }),
             Err(KeyError::Invalid(problems)) => {
                 let keys = lab_keys::list(conn, p)?;
                 let typed_lab = typed_lab.as_deref();
                 let page = keys_page(chrome, keys, typed_lab, form.label, problems);
-                Ok(Created::Refused(page))
+                Ok(Created::Refused(Box::new(page)))
             }
             Err(e) => Err(e.into()),
         }
     })
     .await?;
     match outcome {
-        // The secret is on this response only: nothing stores or repeats it, no cache keeps it.
-        Created::Key(page) => render(&page),
-        Created::Refused(page) => render_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY),
+        Created::Key { id, secret } => {
+            session::keep_new_key_secret(&session, &id, secret)?;
+            Ok(see_other(&urls::lab_key_created(&id)))
+        }
+        Created::Refused(page) => render_with_status(&*page, StatusCode::UNPROCESSABLE_ENTITY),
     }
+}
+
+/// A new key's page. The secret comes out of the session here, once: no store or cache keeps
+/// this page (`no-store`), so Back and reload ask again and get the page without it.
+pub async fn created(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    session: Session,
+    path: web::Path<KeyPath>,
+) -> Result<HttpResponse, AppError> {
+    let KeyPath { key } = path.into_inner();
+    let id = key.clone();
+    let mut page = run_db(&state, move |conn| {
+        let chrome = platform_chrome(&ctx, conn)?;
+        let key = lab_keys::to_revoke(conn, &ctx.principal, &id)?;
+        let active = key.revoked_at.is_none();
+        Ok(CreatedPage {
+            chrome,
+            lab: lab_name(key.lab_slug),
+            keys_url: urls::lab_keys(),
+            revoke_url: active.then(|| urls::revoke_lab_key(&key.id)),
+            label: key.label,
+            prefix: key.prefix,
+            secret: None,
+        })
+    })
+    .await?;
+    // Taken only once the key is found and the person may manage it.
+    page.secret = session::take_new_key_secret(&session, &key);
+    render(&page)
 }
 
 pub async fn revoke_confirm(

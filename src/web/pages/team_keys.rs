@@ -1,7 +1,9 @@
 //! A Team's API keys, for the org's admins: the list (prefix, label, who and when, revoked),
-//! creating one (the secret is on that one response and nowhere else, ever) and revoking one
+//! creating one (it redirects to the key's page, which shows the secret once: a reload shows it
+//! no more and makes no key) and revoking one
 //! (htmx confirm dialog, or a confirmation page without JavaScript). Who may, which Team and
 //! which key: `service::team_keys`.
+use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
@@ -13,9 +15,9 @@ use crate::domain::ids::{ApiKeyId, OrgId, TeamId};
 use crate::domain::scope::Scope;
 use crate::error::AppError;
 use crate::service::api_keys::KeyError;
-use crate::service::team_keys::{self, TeamKeys};
+use crate::service::team_keys::{self, KeyOfTeam, TeamKeys};
 use crate::web::page::{render, render_with_status, see_other, Chrome, Nav, PageContext};
-use crate::web::{run_db, urls, AppState};
+use crate::web::{run_db, session, urls, AppState};
 
 #[derive(Deserialize)]
 pub struct TeamPath {
@@ -81,15 +83,17 @@ struct KeysFragment {
     keys: KeysTable,
 }
 
+/// A new key's page: its secret the first time it is opened, after that how to get a new one.
 #[derive(Template)]
 #[template(path = "teams/key_created.html")]
 struct CreatedPage {
     chrome: Chrome,
     team_name: String,
     keys_url: String,
+    revoke_url: Option<String>,
     label: String,
     prefix: String,
-    secret: String,
+    secret: Option<String>,
 }
 
 #[derive(Template)]
@@ -152,45 +156,79 @@ pub async fn list(
 }
 
 enum Created {
-    Key(CreatedPage),
-    Refused(KeysPage),
+    Key { id: ApiKeyId, secret: String },
+    Refused(Box<KeysPage>),
 }
 
+/// Makes the key and redirects to its page, keeping the secret in the session for that page
+/// only: reloading the page after it makes no second key (post/redirect/get).
 pub async fn create(
     state: web::Data<AppState>,
     ctx: PageContext,
+    session: Session,
     path: web::Path<TeamPath>,
     form: web::Form<CreateForm>,
 ) -> Result<HttpResponse, AppError> {
     let TeamPath { org, team } = path.into_inner();
     let typed = form.into_inner().label;
+    let (org_id, team_id) = (org.clone(), team.clone());
     let outcome = run_db(&state, move |conn| {
         let chrome = ctx.chrome(conn, Some(&Scope::Org(org.clone())), Nav::Teams)?;
         let p = &ctx.principal;
         match team_keys::create(conn, &ctx.actor(), p, &org, &team, &typed) {
-            Ok(created) => Ok(Created::Key(CreatedPage {
-                chrome,
-                keys_url: urls::team_keys(&org, &created.team.id),
-                team_name: created.team.name,
-                label: created.key.label,
-                prefix: created.key.prefix,
+            Ok(created) => Ok(Created::Key {
+                id: created.key.id,
                 secret: created.key.secret,
-            })),
+            }),
             Err(KeyError::Invalid(problems)) => {
                 let keys = team_keys::list(conn, p, &org, &team)?;
                 let page = keys_page(chrome, &org, keys, typed, problems.label);
-                Ok(Created::Refused(page))
+                Ok(Created::Refused(Box::new(page)))
             }
             Err(e) => Err(e.into()),
         }
     })
     .await?;
     match outcome {
-        // Rendered on this response only: nothing stores or repeats the secret, and no cache
-        // may keep it.
-        Created::Key(page) => render(&page),
-        Created::Refused(page) => render_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY),
+        Created::Key { id, secret } => {
+            session::keep_new_key_secret(&session, &id, secret)?;
+            Ok(see_other(&urls::team_key_created(&org_id, &team_id, &id)))
+        }
+        Created::Refused(page) => render_with_status(&*page, StatusCode::UNPROCESSABLE_ENTITY),
     }
+}
+
+/// A new key's page, the secret on its first showing only (as for lab keys, see
+/// `lab_keys::created`).
+pub async fn created(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    session: Session,
+    path: web::Path<KeyPath>,
+) -> Result<HttpResponse, AppError> {
+    let KeyPath { org, team, key } = path.into_inner();
+    let id = key.clone();
+    let page = run_db(&state, move |conn| {
+        let chrome = ctx.chrome(conn, Some(&Scope::Org(org.clone())), Nav::Teams)?;
+        let p = &ctx.principal;
+        let KeyOfTeam { team, key } = team_keys::to_revoke(conn, p, &org, &team, &id)?;
+        let revoke_url = urls::revoke_team_key(&org, &team.id, &key.id);
+        Ok(CreatedPage {
+            chrome,
+            secret: None,
+            keys_url: urls::team_keys(&org, &team.id),
+            revoke_url: key.revoked_at.is_none().then_some(revoke_url),
+            team_name: team.name,
+            label: key.label,
+            prefix: key.prefix,
+        })
+    })
+    .await?;
+    // Only once the key is found and the person may manage it does the session give it up.
+    render(&CreatedPage {
+        secret: session::take_new_key_secret(&session, &key),
+        ..page
+    })
 }
 
 pub async fn revoke_confirm(

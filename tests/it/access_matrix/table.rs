@@ -42,14 +42,14 @@ pub(super) use Who::*;
 
 /// Foreign cases shared by kinds of routes.
 const ORG_PAGE: &[(Who, Expect)] = &[(Anon, SignIn), (OtherOrgAdmin, Status(404))];
-const ORG_FORM: &[(Who, Expect)] = &[(Anon, Status(403)), (OtherOrgAdmin, Status(404))];
+const ORG_FORM: &[(Who, Expect)] = &[(Anon, SignIn), (OtherOrgAdmin, Status(404))];
 const PLATFORM_PAGE: &[(Who, Expect)] = &[
     (Anon, SignIn),
     (OrgAdmin, Status(403)),
     (Clinician, Status(403)),
 ];
 const PLATFORM_FORM: &[(Who, Expect)] = &[
-    (Anon, Status(403)),
+    (Anon, SignIn),
     (OrgAdmin, Status(403)),
     (Clinician, Status(403)),
 ];
@@ -115,7 +115,7 @@ pub(super) fn matrix() -> Vec<Entry> {
         e("GET", "/login", NONE, NONE),
         e("POST", "/login", NONE, NONE),
         e("POST", "/logout", NONE, NONE),
-        e("POST", "/logout/everywhere", &[(Anon, Status(403))], NONE),
+        e("POST", "/logout/everywhere", &[(Anon, SignIn)], NONE),
         e("GET", "/", &[(Anon, SignIn)], NONE),
         e("GET", "/orgs", &[(Anon, SignIn)], NONE),
         // Lab accounts of an org
@@ -171,6 +171,7 @@ pub(super) fn matrix() -> Vec<Entry> {
         ),
         e("GET", "/orgs/{org}/teams/{team}/keys/{key}/revoke", ORG_PAGE, &[(Clinician, Status(403)), (Csm, Status(403))]),
         e("POST", "/orgs/{org}/teams/{team}/keys/{key}/revoke", ORG_FORM, &[(Clinician, Status(403)), (Csm, Status(403))]),
+        e("GET", "/orgs/{org}/teams/{team}/keys/{key}/created", ORG_PAGE, &[(Clinician, Status(403)), (Csm, Status(403))]),
         e("GET", "/orgs/{org}/audit", ORG_PAGE, ADMIN_ONLY),
         e("GET", "/orgs/{org}/audit.csv", ORG_PAGE, ADMIN_ONLY),
         // Orders
@@ -203,6 +204,7 @@ pub(super) fn matrix() -> Vec<Entry> {
         with_body(e("POST", "/platform/lab_keys", PLATFORM_FORM, NONE), "lab=quest&label=matrix"),
         e("GET", "/platform/lab_keys/{key}/revoke", PLATFORM_PAGE, NONE),
         e("POST", "/platform/lab_keys/{key}/revoke", PLATFORM_FORM, NONE),
+        e("GET", "/platform/lab_keys/{key}/created", PLATFORM_PAGE, NONE),
         // Team API
         e("GET", "/v3/lab_test/lab_account", TEAM_API_LIST, NONE),
         with_body(e("POST", "/v2/user", TEAM_API_PUBLIC_DATA, NONE), r#"{"client_user_id": "matrix"}"#),

@@ -211,6 +211,20 @@ impl Client {
         );
     }
 
+    /// A GET carrying extra headers (what htmx adds, for example).
+    pub fn get_with_headers(&self, path: &str, headers: &[(&str, &str)]) -> Resp {
+        let mut req = self.agent.get(&self.url(path));
+        for (k, v) in headers {
+            req = req.set(k, v);
+        }
+        to_resp(req.call())
+    }
+
+    /// The page a redirect leads to, asserting it is one.
+    pub fn follow(&self, res: &Resp) -> Resp {
+        self.get(&res.location())
+    }
+
     pub fn api_get(&self, path: &str, header: &str, key: &str) -> Resp {
         to_resp(self.agent.get(&self.url(path)).set(header, key).call())
     }

@@ -15,6 +15,7 @@ use labdesk::service::lab_accounts as accounts;
 use labdesk::service::users::{self, CreateUser};
 
 use super::app::TestApp;
+use super::client::{Client, Resp};
 use super::roles::PRIMARY_CARE;
 
 fn actor() -> Actor {
@@ -193,12 +194,30 @@ pub fn made_with_key(row: &AuditEvent, key: &str) -> bool {
 
 /// The secret of a key shown once on a page (`ldk_team_…`, `ldk_lab_…`).
 pub fn secret_in(html: &str, prefix: &str) -> String {
+    let marker = format!("{NEW_KEY_SECRET}{prefix}");
     let at = html
-        .find(&format!("value=\"{prefix}"))
+        .find(&marker)
         .unwrap_or_else(|| panic!("no {prefix} secret on the page"))
-        + "value=\"".len();
-    html[at..].chars().take_while(|c| *c != '"').collect()
+        + NEW_KEY_SECRET.len();
+    html[at..].chars().take_while(|c| *c != '<').collect()
 }
+
+/// Follows a key creation's redirect to the key's page, which must show the secret (and may be
+/// kept by no cache): the page and the secret.
+pub fn shown_secret(c: &Client, created: &Resp, prefix: &str) -> (Resp, String) {
+    let shown = c.follow(created);
+    assert_eq!(shown.status, 200, "{}", shown.text());
+    assert_eq!(shown.header("cache-control"), Some("private, no-store"));
+    assert!(shown
+        .text()
+        .contains("Copy it now: it will not be shown again."));
+    assert!(shown.body.contains("data-copy=\"#new-key-secret\""));
+    let secret = secret_in(&shown.body, prefix);
+    (shown, secret)
+}
+
+/// Where a new key's page shows its secret (the element its Copy button copies).
+pub const NEW_KEY_SECRET: &str = "<code id=\"new-key-secret\" class=\"secret-text\">";
 
 /// A lab account as its rows say, for working out what a list must show.
 #[derive(Debug, Clone)]
