@@ -367,3 +367,31 @@ fn the_team_picker_finds_teams_by_name_and_keeps_the_chosen_ones() {
         assert!(text.contains("Quest West"));
     });
 }
+
+#[test]
+fn apply_computes_the_plan_again_so_a_stale_preview_changes_only_what_is_still_missing() {
+    each_backend(|app| {
+        let (west, east) = (app.world.account(QUEST_WEST), app.world.account(QUEST_EAST));
+        let cardio = app.world.team(CARDIOLOGY);
+        let c = app.login(OPS);
+        let page = c.get(&preview_path(app, &[west, east], &[cardio], "link"));
+        assert!(
+            page.text().contains("1 link would be added"),
+            "{}",
+            page.text()
+        );
+        // Someone links it from the account page while the preview is open.
+        crate::support::data::link_team(app, west, CARDIOLOGY);
+        let before = link_audit(app).len();
+        let done = apply(&c, app, &[west, east], &[cardio], "link").location();
+        assert_eq!(link_audit(app).len(), before, "nothing was left to link");
+        let page = c.get(&done);
+        assert!(
+            page.text()
+                .contains("Linked 2 accounts to 1 Team: 2 already linked"),
+            "{}",
+            page.text()
+        );
+        assert!(!page.body.contains(">Undo</button>"), "nothing to undo");
+    });
+}
