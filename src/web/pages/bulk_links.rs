@@ -307,28 +307,37 @@ pub async fn apply(
 ) -> Result<HttpResponse, AppError> {
     let org = org_of(&scope)?;
     let c = Choice::from_pairs(form.into_inner());
-    let again = format!("{}?{}", urls::bulk_links(&org), c.query(true));
-    let Ok(request) = check(&c) else {
-        return Ok(see_other(&format!(
-            "{}?{}",
-            urls::bulk_links(&org),
-            c.query(false)
-        )));
-    };
+    let checked = check(&c);
     let org_id = org.clone();
     let applied = run_db(&state, move |conn| {
         let p = &ctx.principal;
+        let Ok(request) = checked else {
+            // Only those who may bulk link learn that the form was incomplete.
+            bulk::authorize(p, &org_id)?;
+            return Ok(Applied::Incomplete);
+        };
         match bulk::apply(conn, Requester::Person(p), &ctx.actor(), &org_id, &request) {
-            Ok(a) => Ok(Some(a.id)),
-            Err(BulkError::Refused(_)) => Ok(None),
+            Ok(a) => Ok(Applied::Done(a.id)),
+            Err(BulkError::Refused(_)) => Ok(Applied::Refused),
             Err(e) => Err(e.into()),
         }
     })
     .await?;
-    Ok(match applied {
-        Some(id) => see_other(&urls::bulk_link(&org, &id)),
-        None => see_other(&again),
-    })
+    let again = |refused| format!("{}?{}", urls::bulk_links(&org), c.query(refused));
+    Ok(see_other(&match applied {
+        Applied::Done(id) => urls::bulk_link(&org, &id),
+        Applied::Refused => again(true),
+        Applied::Incomplete => again(false),
+    }))
+}
+
+/// How an apply ended.
+enum Applied {
+    Done(BulkLinkId),
+    /// Something is refused now: nothing changed, the preview says why.
+    Refused,
+    /// The form lacks accounts, Teams or the action: the page says which.
+    Incomplete,
 }
 
 #[derive(Deserialize)]
