@@ -12,8 +12,8 @@ use crate::web::api::{
     unmatched as api_unmatched, users,
 };
 use crate::web::pages::{
-    account_form, account_links, account_page, account_status, audit, auth, home, lab_accounts,
-    lab_keys, orders, review, team_keys, teams, wizard,
+    account_form, account_links, account_page, account_status, audit, auth, bulk_links, home,
+    lab_accounts, lab_keys, orders, review, team_keys, teams, wizard,
 };
 use crate::web::router::{Listing, Mount, Router};
 use crate::web::AppState;
@@ -55,6 +55,7 @@ fn mount<R: Router>(r: &mut R) {
         wizard(r);
         review(r);
         r.get("/audit", audit::page).get("/audit.csv", audit::csv);
+        bulk_link(r);
     });
     r.scope("/platform", |r| {
         lab_accounts(r);
@@ -93,6 +94,15 @@ fn lab_accounts<R: Router>(r: &mut R) {
             "/lab_accounts/{id}/teams/{team}/unlink",
             account_links::unlink,
         );
+}
+
+/// Bulk link or unlink of an org's accounts to its Teams (`bulk/links` is no account id: no
+/// account route has a second segment `links`).
+fn bulk_link<R: Router>(r: &mut R) {
+    r.get("/lab_accounts/bulk/links", bulk_links::page)
+        .post("/lab_accounts/bulk/links", bulk_links::apply)
+        .get("/lab_accounts/bulk/links/{bulk}", bulk_links::done)
+        .post("/lab_accounts/bulk/links/{bulk}/undo", bulk_links::undo);
 }
 
 /// An org's Teams and their API keys.
@@ -189,7 +199,8 @@ fn org_api<R: Router>(r: &mut R) {
         .patch(
             "/v1/org/{org_id}/lab_account/{env}/{region}/{account_id}",
             org::replace_allowlist,
-        );
+        )
+        .post("/v1/org/{org_id}/lab_account/bulk_link", org::bulk_link);
 }
 
 async fn livez() -> HttpResponse {

@@ -32,3 +32,22 @@
     if (focus) focus.focus();
   });
 })();
+
+// Select-all checkboxes: <input type="checkbox" data-check-all="NAME" hidden> ticks or unticks
+// every checkbox named NAME in its form. It needs this script, so it stays hidden without it.
+(function () {
+  "use strict";
+  function reveal() {
+    document.querySelectorAll("[data-check-all]").forEach(function (box) { box.hidden = false; });
+  }
+  document.addEventListener("DOMContentLoaded", reveal);
+  document.addEventListener("htmx:afterSettle", reveal);
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest && event.target.closest("[data-check-all]");
+    if (!all || !all.form) return;
+    var name = all.getAttribute("data-check-all");
+    all.form.querySelectorAll('input[type="checkbox"]').forEach(function (box) {
+      if (box.name === name) box.checked = all.checked;
+    });
+  });
+})();

@@ -3,6 +3,7 @@ pub mod account_links;
 pub mod account_status_changes;
 pub mod api_keys;
 pub mod audit;
+pub mod bulk_links;
 pub mod drafts;
 pub mod group_commit;
 pub mod idempotency;

@@ -384,3 +384,27 @@ diesel::allow_tables_to_appear_in_same_query!(
     result_biomarkers,
     unmatched_results,
 );
+
+diesel::table! {
+    bulk_link_actions (id) {
+        id -> Text,
+        org_id -> Text,
+        action -> Text,
+        account_count -> Integer,
+        team_count -> Integer,
+        unchanged_count -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        undone_at -> Nullable<Timestamp>,
+        undone_by -> Nullable<Text>,
+        undone_count -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    bulk_link_changes (bulk_id, lab_account_id, team_id) {
+        bulk_id -> Text,
+        lab_account_id -> Text,
+        team_id -> Text,
+    }
+}

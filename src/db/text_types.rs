@@ -176,3 +176,5 @@ enum_columns!(
     Role,
     SampleType,
 );
+
+id_columns!(crate::domain::ids::BulkLinkId);

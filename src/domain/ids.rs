@@ -112,6 +112,8 @@ id_types! {
     SessionId,
     /// A recorded sign-in attempt.
     LoginAttemptId,
+    /// A bulk link or unlink of lab accounts to Teams (what its undo reverses).
+    BulkLinkId,
 }
 
 #[cfg(test)]

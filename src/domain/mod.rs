@@ -5,6 +5,7 @@ pub mod actor;
 pub mod api_key;
 pub mod audit;
 pub mod billing;
+pub mod bulk_links;
 pub mod credentials;
 pub mod date_range;
 pub mod eligibility;

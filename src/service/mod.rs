@@ -2,6 +2,7 @@
 //! and its writes in one transaction together with the audit row.
 pub mod api_keys;
 pub mod audit_log;
+pub mod bulk_links;
 pub mod drafts;
 pub mod idempotency;
 pub mod lab_accounts;

@@ -1,7 +1,9 @@
 //! The dashboard's paths, built from typed ids: one function per route of `routes.rs`, so a path is
 //! written once. Pure functions. The JSON APIs' paths are fixed by the wire format and are not
 //! built here.
-use crate::domain::ids::{ApiKeyId, DraftId, LabAccountId, OrderId, OrgId, ReviewItemId, TeamId};
+use crate::domain::ids::{
+    ApiKeyId, BulkLinkId, DraftId, LabAccountId, OrderId, OrgId, ReviewItemId, TeamId,
+};
 use crate::domain::return_to::ReturnTo;
 use crate::domain::review::ReviewAction;
 use crate::domain::wizard::Step;
@@ -173,6 +175,21 @@ pub fn sign_in_returning_to(return_to: &ReturnTo) -> String {
     format!("{}?{query}", sign_in())
 }
 
+/// Bulk link or unlink of an org's accounts to its Teams: the choice and preview (GET) and the
+/// apply (POST).
+pub fn bulk_links(org: &OrgId) -> String {
+    format!("/orgs/{org}/lab_accounts/bulk/links")
+}
+
+/// What a bulk link or unlink changed, with its Undo.
+pub fn bulk_link(org: &OrgId, id: &BulkLinkId) -> String {
+    format!("{}/{id}", bulk_links(org))
+}
+
+pub fn undo_bulk_link(org: &OrgId, id: &BulkLinkId) -> String {
+    format!("{}/undo", bulk_link(org, id))
+}
+
 #[cfg(test)]
 mod tests {
     use actix_web::dev::{Path, ResourceDef};
@@ -207,6 +224,7 @@ mod tests {
     const DRAFT: &str = "draft-5";
     const ORDER: &str = "0b0e54f2-8c5e-4d43-9b8e-6a7c0e2f4a11";
     const ITEM: &str = "5d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    const BULK: &str = "bulk-6";
 
     fn id<T: std::str::FromStr>(text: &str) -> T
     where
@@ -261,6 +279,15 @@ mod tests {
             (
                 team_key_created(org, tm, key),
                 vec![("org", ORG), ("team", TEAM), ("key", KEY)],
+            ),
+            (bulk_links(org), vec![("org", ORG)]),
+            (
+                bulk_link(org, &id(BULK)),
+                vec![("org", ORG), ("bulk", BULK)],
+            ),
+            (
+                undo_bulk_link(org, &id(BULK)),
+                vec![("org", ORG), ("bulk", BULK)],
             ),
         ];
         let org_scope = Scope::Org(org_id.clone());

@@ -89,6 +89,27 @@ fn owner(app: &TestApp) -> (Owner, Owner) {
         .next()
         .expect("a platform account")
         .id;
+    // A bulk link of Northwind's (Quest West was already linked to Primary Care: it changed
+    // nothing, so a refused undo could not show either).
+    let bulk = {
+        use labdesk::domain::bulk_links::BulkAction;
+        use labdesk::service::bulk_links::{apply, BulkRequest, Requester};
+        let request = BulkRequest::new(
+            BulkAction::Link,
+            &[app.world.account("97500001").clone()],
+            std::slice::from_ref(&team),
+        )
+        .unwrap();
+        apply(
+            &mut conn,
+            Requester::OrgKey,
+            &actor,
+            &app.world.org_id,
+            &request,
+        )
+        .unwrap()
+        .id
+    };
     let common = [
         ("org", app.world.org_id.to_string()),
         ("org_id", app.world.org_id.to_string()),
@@ -102,6 +123,7 @@ fn owner(app: &TestApp) -> (Owner, Owner) {
         ("account_id", app.world.account("97500001").to_string()),
         ("env", "sandbox".to_string()),
         ("region", "us".to_string()),
+        ("bulk", bulk.to_string()),
     ];
     let org_scope = Owner {
         params: common

@@ -38,7 +38,8 @@ struct TeamsFragment {
     teams: TeamsPanel,
 }
 
-fn unlink_consequence(team: &str, open_orders: i64) -> String {
+/// What unlinking a Team means for its open orders on the account, in words.
+pub fn unlink_consequence(team: &str, open_orders: i64) -> String {
     match open_orders {
         0 => format!("No open orders of Team {team} use this account. Its clinicians will no longer be able to order on it."),
         1 => format!("1 open order of Team {team} uses this account; it keeps the account and its results still arrive. New orders of the Team can no longer use it."),

@@ -13,6 +13,7 @@ use crate::domain::lab::LabSlug;
 use crate::domain::lab_account::AccountStatus;
 use crate::domain::scope::Scope;
 use crate::error::AppError;
+use crate::service::bulk_links;
 use crate::service::lab_accounts::reads::{self as account_reads, TEAM_CHOICES};
 use crate::web::page::{respond, Chrome, Nav, PageContext, Swappable};
 use crate::web::{run_db, urls, AppState};
@@ -66,6 +67,9 @@ pub struct AccountsTable {
     pub next_url: Option<String>,
     /// Back to the first page, from any later one.
     pub first_url: Option<String>,
+    /// The bulk link page, for those who may link the org's accounts to its Teams: the rows
+    /// then have a checkbox each.
+    pub bulk_url: Option<String>,
 }
 
 #[derive(Template)]
@@ -201,6 +205,10 @@ pub async fn list_page(
                 empty_message: empty_message(&scope, ctx.principal.role),
                 next_url,
                 first_url,
+                bulk_url: scope
+                    .org_id()
+                    .filter(|org| bulk_links::may_bulk_link(&ctx.principal, org))
+                    .map(urls::bulk_links),
             },
             base_url,
         })

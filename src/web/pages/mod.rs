@@ -6,6 +6,7 @@ pub mod account_page;
 pub mod account_status;
 pub mod audit;
 pub mod auth;
+pub mod bulk_links;
 pub mod home;
 pub mod lab_accounts;
 pub mod lab_keys;

@@ -229,6 +229,18 @@ pub(super) fn matrix() -> Vec<Entry> {
             e("PATCH", "/v1/org/{org_id}/lab_account/{env}/{region}/{account_id}", ORG_API, NONE),
             r#"{"team_id_allowlist": []}"#,
         ),
+        // Bulk link
+        e("GET", "/orgs/{org}/lab_accounts/bulk/links", ORG_PAGE, ADMIN_ONLY),
+        with_body(
+            e("POST", "/orgs/{org}/lab_accounts/bulk/links", ORG_FORM, ADMIN_ONLY),
+            "team_id={team}&action=unlink",
+        ),
+        e("GET", "/orgs/{org}/lab_accounts/bulk/links/{bulk}", ORG_PAGE, ADMIN_ONLY),
+        e("POST", "/orgs/{org}/lab_accounts/bulk/links/{bulk}/undo", ORG_FORM, ADMIN_ONLY),
+        with_body(
+            e("POST", "/v1/org/{org_id}/lab_account/bulk_link", ORG_API, NONE),
+            r#"{"lab_account_ids": [], "team_ids": [], "action": "unlink"}"#,
+        ),
     ]
 }
 

@@ -1,0 +1,2 @@
+DROP TABLE bulk_link_changes;
+DROP TABLE bulk_link_actions;
