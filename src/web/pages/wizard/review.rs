@@ -3,8 +3,10 @@
 //! again in the transaction that inserts the order; a refusal comes back here as the step to
 //! fix, with its reason).
 use super::lab_tests::method_label;
-use super::{step_url, value};
+use super::patient::gender_label;
+use super::{step_url, value, FROM_REVIEW};
 use crate::domain::ids::LabAccountId;
+use crate::domain::order_input::Gender;
 use crate::domain::wizard::{account_label, Step};
 use crate::service::drafts::{Draft, ReviewStep, StepInput};
 use crate::web::urls;
@@ -23,6 +25,8 @@ pub struct ReviewView {
     pub patient_url: String,
     pub tests_url: String,
     pub account_url: Option<String>,
+    /// Where a problem with the account is fixed (also when the wizard chose it).
+    pub choose_account_url: String,
     pub billing_url: String,
     pub patient_lines: Vec<(&'static str, String)>,
     pub tests: Vec<String>,
@@ -59,11 +63,23 @@ fn patient_lines(draft: &Draft) -> Vec<(&'static str, String)> {
             format!("{} {}", p.first_name.trim(), p.last_name.trim()),
         ),
         ("Date of birth", p.dob.trim().to_string()),
-        ("Gender", p.gender.trim().to_string()),
+        (
+            "Sex",
+            p.gender
+                .trim()
+                .parse::<Gender>()
+                .map(|g| gender_label(g).to_string())
+                .unwrap_or_default(),
+        ),
         ("Phone", p.phone_number.trim().to_string()),
         ("Email", p.email.trim().to_string()),
         ("Address", address),
     ]
+}
+
+/// A step opened from here: saving it comes back here when nothing else has to change.
+fn change_url(draft: &Draft, step: Step) -> String {
+    format!("{}?from={FROM_REVIEW}", step_url(draft, step))
 }
 
 pub fn view(draft: &Draft, d: ReviewStep) -> ReviewView {
@@ -71,13 +87,14 @@ pub fn view(draft: &Draft, d: ReviewStep) -> ReviewView {
     ReviewView {
         action: step_url(draft, Step::Review),
         submit_url: urls::submit_draft(&draft.org_id, &draft.id),
-        patient_url: step_url(draft, Step::Patient),
-        tests_url: step_url(draft, Step::Tests),
+        patient_url: change_url(draft, Step::Patient),
+        tests_url: change_url(draft, Step::Tests),
         account_url: draft
             .state
             .shows_account_step()
-            .then(|| step_url(draft, Step::Account)),
-        billing_url: step_url(draft, Step::Billing),
+            .then(|| change_url(draft, Step::Account)),
+        choose_account_url: change_url(draft, Step::Account),
+        billing_url: change_url(draft, Step::Billing),
         patient_lines: patient_lines(draft),
         method: d
             .tests
