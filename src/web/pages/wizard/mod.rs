@@ -92,9 +92,12 @@ fn wizard_view(csrf: &str, page: StepPage, from_review: bool) -> WizardView {
         .copied()
         .filter(|s| *s != Step::Account || state.shows_account_step())
         .collect();
-    let back = steps
+    // Counted in every step's order: the account step, when the wizard chose the account, is
+    // left out of the progress bar but can still be shown (its account was refused).
+    let back = Step::ALL
         .iter()
         .take_while(|s| **s != shown)
+        .filter(|s| steps.contains(s))
         .last()
         .map(|s| (step_url(&draft, *s), s.label()));
     let progress = steps
