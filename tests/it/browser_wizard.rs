@@ -209,9 +209,15 @@ fn browser_wizard_with_no_orderable_lab_is_blocked_with_the_reason_and_a_way_bac
     assert!(page_still_marked(&b), "all of it without a page load");
 }
 
-/// Whether the step's heading has the keyboard focus, as after every step.
-fn heading_has_focus(b: &Browser) -> bool {
-    b.focused_is("#step-h")
+/// Continues by keyboard: Tab to the step's Continue button and press Enter; the next step
+/// opens with its heading focused.
+fn continue_by_keys(b: &Browser, next: &str) {
+    b.tab_to("#wizard form.wizard-form button.primary");
+    b.press(keys::ENTER);
+    wait_for_step(b, next);
+    b.wait_until(&format!("the {next} heading has the focus"), WAIT, || {
+        b.focused_is("#step-h")
+    });
 }
 
 #[test]
@@ -225,7 +231,7 @@ fn browser_wizard_can_be_completed_with_the_keyboard_alone() {
     b.tab_to(".page-head form button.primary");
     b.press(keys::ENTER);
     wait_for_step(&b, "patient");
-    b.wait_until("the heading has the focus", WAIT, || heading_has_focus(&b));
+    b.wait_until("the heading has the focus", WAIT, || b.focused_is("#step-h"));
 
     // The patient: typed field by field; the selects by arrow key and by typing.
     for (name, value) in patient_fields("CA") {
@@ -238,11 +244,7 @@ fn browser_wizard_can_be_completed_with_the_keyboard_alone() {
     }
     assert_eq!(b.find("#gender").property("value"), json!("female"));
     assert_eq!(b.find("#state").property("value"), json!("CA"));
-    b.press(keys::ENTER);
-    wait_for_step(&b, "tests");
-    b.wait_until("the tests heading has the focus", WAIT, || {
-        heading_has_focus(&b)
-    });
+    continue_by_keys(&b, "tests");
 
     let lipid = format!(
         "input[name=test_id][value=\"{}\"]",
@@ -250,21 +252,11 @@ fn browser_wizard_can_be_completed_with_the_keyboard_alone() {
     );
     b.tab_to(&lipid);
     b.press(keys::SPACE);
-    b.tab_to("#wizard form.wizard-form button.primary");
-    b.press(keys::ENTER);
-    wait_for_step(&b, "billing");
-    b.wait_until("the billing heading has the focus", WAIT, || {
-        heading_has_focus(&b)
-    });
+    continue_by_keys(&b, "billing");
 
     b.tab_to("input[name=billing_type]");
     b.press(keys::SPACE);
-    b.tab_to("#wizard form.wizard-form button.primary");
-    b.press(keys::ENTER);
-    wait_for_step(&b, "review");
-    b.wait_until("the review heading has the focus", WAIT, || {
-        heading_has_focus(&b)
-    });
+    continue_by_keys(&b, "review");
 
     let before = order_count(&app);
     b.tab_to("#place-order");
