@@ -231,7 +231,9 @@ fn browser_wizard_can_be_completed_with_the_keyboard_alone() {
     b.tab_to(".page-head form button.primary");
     b.press(keys::ENTER);
     wait_for_step(&b, "patient");
-    b.wait_until("the heading has the focus", WAIT, || b.focused_is("#step-h"));
+    b.wait_until("the heading has the focus", WAIT, || {
+        b.focused_is("#step-h")
+    });
 
     // The patient: typed field by field; the selects by arrow key and by typing.
     for (name, value) in patient_fields("CA") {

@@ -8,7 +8,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::item::{item_page, ItemPage, Typed};
-use super::review_chrome;
+use super::{review_chrome, status_badge};
 use crate::domain::ids::{OrderId, ReviewItemId};
 use crate::domain::review::ReviewAction;
 use crate::domain::scope::Scope;
@@ -61,7 +61,15 @@ impl DecisionForm {
 /// How the page answers a refusal; None: not a refusal the page shows (the error page does).
 fn answer(refusal: &DecideError) -> Option<(StatusCode, String)> {
     match refusal {
-        DecideError::AlreadyDecided { .. } => Some((StatusCode::CONFLICT, refusal.to_string())),
+        // The status in words; the API's message keeps the stored value.
+        DecideError::AlreadyDecided { current } => Some((
+            StatusCode::CONFLICT,
+            format!(
+                "This result was already decided by {} ({}). Nothing was changed.",
+                current.decided_by.as_deref().unwrap_or("another reviewer"),
+                status_badge(current.status).0
+            ),
+        )),
         DecideError::OrderIdRequired => Some((
             StatusCode::UNPROCESSABLE_ENTITY,
             "Choose the order this result belongs to from the list (search by the patient's name or date of birth if it is not there).".to_string(),

@@ -5,6 +5,7 @@
 use super::lab_tests::method_label;
 use super::patient::gender_label;
 use super::{step_url, value, FROM_REVIEW};
+use crate::domain::eligibility::{Ineligible, Refusal};
 use crate::domain::ids::LabAccountId;
 use crate::domain::order_input::Gender;
 use crate::domain::wizard::{account_label, Step};
@@ -77,12 +78,41 @@ fn patient_lines(draft: &Draft) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// Why the account cannot take the order as it stands, with billing types named as people read
+/// them (the shared message, which the API also sends, names them by their codes).
+fn problem_text(r: &Refusal, d: &ReviewStep) -> String {
+    let name = d.account.display_name();
+    let billing = d.billing.label().to_lowercase();
+    let reason = match r {
+        Refusal::Ineligible {
+            reason: Ineligible::BillingNotSupported,
+            ..
+        } => format!("Lab account {name} does not support {billing}."),
+        Refusal::Ineligible {
+            reason: Ineligible::StateNotAllowed,
+            ..
+        } => format!(
+            "Lab account {name} does not allow {billing} for patients in {}.",
+            d.needs.state.as_str()
+        ),
+        Refusal::Ineligible {
+            reason: Ineligible::PhysicianRequired,
+            ..
+        } => format!(
+            "Lab account {name} orders through your own physicians: the order must name the ordering physician."
+        ),
+        other => other.message(),
+    };
+    format!("{reason} Choose another lab account.")
+}
+
 /// A step opened from here: saving it comes back here when nothing else has to change.
 fn change_url(draft: &Draft, step: Step) -> String {
     format!("{}?from={FROM_REVIEW}", step_url(draft, step))
 }
 
 pub fn view(draft: &Draft, d: ReviewStep) -> ReviewView {
+    let problem = d.problem.as_ref().map(|r| problem_text(r, &d));
     let notes = draft.state.clinical_notes.trim();
     ReviewView {
         action: step_url(draft, Step::Review),
@@ -124,9 +154,7 @@ pub fn view(draft: &Draft, d: ReviewStep) -> ReviewView {
                 other_lab: c.other_lab,
             })
             .collect(),
-        problem: d
-            .problem
-            .map(|r| format!("{} Choose another lab account.", r.message())),
+        problem,
         error: d.error,
     }
 }
