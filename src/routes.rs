@@ -151,6 +151,10 @@ fn review<R: Router>(r: &mut R) {
         .post(
             "/review/{id:[0-9a-fA-F-]+}/{action:accept|reject|escalate}",
             review::decide::decide,
+        )
+        .post(
+            "/review/{id:[0-9a-fA-F-]+}/candidates",
+            review::candidates::search,
         );
 }
 

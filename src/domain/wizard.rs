@@ -80,6 +80,9 @@ pub struct DraftState {
     pub tests_notice: Option<String>,
     /// Shown on the account step until an account is chosen again (e.g. refused at submit).
     pub account_notice: Option<String>,
+    /// A step was changed from the review step: "Continue" goes back there as soon as nothing
+    /// else has to change, instead of through every step after it.
+    pub return_to_review: bool,
 }
 
 impl DraftState {
@@ -227,9 +230,42 @@ impl DraftState {
         }
     }
 
-    /// Where "Continue" on `step` leads: the next step, or an earlier one still incomplete.
+    /// Where "Continue" on `step` leads: the next step, or an earlier one still incomplete. A
+    /// change made from the review step leads to the first step that still needs something,
+    /// which is the review step itself when the change undid nothing.
     pub fn next_after(&self, step: Step) -> Step {
-        self.reachable(step.after())
+        if self.return_to_review {
+            self.first_incomplete()
+        } else {
+            self.reachable(step.after())
+        }
+    }
+
+    /// Arriving at `step` after a save: the way back to review is done once there.
+    pub fn arrive(&mut self, step: Step) {
+        if step == Step::Review {
+            self.return_to_review = false;
+        }
+    }
+
+    /// After the account changed on the way back to review: the billing saved before still
+    /// holds when the new account allows its type and, if it orders through the customer's
+    /// physicians, one is saved. Otherwise billing is asked for again.
+    pub fn keep_billing(&mut self, allowed: &[BillingType], requires_physician: bool) {
+        if !self.return_to_review || self.billing_done {
+            return;
+        }
+        let type_allowed = self.billing_type.is_some_and(|b| allowed.contains(&b));
+        let physician_ok = match requires_physician {
+            true => matches!(validate_physician(&self.physician), Ok(Some(_))),
+            false => true,
+        };
+        if type_allowed && physician_ok {
+            if !requires_physician {
+                self.physician = PhysicianInput::default();
+            }
+            self.billing_done = true;
+        }
     }
 
     /// Whether the progress bar lists the account step (not when the wizard chose the account).
@@ -276,6 +312,26 @@ pub fn account_options<'a>(
             problem: eligibility::check(account, needs)
                 .err()
                 .map(|r| (r, r.message(account, needs))),
+        })
+        .collect()
+}
+
+/// The labs the Team can order from for a patient in `state`: those for which the account step
+/// would offer at least one eligible account. The tests step lists only these labs' tests.
+pub fn orderable_labs(
+    accounts: &[LabAccount],
+    team_id: &TeamId,
+    org_id: &OrgId,
+    state: UsState,
+) -> Vec<LabSlug> {
+    LabSlug::ALL
+        .iter()
+        .copied()
+        .filter(|lab| {
+            let needs = account_needs(team_id, org_id, *lab, state);
+            account_options(accounts, &needs)
+                .iter()
+                .any(|o| o.problem.is_none())
         })
         .collect()
 }
@@ -355,6 +411,9 @@ pub fn validate_billing(
         _ => Err(e),
     }
 }
+
+#[path = "wizard_words.rs"]
+pub mod words;
 
 #[cfg(test)]
 #[path = "wizard_tests.rs"]

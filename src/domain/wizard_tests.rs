@@ -387,3 +387,90 @@ fn billing_validation_keeps_to_the_offered_types_and_the_physician_rule() {
         assert!(got.contains(message), "{field}: {got:?} in {errors:?}");
     }
 }
+
+#[test]
+fn a_change_made_from_review_continues_to_the_first_step_still_needing_something() {
+    let mut s = complete();
+    s.return_to_review = true;
+    // Nothing undone: straight back to review, whichever step was changed.
+    for from in [Step::Patient, Step::Tests, Step::Account, Step::Billing] {
+        assert_eq!(s.next_after(from), Step::Review, "from {from}");
+    }
+    // Tests of another lab undo the account: the account step first.
+    s.set_tests(vec![LabTestId::from_text("t-a1c")], LabSlug::Labcorp);
+    assert_eq!(s.next_after(Step::Tests), Step::Account);
+    s.arrive(Step::Account);
+    assert!(s.return_to_review, "still on the way back");
+    s.arrive(Step::Review);
+    assert!(!s.return_to_review, "back at review: done");
+}
+
+#[test]
+fn billing_saved_before_an_account_change_is_kept_only_when_the_new_account_allows_it() {
+    let delegated = |mut a: LabAccount| {
+        a.delegated_flow = DelegatedFlow::OrderDelegated;
+        a
+    };
+    let physician = PhysicianInput {
+        first_name: "Grace".into(),
+        last_name: "Hopper".into(),
+        npi: "1234567893".into(),
+    };
+    // (on the way back, types allowed, account needs a physician, one saved, kept)
+    let table = [
+        (true, vec![BillingType::ClientBill], false, false, true),
+        (
+            true,
+            vec![BillingType::CommercialInsurance],
+            false,
+            false,
+            false,
+        ),
+        (true, vec![BillingType::ClientBill], true, false, false),
+        (true, vec![BillingType::ClientBill], true, true, true),
+        (false, vec![BillingType::ClientBill], false, false, false),
+    ];
+    for (returning, allowed, needs_physician, has_physician, kept) in table {
+        let mut s = complete();
+        s.return_to_review = returning;
+        if has_physician {
+            s.physician = physician.clone();
+        }
+        let b = account("b", LabSlug::Quest);
+        let b = if needs_physician { delegated(b) } else { b };
+        s.choose_account(&b, false);
+        assert!(!s.billing_done, "a new account undoes billing first");
+        s.keep_billing(&allowed, needs_physician);
+        assert_eq!(
+            s.billing_done, kept,
+            "returning {returning}, {allowed:?}, physician needed {needs_physician}, given {has_physician}"
+        );
+    }
+}
+
+#[test]
+fn only_labs_with_an_eligible_linked_account_are_orderable() {
+    let (team, org) = (TeamId::from_text("t1"), OrgId::from_text("o1"));
+    let ca = UsState::parse("CA").unwrap();
+    let ny = UsState::parse("NY").unwrap();
+    let mut suspended = account("s", LabSlug::Labcorp);
+    suspended.status = AccountStatus::Suspended;
+    let mut other_team = account("o", LabSlug::Bioreference);
+    other_team.team_ids = vec![TeamId::from_text("t2")];
+    let accounts = [account("q", LabSlug::Quest), suspended, other_team];
+    // Quest bills in CA and NY; Labcorp is suspended; BioReference is another Team's.
+    assert_eq!(
+        orderable_labs(&accounts, &team, &org, ca),
+        vec![LabSlug::Quest]
+    );
+    assert_eq!(
+        orderable_labs(&accounts, &team, &org, ny),
+        vec![LabSlug::Quest]
+    );
+    let az_only = [account("q", LabSlug::Quest)];
+    let tx = UsState::parse("TX").unwrap();
+    assert!(
+        orderable_labs(&az_only, &team, &org, tx).is_empty(),
+        "no billing in TX"
+    );
+}

@@ -151,6 +151,11 @@ pub fn decide_review_item(scope: &Scope, item: &ReviewItemId, decision: ReviewAc
     format!("{}/{decision}", review_item(scope, item))
 }
 
+/// The search of the orders a review item's result may go on (a POST: the search is patient data).
+pub fn review_candidates(scope: &Scope, item: &ReviewItemId) -> String {
+    format!("{}/candidates", review_item(scope, item))
+}
+
 pub fn lab_keys() -> String {
     "/platform/lab_keys".to_string()
 }
@@ -323,6 +328,7 @@ mod tests {
                     decide_review_item(scope, &item_id, ReviewAction::Escalate),
                     with(&[("id", ITEM), ("action", "escalate")]),
                 ),
+                (review_candidates(scope, &item_id), with(&[("id", ITEM)])),
             ]);
         }
         all

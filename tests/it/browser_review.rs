@@ -5,8 +5,9 @@
 use labdesk::web::urls;
 
 use crate::support::browser::{app_and_browser, sign_in};
+use crate::support::orders::order;
 use crate::support::results::{demo_item, item, results_of, MISMATCH};
-use crate::support::webdriver::WAIT;
+use crate::support::webdriver::{keys, WAIT};
 use crate::support::OPS;
 
 const NOTE: &str = "Quest confirmed: the requisition carried Quest East's account number.";
@@ -38,7 +39,7 @@ fn browser_ops_accepts_a_mismatched_result_onto_its_order() {
         "{differing}"
     );
     assert_eq!(
-        b.find("#order_id").property("value"),
+        b.find("input[name=order_id]:checked").property("value"),
         serde_json::json!(order),
         "the candidate order is preselected"
     );
@@ -90,4 +91,51 @@ fn browser_ops_accepts_a_mismatched_result_onto_its_order() {
         .to_string();
     let results = b.find("#order-results").text();
     assert!(results.contains(&marker), "{marker} not in {results}");
+}
+
+#[test]
+fn browser_review_decision_by_keyboard_alone() {
+    let Some((app, b)) = app_and_browser() else {
+        return;
+    };
+    let m = demo_item(&app, MISMATCH);
+    let likely = m.candidate_order_id.clone().expect("a candidate order");
+    let details: serde_json::Value =
+        serde_json::from_str(&order(&app, &likely).patient_details).unwrap();
+    let last_name = details["last_name"].as_str().unwrap().to_string();
+    let results_before = results_of(&app, &likely);
+    sign_in(&b, &app, OPS);
+    let item_url = app.url(&urls::review_item(app.world.org(), &m.id));
+    b.goto(&item_url);
+
+    // Find the order by the patient's name: the list is swapped in and takes the focus.
+    b.tab_to("#candidate-q");
+    b.press(&last_name);
+    b.press(keys::ENTER);
+    b.wait_until("the search's answer has the focus", WAIT, || {
+        b.focused_is("#candidates-count")
+    });
+    assert!(b.find("#candidates-count").text().contains("found"));
+    // Pick the order (Tab lands on the chosen radio of the group), confirm, note, accept.
+    b.tab_to(&format!("input[name=order_id][value=\"{likely}\"]"));
+    b.press(keys::SPACE);
+    b.tab_to("#confirm_mismatch");
+    b.press(keys::SPACE);
+    b.tab_to("#accept-note");
+    b.press(NOTE);
+    b.tab_to("#accept-form button[type=submit]");
+    b.press(keys::ENTER);
+    b.wait_until("the decision is shown", WAIT, || {
+        b.current_url() == format!("{item_url}?done=accepted")
+    });
+
+    let decided = item(&app, &m.id);
+    assert_eq!(decided.status.as_str(), "accepted");
+    assert_eq!(decided.resolved_order_id.as_ref(), Some(&likely));
+    assert_eq!(decided.resolution_note.as_deref(), Some(NOTE));
+    assert_eq!(results_of(&app, &likely), results_before + 1);
+    let audit = app.audit_rows("result.review_accepted", &m.id);
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].actor_label, OPS);
+    assert!(audit[0].details.contains(likely.as_str()));
 }

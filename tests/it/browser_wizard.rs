@@ -1,7 +1,8 @@
 //! The order wizard in a real headless Chromium: htmx moves between steps without page loads and
-//! keeps the URL on the step; the account step appears only with a choice; with no eligible
-//! account the wizard stops and says why; an account suspended before submit sends the user back
-//! to the account step. Each test checks the page and the database. SQLite only; skipped without
+//! keeps the URL on the step; the account step appears only with a choice; with no lab open to
+//! the Team the tests step stops, says why and leads back; an account suspended before submit
+//! sends the user back to the account step; the whole wizard by keyboard alone, the focus on
+//! each step's heading. Each test checks the page and the database. SQLite only; skipped without
 //! chromedriver, except under CI.
 use labdesk::domain::ids::OrderId;
 use labdesk::domain::lab_account::AccountStatus;
@@ -11,7 +12,7 @@ use serde_json::json;
 use crate::support::browser::{app_and_browser, mark_page, page_still_marked, sign_in};
 use crate::support::data::{add_account, order_count, set_status, test_id, NewAccount};
 use crate::support::orders::order;
-use crate::support::webdriver::{Browser, WAIT};
+use crate::support::webdriver::{keys, Browser, WAIT};
 use crate::support::{TestApp, CLINICIAN, PRIMARY_CARE};
 use crate::wizard::support::patient_fields;
 
@@ -176,36 +177,109 @@ fn browser_wizard_with_two_eligible_accounts_shows_the_step_and_uses_the_choice(
 }
 
 #[test]
-fn browser_wizard_with_no_eligible_account_is_blocked_with_the_reason() {
+fn browser_wizard_with_no_orderable_lab_is_blocked_with_the_reason_and_a_way_back() {
     let Some((app, b)) = app_and_browser() else {
         return;
     };
     start_order(&b, &app);
-    // Quest West bills nothing in NY.
-    patient_and_tests(&b, &app, "NY");
-    wait_for_step(&b, "account");
-    let blocked = b.find("#account-blocked").text();
+    // Quest West bills nothing in NY, and no other lab is open to the Team there.
+    fill_patient(&b, "NY");
+    continue_button(&b);
+    wait_for_step(&b, "tests");
+    let blocked = b.find("#tests-blocked").text();
     assert!(
-        blocked.contains("Lab account Quest West allows no billing type for patients in NY.")
-            && blocked.contains("Ask your ops admin to link"),
+        blocked.contains("No tests can be ordered for this patient.")
+            && blocked.contains("Quest Diagnostics tests cannot be ordered for Team Primary Care")
+            && blocked.contains("serves patients in NY"),
         "{blocked}"
     );
-    let west = b.find(&format!(
-        "input[name=account_id][value=\"{}\"]",
-        app.world.account("97500001")
-    ));
-    assert_eq!(west.property("disabled"), json!(true));
     assert!(
         b.find_all("#wizard button.primary").is_empty(),
         "no Continue"
     );
-    // The review cannot be reached, so nothing can be placed.
+    // The way back: to the patient, whose state is what blocks.
+    b.find("#tests-blocked a").click();
+    wait_for_step(&b, "patient");
+    b.find("#state").select_by_value("CA");
+    continue_button(&b);
+    wait_for_step(&b, "tests");
+    choose_test(&b, &app, "quest-lipid-panel");
+    continue_button(&b);
+    wait_for_step(&b, "billing");
+    assert!(page_still_marked(&b), "all of it without a page load");
+}
+
+/// Continues by keyboard: Tab to the step's Continue button and press Enter; the next step
+/// opens with its heading focused.
+fn continue_by_keys(b: &Browser, next: &str) {
+    b.tab_to("#wizard form.wizard-form button.primary");
+    b.press(keys::ENTER);
+    wait_for_step(b, next);
+    b.wait_until(&format!("the {next} heading has the focus"), WAIT, || {
+        b.focused_is("#step-h")
+    });
+}
+
+#[test]
+fn browser_wizard_can_be_completed_with_the_keyboard_alone() {
+    let Some((app, b)) = app_and_browser() else {
+        return;
+    };
+    sign_in(&b, &app, CLINICIAN);
+    let team = urls::team(&app.world.org_id, app.world.team(PRIMARY_CARE));
+    b.goto(&app.url(&team));
+    b.tab_to(".page-head form button.primary");
+    b.press(keys::ENTER);
+    wait_for_step(&b, "patient");
+    b.wait_until("the heading has the focus", WAIT, || {
+        b.focused_is("#step-h")
+    });
+
+    // The patient: typed field by field; the selects by arrow key and by typing.
+    for (name, value) in patient_fields("CA") {
+        b.tab_to(&format!("#{name}"));
+        match name {
+            "gender" => b.press(keys::DOWN), // "Female", the first after "Choose…"
+            "state" => b.press("CA"),
+            _ => b.press(&value),
+        }
+    }
+    assert_eq!(b.find("#gender").property("value"), json!("female"));
+    assert_eq!(b.find("#state").property("value"), json!("CA"));
+    continue_by_keys(&b, "tests");
+
+    let lipid = format!(
+        "input[name=test_id][value=\"{}\"]",
+        test_id(&app, "quest-lipid-panel")
+    );
+    b.tab_to(&lipid);
+    b.press(keys::SPACE);
+    continue_by_keys(&b, "billing");
+
+    b.tab_to("input[name=billing_type]");
+    b.press(keys::SPACE);
+    continue_by_keys(&b, "review");
+
     let before = order_count(&app);
-    let draft_url = b.current_url();
-    b.goto(&draft_url.replace("/account", "/review"));
-    wait_for_step(&b, "account");
-    assert!(b.find_all("#place-order").is_empty());
-    assert_eq!(order_count(&app), before);
+    b.tab_to("#place-order");
+    b.press(keys::ENTER);
+    let prefix = format!("{}/", app.url(&urls::org_orders(&app.world.org_id)));
+    b.wait_until("the order's page opens", WAIT, || {
+        b.current_url().starts_with(&prefix)
+    });
+    let order_id = OrderId::from_text(&b.current_url()[prefix.len()..]);
+    assert_eq!(order_count(&app), before + 1);
+    let o = order(&app, &order_id);
+    assert_eq!(o.lab_account_id, *app.world.account("97500001"));
+    assert_eq!(o.billing_type.as_str(), "client_bill");
+    assert_eq!(o.created_by, CLINICIAN);
+    let created = app.audit_rows("order.created", &order_id);
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0].actor_label, CLINICIAN);
+    assert_eq!(app.audit_rows("patient.created", &o.user_id).len(), 1);
+    let details: serde_json::Value = serde_json::from_str(&o.patient_details).unwrap();
+    assert_eq!(details["last_name"], json!("Lovelace"));
+    assert_eq!(details["gender"], json!("female"));
 }
 
 #[test]

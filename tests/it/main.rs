@@ -45,6 +45,7 @@ mod read_audit;
 mod results_api;
 mod results_ingest;
 mod review;
+mod review_candidates;
 mod review_decisions;
 mod review_pages;
 mod screenshots;

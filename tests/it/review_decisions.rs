@@ -202,9 +202,10 @@ fn a_mismatch_accept_without_confirmation_or_note_is_refused_and_changes_nothing
         );
         assert_eq!(res.status, 422);
         assert!(
-            res.body.contains("value=\"Jane&#x27;s CMP\"")
-                || res.body.contains("value=\"Jane&#39;s CMP\""),
-            "typed order id kept"
+            res.text()
+                .contains("Choose the order this result belongs to from the list"),
+            "{}",
+            res.text()
         );
         let now = item(app, &m.id);
         assert_eq!(
@@ -268,10 +269,12 @@ fn two_reviewers_with_the_same_version_one_wins_and_the_other_gets_409() {
         let loser = responses.iter().find(|r| r.status == 409).unwrap();
         let decided = item(app, &id);
         let winner = decided.decided_by.clone().unwrap();
-        let expected = format!(
-            "This result was already decided by {winner} ({}). Nothing was changed.",
-            decided.status
-        );
+        let status = match decided.status.as_str() {
+            "accepted" => "Accepted",
+            _ => "Rejected",
+        };
+        let expected =
+            format!("This result was already decided by {winner} ({status}). Nothing was changed.");
         assert!(loser.text().contains(&expected), "{}", loser.text());
         assert!(loser.text().contains("Your note was not saved"));
         assert!(loser.body.contains("id=\"review-state\""));

@@ -304,7 +304,11 @@ fn the_item_page_shows_both_sides_and_marks_differences() {
         assert!(compare_row(&no_match, "Patient").contains("not compared"));
         assert!(no_match
             .body
-            .contains("<datalist id=\"order-suggestions\">"));
-        assert!(no_match.text().contains("Aisha Patel (born 1991-11-02)"));
+            .contains(r#"<fieldset id="candidates" class="candidates">"#));
+        assert!(no_match.text().contains("Aisha Patel born 1991-11-02"));
+        assert!(
+            !no_match.body.contains(" checked>"),
+            "nothing is chosen for the reviewer"
+        );
     });
 }

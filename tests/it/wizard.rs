@@ -5,13 +5,15 @@
 //! audit log.
 mod access;
 mod accounts;
+mod guidance;
 pub mod support;
 
 use labdesk::web::urls;
 
 use self::support::*;
-use crate::support::data::{order_count, test_id};
+use crate::support::data::{link_team, order_count, test_id};
 use crate::support::orders::{order, order_test_ids};
+use crate::support::results::unescape;
 use crate::support::{each_backend, CLINICIAN, PRIMARY_CARE};
 
 #[test]
@@ -41,10 +43,13 @@ fn patient_step_keeps_typed_values_with_each_error_next_to_its_field() {
             "{b}"
         );
         assert!(b.contains(r#"value="1985-13-40" aria-invalid="true" aria-describedby="dob-err""#));
-        assert!(b.contains(r#"<p class="field-error" id="dob-err">Input should be a valid date in the format YYYY-MM-DD</p>"#));
-        assert!(b.contains(r#"<p class="field-error" id="last_name-err">Field required</p>"#));
+        let b = &unescape(b);
+        assert!(b.contains(r#"<p class="field-error" id="dob-err">Enter the patient's date of birth as year-month-day, for example 1980-04-23.</p>"#), "{b}");
+        assert!(b.contains(
+            r#"<p class="field-error" id="last_name-err">Enter the patient's last name.</p>"#
+        ));
         assert!(b.contains(r#"value="not-an-email" aria-invalid="true""#));
-        assert!(b.contains(r#"id="zip-err">Enter a ZIP code like 12345 or 12345-6789</p>"#));
+        assert!(b.contains(r#"id="zip-err">Enter a ZIP code like 12345 or 12345-6789.</p>"#));
         assert!(b.contains(r#"<option value="CA" selected>"#));
         assert!(b.contains(r#"<option value="female" selected>"#));
         assert!(
@@ -90,6 +95,8 @@ fn patient_step_keeps_typed_values_with_each_error_next_to_its_field() {
 #[test]
 fn tests_step_refuses_mixed_labs_and_keeps_the_checked_boxes() {
     each_backend(|app| {
+        // Labcorp through the platform's account, so two labs' tests are listed.
+        link_team(app, app.world.account("LC-PLATFORM-1"), PRIMARY_CARE);
         let w = Wizard::start(app);
         w.post_patient("CA");
         let none = w.post("tests", &[]);
@@ -108,7 +115,7 @@ fn tests_step_refuses_mixed_labs_and_keeps_the_checked_boxes() {
             let checked = format!(r#"value="{}" checked"#, test_id(app, slug));
             assert!(mixed.body.contains(&checked), "{slug} stays checked");
         }
-        let unchecked = format!(r#"value="{}" aria-describedby"#, test_id(app, "quest-cmp"));
+        let unchecked = format!(r#"value="{}" aria-invalid"#, test_id(app, "quest-cmp"));
         assert!(
             mixed.body.contains(&unchecked),
             "unchecked boxes stay unchecked"

@@ -20,8 +20,9 @@ use crate::db::DbConnection;
 use crate::domain::access::{Action, Principal};
 use crate::domain::eligibility::{self, OrderNeeds};
 use crate::domain::ids::{DraftId, OrderId, OrgId, TeamId, UserId};
+use crate::domain::lab::LabSlug;
 use crate::domain::lab_account::LabAccount;
-use crate::domain::wizard::{account_needs, DraftState, Step};
+use crate::domain::wizard::{account_needs, billing_options, orderable_labs, DraftState, Step};
 use crate::error::AppError;
 use crate::service::{orders, policy};
 
@@ -173,6 +174,24 @@ impl Draft {
         accounts.iter().find(|a| a.id == chosen.id).cloned()
     }
 
+    /// The labs whose tests the Team can order for the saved patient (none before the patient).
+    fn orderable_labs(&self, accounts: &[LabAccount]) -> Vec<LabSlug> {
+        match self.state.patient_state() {
+            Some(state) => orderable_labs(accounts, &self.team.id, &self.org_id, state),
+            None => Vec::new(),
+        }
+    }
+
+    /// Why the tests of `lab` cannot be ordered for this Team and patient.
+    fn not_orderable(&self, lab: LabSlug) -> String {
+        let name = lab.display_name();
+        format!(
+            "{name} tests cannot be ordered for Team {}: no active {name} lab account linked to it serves patients in {}.",
+            self.team.name,
+            self.state.patient.state.trim().to_ascii_uppercase(),
+        )
+    }
+
     /// The account to use without asking, when exactly one is eligible.
     fn only_eligible(&self, conn: &mut DbConnection) -> Result<Option<LabAccount>, AppError> {
         let Some(needs) = self.needs() else {
@@ -182,16 +201,28 @@ impl Draft {
         Ok(eligibility::resolve(&accounts, None, &needs).ok().cloned())
     }
 
+    /// Chooses an account; on the way back to review, billing saved for the account before is
+    /// kept when the new one allows it too.
+    fn choose(&mut self, account: &LabAccount, automatic: bool) {
+        self.state.choose_account(account, automatic);
+        if let Some(needs) = self.needs() {
+            let allowed = billing_options(account, &needs);
+            let requires = account.delegated_flow.requires_physician();
+            self.state.keep_billing(&allowed, requires);
+        }
+    }
+
     /// Saves the draft and goes to the step after `from`; the account step is skipped when
     /// exactly one account is eligible (the wizard chooses it).
     fn advance(mut self, conn: &mut DbConnection, from: Step) -> Result<Shown, AppError> {
         let mut next = self.state.next_after(from);
         if next == Step::Account {
             if let Some(only) = self.only_eligible(conn)? {
-                self.state.choose_account(&only, true);
+                self.choose(&only, true);
                 next = self.state.next_after(Step::Account);
             }
         }
+        self.state.arrive(next);
         self.save(conn)?;
         Ok(Shown::Go(Next::Step(next)))
     }

@@ -51,7 +51,8 @@ impl StepInput {
     }
 }
 
-/// Saves a step and says where the person goes next, or shows the step again.
+/// Saves a step and says where the person goes next, or shows the step again. `from_review`:
+/// the step was opened from the review step, which "Continue" returns to when it can.
 pub fn save(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -59,11 +60,15 @@ pub fn save(
     org_id: &OrgId,
     draft_id: &DraftId,
     input: StepInput,
+    from_review: bool,
 ) -> Result<Shown, AppError> {
-    let draft = match open_at(conn, p, org_id, draft_id, input.step())? {
+    let mut draft = match open_at(conn, p, org_id, draft_id, input.step())? {
         Ok(draft) => draft,
         Err(next) => return Ok(Shown::Go(next)),
     };
+    if from_review {
+        draft.state.return_to_review = true;
+    }
     match input {
         StepInput::Patient(action) => patient(conn, actor, draft, action),
         StepInput::Tests(ids) => tests(conn, draft, ids),
@@ -173,6 +178,11 @@ fn tests(
     }
     match orders::check_tests(conn, &unique, None) {
         Ok((lab, _, _)) => {
+            let accounts = draft.accounts(conn)?;
+            if !draft.orderable_labs(&accounts).contains(&lab) {
+                let error = Some(draft.not_orderable(lab));
+                return steps::tests(conn, draft, unique, error);
+            }
             draft.state.set_tests(unique, lab);
             draft.advance(conn, Step::Tests)
         }
@@ -199,7 +209,8 @@ fn account(
     let accounts = draft.accounts(conn)?;
     let error = match eligibility::resolve(&accounts, Some(&id), &needs) {
         Ok(account) => {
-            draft.state.choose_account(account, false);
+            let account = account.clone();
+            draft.choose(&account, false);
             return draft.advance(conn, Step::Account);
         }
         Err(Refusal::NotFound) => "Choose one of the accounts listed.".to_string(),

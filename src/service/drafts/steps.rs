@@ -55,8 +55,10 @@ pub struct PatientStep {
 }
 
 pub struct TestsStep {
-    /// The active tests, in the catalogue's order.
+    /// The active tests of the labs the Team can order from, in the catalogue's order.
     pub tests: Vec<LabTestRow>,
+    /// Labs with active tests that the Team cannot order from for this patient, each with why.
+    pub unavailable: Vec<String>,
     pub checked: Vec<LabTestId>,
     pub error: Option<String>,
 }
@@ -177,11 +179,23 @@ pub(super) fn tests(
     checked: Vec<LabTestId>,
     error: Option<String>,
 ) -> Result<Shown, AppError> {
-    let tests = lab_tests::list_tests(conn, None)?
+    let accounts = draft.accounts(conn)?;
+    let orderable = draft.orderable_labs(&accounts);
+    let (tests, others): (Vec<LabTestRow>, Vec<LabTestRow>) = lab_tests::list_tests(conn, None)?
         .into_iter()
         .filter(|t| t.status == LabTestStatus::Active)
-        .collect();
+        .partition(|t| orderable.contains(&t.lab_slug));
+    let mut unavailable: Vec<LabSlug> = Vec::new();
+    for t in &others {
+        if !unavailable.contains(&t.lab_slug) {
+            unavailable.push(t.lab_slug);
+        }
+    }
     let data = TestsStep {
+        unavailable: unavailable
+            .into_iter()
+            .map(|lab| draft.not_orderable(lab))
+            .collect(),
         tests,
         checked,
         error,

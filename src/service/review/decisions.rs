@@ -2,6 +2,7 @@
 //! The first decision wins (a version check); every decision is audited with its note.
 use serde_json::json;
 
+use super::candidates::allowed_teams;
 use super::errors::{DecideError, DecidedState};
 use super::{item_in_scope, Reviewer};
 use crate::db::audit::{self, AuditEntry};
@@ -13,7 +14,7 @@ use crate::domain::actor::Actor;
 use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::ids::{OrderId, ResultId, ReviewItemId};
 use crate::domain::result_matching::DecisionCode;
-use crate::domain::review::{ReviewAction, ReviewStatus};
+use crate::domain::review::{team_may_take, ReviewAction, ReviewStatus};
 use crate::domain::scope::Scope;
 use crate::error::AppError;
 use crate::hl7::oru::{self, OruMessage};
@@ -113,8 +114,9 @@ fn note_optional(note: &str) -> Result<Option<&str>, DecideError> {
     Ok((!note.is_empty()).then_some(note))
 }
 
-/// Accepts the result onto an order of the item's org. A `lab_account_mismatch` needs an
-/// explicit confirmation and a note.
+/// Accepts the result onto an order of the item's org and of a Team the item may go to
+/// (`domain::review::candidate_teams`). A `lab_account_mismatch` needs an explicit
+/// confirmation and a note.
 pub fn accept(
     conn: &mut DbConnection,
     r: &Reviewer,
@@ -131,7 +133,9 @@ pub fn accept(
             Some(org) => *org == order.org_id,
             None => r.org_ids.contains(&order.org_id),
         };
-        if !same_org {
+        // The result names a patient: never onto another Team's order than the item's.
+        let teams = allowed_teams(conn, &item)?;
+        if !same_org || !team_may_take(teams.as_deref(), &order.team_id) {
             return Err(DecideError::OrderNotFound);
         }
         let note = note_optional(note)?.unwrap_or_default();

@@ -2,6 +2,7 @@
 //! (`Reviewer`), the decisions on an item (`decisions`: accept, reject, escalate, each with its
 //! own refusals in `DecideError`), the dashboard's reads of the queue and of one item (`queue`,
 //! `item`), and the audit rows of those reads (`reads`), which a Team key's reads share.
+pub mod candidates;
 mod decisions;
 mod errors;
 pub mod item;

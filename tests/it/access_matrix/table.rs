@@ -193,11 +193,19 @@ pub(super) fn matrix() -> Vec<Entry> {
             e("POST", "/orgs/{org}/review/{id:[0-9a-fA-F-]+}/{action:accept|reject|escalate}", ORG_FORM, ADMIN_ONLY),
             "note=matrix&version=1",
         ),
+        with_body(
+            e("POST", "/orgs/{org}/review/{id:[0-9a-fA-F-]+}/candidates", ORG_FORM, ADMIN_ONLY),
+            "q=matrix",
+        ),
         e("GET", "/platform/review", PLATFORM_PAGE, NONE),
         e("GET", "/platform/review/{id:[0-9a-fA-F-]+}", PLATFORM_PAGE, NONE),
         with_body(
             e("POST", "/platform/review/{id:[0-9a-fA-F-]+}/{action:accept|reject|escalate}", PLATFORM_FORM, NONE),
             "note=matrix&version=1",
+        ),
+        with_body(
+            e("POST", "/platform/review/{id:[0-9a-fA-F-]+}/candidates", PLATFORM_FORM, NONE),
+            "q=matrix",
         ),
         // Lab interface keys
         e("GET", "/platform/lab_keys", PLATFORM_PAGE, NONE),

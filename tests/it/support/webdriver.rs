@@ -416,3 +416,46 @@ fn send(
         _ => Ok(value),
     }
 }
+
+/// Keys as WebDriver names them (W3C WebDriver, "keyboard actions"), for `Browser::press`.
+pub mod keys {
+    pub const TAB: &str = "\u{E004}";
+    pub const ENTER: &str = "\u{E007}";
+    pub const SPACE: &str = " ";
+    pub const DOWN: &str = "\u{E015}";
+}
+
+/// The keyboard alone, as a person without a mouse uses the page.
+impl Browser {
+    /// Presses each character of `text` (plain characters and `keys::*`) on whatever element
+    /// has the focus, as a key down and up each: nothing is clicked or aimed at.
+    pub fn press(&self, text: &str) {
+        let mut actions = Vec::new();
+        for ch in text.chars() {
+            let key = ch.to_string();
+            actions.push(json!({"type": "keyDown", "value": key}));
+            actions.push(json!({"type": "keyUp", "value": key}));
+        }
+        let body = json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]});
+        self.cmd("POST", "/actions", Some(body));
+        self.cmd("DELETE", "/actions", None);
+    }
+
+    /// Whether the element with the focus matches `css`.
+    pub fn focused_is(&self, css: &str) -> bool {
+        let script =
+            "return !!document.activeElement && document.activeElement.matches(arguments[0]);";
+        self.execute_script(script, vec![json!(css)]) == json!(true)
+    }
+
+    /// Presses Tab until the element matching `css` has the focus (at most 80 times).
+    pub fn tab_to(&self, css: &str) {
+        for _ in 0..80 {
+            if self.focused_is(css) {
+                return;
+            }
+            self.press(keys::TAB);
+        }
+        panic!("Tab never reached {css}");
+    }
+}

@@ -8,6 +8,7 @@ use crate::support::data::{
     add_account, link_team, order_count, set_status, test_id, unlink_team, NewAccount,
 };
 use crate::support::orders::order;
+use crate::support::results::unescape;
 use crate::support::{each_backend, PRIMARY_CARE};
 use crate::wizard::support::*;
 
@@ -113,7 +114,9 @@ fn a_delegated_account_needs_the_physician_and_billing_keeps_what_was_typed() {
         assert!(b.contains(r#"value="1234567890" aria-invalid="true""#));
         assert!(b.contains("NPI must be 10 digits with a valid check digit"));
         assert!(
-            b.contains(r#"id="physician_last_name-err">Field required"#),
+            unescape(b).contains(
+                r#"id="physician_last_name-err">Enter the ordering physician's last name."#
+            ),
             "{b}"
         );
         assert!(b.contains(r#"value="client_bill" checked"#));
@@ -137,51 +140,45 @@ fn a_delegated_account_needs_the_physician_and_billing_keeps_what_was_typed() {
 }
 
 #[test]
-fn no_eligible_account_blocks_the_order_and_says_why_and_whom_to_ask() {
+fn no_orderable_lab_blocks_the_tests_step_and_says_why_and_whom_to_ask() {
     each_backend(|app| {
         let w = Wizard::start(app);
-        // Quest West bills nothing in NY: linked, but not eligible.
-        assert_eq!(w.through_tests("NY"), w.url("account"));
-        let page = w.get("account");
-        let text = page.text();
-        assert!(text.contains("This order cannot be placed."), "{text}");
-        assert!(text.contains("Lab account Quest West allows no billing type for patients in NY."));
-        assert!(text.contains("Ask your ops admin to link an active Quest Diagnostics account"));
+        // Quest West bills nothing in NY, BioReference NY is suspended, no Labcorp account is
+        // linked: the Team can order nothing for this patient, and the tests step says so.
+        assert_eq!(w.post_patient("NY").location(), w.url("tests"));
+        let page = w.get("tests");
+        let text = unescape(&page.text());
+        assert!(
+            text.contains("No tests can be ordered for this patient."),
+            "{text}"
+        );
+        for lab in ["Quest Diagnostics", "BioReference", "Labcorp"] {
+            let why = format!("{lab} tests cannot be ordered for Team Primary Care: no active {lab} lab account linked to it serves patients in NY.");
+            assert!(text.contains(&why), "{why} in {text}");
+        }
+        assert!(text.contains("Ask your ops admin to link an active lab account"));
         assert!(!page.body.contains(">Continue</button>"), "no way forward");
-        let west = app.world.account("97500001");
-        assert!(page.body.contains(&format!(r#"value="{west}" disabled>"#)));
-        let refused = w.post("account", &[("account_id", west.as_str())]);
+        assert!(!page.body.contains(r#"name="test_id""#), "no test to check");
+        // The way back: the patient's details (their state) and the step before.
+        let patient = w.url("patient");
+        assert!(page.body.contains(&format!(
+            r#"<a href="{patient}" hx-get="{patient}">change the patient"#
+        )));
+        assert!(page.body.contains(&format!(
+            r#"<a href="{patient}" hx-get="{patient}" class="back-link">Back to Patient</a>"#
+        )));
+        // A test posted anyway (an old tab) is refused with the reason; nothing is saved.
+        let refused = w.post_tests(&["quest-lipid-panel"]);
         assert_eq!(refused.status, 422);
-        assert!(refused
-            .text()
-            .contains("allows no billing type for patients in NY"));
+        assert!(unescape(&refused.text())
+            .contains("Quest Diagnostics tests cannot be ordered for Team Primary Care"));
+        assert!(w.state().test_ids.is_empty());
         // Later steps and submit lead back here; nothing is placed.
-        for step in ["billing", "review"] {
-            assert_eq!(w.get(step).location(), w.url("account"), "{step}");
+        for step in ["account", "billing", "review"] {
+            assert_eq!(w.get(step).location(), w.url("tests"), "{step}");
         }
         let before = order_count(app);
-        assert_eq!(w.submit().location(), w.url("account"));
-        assert_eq!(order_count(app), before);
-
-        // BioReference tests: the only linked BioReference account is suspended.
-        assert_eq!(w.post_tests(&["bioref-cbc"]).location(), w.url("account"));
-        let text = w.get("account").text();
-        assert!(
-            text.contains("Lab account BioReference NY is suspended and does not take new orders."),
-            "{text}"
-        );
-        // Labcorp tests: nothing linked at all.
-        assert_eq!(
-            w.post_tests(&["labcorp-hba1c"]).location(),
-            w.url("account")
-        );
-        let text = w.get("account").text();
-        assert!(
-            text.contains(
-                "No Labcorp lab account is linked to this Team. Ask your ops admin to link one."
-            ),
-            "{text}"
-        );
+        assert_eq!(w.submit().location(), w.url("tests"));
         assert_eq!(order_count(app), before);
     });
 }

@@ -1,6 +1,6 @@
 //! The decisions: plain forms that post and redirect (POST/redirect/GET). Every rule is
 //! `service::review`'s; here a refusal becomes the item page again with the message next to the
-//! form and what was typed kept: 422 for a missing order id, confirmation or note, 404 for an
+//! form and what was typed kept: 422 for no order chosen, confirmation or note, 404 for an
 //! order that is not one of the item's org, 409 when another reviewer decided first (the form
 //! carries the item's version), shown with the item's current state.
 use actix_web::http::StatusCode;
@@ -8,7 +8,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::item::{item_page, ItemPage, Typed};
-use super::review_chrome;
+use super::{review_chrome, status_badge};
 use crate::domain::ids::{OrderId, ReviewItemId};
 use crate::domain::review::ReviewAction;
 use crate::domain::scope::Scope;
@@ -59,16 +59,27 @@ impl DecisionForm {
 }
 
 /// How the page answers a refusal; None: not a refusal the page shows (the error page does).
-fn answer(refusal: &DecideError, typed_order: &str) -> Option<(StatusCode, String)> {
+fn answer(refusal: &DecideError) -> Option<(StatusCode, String)> {
     match refusal {
-        DecideError::AlreadyDecided { .. } => Some((StatusCode::CONFLICT, refusal.to_string())),
-        DecideError::OrderIdRequired
-        | DecideError::ConfirmationRequired
+        // The status in words; the API's message keeps the stored value.
+        DecideError::AlreadyDecided { current } => Some((
+            StatusCode::CONFLICT,
+            format!(
+                "This result was already decided by {} ({}). Nothing was changed.",
+                current.decided_by.as_deref().unwrap_or("another reviewer"),
+                status_badge(current.status).0
+            ),
+        )),
+        DecideError::OrderIdRequired => Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Choose the order this result belongs to from the list (search by the patient's name or date of birth if it is not there).".to_string(),
+        )),
+        DecideError::ConfirmationRequired
         | DecideError::NoteRequired { .. }
         | DecideError::NoteTooLong => Some((StatusCode::UNPROCESSABLE_ENTITY, refusal.to_string())),
         DecideError::OrderNotFound => Some((
             StatusCode::NOT_FOUND,
-            format!("There is no order {typed_order} this result could go on: it must be an order of the same organization."),
+            "That order cannot take this result: it must be an order of the same organization and of a Team the result may go to. Choose one of the orders listed.".to_string(),
         )),
         DecideError::ItemNotFound | DecideError::Other(_) => None,
     }
@@ -101,7 +112,7 @@ pub async fn decide(
             Err(refusal) => refusal,
         };
         let typed = form.typed(action);
-        let Some((status, message)) = answer(&refusal, &typed.order_id) else {
+        let Some((status, message)) = answer(&refusal) else {
             return Err(refusal.into());
         };
         // The item as it is now, which is what a reviewer who lost the race needs to see; shown

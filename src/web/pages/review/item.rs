@@ -13,15 +13,16 @@ use crate::domain::result_matching::{reason_label, DecisionCode};
 use crate::domain::review::{ReviewAction, ReviewStatus};
 use crate::domain::scope::Scope;
 use crate::error::AppError;
-use crate::service::review::item::{self as review_item, ItemDetails, Suggestion};
-use crate::web::page::{render, Chrome, PageContext};
+use crate::service::review::candidates::Candidate;
+use crate::service::review::item::{self as review_item, ItemDetails};
+use crate::web::page::{render, Chrome, PageContext, Swappable};
 use crate::web::pages::fmt_time;
 use crate::web::pages::orders::{patient_name, StatusBadge};
 use crate::web::{run_db, urls, AppState};
 
 #[derive(Deserialize)]
 pub struct ItemPath {
-    id: ReviewItemId,
+    pub id: ReviewItemId,
 }
 
 pub struct CandidateView {
@@ -57,14 +58,16 @@ pub struct DecisionForms {
     pub accept_url: String,
     pub reject_url: String,
     pub escalate_url: Option<String>,
-    pub order_id: String,
+    /// The search form of the candidate orders (a POST: a name or date of birth is patient data,
+    /// which never goes into a URL).
+    pub search_url: String,
+    pub searched: String,
+    pub candidates: CandidateList,
     pub mismatch: bool,
     pub confirm_checked: bool,
     pub accept_note: String,
     pub reject_note: String,
     pub escalate_note: String,
-    /// (order id, label) of orders that may be meant: the patient's orders in the org.
-    pub suggestions: Vec<(OrderId, String)>,
     /// Why a decision was refused, next to its form.
     pub accept_error: Option<String>,
     pub reject_error: Option<String>,
@@ -94,6 +97,16 @@ pub struct ItemPage {
     pub problem: Option<String>,
 }
 
+/// A search swaps only the candidate list; an item decided meanwhile has none to swap.
+impl Swappable for ItemPage {
+    fn render_fragment(&self) -> askama::Result<String> {
+        match &self.forms {
+            Some(f) => f.candidates.render(),
+            None => Ok("<div id=\"candidates\"><p role=\"alert\">This result was decided meanwhile: reload the page to see how.</p></div>".to_string()),
+        }
+    }
+}
+
 fn state_view(d: &ItemDetails) -> StateView {
     let item = &d.item;
     let (status_label, status_class) = status_badge(item.status);
@@ -114,19 +127,58 @@ fn state_view(d: &ItemDetails) -> StateView {
     }
 }
 
-/// An order that may be meant, as the reviewer tells it apart: patient, tests, status, placed.
-fn suggestion(s: &Suggestion) -> (OrderId, String) {
-    let o = &s.order;
-    let patient = serde_json::from_str::<PatientDetails>(&o.patient_details)
-        .map(|d| format!("{} (born {})", patient_name(&d), d.dob))
-        .unwrap_or_default();
-    let label = format!(
-        "{patient} · {} · {} · {}",
-        s.tests.join(", "),
-        StatusBadge::new(o.status_high, o.status_low).label,
-        fmt_time(&o.created_at)
-    );
-    (o.id.clone(), label)
+/// One order of the accept form's list, as the reviewer tells it apart.
+pub struct CandidateRow {
+    pub id: OrderId,
+    pub patient: String,
+    pub dob: String,
+    pub tests: String,
+    pub placed: String,
+    pub account: String,
+    pub status: StatusBadge,
+    pub checked: bool,
+}
+
+/// The list of orders to pick from; swapped alone after a search with htmx.
+#[derive(Template)]
+#[template(path = "results/_candidates.html")]
+pub struct CandidateList {
+    pub rows: Vec<CandidateRow>,
+    pub searched: bool,
+    /// The last accept was refused: the list is described by the message.
+    pub invalid: bool,
+}
+
+fn candidate_row(c: &Candidate, chosen: &str) -> CandidateRow {
+    let o = &c.order;
+    let details = serde_json::from_str::<PatientDetails>(&o.patient_details).ok();
+    CandidateRow {
+        patient: details.as_ref().map(patient_name).unwrap_or_default(),
+        dob: details.map(|d| d.dob.to_string()).unwrap_or_default(),
+        tests: c.tests.join(", "),
+        placed: fmt_time(&o.created_at),
+        account: c
+            .account
+            .as_ref()
+            .map(|a| format!("{} ({})", a.name(), a.provider_account_id))
+            .unwrap_or_default(),
+        status: StatusBadge::new(o.status_high, o.status_low),
+        checked: o.id.as_str() == chosen,
+        id: o.id.clone(),
+    }
+}
+
+/// The candidate list of an item: the order typed last (or the likely one) checked.
+pub fn candidate_list(d: &ItemDetails, chosen: &str, invalid: bool) -> CandidateList {
+    CandidateList {
+        rows: d
+            .candidates
+            .iter()
+            .map(|c| candidate_row(c, chosen))
+            .collect(),
+        searched: d.searched.is_some(),
+        invalid,
+    }
 }
 
 fn forms(
@@ -152,20 +204,25 @@ fn forms(
         reject_url: decision_url(ReviewAction::Reject),
         escalate_url: (item.status == ReviewStatus::PendingCustomer)
             .then(|| decision_url(ReviewAction::Escalate)),
-        order_id: match accept {
-            Some(t) => t.order_id.clone(),
-            None => d
-                .suggested
-                .as_ref()
-                .map(|o| o.to_string())
-                .unwrap_or_default(),
-        },
+        search_url: urls::review_candidates(scope, &item.id),
+        searched: d.searched.clone().unwrap_or_default(),
+        candidates: candidate_list(
+            d,
+            &match accept {
+                Some(t) => t.order_id.clone(),
+                None => d
+                    .suggested
+                    .as_ref()
+                    .map(|o| o.to_string())
+                    .unwrap_or_default(),
+            },
+            error_of(ReviewAction::Accept).is_some(),
+        ),
         mismatch: item.decision_code == DecisionCode::LabAccountMismatch,
         confirm_checked: accept.is_some_and(|t| t.confirm_mismatch),
         accept_note: note(ReviewAction::Accept),
         reject_note: note(ReviewAction::Reject),
         escalate_note: note(ReviewAction::Escalate),
-        suggestions: d.suggestions.iter().map(suggestion).collect(),
         accept_error: error_of(ReviewAction::Accept),
         reject_error: error_of(ReviewAction::Reject),
         escalate_error: error_of(ReviewAction::Escalate),

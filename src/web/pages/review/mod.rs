@@ -5,6 +5,7 @@
 //! Two scopes: `/orgs/{org}/review` is an org's queue (its org admins and CSMs);
 //! `/platform/review` is the CSMs' queue: quarantine (deliveries on unknown accounts, which
 //! belong to no org) plus the items of every org they look after, escalations included.
+pub mod candidates;
 pub mod compare;
 pub mod decide;
 pub mod item;

@@ -19,6 +19,9 @@ pub struct AccountChoice {
 
 pub struct AccountView {
     pub action: String,
+    /// Where a blocked order is changed: other tests, or the patient's state.
+    pub tests_url: String,
+    pub patient_url: String,
     pub lab_name: &'static str,
     pub state: &'static str,
     pub choices: Vec<AccountChoice>,
@@ -63,6 +66,8 @@ pub fn view(draft: &Draft, d: AccountStep) -> AccountView {
         .collect();
     AccountView {
         action: step_url(draft, Step::Account),
+        tests_url: step_url(draft, Step::Tests),
+        patient_url: step_url(draft, Step::Patient),
         lab_name: d.needs.lab.display_name(),
         state: d.needs.state.as_str(),
         choices,

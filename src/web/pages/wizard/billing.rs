@@ -3,6 +3,7 @@
 use super::{step_url, value};
 use crate::domain::billing::BillingType;
 use crate::domain::order_input::PhysicianInput;
+use crate::domain::wizard::words::plain_error;
 use crate::domain::wizard::{account_label, BillingInput, Step};
 use crate::service::drafts::{BillingStep, Draft, StepInput};
 
@@ -19,6 +20,8 @@ pub struct BillingErrors {
     pub last_name: Option<String>,
     pub npi: Option<String>,
     pub clinical_notes: Option<String>,
+    /// (id of the input, message), in the form's order.
+    pub summary: Vec<(&'static str, String)>,
 }
 
 pub struct BillingView {
@@ -31,7 +34,6 @@ pub struct BillingView {
     pub physician: PhysicianInput,
     pub clinical_notes: String,
     pub errors: BillingErrors,
-    pub form_error: Option<String>,
 }
 
 pub fn view(draft: &Draft, d: BillingStep) -> BillingView {
@@ -46,9 +48,22 @@ pub fn view(draft: &Draft, d: BillingStep) -> BillingView {
     let get = |f: &str| {
         errors
             .as_ref()
-            .and_then(|e| e.for_last(f))
-            .map(str::to_string)
+            .and_then(|e| {
+                e.0.iter()
+                    .find(|x| x.loc.last().map(String::as_str) == Some(f))
+            })
+            .map(plain_error)
     };
+    let summary = [
+        ("billing_type", "billing_type"),
+        ("first_name", "physician_first_name"),
+        ("last_name", "physician_last_name"),
+        ("npi", "physician_npi"),
+        ("clinical_notes", "clinical_notes"),
+    ]
+    .into_iter()
+    .filter_map(|(field, input)| get(field).map(|m| (input, m)))
+    .collect();
     BillingView {
         action: step_url(draft, Step::Billing),
         account_label: account_label(&account),
@@ -71,10 +86,8 @@ pub fn view(draft: &Draft, d: BillingStep) -> BillingView {
             last_name: get("last_name"),
             npi: get("npi"),
             clinical_notes: get("clinical_notes"),
+            summary,
         },
-        form_error: errors
-            .as_ref()
-            .map(|_| "Billing was not saved: please correct the fields marked below.".to_string()),
     }
 }
 

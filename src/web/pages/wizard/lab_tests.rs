@@ -22,6 +22,10 @@ pub struct LabGroup {
 pub struct TestsView {
     pub action: String,
     pub groups: Vec<LabGroup>,
+    /// Why some labs' tests are not listed, in plain words.
+    pub unavailable: Vec<String>,
+    /// Where the patient (and with it the state the accounts must serve) is changed.
+    pub patient_url: String,
     pub error: Option<String>,
     pub notice: Option<String>,
 }
@@ -60,6 +64,8 @@ pub fn view(draft: &Draft, d: TestsStep) -> TestsView {
     TestsView {
         action: step_url(draft, Step::Tests),
         groups: groups.into_iter().map(|(_, g)| g).collect(),
+        unavailable: d.unavailable,
+        patient_url: step_url(draft, Step::Patient),
         error: d.error,
         notice: draft.state.tests_notice.clone(),
     }

@@ -47,6 +47,10 @@ pub struct WizardView {
     pub team_name: String,
     pub team_url: String,
     pub progress: Vec<ProgressItem>,
+    /// The step before this one, as (address, name): every step after the first has a way back.
+    pub back: Option<(String, &'static str)>,
+    /// The step was opened from the review step: its forms say so, to return there.
+    pub from_review: bool,
     pub step: StepView,
 }
 
@@ -69,21 +73,35 @@ impl Swappable for WizardPage {
     }
 }
 
+/// The value of `from` on a step opened from the review step.
+pub const FROM_REVIEW: &str = "review";
+
 /// The address of a step of the draft.
 pub fn step_url(draft: &Draft, step: Step) -> String {
     urls::draft_step(&draft.org_id, &draft.id, step)
 }
 
 /// The wizard around one step, with the progress bar.
-fn wizard_view(csrf: &str, page: StepPage) -> WizardView {
+fn wizard_view(csrf: &str, page: StepPage, from_review: bool) -> WizardView {
     let shown = page.step();
     let StepPage { draft, data } = page;
     let state = &draft.state;
     let first = state.first_incomplete();
-    let progress = Step::ALL
+    let steps: Vec<Step> = Step::ALL
         .iter()
         .copied()
         .filter(|s| *s != Step::Account || state.shows_account_step())
+        .collect();
+    // Counted in every step's order: the account step, when the wizard chose the account, is
+    // left out of the progress bar but can still be shown (its account was refused).
+    let back = Step::ALL
+        .iter()
+        .take_while(|s| **s != shown)
+        .filter(|s| steps.contains(s))
+        .last()
+        .map(|s| (step_url(&draft, *s), s.label()));
+    let progress = steps
+        .into_iter()
         .map(|s| {
             let reachable = state.reachable(s) == s;
             ProgressItem {
@@ -106,6 +124,8 @@ fn wizard_view(csrf: &str, page: StepPage) -> WizardView {
         team_name: draft.team.name.clone(),
         team_url: urls::team(&draft.org_id, &draft.team.id),
         progress,
+        back,
+        from_review,
         step,
     }
 }
@@ -124,12 +144,12 @@ fn go(org: &OrgId, draft: &DraftId, next: &Next) -> String {
 }
 
 impl Answer {
-    fn of(ctx: &PageContext, chrome: Chrome, org: &OrgId, draft: &DraftId, shown: Shown) -> Self {
+    fn of(ctx: &PageContext, chrome: Chrome, at: &Place, shown: Shown) -> Self {
         match shown {
-            Shown::Go(next) => Answer::Go(go(org, draft, &next)),
+            Shown::Go(next) => Answer::Go(go(&at.org, &at.draft, &next)),
             Shown::Step(page) => Answer::Page(Box::new(WizardPage {
                 chrome,
-                w: wizard_view(&ctx.csrf, *page),
+                w: wizard_view(&ctx.csrf, *page, at.from_review),
             })),
         }
     }
@@ -164,6 +184,19 @@ pub struct DraftPath {
     draft: DraftId,
 }
 
+/// Where a request is in the wizard: the draft, and whether the step came from review.
+struct Place {
+    org: OrgId,
+    draft: DraftId,
+    from_review: bool,
+}
+
+/// `?from=review` on a step opened from the review step's "Change" links.
+#[derive(Deserialize)]
+pub struct StepQuery {
+    from: Option<String>,
+}
+
 fn parse_step(step: &str) -> Result<Step, AppError> {
     step.parse().map_err(|_| AppError::NotFound)
 }
@@ -173,14 +206,20 @@ pub async fn show(
     state: web::Data<AppState>,
     ctx: PageContext,
     path: web::Path<StepPath>,
+    query: web::Query<StepQuery>,
 ) -> Result<HttpResponse, AppError> {
     let step = parse_step(&path.step)?;
     let StepPath { org, draft, .. } = path.into_inner();
+    let at = Place {
+        org,
+        draft,
+        from_review: query.from.as_deref() == Some(FROM_REVIEW),
+    };
     let hx = ctx.hx;
     let answer = run_db(&state, move |conn| {
-        let chrome = ctx.chrome(conn, Some(&Scope::Org(org.clone())), Nav::Orders)?;
-        let shown = drafts::show(conn, &ctx.principal, &org, &draft, step)?;
-        Ok(Answer::of(&ctx, chrome, &org, &draft, shown))
+        let chrome = ctx.chrome(conn, Some(&Scope::Org(at.org.clone())), Nav::Orders)?;
+        let shown = drafts::show(conn, &ctx.principal, &at.org, &at.draft, step)?;
+        Ok(Answer::of(&ctx, chrome, &at, shown))
     })
     .await?;
     answer.respond(hx, StatusCode::OK)
@@ -203,11 +242,17 @@ pub async fn save(
         Step::Billing => billing::read(&form),
         Step::Review => review::read(&form),
     };
+    let at = Place {
+        org,
+        draft,
+        from_review: value(&form, "from") == FROM_REVIEW,
+    };
     let hx = ctx.hx;
     let answer = run_db(&state, move |conn| {
-        let chrome = ctx.chrome(conn, Some(&Scope::Org(org.clone())), Nav::Orders)?;
-        let shown = drafts::save(conn, &ctx.actor(), &ctx.principal, &org, &draft, input)?;
-        Ok(Answer::of(&ctx, chrome, &org, &draft, shown))
+        let chrome = ctx.chrome(conn, Some(&Scope::Org(at.org.clone())), Nav::Orders)?;
+        let (p, returning) = (&ctx.principal, at.from_review);
+        let shown = drafts::save(conn, &ctx.actor(), p, &at.org, &at.draft, input, returning)?;
+        Ok(Answer::of(&ctx, chrome, &at, shown))
     })
     .await?;
     answer.respond(hx, StatusCode::UNPROCESSABLE_ENTITY)

@@ -5,11 +5,12 @@ use crate::domain::billing::US_STATES;
 use crate::domain::ids::PatientId;
 use crate::domain::order_input::{Gender, PatientInput};
 use crate::domain::validation::FieldErrors;
+use crate::domain::wizard::words::plain_error;
 use crate::domain::wizard::Step;
 use crate::service::drafts::{Draft, PatientAction, PatientStep, StepInput};
 use crate::web::pages::SelectOption;
 
-/// Each field's message, shown next to it.
+/// Each field's message in plain words, shown next to it, and the same messages listed on top.
 #[derive(Default)]
 pub struct PatientErrors {
     pub first_name: Option<String>,
@@ -24,11 +25,38 @@ pub struct PatientErrors {
     pub zip: Option<String>,
     pub country: Option<String>,
     pub access_notes: Option<String>,
+    /// (id of the input, message), in the form's order: the summary links to each field.
+    pub summary: Vec<(&'static str, String)>,
 }
+
+/// The form's fields in the order they appear; the country has no input of its own, so its
+/// message points at the address.
+const FORM_ORDER: [(&str, &str); 12] = [
+    ("first_name", "first_name"),
+    ("last_name", "last_name"),
+    ("dob", "dob"),
+    ("gender", "gender"),
+    ("phone_number", "phone_number"),
+    ("email", "email"),
+    ("first_line", "first_line"),
+    ("city", "city"),
+    ("state", "state"),
+    ("zip", "zip"),
+    ("country", "first_line"),
+    ("access_notes", "access_notes"),
+];
 
 impl From<&FieldErrors> for PatientErrors {
     fn from(e: &FieldErrors) -> Self {
-        let get = |f: &str| e.for_last(f).map(str::to_string);
+        let get = |f: &str| {
+            e.0.iter()
+                .find(|x| x.loc.last().map(String::as_str) == Some(f))
+                .map(plain_error)
+        };
+        let summary = FORM_ORDER
+            .iter()
+            .filter_map(|(field, input)| get(field).map(|m| (*input, m)))
+            .collect();
         PatientErrors {
             first_name: get("first_name"),
             last_name: get("last_name"),
@@ -42,6 +70,7 @@ impl From<&FieldErrors> for PatientErrors {
             zip: get("zip"),
             country: get("country"),
             access_notes: get("access_notes"),
+            summary,
         }
     }
 }
@@ -62,12 +91,11 @@ pub struct PatientView {
     pub chosen: Option<String>,
     pub input: PatientInput,
     pub errors: PatientErrors,
-    pub form_error: Option<String>,
     pub gender_options: Vec<SelectOption>,
     pub state_options: Vec<SelectOption>,
 }
 
-fn gender_label(g: Gender) -> &'static str {
+pub fn gender_label(g: Gender) -> &'static str {
     match g {
         Gender::Female => "Female",
         Gender::Male => "Male",
@@ -107,9 +135,6 @@ pub fn view(draft: &Draft, d: PatientStep) -> PatientView {
             .as_ref()
             .map(PatientErrors::from)
             .unwrap_or_default(),
-        form_error: d.errors.as_ref().map(|_| {
-            "The patient was not saved: please correct the fields marked below.".to_string()
-        }),
         input: d.input,
     }
 }

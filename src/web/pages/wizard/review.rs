@@ -3,8 +3,11 @@
 //! again in the transaction that inserts the order; a refusal comes back here as the step to
 //! fix, with its reason).
 use super::lab_tests::method_label;
-use super::{step_url, value};
+use super::patient::gender_label;
+use super::{step_url, value, FROM_REVIEW};
+use crate::domain::eligibility::{Ineligible, Refusal};
 use crate::domain::ids::LabAccountId;
+use crate::domain::order_input::Gender;
 use crate::domain::wizard::{account_label, Step};
 use crate::service::drafts::{Draft, ReviewStep, StepInput};
 use crate::web::urls;
@@ -23,6 +26,8 @@ pub struct ReviewView {
     pub patient_url: String,
     pub tests_url: String,
     pub account_url: Option<String>,
+    /// Where a problem with the account is fixed (also when the wizard chose it).
+    pub choose_account_url: String,
     pub billing_url: String,
     pub patient_lines: Vec<(&'static str, String)>,
     pub tests: Vec<String>,
@@ -59,25 +64,67 @@ fn patient_lines(draft: &Draft) -> Vec<(&'static str, String)> {
             format!("{} {}", p.first_name.trim(), p.last_name.trim()),
         ),
         ("Date of birth", p.dob.trim().to_string()),
-        ("Gender", p.gender.trim().to_string()),
+        (
+            "Sex",
+            p.gender
+                .trim()
+                .parse::<Gender>()
+                .map(|g| gender_label(g).to_string())
+                .unwrap_or_default(),
+        ),
         ("Phone", p.phone_number.trim().to_string()),
         ("Email", p.email.trim().to_string()),
         ("Address", address),
     ]
 }
 
+/// Why the account cannot take the order as it stands, with billing types named as people read
+/// them (the shared message, which the API also sends, names them by their codes).
+fn problem_text(r: &Refusal, d: &ReviewStep) -> String {
+    let name = d.account.display_name();
+    let billing = d.billing.label().to_lowercase();
+    let reason = match r {
+        Refusal::Ineligible {
+            reason: Ineligible::BillingNotSupported,
+            ..
+        } => format!("Lab account {name} does not support {billing}."),
+        Refusal::Ineligible {
+            reason: Ineligible::StateNotAllowed,
+            ..
+        } => format!(
+            "Lab account {name} does not allow {billing} for patients in {}.",
+            d.needs.state.as_str()
+        ),
+        Refusal::Ineligible {
+            reason: Ineligible::PhysicianRequired,
+            ..
+        } => format!(
+            "Lab account {name} orders through your own physicians: the order must name the ordering physician."
+        ),
+        other => other.message(),
+    };
+    format!("{reason} Choose another lab account.")
+}
+
+/// A step opened from here: saving it comes back here when nothing else has to change.
+fn change_url(draft: &Draft, step: Step) -> String {
+    format!("{}?from={FROM_REVIEW}", step_url(draft, step))
+}
+
 pub fn view(draft: &Draft, d: ReviewStep) -> ReviewView {
+    let problem = d.problem.as_ref().map(|r| problem_text(r, &d));
     let notes = draft.state.clinical_notes.trim();
     ReviewView {
         action: step_url(draft, Step::Review),
         submit_url: urls::submit_draft(&draft.org_id, &draft.id),
-        patient_url: step_url(draft, Step::Patient),
-        tests_url: step_url(draft, Step::Tests),
+        patient_url: change_url(draft, Step::Patient),
+        tests_url: change_url(draft, Step::Tests),
         account_url: draft
             .state
             .shows_account_step()
-            .then(|| step_url(draft, Step::Account)),
-        billing_url: step_url(draft, Step::Billing),
+            .then(|| change_url(draft, Step::Account)),
+        choose_account_url: change_url(draft, Step::Account),
+        billing_url: change_url(draft, Step::Billing),
         patient_lines: patient_lines(draft),
         method: d
             .tests
@@ -107,9 +154,7 @@ pub fn view(draft: &Draft, d: ReviewStep) -> ReviewView {
                 other_lab: c.other_lab,
             })
             .collect(),
-        problem: d
-            .problem
-            .map(|r| format!("{} Choose another lab account.", r.message())),
+        problem,
         error: d.error,
     }
 }
