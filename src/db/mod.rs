@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod drafts;
 pub mod group_commit;
+pub mod home;
 pub mod idempotency;
 pub mod lab_account_lists;
 pub mod lab_accounts;
