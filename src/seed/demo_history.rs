@@ -105,15 +105,16 @@ fn pool(dice: &mut Dice, plan: &TeamPlan<'_>) -> Result<Vec<Patient>, AppError> 
 
 /// How many days ago an order was placed: any of the last `DAYS`, weekends half as often.
 fn days_ago(dice: &mut Dice, today: NaiveDate) -> i64 {
-    let back = dice.roll(DAYS) as i64;
+    // Every roll is made whatever the date, so each run places the same orders.
+    let (back, again, retry) = (dice.roll(DAYS), dice.roll(DAYS), dice.roll(2) == 0);
     let weekend = matches!(
-        (today - Duration::days(back)).weekday(),
+        (today - Duration::days(back as i64)).weekday(),
         Weekday::Sat | Weekday::Sun
     );
-    if weekend && dice.roll(2) == 0 {
-        dice.roll(DAYS) as i64
+    if weekend && retry {
+        again as i64
     } else {
-        back
+        back as i64
     }
 }
 
