@@ -15,7 +15,6 @@ use crate::domain::ids::{LabAccountId, OrderId, OrgId, TeamId};
 use crate::domain::lab_account::AccountStatus;
 use crate::domain::order_status::LowStatus;
 use crate::domain::result_matching::DecisionCode;
-use crate::domain::result_values::Interpretation;
 use crate::domain::review::ReviewStatus;
 use crate::error::AppError;
 
@@ -187,6 +186,12 @@ pub fn orders_per_account_and_day(
         .collect()
 }
 
+/// The latest result is critical, written as a literal so the planners use the partial indexes
+/// `orders_critical_*` (a bound parameter would not match their condition).
+fn critical() -> diesel::expression::SqlLiteral<Bool> {
+    sql::<Bool>("orders.interpretation = 'critical'")
+}
+
 /// No person has opened the order (its page shows the result) since its latest result arrived.
 fn not_viewed_since_latest_result() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
     sql::<diesel::sql_types::Bool>(
@@ -219,7 +224,7 @@ pub fn unviewed_critical(
     let failed = |e| AppError::db("listing unviewed critical results", e);
     let rows = orders::table
         .filter(orders_since(scope, since))
-        .filter(orders::interpretation.eq(Interpretation::Critical))
+        .filter(critical())
         .filter(not_viewed_since_latest_result())
         .order((orders::created_at.desc(), orders::id.desc()))
         .limit(limit)
@@ -237,7 +242,7 @@ pub fn unviewed_critical(
     } else {
         orders::table
             .filter(orders_since(scope, since))
-            .filter(orders::interpretation.eq(Interpretation::Critical))
+            .filter(critical())
             .filter(not_viewed_since_latest_result())
             .count()
             .get_result(conn)

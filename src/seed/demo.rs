@@ -336,8 +336,8 @@ fn seed(conn: &mut DbConnection, actor: &Actor) -> Result<orgs::Org, AppError> {
         &[
             TeamPlan {
                 team: &primary,
-                orders: 110,
-                patients: 30,
+                orders: 80,
+                patients: 24,
                 tests: &["quest-lipid-panel", "quest-cmp"],
                 places: &[
                     ("Phoenix", "AZ", "85004"),
@@ -351,16 +351,16 @@ fn seed(conn: &mut DbConnection, actor: &Actor) -> Result<orgs::Org, AppError> {
             // Quest East delegates ordering to the customer's physicians.
             TeamPlan {
                 team: &cardio,
-                orders: 50,
-                patients: 14,
+                orders: 36,
+                patients: 12,
                 tests: &["labcorp-hba1c", "quest-lipid-panel", "quest-cmp"],
                 places: &[("Buffalo", "NY", "14202"), ("Rochester", "NY", "14604")],
                 physician: true,
             },
             TeamPlan {
                 team: &tele,
-                orders: 45,
-                patients: 12,
+                orders: 30,
+                patients: 10,
                 tests: &["sonora-vitamin-d", "quest-lipid-panel"],
                 places: &[
                     ("Phoenix", "AZ", "85004"),
@@ -371,8 +371,8 @@ fn seed(conn: &mut DbConnection, actor: &Actor) -> Result<orgs::Org, AppError> {
             },
             TeamPlan {
                 team: &other_team,
-                orders: 15,
-                patients: 5,
+                orders: 10,
+                patients: 4,
                 tests: &["quest-lipid-panel"],
                 places: &[("Chicago", "IL", "60601"), ("Evanston", "IL", "60201")],
                 physician: false,

@@ -6,7 +6,9 @@
 use chrono::{Duration, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
-use crate::db::schema::{audit_events, inbound_messages, order_events, orders, patients, results};
+use crate::db::schema::{
+    audit_events, inbound_messages, order_events, orders, patients, results, unmatched_results,
+};
 use crate::db::{orders as orders_db, results as results_db, DbConnection};
 use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::ids::OrderId;
@@ -32,7 +34,7 @@ pub fn finished(placed: NaiveDateTime, now: NaiveDateTime, hours: i64) -> NaiveD
 }
 
 fn failed(e: diesel::result::Error) -> AppError {
-    AppError::db("dating a demo order", e)
+    AppError::db("dating the demo's data", e)
 }
 
 /// `placed` is when the order was placed, `done` when its last step (or result) came.
@@ -104,6 +106,23 @@ pub fn backdate(
     .set(audit_events::at.eq(placed))
     .execute(conn)
     .map_err(failed)?;
+    Ok(())
+}
+
+/// A delivery queued for review arrived at `at`: its review item and its lab message.
+pub fn queued_at(
+    conn: &mut DbConnection,
+    control_id: &str,
+    at: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(unmatched_results::table.filter(unmatched_results::control_id.eq(control_id)))
+        .set(unmatched_results::created_at.eq(at))
+        .execute(conn)
+        .map_err(failed)?;
+    diesel::update(inbound_messages::table.filter(inbound_messages::control_id.eq(control_id)))
+        .set(inbound_messages::received_at.eq(at))
+        .execute(conn)
+        .map_err(failed)?;
     Ok(())
 }
 
