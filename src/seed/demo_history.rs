@@ -54,7 +54,7 @@ pub struct TeamPlan<'a> {
 }
 
 const WOMEN: &[&str] = &[
-    "Maria", "Linda", "Hannah", "Chloe", "Priya", "Fatima", "Rosa", "Nora", "Ava", "Mei", "Leah",
+    "Maria", "Linda", "Hannah", "Chloe", "Priya", "Fatima", "Rosa", "Nora", "Elena", "Mei", "Leah",
     "Zoe",
 ];
 const MEN: &[&str] = &[
