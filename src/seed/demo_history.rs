@@ -73,7 +73,7 @@ fn pool(dice: &mut Dice, plan: &TeamPlan<'_>) -> Result<Vec<Patient>, AppError> 
     let mut names: Vec<(&str, &str, Gender)> = Vec::new();
     let mut k = 0usize;
     while names.len() < plan.patients && k < WOMEN.len() * SURNAMES.len() {
-        let (first, gender) = if k % 2 == 0 {
+        let (first, gender) = if k.is_multiple_of(2) {
             (WOMEN[(k / 2) % WOMEN.len()], Gender::Female)
         } else {
             (MEN[(k / 2) % MEN.len()], Gender::Male)
