@@ -49,6 +49,7 @@ fn mount<R: Router>(r: &mut R) {
     r.get("/livez", livez).get("/readyz", readyz);
     sign_in(r);
     r.scope("/orgs/{org}", |r| {
+        r.get("/home", home::page);
         lab_accounts(r);
         teams(r);
         orders(r);

@@ -50,7 +50,7 @@ macro_rules! filtered {
 /// Whether the account of the row is linked to a Team of `org_id`, asked per account (the platform
 /// has few), not by collecting every link of the org's Teams first, which grows with the org.
 /// Written as SQL: diesel's DSL does not express a subquery that names the outer row.
-fn linked_to_a_team_of(
+pub(super) fn linked_to_a_team_of(
     org_id: &OrgId,
 ) -> diesel::expression::SqlLiteral<
     diesel::sql_types::Bool,

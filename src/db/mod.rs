@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bulk_links;
 pub mod drafts;
 pub mod group_commit;
+pub mod home;
 pub mod idempotency;
 pub mod lab_account_lists;
 pub mod lab_accounts;

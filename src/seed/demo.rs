@@ -2,6 +2,7 @@
 //! account, patients and orders in several states, and a second org that nobody in the first
 //! may see. Written through the same use cases as the dashboard, so the audit log and status
 //! history are real.
+use super::demo_history::TeamPlan;
 use crate::db::{orgs, write_tx, DbConnection};
 use crate::domain::access::Role;
 use crate::domain::account_config::AccountConfigInput;
@@ -103,7 +104,8 @@ pub fn ensure_demo(conn: &mut DbConnection) -> Result<DemoKeys, AppError> {
     let actor = Actor::system("demo seed");
     let org = match orgs::find_org_by_id_or_name(conn, DEMO_ORG)? {
         Some(org) => org,
-        None => seed(conn, &actor)?,
+        // One transaction: one commit for the whole demo, which keeps start-up quick.
+        None => write_tx(conn, |conn| seed(conn, &actor))?,
     };
     let team = orgs::list_teams(conn, &org.id)?
         .into_iter()
@@ -329,5 +331,53 @@ fn seed(conn: &mut DbConnection, actor: &Actor) -> Result<orgs::Org, AppError> {
     let placed = super::demo_orders::seed(conn, actor, &primary, &cardio, &tele, &other_team)?;
     // One result of each kind that does not fit, queued for review like a lab's delivery.
     super::demo_review::seed(conn, &placed)?;
+    super::demo_history::seed(
+        conn,
+        &[
+            TeamPlan {
+                team: &primary,
+                orders: 80,
+                patients: 24,
+                tests: &["quest-lipid-panel", "quest-cmp"],
+                places: &[
+                    ("Phoenix", "AZ", "85004"),
+                    ("San Jose", "CA", "95113"),
+                    ("Las Vegas", "NV", "89101"),
+                    ("Tucson", "AZ", "85701"),
+                    ("Sacramento", "CA", "95814"),
+                ],
+                physician: false,
+            },
+            // Quest East delegates ordering to the customer's physicians.
+            TeamPlan {
+                team: &cardio,
+                orders: 36,
+                patients: 12,
+                tests: &["labcorp-hba1c", "quest-lipid-panel", "quest-cmp"],
+                places: &[("Buffalo", "NY", "14202"), ("Rochester", "NY", "14604")],
+                physician: true,
+            },
+            TeamPlan {
+                team: &tele,
+                orders: 30,
+                patients: 10,
+                tests: &["sonora-vitamin-d", "quest-lipid-panel"],
+                places: &[
+                    ("Phoenix", "AZ", "85004"),
+                    ("Scottsdale", "AZ", "85251"),
+                    ("Flagstaff", "AZ", "86001"),
+                ],
+                physician: true,
+            },
+            TeamPlan {
+                team: &other_team,
+                orders: 10,
+                patients: 4,
+                tests: &["quest-lipid-panel"],
+                places: &[("Chicago", "IL", "60601"), ("Evanston", "IL", "60201")],
+                physician: false,
+            },
+        ],
+    )?;
     Ok(org)
 }

@@ -4,7 +4,8 @@
 //! the sandbox, through the same ingestion path a lab's messages take.
 use chrono::NaiveDate;
 
-use crate::db::lab_tests;
+use super::demo_times;
+use crate::db::lab_tests::{self, LabTestRow};
 use crate::db::orgs::Team;
 use crate::db::DbConnection;
 use crate::domain::actor::Actor;
@@ -28,12 +29,14 @@ type Person = (
     &'static str,
 );
 
-/// One demo order: who, which tests (slugs), where it ends up, and whether a physician orders.
+/// One demo order: who, which tests (slugs), where it ends up, whether a physician orders, and
+/// how many days ago it was placed.
 struct DemoOrder {
     person: Person,
     tests: &'static [&'static str],
     status: LowStatus,
     physician: bool,
+    days_ago: i64,
 }
 
 const fn order(
@@ -41,12 +44,14 @@ const fn order(
     tests: &'static [&'static str],
     status: LowStatus,
     physician: bool,
+    days_ago: i64,
 ) -> DemoOrder {
     DemoOrder {
         person,
         tests,
         status,
         physician,
+        days_ago,
     }
 }
 
@@ -162,41 +167,52 @@ const CMP: &[&str] = &["quest-cmp"];
 /// Emily has three lipid panels with results (the last one corrected by the lab), so her order
 /// page charts each marker over her orders.
 const PRIMARY_CARE: &[DemoOrder] = &[
-    order(EMILY, LIPID, Completed, false),
-    order(EMILY, LIPID, Completed, false),
-    order(EMILY, LIPID, Corrected, false),
-    order(DAVID, LIPID, Cancelled, false),
-    order(ROBERT, CMP, PartialResults, false),
+    order(EMILY, LIPID, Completed, false, 84),
+    order(EMILY, LIPID, Completed, false, 47),
+    order(EMILY, LIPID, Corrected, false, 12),
+    order(DAVID, LIPID, Cancelled, false, 20),
+    order(ROBERT, CMP, PartialResults, false, 5),
     order(
         AISHA,
         &["quest-lipid-panel", "quest-cmp"],
         AppointmentScheduled,
         false,
+        3,
     ),
-    order(MARCUS, CMP, RequisitionCreated, false),
-    order(JANE, LIPID, Ordered, false),
-    order(JANE, CMP, Ordered, false),
+    order(MARCUS, CMP, RequisitionCreated, false, 2),
+    order(JANE, LIPID, Ordered, false, 1),
+    order(JANE, CMP, Ordered, false, 0),
 ];
 
 /// Cardiology: order-delegated Quest East (a physician is required) and the platform's Labcorp.
 const CARDIOLOGY: &[DemoOrder] = &[
-    order(THOMAS, &["labcorp-hba1c"], Completed, false),
-    order(OLIVIA, LIPID, AppointmentScheduled, true),
-    order(GRACE, CMP, Ordered, true),
+    order(THOMAS, &["labcorp-hba1c"], Completed, false, 30),
+    order(OLIVIA, LIPID, AppointmentScheduled, true, 4),
+    order(GRACE, CMP, Ordered, true, 1),
 ];
 
 const TELEHEALTH: &[DemoOrder] = &[
-    order(SOFIA, &["sonora-vitamin-d"], RequisitionCreated, true),
-    order(LIAM, LIPID, Ordered, false),
+    order(SOFIA, &["sonora-vitamin-d"], RequisitionCreated, true, 2),
+    order(LIAM, LIPID, Ordered, false, 0),
 ];
 
-const GLOBEX: &[DemoOrder] = &[order(NOAH, LIPID, Ordered, false)];
+const GLOBEX: &[DemoOrder] = &[order(NOAH, LIPID, Ordered, false, 1)];
 
 fn patient(p: &Person) -> Result<Patient, AppError> {
     let (first, last, dob, gender, city, state, zip) = *p;
     let dob = NaiveDate::parse_from_str(dob, "%Y-%m-%d")
         .map_err(|e| AppError::Internal(format!("demo date of birth: {e}")))?;
-    Ok(Patient {
+    Ok(patient_of((first, last), dob, gender, (city, state, zip)))
+}
+
+/// A demo patient: (first, last) name, born on `dob`, living at (city, state, zip).
+pub(super) fn patient_of(
+    (first, last): (&str, &str),
+    dob: NaiveDate,
+    gender: Gender,
+    (city, state, zip): (&str, &str, &str),
+) -> Patient {
+    Patient {
         details: PatientDetails {
             first_name: first.into(),
             last_name: last.into(),
@@ -215,11 +231,15 @@ fn patient(p: &Person) -> Result<Patient, AppError> {
             receiver_name: None,
             access_notes: None,
         },
-    })
+    }
 }
 
-fn test_ids(conn: &mut DbConnection, slugs: &[&str]) -> Result<Vec<LabTestId>, AppError> {
-    let all = lab_tests::list_tests(conn, None)?;
+/// The catalogue's tests, read once for all the demo's orders.
+pub(super) fn catalogue(conn: &mut DbConnection) -> Result<Vec<LabTestRow>, AppError> {
+    lab_tests::list_tests(conn, None)
+}
+
+pub(super) fn test_ids(all: &[LabTestRow], slugs: &[&str]) -> Result<Vec<LabTestId>, AppError> {
     slugs
         .iter()
         .map(|slug| {
@@ -238,13 +258,16 @@ pub struct Placed {
     pub id: OrderId,
 }
 
-fn place(
+/// Places an order for a Team's patient (the same client user id names the same patient again),
+/// with the account chosen as the API would.
+pub(super) fn place_new(
     conn: &mut DbConnection,
     actor: &Actor,
     team: &Team,
-    demo: &DemoOrder,
+    person: Patient,
+    test_ids: Vec<LabTestId>,
+    physician: bool,
 ) -> Result<OrderId, AppError> {
-    let person = patient(&demo.person)?;
     let client_user_id = format!(
         "demo-{}-{}",
         person.details.first_name, person.details.last_name
@@ -260,11 +283,11 @@ fn place(
         org_id: team.org_id.clone(),
         user_id,
         patient: person,
-        test_ids: test_ids(conn, demo.tests)?,
+        test_ids,
         lab_account_id: None,
         billing: BillingType::ClientBill,
         collection_method: None,
-        physician: demo.physician.then(|| Physician {
+        physician: physician.then(|| Physician {
             first_name: "Priya".into(),
             last_name: "Shah".into(),
             npi: "1234567893".into(),
@@ -275,7 +298,19 @@ fn place(
         passthrough: None,
         activate_by: None,
     };
-    let id = orders::create(conn, actor, &req)?;
+    Ok(orders::create(conn, actor, &req)?)
+}
+
+fn place(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    team: &Team,
+    tests: &[LabTestRow],
+    demo: &DemoOrder,
+) -> Result<OrderId, AppError> {
+    let person = patient(&demo.person)?;
+    let test_ids = test_ids(tests, demo.tests)?;
+    let id = place_new(conn, actor, team, person, test_ids, demo.physician)?;
     let team_ids = std::slice::from_ref(&team.id);
     match demo.status {
         Ordered => {}
@@ -306,13 +341,24 @@ pub fn seed(
         (tele, TELEHEALTH),
         (other_team, GLOBEX),
     ];
+    let tests = catalogue(conn)?;
+    let now = crate::db::now();
     let mut placed = Vec::new();
     for (team, orders) in plan {
-        for demo in orders {
+        for (i, demo) in orders.iter().enumerate() {
+            let id = place(conn, actor, team, &tests, demo)?;
+            // Mornings and afternoons, a different time for each order.
+            let at = demo_times::placed_at(now, demo.days_ago, 8 * 60 + (i as i64 * 97) % 600);
+            let hours = match demo.status {
+                Ordered | Cancelled => 0,
+                PartialResults | Completed | Corrected => 50,
+                _ => 20,
+            };
+            demo_times::backdate(conn, &id, at, demo_times::finished(at, now, hours))?;
             placed.push(Placed {
                 last_name: demo.person.1,
                 tests: demo.tests,
-                id: place(conn, actor, team, demo)?,
+                id,
             });
         }
     }

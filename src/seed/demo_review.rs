@@ -39,6 +39,8 @@ struct Sent<'a> {
     sex: &'a str,
     markers: &'a [(&'a str, &'a str)],
     code: &'a str,
+    /// How long ago it arrived, so the queue shows items of different ages.
+    minutes_ago: i64,
 }
 
 fn order_of(placed: &[Placed], last_name: &str, tests: &[&str]) -> Result<OrderId, AppError> {
@@ -50,7 +52,7 @@ fn order_of(placed: &[Placed], last_name: &str, tests: &[&str]) -> Result<OrderI
 }
 
 fn deliver(conn: &mut DbConnection, actor: &Actor, s: &Sent<'_>) -> Result<(), AppError> {
-    let now = crate::db::now();
+    let arrived = crate::db::now() - Duration::minutes(s.minutes_ago);
     let (y, m, d) = s.dob;
     let dob = NaiveDate::from_ymd_opt(y, m, d)
         .ok_or_else(|| AppError::Config("a demo date of birth is not a date".into()))?;
@@ -66,8 +68,8 @@ fn deliver(conn: &mut DbConnection, actor: &Actor, s: &Sent<'_>) -> Result<(), A
         dob,
         sex: s.sex,
         status: "F",
-        collected_at: now - Duration::hours(30),
-        reported_at: now - Duration::hours(2),
+        collected_at: arrived - Duration::hours(28),
+        reported_at: arrived - Duration::minutes(10),
         values: s
             .markers
             .iter()
@@ -97,7 +99,9 @@ fn deliver(conn: &mut DbConnection, actor: &Actor, s: &Sent<'_>) -> Result<(), A
         },
     )?;
     match outcome {
-        Outcome::Queued { code, .. } if code.as_str() == s.code => Ok(()),
+        Outcome::Queued { code, .. } if code.as_str() == s.code => {
+            super::demo_times::queued_at(conn, &control_id, arrived)
+        }
         other => Err(AppError::Internal(format!(
             "demo delivery {control_id} was expected to be queued as {}, got {other:?}",
             s.code
@@ -122,6 +126,7 @@ pub fn seed(conn: &mut DbConnection, placed: &[Placed]) -> Result<(), AppError> 
             sex: "M",
             markers: LIPID,
             code: "quarantine",
+            minutes_ago: 3000,
         },
         // Quest West, but the lab's own requisition number instead of a labdesk order id.
         Sent {
@@ -134,6 +139,7 @@ pub fn seed(conn: &mut DbConnection, placed: &[Placed]) -> Result<(), AppError> 
             sex: "F",
             markers: CMP,
             code: "no_match",
+            minutes_ago: 1560,
         },
         // Jane Doe's CMP was placed on Quest West; the lab sent it on Quest East's number.
         Sent {
@@ -146,6 +152,7 @@ pub fn seed(conn: &mut DbConnection, placed: &[Placed]) -> Result<(), AppError> 
             sex: "F",
             markers: CMP,
             code: "lab_account_mismatch",
+            minutes_ago: 300,
         },
         // Marcus Chen's CMP came back for "Marcus Chan".
         Sent {
@@ -158,6 +165,7 @@ pub fn seed(conn: &mut DbConnection, placed: &[Placed]) -> Result<(), AppError> 
             sex: "M",
             markers: CMP,
             code: "match_sample_id_mismatch_demo",
+            minutes_ago: 40,
         },
     ];
     for s in &deliveries {

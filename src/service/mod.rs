@@ -4,6 +4,7 @@ pub mod api_keys;
 pub mod audit_log;
 pub mod bulk_links;
 pub mod drafts;
+pub mod home;
 pub mod idempotency;
 pub mod lab_accounts;
 pub mod lab_keys;

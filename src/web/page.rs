@@ -25,6 +25,7 @@ use crate::service::policy;
 /// The navigation item a page belongs to (marked as the current one in the layout).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
+    Home,
     LabAccounts,
     Orders,
     Teams,
@@ -69,6 +70,7 @@ fn link(label: &'static str, href: String, nav: Nav, current: Nav) -> NavLink {
 fn org_links(p: &Principal, org: &OrgId, current: Nav) -> Vec<NavLink> {
     let org_scope = Scope::Org(org.clone());
     let mut links = vec![
+        link("Home", urls::org_home(org), Nav::Home, current),
         link(
             "Lab accounts",
             urls::lab_accounts(&org_scope),

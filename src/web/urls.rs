@@ -44,6 +44,11 @@ pub fn home() -> String {
     "/".to_string()
 }
 
+/// An org's home page: the state of things at a glance for the person's role.
+pub fn org_home(org: &OrgId) -> String {
+    format!("/orgs/{org}/home")
+}
+
 /// The organizations a person may open.
 pub fn orgs() -> String {
     "/orgs".to_string()
@@ -250,6 +255,7 @@ mod tests {
             (sign_out_everywhere(), vec![]),
             (home(), vec![]),
             (orgs(), vec![]),
+            (org_home(org), vec![("org", ORG)]),
             (teams(org), vec![("org", ORG)]),
             (team(org, tm), vec![("org", ORG), ("team", TEAM)]),
             (team_keys(org, tm), vec![("org", ORG), ("team", TEAM)]),

@@ -53,7 +53,7 @@ fn sign_in_sets_a_hardened_cookie_and_lands_on_the_org() {
         let landing = c.get(&urls::home());
         assert_eq!(
             landing.header("location"),
-            Some(urls::lab_accounts(app.world.org()).as_str())
+            Some(urls::org_home(&app.world.org_id).as_str())
         );
         assert_eq!(app.audit_rows("user.signed_in", user_id(app, OPS)).len(), 1);
     });

@@ -50,6 +50,10 @@ fn browser_login_then_filter_the_accounts_list() {
         return;
     };
     sign_in(&b, &app, OPS);
+    b.find("nav a[href$=\"/lab_accounts\"]").click();
+    b.wait_until("the lab accounts open", WAIT, || {
+        b.current_url() == accounts_url(&app)
+    });
     let (everything, _) = expected(&app, |_| true);
     assert!(everything.len() > 2, "{everything:?}");
     assert_eq!(table_names(&b), everything);
@@ -260,6 +264,7 @@ fn browser_csm_creates_an_account() {
         return;
     };
     sign_in(&b, &app, CSM);
+    b.goto(&accounts_url(&app));
     b.find("a.button.primary[href$=\"/lab_accounts/new\"]")
         .click();
     let list = accounts_url(&app);

@@ -59,7 +59,13 @@ fn orders_list_shows_each_role_what_it_may_see() {
             .into_iter()
             .filter(|id| order(app, id).team_id == *primary)
             .collect();
-        assert_eq!(ids, in_db, "exactly Primary Care's orders, newest first");
+        // The demo's history fills more than a page: the first page is the newest of them.
+        let page_size = labdesk::service::org_orders::PAGE_SIZE as usize;
+        assert_eq!(
+            ids,
+            in_db[..in_db.len().min(page_size)],
+            "exactly Primary Care's orders, newest first"
+        );
         assert!(page.text().contains("Orders of your Teams: Primary Care."));
         // Even filtered by Cardiology's account, nothing of Cardiology shows.
         let quest_east = app.world.account("97500002");
@@ -93,7 +99,9 @@ fn orders_list_filters_by_status_account_dates_and_patient_name() {
         let ids = |query: &str| listed_ids(&c.get(&format!("{url}?{query}")).body);
 
         let completed = ids("status=completed");
-        assert!(completed.contains(&alan) && !completed.contains(&ada));
+        assert!(!completed.is_empty() && !completed.contains(&ada));
+        // Alan's order is older than the demo's first page of completed orders.
+        assert!(ids("status=completed&to=2001-12-31").contains(&alan));
         assert!(completed
             .iter()
             .all(|id| order(app, id).status_low.as_str() == "completed"));

@@ -119,6 +119,10 @@ fn measure(app: &TestApp, ops: &Client, clinician: &Client, csm: &Client) -> Vec
             app.client()
                 .api_get(&format!("/v1/org/{org}/team"), ORG_KEY_HEADER, org_key)
         }),
+        twice("home page (ops)", || ops.get(&urls::org_home(org))),
+        twice("home page (clinician)", || {
+            clinician.get(&urls::org_home(org))
+        }),
     ]
 }
 

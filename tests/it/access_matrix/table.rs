@@ -176,6 +176,7 @@ pub(super) fn matrix() -> Vec<Entry> {
         e("GET", "/orgs/{org}/audit.csv", ORG_PAGE, ADMIN_ONLY),
         // Orders
         e("GET", "/orgs/{org}/orders", ORG_PAGE, NONE),
+        e("GET", "/orgs/{org}/home", ORG_PAGE, NONE),
         e("GET", "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}", ORG_PAGE, OTHER_TEAM),
         e("GET", "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/cancel", ORG_PAGE, NOT_CSM_OTHER_TEAM),
         e("POST", "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/cancel", ORG_FORM, NOT_CSM_OTHER_TEAM),

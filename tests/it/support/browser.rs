@@ -14,14 +14,14 @@ pub fn app_and_browser() -> Option<(TestApp, Browser)> {
 }
 
 /// Signs one of the demo people of Northwind in through the login form and waits for the page
-/// every one of them lands on: the org's lab accounts.
+/// every one of them lands on: the org's home.
 pub fn sign_in(b: &Browser, app: &TestApp, email: &str) {
     b.goto(&app.url(&urls::sign_in()));
     b.find("#email").send_keys(email);
     b.find("#password")
         .send_keys(labdesk::seed::demo::DEMO_PASSWORD);
     b.find("form button[type=submit]").click();
-    let landing = app.url(&urls::lab_accounts(app.world.org()));
+    let landing = app.url(&urls::org_home(&app.world.org_id));
     b.wait_until(&format!("{email} lands on {landing}"), WAIT, || {
         b.current_url() == landing
     });

@@ -1,0 +1,2 @@
+DROP INDEX orders_critical_team;
+DROP INDEX orders_critical_org;
