@@ -4,6 +4,7 @@ use labdesk::domain::ids::TeamId;
 use labdesk::web::urls;
 
 use crate::bulk_links::{QUEST_EAST, QUEST_WEST};
+use crate::support::axe::assert_accessible;
 use crate::support::browser::{app_and_browser, sign_in, texts};
 use crate::support::webdriver::WAIT;
 use crate::support::{CARDIOLOGY, OPS, PRIMARY_CARE, TELEHEALTH_WEST};
@@ -33,6 +34,7 @@ fn browser_bulk_link_preview_apply_and_undo() {
         rows("lab_account.team_unlinked"),
     );
     sign_in(&b, &app, OPS);
+    b.goto(&app.url(&labdesk::web::urls::lab_accounts(app.world.org())));
     let audit = crate::bulk_links::link_audit(&app).len();
 
     // Choose: the select-all box appears with JavaScript; tick two rows by hand.
@@ -53,6 +55,7 @@ fn browser_bulk_link_preview_apply_and_undo() {
         b.current_url()
             .starts_with(&app.url(&urls::bulk_links(&app.world.org_id)))
     });
+    assert_accessible(&b, "the bulk link page");
     assert_eq!(
         texts(&b, "form.bulk-form fieldset:first-of-type li"),
         ["Quest West", "Quest East"],
@@ -74,6 +77,7 @@ fn browser_bulk_link_preview_apply_and_undo() {
     b.wait_until("the preview shows", WAIT, || {
         b.find_all("table.bulk-preview tbody tr").len() == 4
     });
+    assert_accessible(&b, "the bulk link preview");
     let outcomes = texts(&b, "table.bulk-preview tbody tr td:nth-child(3)");
     assert_eq!(
         outcomes,
@@ -96,6 +100,7 @@ fn browser_bulk_link_preview_apply_and_undo() {
     b.wait_until("the confirmation shows", WAIT, || {
         b.find_all("#bulk-summary").len() == 1
     });
+    assert_accessible(&b, "the bulk link confirmation");
     assert_eq!(
         b.find("#bulk-summary").text(),
         "Linked 2 accounts to 2 Teams: 2 new links, 2 already linked"
@@ -113,6 +118,7 @@ fn browser_bulk_link_preview_apply_and_undo() {
     b.wait_until("the undo is confirmed", WAIT, || {
         b.find_all("#bulk-undone").len() == 1
     });
+    assert_accessible(&b, "the bulk undo confirmation");
     assert!(b
         .find("#bulk-undone")
         .text()

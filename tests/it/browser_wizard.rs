@@ -9,6 +9,7 @@ use labdesk::domain::lab_account::AccountStatus;
 use labdesk::web::urls;
 use serde_json::json;
 
+use crate::support::axe::assert_accessible;
 use crate::support::browser::{app_and_browser, mark_page, page_still_marked, sign_in};
 use crate::support::data::{add_account, order_count, set_status, test_id, NewAccount};
 use crate::support::orders::order;
@@ -153,6 +154,7 @@ fn browser_wizard_with_two_eligible_accounts_shows_the_step_and_uses_the_choice(
     start_order(&b, &app);
     patient_and_tests(&b, &app, "CA");
     wait_for_step(&b, "account");
+    assert_accessible(&b, "the wizard's account step");
     assert!(page_still_marked(&b));
     assert!(b.find("ol.wizard-steps").text().contains("Lab account"));
     let west = app.world.account("97500001");
@@ -198,6 +200,7 @@ fn browser_wizard_with_no_orderable_lab_is_blocked_with_the_reason_and_a_way_bac
         "no Continue"
     );
     // The way back: to the patient, whose state is what blocks.
+    assert_accessible(&b, "the wizard's blocked tests step");
     b.find("#tests-blocked a").click();
     wait_for_step(&b, "patient");
     b.find("#state").select_by_value("CA");
@@ -218,6 +221,7 @@ fn continue_by_keys(b: &Browser, next: &str) {
     b.wait_until(&format!("the {next} heading has the focus"), WAIT, || {
         b.focused_is("#step-h")
     });
+    assert_accessible(b, &format!("the wizard's {next} step"));
 }
 
 #[test]
@@ -234,6 +238,7 @@ fn browser_wizard_can_be_completed_with_the_keyboard_alone() {
     b.wait_until("the heading has the focus", WAIT, || {
         b.focused_is("#step-h")
     });
+    assert_accessible(&b, "the wizard's patient step");
 
     // The patient: typed field by field; the selects by arrow key and by typing.
     for (name, value) in patient_fields("CA") {

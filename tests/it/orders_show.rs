@@ -114,7 +114,7 @@ fn clinician_cancels_without_javascript_after_a_confirmation_page() {
         assert!(page.body.contains(&format!("href=\"{cancel_url}\"")));
         assert!(page
             .body
-            .contains("hx-confirm=\"Cancel this order? The lab will not process it"));
+            .contains("hx-confirm=\"Cancel the order for Ada Lovelace (born "));
         let confirm = c.get(&cancel_url);
         assert_eq!(confirm.status, 200);
         assert!(

@@ -45,7 +45,7 @@ pub async fn confirm(
         let o = order_page::to_cancel(conn, &ctx.principal, &org, &order_id)?;
         Ok(ConfirmPage {
             chrome,
-            question: cancel_question(&o),
+            question: cancel_question(&o, true),
             tests: o
                 .tests
                 .iter()
@@ -81,6 +81,7 @@ pub async fn cancel(
             &org,
             &seen,
             Some("Order cancelled.".to_string()),
+            false,
         ))
     })
     .await?;

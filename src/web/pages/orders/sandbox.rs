@@ -84,7 +84,7 @@ pub async fn advance(
             };
             ProgressFragment {
                 results: results_panel(&org, &page, &ctx.csrf, Some(message)),
-                panel: status_panel(&org, &page.seen, None),
+                panel: status_panel(&org, &page.seen, None, false),
             }
         }))
     })

@@ -43,19 +43,34 @@ pub struct StatusPanel {
 }
 
 /// The question before cancelling names whose order it is, so the wrong patient's order is not
-/// cancelled from a tab left open.
-pub fn cancel_question(o: &OrderView) -> String {
+/// cancelled from a tab left open. A panel htmx swaps in names the tests only: fragments carry no
+/// patient data (the page around it names the patient).
+pub fn cancel_question(o: &OrderView, whole_page: bool) -> String {
     let d = &o.details;
-    let tests: Vec<&str> = o.tests.iter().map(|t| t.name.as_str()).collect();
-    format!(
-        "Cancel the order for {} (born {}): {}? The lab will not process it, and this cannot be undone.",
-        patient_name(d),
-        d.dob.format("%Y-%m-%d"),
-        tests.join(", ")
-    )
+    let tests = o
+        .tests
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let whose = if whole_page {
+        format!(
+            "the order for {} (born {}): {tests}",
+            patient_name(d),
+            d.dob.format("%Y-%m-%d")
+        )
+    } else {
+        format!("this order ({tests})")
+    };
+    format!("Cancel {whose}? The lab will not process it, and this cannot be undone.")
 }
 
-pub fn status_panel(org_id: &OrgId, seen: &SeenOrder, message: Option<String>) -> StatusPanel {
+pub fn status_panel(
+    org_id: &OrgId,
+    seen: &SeenOrder,
+    message: Option<String>,
+    whole_page: bool,
+) -> StatusPanel {
     let o = &seen.order;
     let low = o.low();
     let may_cancel = seen.may_cancel;
@@ -84,7 +99,7 @@ pub fn status_panel(org_id: &OrgId, seen: &SeenOrder, message: Option<String>) -
         cancel: (cancellable && may_cancel).then(|| CancelControl {
             post_url: cancel_url.clone(),
             confirm_url: cancel_url,
-            question: cancel_question(o),
+            question: cancel_question(o, whole_page),
         }),
         cannot_cancel,
         message,
@@ -226,7 +241,7 @@ pub async fn page(
                 .map(|ph| format!("{} {} (NPI {})", ph.first_name, ph.last_name, ph.npi)),
             clinical_notes: o.row.clinical_notes.clone(),
             priority: o.row.priority,
-            panel: status_panel(&org, seen, None),
+            panel: status_panel(&org, seen, None, true),
             results,
             chrome,
         })
