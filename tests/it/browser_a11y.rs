@@ -115,24 +115,42 @@ fn pages_fit_a_phone_screen() {
     let Some((app, b)) = app_and_browser() else {
         return;
     };
-    sign_in(&b, &app, OPS);
     b.set_window_size(390, 844);
     let org = app.world.org();
     let org_id = &app.world.org_id;
-    let order = crate::support::orders::org_order_ids(&app, org_id)[0].clone();
+    // The order with the most result versions: results, changes and trend charts to fit.
+    let order = crate::support::orders::org_order_ids(&app, org_id)
+        .into_iter()
+        .max_by_key(|id| crate::support::results::results_of(&app, id))
+        .expect("demo orders");
     let mut problems = Vec::new();
-    for path in [
+    let everyones = [
+        urls::org_home(org_id),
         urls::lab_accounts(org),
         urls::org_orders(org_id),
         urls::order(org_id, &order),
         urls::teams(org_id),
-        urls::review_queue(org),
-        urls::audit(org_id),
-    ] {
+    ];
+    let ops_only = [urls::review_queue(org), urls::audit(org_id)];
+    let visits = [OPS, CLINICIAN].into_iter().flat_map(|who| {
+        let paths: Vec<String> = match who {
+            OPS => everyones.iter().chain(&ops_only).cloned().collect(),
+            _ => everyones.to_vec(),
+        };
+        paths.into_iter().map(move |p| (who, p))
+    });
+    let mut signed_in = None;
+    for (who, path) in visits {
+        if signed_in != Some(who) {
+            b.delete_cookies();
+            sign_in(&b, &app, who);
+            signed_in = Some(who);
+        }
         b.goto(&app.url(&path));
-        // The page's width, the window's, and the outermost elements that stick out.
+        // The page's width, the width it is shown in (without the scrollbar), and the outermost
+        // elements that stick out.
         let widths = b.execute_script(
-            "const w = window.innerWidth;
+            "const w = document.documentElement.clientWidth;
              const out = Array.from(document.querySelectorAll('body *'))
                .filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-scroll'))
                .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= w + 1)
@@ -142,9 +160,11 @@ fn pages_fit_a_phone_screen() {
             vec![],
         );
         if widths[0].as_i64() > widths[1].as_i64() {
-            problems.push(format!("{path} scrolls sideways at phone width: {widths}"));
+            problems.push(format!(
+                "{who}: {path} scrolls sideways at phone width: {widths}"
+            ));
         }
-        problems.extend(report(&b, &format!("{path} at 390 px")));
+        problems.extend(report(&b, &format!("{who}: {path} at 390 px")));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
