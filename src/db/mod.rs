@@ -144,6 +144,10 @@ pub fn connect_pool_with(
     };
     Pool::builder()
         .max_size(max_size)
+        // Connections open when first needed, not all before start-up goes on: on a loaded
+        // machine the pool's own wait for a full set could give up although the database is
+        // fine (the probe above and the first checkout report a real failure with its reason).
+        .min_idle(Some(0))
         .connection_timeout(checkout_timeout)
         .test_on_check_out(true)
         .connection_customizer(Box::new(PrepareConnection))

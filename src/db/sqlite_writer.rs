@@ -28,8 +28,10 @@ const CHECKPOINT_EVERY: u32 = 32;
 static COMMITS: AtomicU32 = AtomicU32::new(0);
 static CHECKPOINTING: AtomicBool = AtomicBool::new(false);
 
-/// The pragmas every pooled SQLite connection runs once.
-pub const CONNECTION_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+/// The pragmas every pooled SQLite connection runs once. The busy timeout comes first: switching
+/// to WAL takes a lock, and without the timeout a connection opened while another holds it fails
+/// at once instead of waiting its turn.
+pub const CONNECTION_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
      PRAGMA cache_size = -2048; PRAGMA mmap_size = 0; \
      PRAGMA temp_store = MEMORY;";

@@ -97,16 +97,22 @@ fn account(
     Ok(id)
 }
 
-/// Seeds the demo data once; later runs only mint fresh demo keys.
-pub fn ensure_demo(conn: &mut DbConnection) -> Result<DemoKeys, AppError> {
+/// Seeds the demo data (catalogue, orgs, accounts, people, orders) unless it is there, and mints
+/// no keys: a database seeded this way can be copied and each copy given keys of its own.
+pub fn ensure_demo_data(conn: &mut DbConnection) -> Result<orgs::Org, AppError> {
     super::catalogue::seed_labs(conn)?;
     super::catalogue::seed_tests(conn)?;
-    let actor = Actor::system("demo seed");
-    let org = match orgs::find_org_by_id_or_name(conn, DEMO_ORG)? {
-        Some(org) => org,
+    match orgs::find_org_by_id_or_name(conn, DEMO_ORG)? {
+        Some(org) => Ok(org),
         // One transaction: one commit for the whole demo, which keeps start-up quick.
-        None => write_tx(conn, |conn| seed(conn, &actor))?,
-    };
+        None => write_tx(conn, |conn| seed(conn, &Actor::system("demo seed"))),
+    }
+}
+
+/// Seeds the demo data once; later runs only mint fresh demo keys.
+pub fn ensure_demo(conn: &mut DbConnection) -> Result<DemoKeys, AppError> {
+    let org = ensure_demo_data(conn)?;
+    let actor = Actor::system("demo seed");
     let team = orgs::list_teams(conn, &org.id)?
         .into_iter()
         .find(|t| t.name == DEMO_TEAM)

@@ -129,7 +129,7 @@ fn pg_admin_url() -> String {
 }
 
 /// The same server URL with another database name.
-fn with_database(url: &str, name: &str) -> String {
+pub(super) fn with_database(url: &str, name: &str) -> String {
     let (head, tail) = url.rsplit_once('/').expect("a database URL with a path");
     let query = tail
         .split_once('?')
@@ -151,30 +151,22 @@ impl TestApp {
         let (db, url) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
-                let url = dir
-                    .path()
-                    .join("labdesk.sqlite")
-                    .to_string_lossy()
-                    .to_string();
-                (TestDb::Sqlite(dir), url)
+                let path = dir.path().join("labdesk.sqlite");
+                super::template::copy_sqlite(&path);
+                (TestDb::Sqlite(dir), path.to_string_lossy().to_string())
             }
             Backend::Postgres => {
                 let admin_url = pg_admin_url();
                 let name = format!("labdesk_test_{}", uuid::Uuid::new_v4().simple());
                 let mut admin = diesel::PgConnection::establish(&admin_url)
                     .expect("connect to TEST_DATABASE_URL");
-                admin
-                    .batch_execute(&format!("CREATE DATABASE {name}"))
-                    .expect("create test database");
+                super::template::copy_postgres(&mut admin, &admin_url, &name);
                 let url = with_database(&admin_url, &name);
                 (TestDb::Postgres { admin_url, name }, url)
             }
         };
-        // The pool opens its connections within the checkout timeout; on a machine loaded by the
-        // other tests (browsers, servers) that can miss, so opening is tried again.
-        let pool = (0..3)
-            .find_map(|_| startup::prepare_database(&url, 8).ok())
-            .unwrap_or_else(|| startup::prepare_database(&url, 8).expect("database ready"));
+        let pool = startup::prepare_database_with(&url, 8, super::template::FIRST_CONNECTION)
+            .expect("database ready");
         let world = {
             let mut conn = pool.get().expect("connection");
             let keys = demo::ensure_demo(&mut conn).expect("demo seed");

@@ -11,6 +11,7 @@ pub mod results;
 pub mod roles;
 pub mod sessions;
 pub mod skips;
+pub mod template;
 pub mod triggers;
 pub mod webdriver;
 
