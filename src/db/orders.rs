@@ -7,7 +7,7 @@ use super::DbConnection;
 use crate::domain::billing::BillingType;
 use crate::domain::ids::{LabAccountId, LabTestId, OrderId, OrgId, PatientId, TeamId};
 use crate::domain::lab::{CollectionMethod, LabSlug};
-use crate::domain::order_status::{HighStatus, LowStatus};
+use crate::domain::order_status::{event_status, HighStatus, LowStatus};
 use crate::domain::result_values::Interpretation;
 use crate::error::AppError;
 
@@ -152,14 +152,15 @@ pub fn events(conn: &mut DbConnection, order_id: &OrderId) -> Result<Vec<OrderEv
         .map_err(|e| AppError::db("loading an order's events", e))
 }
 
-/// Appends an event (`status` is its full `<high>.<method>.<low>` text) and moves the order's
-/// current status to `low` and its high-level status.
+/// Appends an event (its full `<high>.<method>.<low>` text) and moves the order's current status
+/// to `low` and its high-level status in an order of `method`.
 pub fn add_event(
     conn: &mut DbConnection,
     order_id: &OrderId,
-    status: &str,
+    method: CollectionMethod,
     low: LowStatus,
 ) -> Result<(), AppError> {
+    let status = event_status(method, low);
     let last: Option<i32> = order_events::table
         .filter(order_events::order_id.eq(order_id))
         .select(diesel::dsl::max(order_events::seq))
@@ -170,14 +171,14 @@ pub fn add_event(
         .values((
             order_events::order_id.eq(order_id),
             order_events::seq.eq(last.unwrap_or(0) + 1),
-            order_events::status.eq(status),
+            order_events::status.eq(&status),
             order_events::created_at.eq(now),
         ))
         .execute(conn)
         .map_err(|e| AppError::db("adding an order event", e))?;
     diesel::update(orders::table.find(order_id))
         .set((
-            orders::status_high.eq(low.high()),
+            orders::status_high.eq(low.high_in(method)),
             orders::status_low.eq(low),
             orders::updated_at.eq(now),
         ))

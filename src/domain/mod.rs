@@ -26,6 +26,7 @@ pub mod return_to;
 pub mod review;
 pub mod scope;
 pub mod session;
+pub mod simulation;
 pub mod sparkline;
 pub mod string_enum;
 pub mod validation;

@@ -25,6 +25,11 @@ string_enum!(
         WithCustomer => "with_customer",
         TransitLab => "transit_lab",
         DeliveredToLab => "delivered_to_lab",
+        LabProcessingBlocked => "lab_processing_blocked",
+        ProblemInTransitCustomer => "problem_in_transit_customer",
+        ProblemInTransitLab => "problem_in_transit_lab",
+        FailureToDeliverToCustomer => "failure_to_deliver_to_customer",
+        FailureToDeliverToLab => "failure_to_deliver_to_lab",
         AppointmentPending => "appointment_pending",
         AppointmentScheduled => "appointment_scheduled",
         AppointmentCancelled => "appointment_cancelled",
@@ -47,14 +52,24 @@ impl LowStatus {
         match self {
             Ordered | RequisitionCreated | RequisitionBypassed | AwaitingRegistration
             | Registered => HighStatus::Received,
-            TransitCustomer | OutForDelivery | WithCustomer | TransitLab | AppointmentPending
-            | AppointmentScheduled | AppointmentCancelled | RedrawAvailable | DrawCompleted => {
-                HighStatus::CollectingSample
-            }
-            DeliveredToLab | PartialResults => HighStatus::SampleWithLab,
+            TransitCustomer
+            | OutForDelivery
+            | WithCustomer
+            | TransitLab
+            | AppointmentPending
+            | AppointmentScheduled
+            | AppointmentCancelled
+            | RedrawAvailable
+            | DrawCompleted
+            | ProblemInTransitCustomer
+            | ProblemInTransitLab => HighStatus::CollectingSample,
+            DeliveredToLab | PartialResults | LabProcessingBlocked => HighStatus::SampleWithLab,
             Completed | Corrected => HighStatus::Completed,
-            SampleError | Lost | DoNotProcess => HighStatus::Failed,
-            Cancelled => HighStatus::Cancelled,
+            SampleError | Lost | FailureToDeliverToCustomer | FailureToDeliverToLab => {
+                HighStatus::Failed
+            }
+            // Junction files "do not process" under cancelled: the lab was told to stop.
+            Cancelled | DoNotProcess => HighStatus::Cancelled,
         }
     }
 
@@ -90,67 +105,28 @@ impl LowStatus {
             None => s,
         }
     }
+
+    /// The high-level status in an order of this collection method: as `high`, but an on-site
+    /// draw hands the sample straight to the lab (Junction's
+    /// `sample_with_lab.on_site_collection.draw_completed`).
+    pub fn high_in(self, method: CollectionMethod) -> HighStatus {
+        match (self, method) {
+            (LowStatus::DrawCompleted, CollectionMethod::OnSiteCollection) => {
+                HighStatus::SampleWithLab
+            }
+            _ => self.high(),
+        }
+    }
 }
 
 /// The full event status string, e.g. `received.walk_in_test.ordered`.
 pub fn event_status(method: CollectionMethod, low: LowStatus) -> String {
     format!(
         "{}.{}.{}",
-        low.high().as_str(),
+        low.high_in(method).as_str(),
         method.as_str(),
         low.as_str()
     )
-}
-
-/// The next step of a sandbox order moving through its lifecycle, if any.
-pub fn sandbox_next(method: CollectionMethod, low: LowStatus) -> Option<LowStatus> {
-    use LowStatus::*;
-    let path: &[LowStatus] = match method {
-        CollectionMethod::Testkit => &[
-            Ordered,
-            AwaitingRegistration,
-            Registered,
-            TransitCustomer,
-            WithCustomer,
-            TransitLab,
-            DeliveredToLab,
-            PartialResults,
-            Completed,
-        ],
-        CollectionMethod::AtHomePhlebotomy => &[
-            Ordered,
-            RequisitionCreated,
-            AppointmentScheduled,
-            DrawCompleted,
-            PartialResults,
-            Completed,
-        ],
-        CollectionMethod::WalkInTest | CollectionMethod::OnSiteCollection => &[
-            Ordered,
-            RequisitionCreated,
-            AppointmentScheduled,
-            PartialResults,
-            Completed,
-        ],
-    };
-    let at = path.iter().position(|s| *s == low)?;
-    path.get(at + 1).copied()
-}
-
-/// Whether the sandbox can move an order to this status: a step of some collection method's
-/// path, or a correction after completion.
-pub fn sandbox_reachable(target: LowStatus) -> bool {
-    target == LowStatus::Corrected
-        || CollectionMethod::ALL.iter().any(|m| {
-            let mut at = Some(LowStatus::Ordered);
-            while let Some(x) = at {
-                if x == target {
-                    return true;
-                }
-                at = sandbox_next(*m, x);
-            }
-            false
-        })
 }
 
 #[cfg(test)]
@@ -211,37 +187,6 @@ mod tests {
         ];
         for (method, low, expected) in table {
             assert_eq!(event_status(method, low), expected);
-        }
-    }
-
-    #[test]
-    fn sandbox_moves_forward_until_completed() {
-        let mut low = LowStatus::Ordered;
-        let mut steps = 0;
-        while let Some(next) = sandbox_next(CollectionMethod::WalkInTest, low) {
-            low = next;
-            steps += 1;
-        }
-        assert_eq!(low, LowStatus::Completed);
-        assert_eq!(steps, 4);
-    }
-
-    #[test]
-    fn sandbox_reaches_path_steps_and_corrections_only() {
-        use LowStatus::*;
-        let table = [
-            (Ordered, true),
-            (RequisitionCreated, true),
-            (TransitLab, true),
-            (PartialResults, true),
-            (Completed, true),
-            (Corrected, true),
-            (Cancelled, false),
-            (SampleError, false),
-            (Lost, false),
-        ];
-        for (low, expected) in table {
-            assert_eq!(sandbox_reachable(low), expected, "{low}");
         }
     }
 }

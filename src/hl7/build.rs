@@ -6,10 +6,29 @@ use chrono::{NaiveDate, NaiveDateTime};
 pub struct Value<'a> {
     pub code: &'a str,
     pub name: &'a str,
+    /// OBX-2: `NM` when empty; `SN` and `CWE` values give their components split by `^`.
+    pub value_type: &'a str,
     pub value: String,
     pub unit: &'a str,
     pub range: &'a str,
     pub flag: &'a str,
+    /// Reported as "result cannot be obtained" (OBX-11 `X`), with no value.
+    pub missing: bool,
+}
+
+impl Value<'_> {
+    /// OBX-5: structured values keep their component separators, everything else is plain text.
+    fn field(&self) -> String {
+        match self.value_type {
+            "SN" | "CWE" | "CE" => self
+                .value
+                .split('^')
+                .map(clean)
+                .collect::<Vec<_>>()
+                .join("^"),
+            _ => clean(&self.value),
+        }
+    }
 }
 
 pub struct Oru<'a> {
@@ -70,16 +89,26 @@ pub fn write(m: &Oru<'_>) -> String {
         ),
     ];
     for (i, v) in m.values.iter().enumerate() {
+        let (value, status) = if v.missing {
+            (String::new(), "X")
+        } else {
+            (v.field(), m.status)
+        };
+        let kind = match v.value_type {
+            "" => "NM".to_string(),
+            other => clean(other),
+        };
         lines.push(format!(
-            "OBX|{}|NM|{}^{}^L||{}|{}|{}|{}|||{}|||{}",
+            "OBX|{}|{}|{}^{}^L||{}|{}|{}|{}|||{}|||{}",
             i + 1,
+            kind,
             clean(v.code),
             clean(v.name),
-            clean(&v.value),
+            value,
             clean(v.unit),
             clean(v.range),
             clean(v.flag),
-            clean(m.status),
+            clean(status),
             ts(m.collected_at)
         ));
     }
@@ -137,6 +166,8 @@ mod tests {
                 unit: "mg/dL",
                 range: "70-99",
                 flag: "N",
+                value_type: "",
+                missing: false,
             }],
         });
         let m = crate::hl7::oru::read(&text).unwrap();

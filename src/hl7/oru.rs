@@ -30,6 +30,8 @@ pub struct Observation {
     pub reference_range: String,
     pub abnormal_flags: Vec<String>,
     pub status: Option<ResultStatus>,
+    /// OBX-11 `X`: the lab could not obtain this result (it is listed as missing, not as a value).
+    pub missing: bool,
     pub observed_at: Option<NaiveDateTime>,
 }
 
@@ -261,6 +263,7 @@ pub fn read(text: &str) -> Result<OruMessage, Refusal> {
                         .filter(|f| !f.is_empty())
                         .collect(),
                     status: status_of_code(&seg.component(d, 11, 1)),
+                    missing: seg.component(d, 11, 1).trim() == "X",
                     observed_at: optional_time(seg, d, 14),
                 });
             }

@@ -17,7 +17,8 @@ use crate::domain::actor::Actor;
 use crate::domain::ids::OrderId;
 use crate::domain::lab::CollectionMethod;
 use crate::domain::order_input::{Gender, Patient};
-use crate::domain::order_status::{sandbox_next, LowStatus};
+use crate::domain::order_status::LowStatus;
+use crate::domain::simulation::next_step;
 use crate::error::AppError;
 use crate::hl7::build::{self, typical, Value};
 use crate::hl7::oru;
@@ -135,8 +136,8 @@ fn status_for(dice: &mut Dice, age_days: i64) -> LowStatus {
 /// The last step of the method's path before results come.
 fn before_results(method: CollectionMethod) -> LowStatus {
     let mut at = LowStatus::Ordered;
-    while let Some(next) = sandbox_next(method, at) {
-        if next == LowStatus::PartialResults {
+    while let Some(next) = next_step(method, at) {
+        if matches!(next, LowStatus::PartialResults | LowStatus::Completed) {
             break;
         }
         at = next;
@@ -198,6 +199,8 @@ fn deliver(
                 unit,
                 range,
                 flag,
+                value_type: "",
+                missing: false,
             }
         })
         .collect();

@@ -15,6 +15,7 @@ use crate::domain::order_input::{
     Gender, OrderRequest, Patient, PatientAddress, PatientDetails, Physician,
 };
 use crate::domain::order_status::LowStatus;
+use crate::domain::simulation::Simulation;
 use crate::error::AppError;
 use crate::service::{order_progress, orders, patients, sandbox};
 
@@ -318,9 +319,13 @@ fn place(
             orders::cancel(conn, actor, &id, team_ids)?;
         }
         // Results come from the sandbox's lab messages through ingestion, like a lab's.
-        to @ (PartialResults | Completed | Corrected) => {
-            sandbox::advance(conn, actor, &id, team_ids, Some(to))?
-        }
+        to @ (PartialResults | Completed | Corrected) => drop(sandbox::advance(
+            conn,
+            actor,
+            &id,
+            team_ids,
+            &Simulation::to(to),
+        )?),
         to => order_progress::advance(conn, actor, &id, to)?,
     }
     Ok(id)

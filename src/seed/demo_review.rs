@@ -82,6 +82,8 @@ fn deliver(conn: &mut DbConnection, actor: &Actor, s: &Sent<'_>) -> Result<(), A
                     unit,
                     range,
                     flag: "N",
+                    value_type: "",
+                    missing: false,
                 }
             })
             .collect(),

@@ -7,7 +7,7 @@ use crate::db::{write_tx, DbConnection};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::ids::{OrderId, TeamId};
-use crate::domain::order_status::{event_status, LowStatus};
+use crate::domain::order_status::LowStatus;
 use crate::service::order_errors::CancelError;
 use crate::service::orders::{load_for_teams, OrderView};
 
@@ -26,7 +26,7 @@ pub fn cancel(
             return Err(CancelError::NotCancellable { status: low });
         }
         let to = LowStatus::Cancelled;
-        orders_db::add_event(conn, order_id, &event_status(method, to), to)?;
+        orders_db::add_event(conn, order_id, method, to)?;
         audit::record(
             conn,
             actor,

@@ -7,6 +7,7 @@ use crate::domain::access::{Action, Principal};
 use crate::domain::actor::Actor;
 use crate::domain::ids::{OrderId, OrgId};
 use crate::domain::order_status::LowStatus;
+use crate::domain::simulation::Simulation;
 use crate::error::AppError;
 use crate::service::order_errors::CancelError;
 use crate::service::order_history::{self, ResultHistory};
@@ -148,17 +149,19 @@ pub fn advance(
     p: &Principal,
     org_id: &OrgId,
     order_id: &OrderId,
-    target: Option<LowStatus>,
+    asked: &Simulation,
     reread: bool,
 ) -> Result<Option<OrderPage>, SandboxError> {
     let order = visible_order(conn, p, org_id, order_id)?;
     let team_id = &order.row.team_id;
     policy::authorize(p, Action::AdvanceSandboxOrder { org_id, team_id })?;
     let status = order.low();
-    if target == Some(LowStatus::Corrected) && status != LowStatus::Completed {
+    let corrects = asked.target.is_some_and(|t| t.low == LowStatus::Corrected);
+    if corrects && status != LowStatus::Completed {
         return Err(SandboxError::NotCompleted { status });
     }
-    sandbox::advance(conn, actor, order_id, std::slice::from_ref(team_id), target)?;
+    let teams = std::slice::from_ref(team_id);
+    sandbox::advance(conn, actor, order_id, teams, asked)?;
     if !reread {
         return Ok(None);
     }

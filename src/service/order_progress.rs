@@ -8,7 +8,8 @@ use crate::db::{write_tx, DbConnection};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::ids::OrderId;
-use crate::domain::order_status::{event_status, sandbox_next, LowStatus};
+use crate::domain::order_status::LowStatus;
+use crate::domain::simulation::next_step;
 use crate::error::AppError;
 
 /// Why an order did not move.
@@ -52,11 +53,11 @@ pub fn advance(
         let mut steps = Vec::new();
         let mut at = from;
         while at != to {
-            at = sandbox_next(method, at).ok_or(ProgressError::NotAhead { from, to })?;
+            at = next_step(method, at).ok_or(ProgressError::NotAhead { from, to })?;
             steps.push(at);
         }
         for step in &steps {
-            orders_db::add_event(conn, order_id, &event_status(method, *step), *step)?;
+            orders_db::add_event(conn, order_id, method, *step)?;
         }
         if steps.is_empty() {
             return Ok(());

@@ -321,7 +321,7 @@ pub fn place(
             },
             passthrough: req.passthrough.clone(),
             activate_by: req.activate_by.clone(),
-            status_high: low.high(),
+            status_high: low.high_in(method),
             status_low: low,
             interpretation: None,
             sample_id: None,

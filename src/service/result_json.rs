@@ -168,6 +168,7 @@ pub fn read_json(body: &[u8]) -> Result<OruMessage, Refusal> {
                     reference_range: o.reference_range,
                     abnormal_flags: o.flags,
                     status: Some(status),
+                    missing: false,
                     observed_at: collected_at,
                 })
                 .collect(),

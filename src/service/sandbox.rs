@@ -10,26 +10,30 @@ use crate::db::{write_tx, DbConnection};
 use crate::domain::actor::Actor;
 use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::ids::{OrderId, TeamId};
-use crate::domain::order_status::{event_status, sandbox_next, HighStatus, LowStatus};
+use crate::domain::order_status::LowStatus;
+use crate::domain::result_values::parse_range;
+use crate::domain::simulation::{
+    plan, simulated_value, PlanError, SimulatedValue, Simulation, SimulationFlags,
+};
+use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::hl7::build::{self, typical, Value};
 use crate::hl7::oru;
+use crate::service::order_cancel::cancel;
 use crate::service::orders::{load_for_teams, OrderView};
 use crate::service::results::{ingest, Delivery, Outcome};
 
 /// Why the sandbox did not move an order.
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
-    /// Cancelled or failed: it goes nowhere.
-    #[error("The order is {status} and cannot move forward.")]
-    Closed { status: LowStatus },
-    /// At the end of its path; only a corrected result can still come.
-    #[error(
-        "The order is already {status}; use final_status=corrected to send a corrected result."
-    )]
-    Finished { status: LowStatus },
-    /// The dashboard's "corrected result" button, for an order not completed yet (the sandbox
-    /// itself would first walk it all the way to completed).
+    /// The status asked for is not one an order of this collection method has: a validation
+    /// error on `final_status`.
+    #[error("{0}")]
+    NotForMethod(PlanError),
+    /// The order cannot get there from where it is.
+    #[error("{0}")]
+    Unreachable(PlanError),
+    /// The dashboard's "corrected result" button, for an order not completed yet.
     #[error("A corrected result can be sent once the order is completed; it is {status}.")]
     NotCompleted { status: LowStatus },
     #[error(transparent)]
@@ -39,12 +43,26 @@ pub enum SandboxError {
 impl From<SandboxError> for AppError {
     fn from(e: SandboxError) -> AppError {
         match e {
-            SandboxError::Closed { .. } => AppError::rule("order_closed", e.to_string()),
-            SandboxError::Finished { .. } => AppError::rule("order_finished", e.to_string()),
+            SandboxError::Failed(inner) => inner,
+            SandboxError::NotForMethod(why) => {
+                let mut errors = FieldErrors::default();
+                errors.push_at(&["query", "final_status"], why.to_string(), "enum");
+                AppError::invalid(errors)
+            }
             SandboxError::NotCompleted { .. } => {
                 AppError::rule("order_not_completed", e.to_string())
             }
-            SandboxError::Failed(e) => e,
+            SandboxError::Unreachable(why) => {
+                let code = match why {
+                    PlanError::Closed { .. } => "order_closed",
+                    PlanError::Finished { .. } => "order_finished",
+                    PlanError::NotCancellable { .. } => "order_not_cancellable",
+                    PlanError::NotAhead { .. } | PlanError::NotForMethod { .. } => {
+                        "order_status_not_ahead"
+                    }
+                };
+                AppError::rule(code, why.to_string())
+            }
         }
     }
 }
@@ -65,53 +83,79 @@ fn markers(order: &OrderView) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A typical value moved by up to 15% either way, the same for the same order and marker (a
-/// partial and the final result agree) but different between orders, so a patient's values over
-/// several sandbox orders form a trend rather than a flat line.
-fn varied(typical: f64, order_id: &OrderId, slug: &str) -> f64 {
+/// Where in its range a marker's made-up value sits, 0..1: the same for the same order and
+/// marker (a partial and the final result agree) but different between orders, so a patient's
+/// values over several sandbox orders form a trend rather than a flat line.
+fn spread(order_id: &OrderId, slug: &str) -> f64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in order_id.as_str().bytes().chain(slug.bytes()) {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    typical * (0.85 + (h % 31) as f64 / 100.0)
+    (h % 31) as f64 / 30.0
 }
 
-/// Generates and ingests a result message for the order: P (partial), F (final) or C (corrected).
+/// Generates and ingests a result message for the order: P (partial), F (final) or C
+/// (corrected), its values made up as `flags` ask.
 fn deliver_result(
     conn: &mut DbConnection,
     actor: &Actor,
     order: &OrderView,
     status: &str,
+    flags: &SimulationFlags,
 ) -> Result<Outcome, AppError> {
     let version = results_db::versions(conn, &order.row.id)?.len() + 1;
     let all = markers(order);
-    // A partial result reports the first half of the markers; a corrected one changes the last value.
+    // A partial result reports the first half of the markers.
     let shown = if status == "P" {
         all.len().div_ceil(2)
     } else {
         all.len()
     };
-    let values: Vec<Value> = all
+    // The marker a final result leaves out when the flags ask for one missing: the last.
+    let missing = (flags.has_missing_results && status != "P")
+        .then(|| all.len().checked_sub(1))
+        .flatten();
+    let made_up: Vec<(SimulatedValue, &'static str, &'static str)> = all
         .iter()
         .take(shown)
         .enumerate()
-        .map(|(i, (slug, name))| {
-            let (value, unit, range) = typical(slug);
-            let value = varied(value, &order.row.id, slug);
-            let value = if status == "C" && i + 1 == shown {
-                value * 1.1
-            } else {
-                value
-            };
-            Value {
-                code: slug,
-                name,
-                value: format!("{value:.1}"),
-                unit,
-                range,
-                flag: "",
+        .map(|(i, (slug, _))| {
+            let (typical, unit, range) = typical(slug);
+            let mut at = spread(&order.row.id, slug);
+            // A correction changes the last value, within the same interpretation.
+            if status == "C" && i + 1 == shown {
+                at = (at + 0.37) % 1.0;
             }
+            let kind = flags.result_type(i);
+            let value = simulated_value(
+                kind,
+                flags.interpretation,
+                typical,
+                parse_range(range),
+                range,
+                at,
+            );
+            (value, unit, range)
+        })
+        .collect();
+    let values: Vec<Value> = all
+        .iter()
+        .zip(&made_up)
+        .enumerate()
+        .map(|(i, ((slug, name), (v, unit, _)))| Value {
+            code: slug,
+            name,
+            value_type: v.hl7_type,
+            value: v.value.clone(),
+            unit: if v.hl7_type == "NM" || v.hl7_type == "SN" {
+                unit
+            } else {
+                ""
+            },
+            range: &v.range,
+            flag: v.flag,
+            missing: missing == Some(i),
         })
         .collect();
     let now = crate::db::now();
@@ -166,7 +210,7 @@ fn move_to(
     let method = order.method();
     write_tx(conn, |conn| {
         crate::db::locks::take_order(conn, &order.row.id)?;
-        orders_db::add_event(conn, &order.row.id, &event_status(method, low), low)?;
+        orders_db::add_event(conn, &order.row.id, method, low)?;
         audit::record(
             conn,
             actor,
@@ -183,64 +227,53 @@ fn move_to(
     })
 }
 
-/// Advances the order one step, or to `target` (including `corrected` after `completed`).
+/// Moves the order along its collection method's lifecycle to `target` (the whole success path
+/// to completed when there is none), producing results through ingestion on the way, as
+/// Junction's sandbox does; the steps taken, in order.
 pub fn advance(
     conn: &mut DbConnection,
     actor: &Actor,
     order_id: &OrderId,
     team_ids: &[TeamId],
-    target: Option<LowStatus>,
-) -> Result<(), SandboxError> {
-    let mut steps = 0;
-    loop {
+    asked: &Simulation,
+) -> Result<Vec<LowStatus>, SandboxError> {
+    let flags = &asked.flags;
+    let order = load_for_teams(conn, order_id, team_ids)?;
+    let steps = plan(order.method(), order.low(), asked.target).map_err(|e| match e {
+        PlanError::NotForMethod { .. } => SandboxError::NotForMethod(e),
+        other => SandboxError::Unreachable(other),
+    })?;
+    for step in &steps {
+        // Read again: each result version and marker list follows the one before.
         let order = load_for_teams(conn, order_id, team_ids)?;
-        let (low, method) = (order.low(), order.method());
-        if matches!(low.high(), HighStatus::Cancelled | HighStatus::Failed) {
-            return Err(SandboxError::Closed { status: low });
-        }
-        let next = match (target, sandbox_next(method, low)) {
-            (Some(t), _) if t == low => return Ok(()),
-            (Some(LowStatus::Corrected), None) | (None, None)
-                if low == LowStatus::Completed && target.is_some() =>
-            {
-                LowStatus::Corrected
+        match step {
+            LowStatus::PartialResults => drop(deliver_result(conn, actor, &order, "P", flags)?),
+            LowStatus::Completed => drop(deliver_result(conn, actor, &order, "F", flags)?),
+            LowStatus::Corrected => drop(deliver_result(conn, actor, &order, "C", flags)?),
+            // The real cancellation, with its own checks and audit row.
+            LowStatus::Cancelled => {
+                drop(cancel(conn, actor, order_id, team_ids).map_err(AppError::from)?)
             }
-            (_, Some(next)) => next,
-            (_, None) => {
-                return if steps > 0 {
-                    Ok(())
-                } else {
-                    Err(SandboxError::Finished { status: low })
-                }
-            }
-        };
-        match next {
-            LowStatus::PartialResults => drop(deliver_result(conn, actor, &order, "P")?),
-            LowStatus::Completed => drop(deliver_result(conn, actor, &order, "F")?),
-            LowStatus::Corrected => drop(deliver_result(conn, actor, &order, "C")?),
-            other => move_to(conn, actor, &order, other)?,
-        }
-        steps += 1;
-        if target.is_none() || steps > 20 || next == LowStatus::Corrected {
-            return Ok(());
+            other => move_to(conn, actor, &order, *other)?,
         }
     }
+    Ok(steps)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::varied;
+    use super::spread;
     use crate::domain::ids::OrderId;
 
     #[test]
     fn sandbox_values_vary_by_order_but_not_between_versions() {
         let order = |text: &str| text.parse::<OrderId>().unwrap();
-        let a = varied(100.0, &order("order-a"), "ldl");
-        assert_eq!(a, varied(100.0, &order("order-a"), "ldl"));
+        let a = spread(&order("order-a"), "ldl");
+        assert_eq!(a, spread(&order("order-a"), "ldl"));
         let all: Vec<f64> = (0..50)
-            .map(|i| varied(100.0, &order(&format!("order-{i}")), "ldl"))
+            .map(|i| spread(&order(&format!("order-{i}")), "ldl"))
             .collect();
-        assert!(all.iter().all(|v| (85.0..=115.0).contains(v)), "{all:?}");
-        assert!(all.iter().any(|v| (*v - a).abs() > 1.0));
+        assert!(all.iter().all(|v| (0.0..=1.0).contains(v)), "{all:?}");
+        assert!(all.iter().any(|v| (*v - a).abs() > 0.1));
     }
 }

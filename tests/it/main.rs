@@ -50,6 +50,7 @@ mod review;
 mod review_candidates;
 mod review_decisions;
 mod review_pages;
+mod sandbox_simulation;
 mod screenshots;
 mod session_ended;
 mod sessions;

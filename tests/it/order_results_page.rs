@@ -5,6 +5,7 @@
 use labdesk::domain::actor::Actor;
 use labdesk::domain::ids::{OrderId, PatientId};
 use labdesk::domain::order_status::LowStatus;
+use labdesk::domain::simulation::Simulation;
 use labdesk::web::urls;
 
 use crate::support::client::text_of;
@@ -251,7 +252,7 @@ fn another_teams_or_orgs_order_answers_404_without_any_result_data() {
             &Actor::system("test"),
             &cardio,
             &[team],
-            Some(LowStatus::Corrected),
+            &Simulation::to(LowStatus::Corrected),
         )
         .unwrap();
         let ops = order_page(app, OPS, &cardio);

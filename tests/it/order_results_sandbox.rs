@@ -1,5 +1,6 @@
-//! The order page's sandbox buttons (one step forward, a corrected result once completed) with and
-//! without JavaScript, who may press them, their absence and 404 in production, and the demo's
+//! The order page's sandbox controls (move to a status, the next step by default; simulate to
+//! completion; results read as normal, abnormal or critical; a corrected result once completed)
+//! with and without JavaScript, who may press them, their absence and 404 in production, and the demo's
 //! orders with results within the page weight budget.
 use diesel::prelude::*;
 use labdesk::domain::ids::OrderId;
@@ -24,17 +25,35 @@ fn version_statuses(app: &TestApp, order: &OrderId) -> Vec<String> {
         .collect()
 }
 
+/// The form fields of "Move to this status" with `low` picked.
+fn step(low: &str) -> [(&str, &str); 2] {
+    [("to", "step"), ("step", low)]
+}
+
+/// The status the picker shows first (the one it moves to unless another is picked).
+fn first_step(html: &str) -> String {
+    let picker = &html[html.find("id=\"sandbox-step\"").expect("the status picker")..];
+    let value = &picker[picker.find("<option value=\"").unwrap() + 15..];
+    value[..value.find('"').unwrap()].to_string()
+}
+
 #[test]
-fn advance_moves_the_order_a_step_at_a_time_through_ingestion_with_audit_rows() {
+fn the_sandbox_moves_the_order_to_the_status_picked_through_ingestion_with_audit_rows() {
     each_backend(|app| {
         let order = place(app, PRIMARY_CARE, "Ada", "Lovelace");
         let url = urls::order(&app.world.org_id, &order);
         let post_url = urls::advance_order(&app.world.org_id, &order);
         let c = app.login(CLINICIAN);
         let page = c.get(&url);
+        assert!(page.text().contains("Simulate to completion"));
+        assert_eq!(
+            first_step(&page.body),
+            "requisition_created",
+            "the next step is picked"
+        );
         assert!(page
-            .text()
-            .contains("Advance (sandbox) to Requisition created"));
+            .body
+            .contains("<option value=\"sample_error\">Sample error (the order fails)</option>"));
         assert!(page.body.contains(&format!("action=\"{post_url}\"")));
         assert!(page.body.contains(&format!("hx-post=\"{post_url}\"")));
         assert!(!page.text().contains("Send corrected result"));
@@ -44,22 +63,19 @@ fn advance_moves_the_order_a_step_at_a_time_through_ingestion_with_audit_rows() 
         assert_eq!(status(app, &order), "ordered");
 
         // Without JavaScript: POST, then redirect back to the order (POST/redirect/GET).
-        let res = c.post_form(&post_url, &[]);
+        let res = c.post_form(&post_url, &step("requisition_created"));
         assert_eq!(res.status, 303, "{}", res.text());
-        let back = format!("{url}?done=advanced");
+        let back = format!("{url}?done=simulated");
         assert_eq!(res.header("location"), Some(back.as_str()));
         assert_eq!(status(app, &order), "requisition_created");
         let moved = app.audit_rows("order.status_changed", &order);
         assert_eq!(moved.len(), 1);
         assert_eq!(moved[0].actor_label, CLINICIAN);
-        assert!(c
-            .get(&back)
-            .text()
-            .contains("Sandbox: the order moved one step forward."));
+        assert!(c.get(&back).text().contains("Sandbox: the order moved on."));
 
         // With htmx: the results and status panels come back, and showing them is audited.
         let views = app.audit_rows("order.viewed", &order).len();
-        let res = c.htmx_post(&post_url, &[]);
+        let res = c.htmx_post(&post_url, &step("appointment_scheduled"));
         assert_eq!(res.status, 200, "{}", res.body);
         assert!(res
             .body
@@ -70,7 +86,7 @@ fn advance_moves_the_order_a_step_at_a_time_through_ingestion_with_audit_rows() 
             text.contains("Sandbox: the order moved to appointment scheduled."),
             "{text}"
         );
-        assert!(text.contains("Advance (sandbox) to Partial results"));
+        assert_eq!(first_step(&res.body), "partial_results");
         assert!(
             !res.body.contains("Lovelace"),
             "the fragment carries no patient name"
@@ -80,12 +96,13 @@ fn advance_moves_the_order_a_step_at_a_time_through_ingestion_with_audit_rows() 
         assert_eq!(app.audit_rows("order.viewed", &order).len(), views + 1);
 
         // The next steps deliver results through the lab path: partial, then final.
-        let res = c.htmx_post(&post_url, &[]);
+        let res = c.htmx_post(&post_url, &step("partial_results"));
         assert!(res
             .text()
             .contains("Partial result: the lab has not reported every value yet."));
         assert_eq!(status(app, &order), "partial_results");
-        assert_eq!(c.post_form(&post_url, &[]).status, 303);
+        let res = c.post_form(&post_url, &[("to", "completion")]);
+        assert_eq!(res.status, 303);
         assert_eq!(status(app, &order), "completed");
         assert_eq!(version_statuses(app, &order), vec!["partial", "final"]);
         let attached = app.audit_rows("result.attached", &order);
@@ -94,7 +111,8 @@ fn advance_moves_the_order_a_step_at_a_time_through_ingestion_with_audit_rows() 
 
         // Completed: no more steps, but a corrected result can be sent.
         let page = c.get(&url);
-        assert!(!page.text().contains("Advance (sandbox)"));
+        assert!(!page.text().contains("Simulate to completion"));
+        assert!(!page.text().contains("Move to this status"));
         assert!(page.text().contains("Send corrected result (sandbox)"));
         assert_eq!(page.body.matches("<td>Triglycerides</td>").count(), 1);
         let res = c.post_form(&post_url, &[("to", "corrected")]);
@@ -137,7 +155,7 @@ fn only_the_teams_clinicians_and_org_admins_may_press_it() {
         let post_url = urls::advance_order(&app.world.org_id, &order);
         // A correction is only for a completed order.
         let ops = app.login(OPS);
-        assert!(ops.get(&url).text().contains("Advance (sandbox)"));
+        assert!(ops.get(&url).text().contains("Simulate to completion"));
         assert_eq!(ops.post_form(&post_url, &[("to", "corrected")]).status, 400);
         assert_eq!(status(app, &order), "ordered");
         // CSMs read the order but do not see or press the button.
@@ -148,7 +166,11 @@ fn only_the_teams_clinicians_and_org_admins_may_press_it() {
         assert_eq!(csm.post_form(&post_url, &[]).status, 403);
         assert_eq!(status(app, &order), "ordered");
         assert!(app.audit_rows("order.status_changed", &order).is_empty());
-        assert_eq!(ops.post_form(&post_url, &[]).status, 303);
+        assert_eq!(
+            ops.post_form(&post_url, &step("requisition_created"))
+                .status,
+            303
+        );
         assert_eq!(status(app, &order), "requisition_created");
         // A cancelled order has no button.
         let cancelled = place(app, PRIMARY_CARE, "Cal", "Cancelled");
@@ -270,14 +292,15 @@ fn browser_advance_and_correct_swap_the_results_in_place_with_htmx() {
     assert!(text_of(&b, "#order-results").contains("No results yet."));
     mark_page(&b);
 
-    // Four presses walk the walk-in order to completed; each swaps the panels in place.
+    // Four presses of "Move to this status" (the next step is picked each time) walk the walk-in
+    // order to completed; each swaps the panels in place.
     for expected in [
         "Requisition created",
         "Appointment scheduled",
         "Partial results",
         "Completed",
     ] {
-        b.find("#order-results form button[type=submit]").click();
+        b.find("#order-results button[value=step]").click();
         b.wait_until(&format!("the status shows {expected}"), WAIT, || {
             text_of(&b, "#order-status .badge") == expected
         });

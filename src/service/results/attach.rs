@@ -11,7 +11,7 @@ use crate::db::DbConnection;
 use crate::domain::actor::Actor;
 use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::ids::{LabAccountId, OrderId, ResultId};
-use crate::domain::order_status::{event_status, LowStatus};
+use crate::domain::order_status::LowStatus;
 use crate::domain::result_values::{
     interpret, overall, parse_number, parse_range, Interpretation, ResultStatus,
 };
@@ -46,6 +46,9 @@ pub fn biomarkers(result_id: &ResultId, m: &OruMessage) -> (Vec<BiomarkerRow>, I
     let mut rows = Vec::new();
     let mut levels = Vec::new();
     for obx in m.orders.iter().flat_map(|o| o.observations.iter()) {
+        if obx.missing {
+            continue;
+        }
         let numeric = parse_number(&obx.value);
         let (min, max) = parse_range(&obx.reference_range);
         let level = interpret(&obx.abnormal_flags, numeric, min, max);
@@ -86,7 +89,37 @@ fn metadata(m: &OruMessage, received_at: NaiveDateTime) -> serde_json::Value {
         "laboratory": m.sending_facility,
         "sending_application": m.sending_application,
         "patient_id": m.patient.id,
+        "missing_results": missing_results(m),
     })
+}
+
+/// The observations the lab reported as "cannot be obtained" (OBX-11 `X`), as Junction's
+/// `MissingBiomarkerResult`.
+fn missing_results(m: &OruMessage) -> serde_json::Value {
+    let missing: Vec<serde_json::Value> = m
+        .orders
+        .iter()
+        .flat_map(|o| o.observations.iter())
+        .filter(|obx| obx.missing)
+        .map(|obx| {
+            let name = if obx.name.is_empty() {
+                &obx.code
+            } else {
+                &obx.name
+            };
+            json!({
+                "name": name,
+                "slug": slug(&obx.name, &obx.code),
+                "inferred_failure_type": "unknown_failure",
+                "note": "The lab could not obtain this result.",
+                "loinc": (obx.coding_system == "LN").then(|| obx.code.clone()),
+                "loinc_slug": null,
+                "provider_id": obx.code,
+                "source_markers": null,
+            })
+        })
+        .collect();
+    json!(missing)
 }
 
 /// Moves the order's status with its results: partial, final, corrected.
@@ -104,7 +137,7 @@ fn follow_status(
         ResultStatus::Corrected => LowStatus::Corrected,
     };
     if order.status_low != low {
-        orders_db::add_event(conn, order_id, &event_status(method, low), low)?;
+        orders_db::add_event(conn, order_id, method, low)?;
     }
     orders_db::set_interpretation(conn, order_id, interpretation)
 }

@@ -8,6 +8,7 @@ pub mod orders;
 pub mod org;
 pub mod query;
 pub mod results;
+pub mod simulation_body;
 pub mod team;
 pub mod unmatched;
 pub mod users;

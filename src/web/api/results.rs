@@ -5,12 +5,11 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::keys::TeamKey;
-use super::{query, wire_orders};
+use super::{query, simulation_body, wire_orders};
 use crate::db::results::{BiomarkerRow, ResultRow};
 use crate::domain::ids::OrderId;
-use crate::domain::order_status::{sandbox_reachable, LowStatus};
+use crate::domain::order_status::event_status;
 use crate::domain::result_values::ResultStatus;
-use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::service::order_reads::{self, ResultPart};
 use crate::service::orders::{self, OrderView};
@@ -55,6 +54,15 @@ fn metadata(order: &OrderView, result: &ResultRow) -> Value {
     })
 }
 
+/// The result's `missing_results`, as ingestion recorded them (none for results stored before).
+fn meta_missing(result: &ResultRow) -> Value {
+    serde_json::from_str::<Value>(&result.metadata)
+        .ok()
+        .and_then(|m| m.get("missing_results").cloned())
+        .filter(Value::is_array)
+        .unwrap_or_else(|| json!([]))
+}
+
 /// BiomarkerResult
 fn biomarker(b: &BiomarkerRow, reported: &str) -> Value {
     let flags: Vec<String> = serde_json::from_str(&b.flags).unwrap_or_default();
@@ -97,7 +105,7 @@ pub async fn result(
         Ok(json!({
             "metadata": meta,
             "results": read.markers.iter().map(|b| biomarker(b, &reported)).collect::<Vec<_>>(),
-            "missing_results": [],
+            "missing_results": meta_missing(&read.result),
         }))
     })
     .await?;
@@ -123,49 +131,33 @@ pub async fn result_metadata(
 #[derive(Deserialize)]
 pub struct TestQuery {
     final_status: Option<String>,
+    delay: Option<String>,
 }
 
-/// `POST /v3/order/{order_id}/test`: sandbox deployments only.
+/// `POST /v3/order/{order_id}/test`: sandbox deployments only. Takes the order through its
+/// lifecycle to `final_status` (to completed without one) with made-up results, in this request.
 pub async fn sandbox_test(
     state: web::Data<AppState>,
     key: TeamKey,
     path: web::Path<String>,
     q: web::Query<TestQuery>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     if !state.settings.is_sandbox() {
         return Err(AppError::NotFound);
     }
     let id: OrderId = query::uuid("path", "order_id", &path.into_inner())?;
-    let target = match q.final_status.as_deref() {
-        None | Some("") => None,
-        Some(s) => {
-            let low = s
-                .parse::<LowStatus>()
-                .ok()
-                .filter(|l| sandbox_reachable(*l));
-            match low {
-                Some(l) => Some(l),
-                None => {
-                    let mut e = FieldErrors::default();
-                    e.push_at(
-                        &["query", "final_status"],
-                        format!("{s:?} is not a status the sandbox can move an order to"),
-                        "enum",
-                    );
-                    return Err(AppError::invalid(e));
-                }
-            }
-        }
-    };
+    let asked = simulation_body::parse(q.final_status.as_deref(), q.delay.as_deref(), &body)?;
     let teams = vec![key.team_id.clone()];
     let actor = key.actor.clone();
     let body = run_db(&state, move |conn| {
-        sandbox::advance(conn, &actor, &id, &teams, target)?;
+        let steps = sandbox::advance(conn, &actor, &id, &teams, &asked)?;
         let order = orders::load_for_teams(conn, &id, &teams)?;
-        Ok(wire_orders::post_order_response(
-            &order,
-            "order moved forward",
-        ))
+        let message = match steps.last() {
+            Some(last) => format!("order moved to {}", event_status(order.method(), *last)),
+            None => "order already there".to_string(),
+        };
+        Ok(wire_orders::post_order_response(&order, &message))
     })
     .await?;
     Ok(HttpResponse::Ok().json(body))

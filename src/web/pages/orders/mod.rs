@@ -55,6 +55,7 @@ pub fn done_notice(done: Option<&str>) -> Option<String> {
     match done {
         Some("cancelled") => Some("Order cancelled.".to_string()),
         Some("advanced") => Some("Sandbox: the order moved one step forward.".to_string()),
+        Some("simulated") => Some("Sandbox: the order moved on.".to_string()),
         Some("corrected") => Some("Sandbox: a corrected result was sent.".to_string()),
         _ => None,
     }

@@ -4,9 +4,10 @@
 //! Built from what `service::order_page` read (and recorded as read); no queries here.
 use crate::db::results::{BiomarkerRow, ResultRow};
 use crate::domain::ids::{OrderId, OrgId};
-use crate::domain::order_status::{sandbox_next, HighStatus, LowStatus};
+use crate::domain::order_status::{HighStatus, LowStatus};
 use crate::domain::result_diff::{diff, Reported};
 use crate::domain::result_values::{flag_marker, Interpretation, ResultStatus};
+use crate::domain::simulation::{next_step, plan, statuses, FinalStatus, SimulatedInterpretation};
 use crate::domain::sparkline::{sparkline, Frame};
 use crate::service::order_history::PastValue;
 use crate::service::order_page::{OrderPage, SeenOrder};
@@ -78,15 +79,26 @@ pub struct LatestResult {
     pub markers: Vec<MarkerRow>,
     /// Whether any marker has a chart (the Trend column shows only then).
     pub has_trends: bool,
+    /// Markers the lab reported it could not obtain.
+    pub missing: Vec<String>,
 }
 
 /// The sandbox buttons: one step forward, or a corrected result once completed.
 pub struct SandboxControls {
     pub url: String,
     pub csrf: String,
-    /// The status "Advance" moves to.
-    pub next: Option<String>,
+    /// "Simulate to completion" is offered (the order is not completed yet).
+    pub to_completion: bool,
+    /// The statuses the order can be moved to, the next step first.
+    pub steps: Vec<SandboxStep>,
+    pub interpretations: &'static [SimulatedInterpretation],
     pub corrected: bool,
+}
+
+/// One status of the sandbox's picker.
+pub struct SandboxStep {
+    pub value: &'static str,
+    pub label: String,
 }
 
 pub struct ResultsPanel {
@@ -229,12 +241,43 @@ fn sandbox_controls(org_id: &OrgId, seen: &SeenOrder, csrf: &str) -> Option<Sand
     if !seen.may_advance || matches!(low.high(), HighStatus::Cancelled | HighStatus::Failed) {
         return None;
     }
-    let next = sandbox_next(method, low).map(LowStatus::label);
+    let reachable = |s: &LowStatus| {
+        let target = Some(FinalStatus {
+            method: None,
+            low: *s,
+        });
+        *s != LowStatus::Corrected && plan(method, low, target).is_ok_and(|p| !p.is_empty())
+    };
+    let mut steps: Vec<SandboxStep> = statuses(method)
+        .into_iter()
+        .filter(reachable)
+        .map(|s| SandboxStep {
+            value: s.as_str(),
+            label: match s.high() {
+                HighStatus::Failed => format!("{} (the order fails)", s.label()),
+                HighStatus::Cancelled => format!("{} (the order stops)", s.label()),
+                _ => s.label(),
+            },
+        })
+        .collect();
+    // The next step first, so the picker's default moves one step.
+    if let Some(next) = next_step(method, low) {
+        if let Some(at) = steps.iter().position(|s| s.value == next.as_str()) {
+            let first = steps.remove(at);
+            steps.insert(0, first);
+        }
+    }
     let corrected = low == LowStatus::Completed;
-    (next.is_some() || corrected).then(|| SandboxControls {
+    (!steps.is_empty() || corrected).then(|| SandboxControls {
         url: urls::advance_order(org_id, &o.row.id),
         csrf: csrf.to_string(),
-        next,
+        to_completion: !corrected,
+        steps,
+        interpretations: &[
+            SimulatedInterpretation::Normal,
+            SimulatedInterpretation::Abnormal,
+            SimulatedInterpretation::Critical,
+        ],
         corrected,
     })
 }
@@ -267,6 +310,14 @@ pub fn results_panel(
             specimen: meta_text(&meta, "specimen_number"),
             laboratory: meta_text(&meta, "laboratory"),
             has_trends: charts.iter().any(Option::is_some),
+            missing: meta["missing_results"]
+                .as_array()
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|m| m["name"].as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
             markers: marker_rows(markers, charts),
         }
     });
