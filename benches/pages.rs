@@ -83,6 +83,8 @@ fn main() {
         trust_proxy: false,
         pool_size: 16,
         max_body_bytes: 1 << 20,
+        webhook_worker: false,
+        webhook_first_retry: std::time::Duration::from_secs(5),
     };
     let server = startup::build(settings, pool.clone(), listener).expect("server");
     std::thread::spawn(move || actix_web::rt::System::new().block_on(server));

@@ -48,6 +48,13 @@ pub struct ServerArgs {
     /// Seconds a request waits for a database connection before it is answered 503.
     #[arg(long, env = "LABDESK_DB_TIMEOUT_SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=120))]
     pub db_timeout_secs: u64,
+    /// Do not deliver webhooks from this instance (another instance does; several may).
+    #[arg(long, env = "LABDESK_NO_WEBHOOK_WORKER", default_value_t = false)]
+    pub no_webhook_worker: bool,
+    /// Seconds before a failed webhook delivery is tried again the first time (the wait then
+    /// doubles, up to an hour, for more than a day).
+    #[arg(long, env = "LABDESK_WEBHOOK_FIRST_RETRY_SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub webhook_first_retry_secs: u64,
 }
 
 impl ServerArgs {
@@ -80,6 +87,10 @@ pub struct Settings {
     pub trust_proxy: bool,
     pub pool_size: u32,
     pub max_body_bytes: usize,
+    /// Whether this instance runs the webhook delivery worker.
+    pub webhook_worker: bool,
+    /// The wait after a webhook delivery's first failure.
+    pub webhook_first_retry: std::time::Duration,
 }
 
 impl Settings {
@@ -99,6 +110,8 @@ impl Settings {
             trust_proxy: args.trust_proxy,
             pool_size: args.pool_size,
             max_body_bytes: args.max_body_bytes,
+            webhook_worker: !args.no_webhook_worker,
+            webhook_first_retry: std::time::Duration::from_secs(args.webhook_first_retry_secs),
         }
     }
 

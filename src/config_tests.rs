@@ -112,6 +112,8 @@ fn settings(bind: &str, https: bool, public_url: Option<&str>) -> Settings {
         trust_proxy: false,
         pool_size: 1,
         max_body_bytes: 1,
+        webhook_worker: false,
+        webhook_first_retry: std::time::Duration::from_secs(5),
     }
 }
 

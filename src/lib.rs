@@ -8,3 +8,4 @@ pub mod seed;
 pub mod service;
 pub mod startup;
 pub mod web;
+pub mod wire;

@@ -8,8 +8,8 @@ use actix_web::{web, HttpResponse};
 use crate::domain::validation::FieldError;
 use crate::error::AppError;
 use crate::web::api::{
-    catalogue, lab_interface, orders as api_orders, org, results as api_results, team,
-    unmatched as api_unmatched, users,
+    catalogue, lab_interface, orders as api_orders, org, org_webhooks, results as api_results,
+    team, unmatched as api_unmatched, users,
 };
 use crate::web::pages::{
     account_form, account_links, account_page, account_status, audit, auth, bulk_links, home,
@@ -206,6 +206,24 @@ fn org_api<R: Router>(r: &mut R) {
             org::replace_allowlist,
         )
         .post("/v1/org/{org_id}/lab_account/bulk_link", org::bulk_link);
+    webhook_api(r);
+}
+
+/// A Team's webhook endpoints over the Org Management API (labdesk's extension).
+fn webhook_api<R: Router>(r: &mut R) {
+    let endpoints = "/v1/org/{org_id}/team/{team_id}/webhook_endpoint";
+    let one = "/v1/org/{org_id}/team/{team_id}/webhook_endpoint/{endpoint_id}";
+    r.get(endpoints, org_webhooks::list)
+        .post(endpoints, org_webhooks::create)
+        .get(one, org_webhooks::get)
+        .patch(one, org_webhooks::update)
+        .delete(one, org_webhooks::delete)
+        .post(&format!("{one}/rotate_secret"), org_webhooks::rotate_secret)
+        .post(&format!("{one}/test"), org_webhooks::send_test)
+        .post(
+            &format!("{one}/delivery/{{delivery_id}}/replay"),
+            org_webhooks::replay,
+        );
 }
 
 async fn livez() -> HttpResponse {

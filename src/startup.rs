@@ -14,6 +14,7 @@ use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::error::AppError;
 use crate::routes;
+use crate::service::webhooks::delivery::{self, WorkerSettings};
 use crate::web::{csrf, errors, request_id, security_headers, AppState};
 
 pub const SESSION_COOKIE: &str = "labdesk_session";
@@ -72,7 +73,15 @@ fn blocking_threads(pool_size: u32, workers: usize) -> usize {
 pub fn build(settings: Settings, pool: DbPool, listener: TcpListener) -> Result<Server, AppError> {
     let pool_size = pool.max_size();
     let ready_pool = db::connect_pool_with(&settings.database_url, 1, routes::READYZ_TIMEOUT)?;
-    let state = web::Data::new(AppState::new(pool, ready_pool, settings.clone()));
+    let mut state = AppState::new(pool.clone(), ready_pool, settings.clone());
+    if settings.webhook_worker {
+        let worker = WorkerSettings {
+            first_retry: settings.webhook_first_retry,
+            ..WorkerSettings::new(settings.is_sandbox())
+        };
+        state.webhooks = Some(delivery::spawn(pool, worker)?);
+    }
+    let state = web::Data::new(state);
     let static_dir = static_dir();
     let server = HttpServer::new(move || {
         let session =

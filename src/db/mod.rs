@@ -26,6 +26,7 @@ pub mod sqlite_writer;
 pub mod text_types;
 pub mod unmatched;
 pub mod users;
+pub mod webhooks;
 
 use std::time::Duration;
 

@@ -121,7 +121,8 @@ macro_rules! enum_columns {
 
 use crate::domain::ids::{
     ApiKeyId, DraftId, LabAccountId, LabTestId, LoginAttemptId, OrderId, OrgId, PatientId,
-    ResultId, ReviewItemId, SessionId, TeamId, UserId,
+    ResultId, ReviewItemId, SessionId, TeamId, UserId, WebhookAttemptId, WebhookDeliveryId,
+    WebhookEndpointId, WebhookEventId,
 };
 
 id_columns!(
@@ -138,6 +139,10 @@ id_columns!(
     LabTestId,
     SessionId,
     LoginAttemptId,
+    WebhookEndpointId,
+    WebhookEventId,
+    WebhookDeliveryId,
+    WebhookAttemptId,
 );
 
 use crate::db::idempotency::ClaimState;
@@ -153,6 +158,7 @@ use crate::domain::order_status::{HighStatus, LowStatus};
 use crate::domain::result_matching::DecisionCode;
 use crate::domain::result_values::{Interpretation, ResultStatus};
 use crate::domain::review::ReviewStatus;
+use crate::domain::webhooks::{DeliveryState, WebhookEventType};
 
 enum_columns!(
     AccountStatus,
@@ -173,6 +179,8 @@ enum_columns!(
     LowStatus,
     ResultStatus,
     ReviewStatus,
+    DeliveryState,
+    WebhookEventType,
     Role,
     SampleType,
 );

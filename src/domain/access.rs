@@ -88,6 +88,12 @@ pub enum Action<'a> {
         org_id: &'a OrgId,
         team_id: &'a TeamId,
     },
+    /// Adding, changing and watching a Team's webhook endpoints (their events carry the Team's
+    /// patient data, as its API keys read it).
+    ManageWebhooks {
+        org_id: &'a OrgId,
+        team_id: &'a TeamId,
+    },
     /// Placing an order for a Team through the wizard; `draft_creator` is the user who started
     /// the draft being used (None when starting a new one). A draft is its creator's alone.
     PlaceOrder {
@@ -255,7 +261,7 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
         }
         // A Team key reads the Team's patients and orders: only the customer's own admins hold
         // them, not platform staff (CSMs) and not clinicians.
-        Action::ManageTeamKeys { org_id, team_id } => {
+        Action::ManageTeamKeys { org_id, team_id } | Action::ManageWebhooks { org_id, team_id } => {
             match decide(p, Action::ViewTeam { org_id, team_id }) {
                 Allow => allow_if(p.role == Role::OrgAdmin, Forbidden),
                 other => other,

@@ -38,6 +38,12 @@ string_enum!(
         ResultReviewEscalated => "result.review_escalated",
         ResultReviewViewed => "result.review_viewed",
         ResultReviewListed => "result.review_listed",
+        WebhookEndpointCreated => "webhook_endpoint.created",
+        WebhookEndpointUpdated => "webhook_endpoint.updated",
+        WebhookSecretRotated => "webhook_endpoint.secret_rotated",
+        WebhookEndpointDeleted => "webhook_endpoint.deleted",
+        WebhookTestSent => "webhook_endpoint.test_sent",
+        WebhookDeliveryReplayed => "webhook_endpoint.delivery_replayed",
     }
 );
 
@@ -59,6 +65,8 @@ string_enum!(
         Org => "org",
         /// The platform (quarantine: results of no organization).
         Platform => "platform",
+        /// A Team's webhook endpoint.
+        WebhookEndpoint => "webhook_endpoint",
     }
 );
 
@@ -95,6 +103,12 @@ impl AuditAction {
             AuditAction::ResultReviewEscalated => "Review: escalated",
             AuditAction::ResultReviewViewed => "Review item viewed",
             AuditAction::ResultReviewListed => "Review queue listed",
+            AuditAction::WebhookEndpointCreated => "Webhook endpoint added",
+            AuditAction::WebhookEndpointUpdated => "Webhook endpoint edited",
+            AuditAction::WebhookSecretRotated => "Webhook signing secret rotated",
+            AuditAction::WebhookEndpointDeleted => "Webhook endpoint deleted",
+            AuditAction::WebhookTestSent => "Webhook test event sent",
+            AuditAction::WebhookDeliveryReplayed => "Webhook delivery sent again",
         }
     }
 
@@ -125,6 +139,7 @@ impl EntityType {
             EntityType::Team => "Team",
             EntityType::Org => "Organization",
             EntityType::Platform => "Platform",
+            EntityType::WebhookEndpoint => "Webhook endpoint",
         }
     }
 }

@@ -114,6 +114,21 @@ id_types! {
     LoginAttemptId,
     /// A bulk link or unlink of lab accounts to Teams (what its undo reverses).
     BulkLinkId,
+    /// A Team's webhook endpoint.
+    WebhookEndpointId,
+    /// An event of the webhook outbox; its text is the `svix-id` of every delivery of it.
+    WebhookEventId,
+    /// One event's delivery to one endpoint.
+    WebhookDeliveryId,
+    /// One try of a delivery.
+    WebhookAttemptId,
+}
+
+impl WebhookEventId {
+    /// A fresh event id in Svix's form, `msg_` and a time-ordered UUID.
+    pub fn mint() -> WebhookEventId {
+        WebhookEventId(format!("msg_{}", uuid::Uuid::now_v7().simple()))
+    }
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ pub mod simulation;
 pub mod sparkline;
 pub mod string_enum;
 pub mod validation;
+pub mod webhooks;
 pub mod wizard;
 
 #[cfg(test)]

@@ -29,3 +29,4 @@ pub mod team_queue;
 pub mod teams;
 pub mod users;
 pub mod visibility;
+pub mod webhooks;

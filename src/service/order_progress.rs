@@ -58,6 +58,7 @@ pub fn advance(
         }
         for step in &steps {
             orders_db::add_event(conn, order_id, method, *step)?;
+            crate::service::webhooks::outbox::order_updated_by_id(conn, order_id)?;
         }
         if steps.is_empty() {
             return Ok(());

@@ -351,7 +351,7 @@ pub fn place(
                 details: json!({"lab_account_id": account.id, "tests": req.test_ids, "billing_type": req.billing.as_str()}),
             },
         )?;
-        Ok(OrderView {
+        let view = OrderView {
             details: req.patient.details.clone(),
             address: req.patient.address.clone(),
             physician: req.physician.clone(),
@@ -365,7 +365,9 @@ pub fn place(
             }],
             account,
             row,
-        })
+        };
+        crate::service::webhooks::outbox::order_created(conn, &view)?;
+        Ok(view)
     })
 }
 

@@ -211,6 +211,7 @@ fn move_to(
     write_tx(conn, |conn| {
         crate::db::locks::take_order(conn, &order.row.id)?;
         orders_db::add_event(conn, &order.row.id, method, low)?;
+        crate::service::webhooks::outbox::order_updated_by_id(conn, &order.row.id)?;
         audit::record(
             conn,
             actor,

@@ -29,6 +29,8 @@ pub struct AppState {
     /// connection at once: at most half the pool, so however hard lists are hammered, order
     /// creation, pages and result deliveries always find a connection.
     pub list_slots: Semaphore,
+    /// The webhook delivery worker of this instance, if it runs one; it stops with the state.
+    pub webhooks: Option<crate::service::webhooks::delivery::Worker>,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
             settings,
             ready_pool,
             list_slots,
+            webhooks: None,
         }
     }
 }

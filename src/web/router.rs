@@ -46,6 +46,15 @@ pub trait Router {
     {
         self.route(Method::PATCH, path, handler)
     }
+
+    fn delete<F, Args>(&mut self, path: &str, handler: F) -> &mut Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.route(Method::DELETE, path, handler)
+    }
 }
 
 /// Registers routes with actix.

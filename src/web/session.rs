@@ -12,7 +12,7 @@ use rand::RngCore;
 use super::{run_db, AppState};
 use crate::domain::access::Principal;
 use crate::domain::actor::Actor;
-use crate::domain::ids::{ApiKeyId, SessionId};
+use crate::domain::ids::SessionId;
 use crate::domain::return_to::ReturnTo;
 use crate::error::AppError;
 use crate::service::sessions;
@@ -93,18 +93,19 @@ pub fn return_address(req: &HttpRequest) -> Option<ReturnTo> {
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct NewKey {
-    key: ApiKeyId,
+    /// The id of the key or webhook endpoint the secret is for.
+    key: String,
     secret: String,
 }
 
 /// Keeps a new key's secret in the (encrypted) cookie until the page that shows it is opened.
 pub fn keep_new_key_secret(
     session: &Session,
-    key: &ApiKeyId,
+    key: &impl AsRef<str>,
     secret: String,
 ) -> Result<(), AppError> {
     let new_key = NewKey {
-        key: key.clone(),
+        key: key.as_ref().to_string(),
         secret,
     };
     session
@@ -113,9 +114,9 @@ pub fn keep_new_key_secret(
 }
 
 /// The secret of this new key, once: whatever key it was for, it is gone from the cookie after.
-pub fn take_new_key_secret(session: &Session, key: &ApiKeyId) -> Option<String> {
+pub fn take_new_key_secret(session: &Session, key: &impl AsRef<str>) -> Option<String> {
     let kept = session.remove_as::<NewKey>(NEW_KEY)?.ok()?;
-    (kept.key == *key).then_some(kept.secret)
+    (kept.key == key.as_ref()).then_some(kept.secret)
 }
 
 /// A signed-in person, with the CSRF token for the forms of the page and the request's audit actor.

@@ -59,4 +59,5 @@ mod stored_words;
 mod support;
 mod team_keys;
 mod teams_paging;
+mod webhooks;
 mod wizard;

@@ -17,6 +17,7 @@ use crate::domain::result_values::{
 };
 use crate::error::AppError;
 use crate::hl7::oru::OruMessage;
+use crate::service::webhooks::outbox;
 
 fn slug(name: &str, code: &str) -> String {
     let base = if name.trim().is_empty() { code } else { name };
@@ -136,10 +137,15 @@ fn follow_status(
         ResultStatus::Final => LowStatus::Completed,
         ResultStatus::Corrected => LowStatus::Corrected,
     };
-    if order.status_low != low {
+    let moved = order.status_low != low;
+    if moved {
         orders_db::add_event(conn, order_id, method, low)?;
     }
-    orders_db::set_interpretation(conn, order_id, interpretation)
+    orders_db::set_interpretation(conn, order_id, interpretation)?;
+    if moved {
+        outbox::order_updated_by_id(conn, order_id)?;
+    }
+    Ok(())
 }
 
 /// Attaches a delivery to an order as its next result version (also used by reviewers' accepts).
@@ -158,23 +164,24 @@ pub fn attach(
     let (markers, interpretation) = biomarkers(&result_id, m);
     let now = crate::db::now();
     let status = m.status();
-    results_db::insert(
-        conn,
-        &ResultRow {
-            id: result_id.clone(),
-            order_id: order_id.clone(),
-            lab_account_id: account_id.clone(),
-            version,
-            status,
-            interpretation,
-            control_id: m.control_id.clone(),
-            metadata: metadata(m, now).to_string(),
-            source: source.to_string(),
-            created_at: now,
-        },
-        &markers,
-    )?;
+    let row = ResultRow {
+        id: result_id.clone(),
+        order_id: order_id.clone(),
+        lab_account_id: account_id.clone(),
+        version,
+        status,
+        interpretation,
+        control_id: m.control_id.clone(),
+        metadata: metadata(m, now).to_string(),
+        source: source.to_string(),
+        created_at: now,
+    };
+    results_db::insert(conn, &row, &markers)?;
     follow_status(conn, order_id, status, interpretation)?;
+    if interpretation == Interpretation::Critical {
+        let sample = m.orders.first().and_then(|o| o.filler_order_number.clone());
+        outbox::critical_result(conn, &order, &row, &sample.unwrap_or_default())?;
+    }
     audit::record(
         conn,
         actor,

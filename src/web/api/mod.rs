@@ -6,11 +6,13 @@ pub mod lab_interface;
 pub mod order_body;
 pub mod orders;
 pub mod org;
+pub mod org_webhooks;
 pub mod query;
 pub mod results;
 pub mod simulation_body;
 pub mod team;
 pub mod unmatched;
 pub mod users;
-pub mod wire;
-pub mod wire_orders;
+// The wire objects are shared with webhooks, so they live outside the web layer.
+pub use crate::wire;
+pub use crate::wire::orders as wire_orders;

@@ -21,7 +21,7 @@ use crate::web::{run_db, AppState};
 
 /// Parses the path's `{org_id}` segment: it must be the key's org and `{env}/{region}` this
 /// deployment's; otherwise 404.
-fn check_target(
+pub(super) fn check_target(
     state: &AppState,
     key: &OrgKey,
     org_segment: &str,
@@ -71,7 +71,7 @@ pub async fn lab_accounts(
 }
 
 /// The body as JSON, or a 422 at `["body"]`.
-fn json_body(body: &[u8]) -> Result<serde_json::Value, AppError> {
+pub(super) fn json_body(body: &[u8]) -> Result<serde_json::Value, AppError> {
     serde_json::from_slice(body).map_err(|e| {
         let mut errors = FieldErrors::default();
         errors.push_at(&["body"], format!("JSON decode error: {e}"), "json_invalid");

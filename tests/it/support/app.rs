@@ -365,6 +365,10 @@ fn settings(database_url: &str, env: &str) -> Settings {
         trust_proxy: false,
         pool_size: 8,
         max_body_bytes: 1024 * 1024,
+        // Only the webhook tests run a delivery worker (a server of a test lives to the end of
+        // the run, and so would its worker).
+        webhook_worker: false,
+        webhook_first_retry: std::time::Duration::from_millis(200),
     }
 }
 

@@ -258,6 +258,10 @@ impl Client {
         to_resp(req.send_bytes(body))
     }
 
+    pub fn api_delete(&self, path: &str, header: &str, key: &str) -> Resp {
+        to_resp(self.agent.delete(&self.url(path)).set(header, key).call())
+    }
+
     pub fn api_patch(&self, path: &str, header: &str, key: &str, body: &str) -> Resp {
         to_resp(
             self.agent

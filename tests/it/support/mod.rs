@@ -7,6 +7,7 @@ pub mod browser;
 pub mod client;
 pub mod data;
 pub mod orders;
+pub mod receiver;
 pub mod results;
 pub mod roles;
 pub mod sessions;

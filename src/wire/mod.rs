@@ -1,4 +1,6 @@
-//! Wire objects of API.md, built from domain types.
+//! Wire objects of API.md, built from domain types: the API's answers and the webhooks' bodies.
+pub mod orders;
+
 use serde::Serialize;
 
 use crate::domain::ids::{LabAccountId, OrgId, TeamId};

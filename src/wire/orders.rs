@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
-use super::wire::rfc3339;
+use super::rfc3339;
 use crate::db::lab_tests::{LabRow, LabTestRow};
 use crate::db::orders::OrderEvent;
 use crate::db::patients::PatientRow;
