@@ -66,3 +66,36 @@ pub fn rfc3339(t: &chrono::NaiveDateTime) -> String {
     t.and_utc()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
+
+/// A review item's status and resolution as Junction spells them.
+pub fn review_status(
+    item: &crate::db::unmatched::UnmatchedRow,
+) -> (&'static str, Option<&'static str>) {
+    use crate::domain::review::ReviewStatus;
+    match item.status {
+        ReviewStatus::Accepted => ("resolved", Some("accept")),
+        ReviewStatus::Rejected => ("resolved", Some("reject")),
+        ReviewStatus::PendingOps => ("pending_ops_review", None),
+        ReviewStatus::PendingCustomer => ("pending_customer_review", None),
+    }
+}
+
+/// Junction's `MatchReviewWebhookPayload`: ids and codes of a review item, no patient data.
+pub fn match_review(item: &crate::db::unmatched::UnmatchedRow) -> serde_json::Value {
+    use crate::domain::result_matching::DecisionCode;
+    let (status, action) = review_status(item);
+    let sub_reasons: &[&str] = if item.decision_code == DecisionCode::LabAccountMismatch {
+        &["lab_account_mismatch"]
+    } else {
+        &[]
+    };
+    serde_json::json!({
+        "id": item.id,
+        "status": status,
+        "decision_code": item.decision_code,
+        "sub_reason_codes": sub_reasons,
+        "resolution_action": action,
+        "resolved_user_id": null,
+        "resolved_order_id": item.resolved_order_id,
+    })
+}

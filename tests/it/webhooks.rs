@@ -376,3 +376,43 @@ fn endpoints_are_managed_with_the_orgs_key_audited_and_the_secret_shown_only_whe
         );
     });
 }
+
+#[test]
+fn a_result_that_did_not_fit_and_its_resolution_reach_the_team_of_its_order() {
+    each_backend(|app| {
+        let receiver = Receiver::start(0);
+        add_endpoint(
+            app,
+            &receiver.url,
+            &["labtest.match_review.created", "labtest.match_review.updated"],
+        );
+        start_worker(app);
+        let (item, _) = crate::support::results::mismatch_item(app);
+        let got = receiver.wait_until("the review item's event", |got| !got.is_empty());
+        let created = got[0].json();
+        assert_eq!(created["event_type"], "labtest.match_review.created");
+        assert_eq!(created["team_id"], app.world.team(PRIMARY_CARE).as_str());
+        assert_eq!(created["data"]["id"], item.as_str());
+        assert_eq!(created["data"]["decision_code"], "lab_account_mismatch");
+        assert_eq!(created["data"]["status"], "pending_customer_review");
+        assert!(
+            !got[0].body.contains("Jane"),
+            "no patient data: {}",
+            got[0].body
+        );
+
+        let ops = app.login(crate::support::OPS);
+        let reject = labdesk::web::urls::decide_review_item(
+            app.world.org(),
+            &item,
+            labdesk::domain::review::ReviewAction::Reject,
+        );
+        let res = ops.post_form(&reject, &[("version", "1"), ("note", "Not our patient")]);
+        assert_eq!(res.status, 303, "{}", res.body);
+        let got = receiver.wait_until("the resolution", |got| got.len() >= 2);
+        let updated = got[1].json();
+        assert_eq!(updated["event_type"], "labtest.match_review.updated");
+        assert_eq!(updated["data"]["status"], "resolved");
+        assert_eq!(updated["data"]["resolution_action"], "reject");
+    });
+}

@@ -23,9 +23,11 @@ use crate::domain::result_matching::{
     decide, AccountRef, Decision, DecisionCode, Delivered, OrderRef,
 };
 use crate::domain::review::ReviewStatus;
+use crate::domain::webhooks::WebhookEventType;
 use crate::error::AppError;
 use crate::hl7::oru::OruMessage;
 use crate::hl7::refusal::Refusal;
+use crate::service::webhooks::outbox;
 
 /// What happened to a delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,31 +143,35 @@ pub fn ingest(
                     _ => account_org.or_else(|| candidate.map(|(o, _)| o.org_id.clone())),
                 };
                 let id = ReviewItemId::new();
-                unmatched_db::insert(
-                    conn,
-                    &UnmatchedRow {
-                        id: id.clone(),
-                        lab_slug: d.lab,
-                        lab_account_id: account_id.clone(),
-                        org_id: org_id.clone(),
-                        team_id: candidate.map(|(_, team)| team.clone()),
-                        account_number: m.receiving_facility.clone(),
-                        placer_order_number: m.placer_order_number().map(str::to_string),
-                        control_id: m.control_id.clone(),
-                        decision_code: code,
-                        reasons: json!(reasons).to_string(),
-                        candidate_order_id: candidate_order_id.clone(),
-                        raw_message: d.raw.to_string(),
-                        parsed: super::result_json::parsed_summary(m).to_string(),
-                        status: ReviewStatus::PendingCustomer,
-                        resolution_note: None,
-                        resolved_order_id: None,
-                        decided_by: None,
-                        decided_at: None,
-                        version: 1,
-                        created_at: crate::db::now(),
-                    },
-                )?;
+                let row = UnmatchedRow {
+                    id: id.clone(),
+                    lab_slug: d.lab,
+                    lab_account_id: account_id.clone(),
+                    org_id: org_id.clone(),
+                    team_id: candidate.map(|(_, team)| team.clone()),
+                    account_number: m.receiving_facility.clone(),
+                    placer_order_number: m.placer_order_number().map(str::to_string),
+                    control_id: m.control_id.clone(),
+                    decision_code: code,
+                    reasons: json!(reasons).to_string(),
+                    candidate_order_id: candidate_order_id.clone(),
+                    raw_message: d.raw.to_string(),
+                    parsed: super::result_json::parsed_summary(m).to_string(),
+                    status: ReviewStatus::PendingCustomer,
+                    resolution_note: None,
+                    resolved_order_id: None,
+                    decided_by: None,
+                    decided_at: None,
+                    version: 1,
+                    created_at: crate::db::now(),
+                };
+                unmatched_db::insert(conn, &row)?;
+                // The Team whose order the result most likely is hears of it.
+                if let (Some(org), Some(team)) = (&row.org_id, &row.team_id) {
+                    let data = crate::wire::match_review(&row);
+                    let event = WebhookEventType::MatchReviewCreated;
+                    outbox::match_review(conn, event, org, team, data)?;
+                }
                 audit::record(
                     conn,
                     actor,

@@ -16,10 +16,12 @@ use crate::domain::ids::{OrderId, ResultId, ReviewItemId};
 use crate::domain::result_matching::DecisionCode;
 use crate::domain::review::{team_may_take, ReviewAction, ReviewStatus};
 use crate::domain::scope::Scope;
+use crate::domain::webhooks::WebhookEventType;
 use crate::error::AppError;
 use crate::hl7::oru::{self, OruMessage};
 use crate::service::result_json::read_json;
 use crate::service::results::attach;
+use crate::service::webhooks::outbox;
 
 pub const NOTE_MAX_CHARS: usize = 1000;
 
@@ -94,7 +96,15 @@ fn record(
             ),
             details: json!({"note": note, "order_id": order_id, "decision_code": item.decision_code}),
         },
-    )
+    )?;
+    // The Team whose order the result most likely is learns how it was resolved.
+    if let (Some(org_id), Some(team_id)) = (&item.org_id, &item.team_id) {
+        let after = unmatched_db::find(conn, &item.id)?.ok_or(AppError::NotFound)?;
+        let data = crate::wire::match_review(&after);
+        let event = WebhookEventType::MatchReviewUpdated;
+        outbox::match_review(conn, event, org_id, team_id, data)?;
+    }
+    Ok(())
 }
 
 fn note_required(note: &str, what: &'static str) -> Result<String, DecideError> {

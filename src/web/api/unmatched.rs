@@ -18,20 +18,11 @@ use crate::error::AppError;
 use crate::service::team_queue::{self, Wanted};
 use crate::web::{run_db, run_list_db, AppState};
 
-fn wire_status(item: &UnmatchedRow) -> (&'static str, Option<&'static str>) {
-    match item.status {
-        ReviewStatus::Accepted => ("resolved", Some("accept")),
-        ReviewStatus::Rejected => ("resolved", Some("reject")),
-        ReviewStatus::PendingOps => ("pending_ops_review", None),
-        ReviewStatus::PendingCustomer => ("pending_customer_review", None),
-    }
-}
-
 /// UnmatchedResult
 pub fn item(i: &UnmatchedRow, labs: &[lab_tests::LabRow]) -> Value {
     let parsed: Value = serde_json::from_str(&i.parsed).unwrap_or_else(|_| json!({}));
     let reasons: Vec<String> = serde_json::from_str(&i.reasons).unwrap_or_default();
-    let (status, action) = wire_status(i);
+    let (status, action) = crate::wire::review_status(i);
     let lab = labs.iter().find(|l| l.slug == i.lab_slug);
     json!({
         "id": i.id,
