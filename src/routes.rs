@@ -13,7 +13,7 @@ use crate::web::api::{
 };
 use crate::web::pages::{
     account_form, account_links, account_page, account_status, audit, auth, bulk_links, home,
-    lab_accounts, lab_keys, orders, review, team_keys, teams, wizard,
+    lab_accounts, lab_keys, orders, review, team_keys, teams, webhooks, wizard,
 };
 use crate::web::router::{Listing, Mount, Router};
 use crate::web::AppState;
@@ -114,7 +114,41 @@ fn teams<R: Router>(r: &mut R) {
         .post("/teams/{team}/keys", team_keys::create)
         .get("/teams/{team}/keys/{key}/revoke", team_keys::revoke_confirm)
         .post("/teams/{team}/keys/{key}/revoke", team_keys::revoke)
-        .get("/teams/{team}/keys/{key}/created", team_keys::created);
+        .get("/teams/{team}/keys/{key}/created", team_keys::created)
+        .get("/teams/{team}/webhooks", webhooks::list)
+        .post("/teams/{team}/webhooks", webhooks::create)
+        .get(
+            "/teams/{team}/webhooks/{endpoint}",
+            webhooks::endpoint::page,
+        )
+        .post(
+            "/teams/{team}/webhooks/{endpoint}",
+            webhooks::endpoint::update,
+        )
+        .post(
+            "/teams/{team}/webhooks/{endpoint}/test",
+            webhooks::endpoint::send_test,
+        )
+        .post(
+            "/teams/{team}/webhooks/{endpoint}/deliveries/{delivery}/replay",
+            webhooks::endpoint::replay,
+        )
+        .get(
+            "/teams/{team}/webhooks/{endpoint}/rotate",
+            webhooks::confirm::rotate_page,
+        )
+        .post(
+            "/teams/{team}/webhooks/{endpoint}/rotate",
+            webhooks::confirm::rotate,
+        )
+        .get(
+            "/teams/{team}/webhooks/{endpoint}/delete",
+            webhooks::confirm::delete_page,
+        )
+        .post(
+            "/teams/{team}/webhooks/{endpoint}/delete",
+            webhooks::confirm::delete,
+        );
 }
 
 /// An org's orders (an order id is a uuid, so other words under /orders stay free for pages).

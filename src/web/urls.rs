@@ -3,6 +3,7 @@
 //! built here.
 use crate::domain::ids::{
     ApiKeyId, BulkLinkId, DraftId, LabAccountId, OrderId, OrgId, ReviewItemId, TeamId,
+    WebhookDeliveryId, WebhookEndpointId,
 };
 use crate::domain::return_to::ReturnTo;
 use crate::domain::review::ReviewAction;
@@ -97,6 +98,38 @@ pub fn team_keys(org: &OrgId, team_id: &TeamId) -> String {
 
 pub fn revoke_team_key(org: &OrgId, team_id: &TeamId, key: &ApiKeyId) -> String {
     format!("{}/{key}/revoke", team_keys(org, team_id))
+}
+
+pub fn team_webhooks(org: &OrgId, team_id: &TeamId) -> String {
+    format!("{}/webhooks", team(org, team_id))
+}
+
+pub fn webhook_endpoint(org: &OrgId, team_id: &TeamId, endpoint: &WebhookEndpointId) -> String {
+    format!("{}/{endpoint}", team_webhooks(org, team_id))
+}
+
+pub fn webhook_test(org: &OrgId, team_id: &TeamId, endpoint: &WebhookEndpointId) -> String {
+    format!("{}/test", webhook_endpoint(org, team_id, endpoint))
+}
+
+pub fn webhook_rotate(org: &OrgId, team_id: &TeamId, endpoint: &WebhookEndpointId) -> String {
+    format!("{}/rotate", webhook_endpoint(org, team_id, endpoint))
+}
+
+pub fn webhook_delete(org: &OrgId, team_id: &TeamId, endpoint: &WebhookEndpointId) -> String {
+    format!("{}/delete", webhook_endpoint(org, team_id, endpoint))
+}
+
+pub fn webhook_replay(
+    org: &OrgId,
+    team_id: &TeamId,
+    endpoint: &WebhookEndpointId,
+    delivery: &WebhookDeliveryId,
+) -> String {
+    format!(
+        "{}/deliveries/{delivery}/replay",
+        webhook_endpoint(org, team_id, endpoint)
+    )
 }
 
 pub fn audit(org: &OrgId) -> String {
@@ -235,6 +268,8 @@ mod tests {
     const ORDER: &str = "0b0e54f2-8c5e-4d43-9b8e-6a7c0e2f4a11";
     const ITEM: &str = "5d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
     const BULK: &str = "bulk-6";
+    const ENDPOINT: &str = "endpoint-7";
+    const DELIVERY: &str = "delivery-8";
 
     fn id<T: std::str::FromStr>(text: &str) -> T
     where
@@ -249,7 +284,18 @@ mod tests {
         let (draft_id, order_id): (DraftId, OrderId) = (id(DRAFT), id(ORDER));
         let (account_id, item_id): (LabAccountId, ReviewItemId) = (id(ACCOUNT), id(ITEM));
         let (org, tm, key, draft, ord) = (&org_id, &team_id, &key_id, &draft_id, &order_id);
+        let (ep, delivery): (WebhookEndpointId, WebhookDeliveryId) = (id(ENDPOINT), id(DELIVERY));
+        let team_ep = [("org", ORG), ("team", TEAM), ("endpoint", ENDPOINT)];
         let mut all = vec![
+            (team_webhooks(org, tm), vec![("org", ORG), ("team", TEAM)]),
+            (webhook_endpoint(org, tm, &ep), team_ep.to_vec()),
+            (webhook_test(org, tm, &ep), team_ep.to_vec()),
+            (webhook_rotate(org, tm, &ep), team_ep.to_vec()),
+            (webhook_delete(org, tm, &ep), team_ep.to_vec()),
+            (
+                webhook_replay(org, tm, &ep, &delivery),
+                [&team_ep[..], &[("delivery", DELIVERY)]].concat(),
+            ),
             (sign_in(), vec![]),
             (sign_out(), vec![]),
             (sign_out_everywhere(), vec![]),

@@ -110,6 +110,30 @@ fn owner(app: &TestApp) -> (Owner, Owner) {
         .unwrap()
         .id
     };
+    // A webhook endpoint of Primary Care with one delivery (a test event).
+    let (endpoint, delivery) = {
+        use labdesk::service::webhooks::endpoints::{self as hooks, EndpointInput, Manager};
+        let who = Manager::OrgKey(&app.world.org_id);
+        let input = EndpointInput {
+            url: "https://hooks.example.com/matrix".into(),
+            description: String::new(),
+            event_types: vec!["labtest.order.created".into()],
+            enabled: true,
+        };
+        let scope = (&app.world.org_id, &team);
+        let made = hooks::create(&mut conn, &actor, who, scope, &input, false).unwrap();
+        hooks::send_test(&mut conn, &actor, who, scope, &made.endpoint.id).unwrap();
+        let delivery: String = {
+            use diesel::prelude::*;
+            use labdesk::db::schema::webhook_deliveries::dsl as d;
+            d::webhook_deliveries
+                .filter(d::endpoint_id.eq(&made.endpoint.id))
+                .select(d::id)
+                .first(&mut conn)
+                .unwrap()
+        };
+        (made.endpoint.id.to_string(), delivery)
+    };
     let common = [
         ("org", app.world.org_id.to_string()),
         ("org_id", app.world.org_id.to_string()),
@@ -124,6 +148,11 @@ fn owner(app: &TestApp) -> (Owner, Owner) {
         ("env", "sandbox".to_string()),
         ("region", "us".to_string()),
         ("bulk", bulk.to_string()),
+        ("team_id", team.to_string()),
+        ("endpoint", endpoint.clone()),
+        ("endpoint_id", endpoint),
+        ("delivery", delivery.clone()),
+        ("delivery_id", delivery),
     ];
     let org_scope = Owner {
         params: common
@@ -218,6 +247,7 @@ fn call(c: &Callers, who: Who, entry: &Entry, path: &str, team: &str) -> Resp {
         return match entry.method {
             "GET" => c.anon.api_get(path, header, key),
             "PATCH" => c.anon.api_patch(path, header, key, &body),
+            "DELETE" => c.anon.api_delete(path, header, key),
             _ => c.anon.api_post(path, header, key, &body, None),
         };
     }
@@ -233,6 +263,7 @@ fn call(c: &Callers, who: Who, entry: &Entry, path: &str, team: &str) -> Resp {
     match (entry.method, is_api, who) {
         ("GET", _, _) => client.get(path),
         ("PATCH", _, _) => client.api_patch(path, "x-none", "", &body),
+        ("DELETE", _, _) => client.api_delete(path, "x-none", ""),
         (_, true, _) => client.post_raw(
             path,
             &[("Content-Type", "application/json")],

@@ -59,5 +59,6 @@ mod stored_words;
 mod support;
 mod team_keys;
 mod teams_paging;
+mod webhook_pages;
 mod webhooks;
 mod wizard;

@@ -384,7 +384,10 @@ fn a_result_that_did_not_fit_and_its_resolution_reach_the_team_of_its_order() {
         add_endpoint(
             app,
             &receiver.url,
-            &["labtest.match_review.created", "labtest.match_review.updated"],
+            &[
+                "labtest.match_review.created",
+                "labtest.match_review.updated",
+            ],
         );
         start_worker(app);
         let (item, _) = crate::support::results::mismatch_item(app);

@@ -15,6 +15,7 @@ pub mod review;
 pub mod team_keys;
 pub mod teams;
 pub mod views;
+pub mod webhooks;
 pub mod wizard;
 
 pub use crate::web::urls::Scope;

@@ -130,6 +130,7 @@ struct ShowPage {
     team_name: String,
     created_at: String,
     keys_url: Option<String>,
+    webhooks_url: Option<String>,
     accounts: Vec<AccountRow>,
     new_order_url: Option<String>,
 }
@@ -149,6 +150,10 @@ pub async fn show(
             chrome,
             back_url: urls::teams(&org),
             keys_url: t.may_manage_keys.then(|| urls::team_keys(&org, &t.team.id)),
+            // Webhooks carry what a Team key reads: the same people manage both.
+            webhooks_url: t
+                .may_manage_keys
+                .then(|| urls::team_webhooks(&org, &t.team.id)),
             created_at: fmt_time(&t.team.created_at),
             accounts: t
                 .accounts

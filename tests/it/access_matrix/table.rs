@@ -103,6 +103,8 @@ const fn with_body(entry: Entry, body: &'static str) -> Entry {
 }
 
 const ADMIN_ONLY: &[(Who, Expect)] = &[(Clinician, Status(403))];
+/// A Team's keys and webhooks: its org's admins only, not CSMs.
+const KEYS_ADMIN: &[(Who, Expect)] = &[(Clinician, Status(403)), (Csm, Status(403))];
 const CSM_ONLY: &[(Who, Expect)] = &[(Clinician, Status(403)), (OrgAdmin, Status(403))];
 const OTHER_TEAM: &[(Who, Expect)] = &[(OtherTeamClinician, Status(404))];
 const NOT_CSM_OTHER_TEAM: &[(Who, Expect)] =
@@ -172,6 +174,23 @@ pub(super) fn matrix() -> Vec<Entry> {
         e("GET", "/orgs/{org}/teams/{team}/keys/{key}/revoke", ORG_PAGE, &[(Clinician, Status(403)), (Csm, Status(403))]),
         e("POST", "/orgs/{org}/teams/{team}/keys/{key}/revoke", ORG_FORM, &[(Clinician, Status(403)), (Csm, Status(403))]),
         e("GET", "/orgs/{org}/teams/{team}/keys/{key}/created", ORG_PAGE, &[(Clinician, Status(403)), (Csm, Status(403))]),
+        // Webhook endpoints of a Team
+        e("GET", "/orgs/{org}/teams/{team}/webhooks", ORG_PAGE, KEYS_ADMIN),
+        with_body(
+            e("POST", "/orgs/{org}/teams/{team}/webhooks", ORG_FORM, KEYS_ADMIN),
+            "url=https%3A%2F%2Fexample.com%2Fmatrix&event_types=labtest.order.created&enabled=on",
+        ),
+        e("GET", "/orgs/{org}/teams/{team}/webhooks/{endpoint}", ORG_PAGE, KEYS_ADMIN),
+        with_body(
+            e("POST", "/orgs/{org}/teams/{team}/webhooks/{endpoint}", ORG_FORM, KEYS_ADMIN),
+            "url=https%3A%2F%2Fexample.com%2Fmatrix&event_types=labtest.order.created",
+        ),
+        e("POST", "/orgs/{org}/teams/{team}/webhooks/{endpoint}/test", ORG_FORM, KEYS_ADMIN),
+        e("POST", "/orgs/{org}/teams/{team}/webhooks/{endpoint}/deliveries/{delivery}/replay", ORG_FORM, KEYS_ADMIN),
+        e("GET", "/orgs/{org}/teams/{team}/webhooks/{endpoint}/rotate", ORG_PAGE, KEYS_ADMIN),
+        e("POST", "/orgs/{org}/teams/{team}/webhooks/{endpoint}/rotate", ORG_FORM, KEYS_ADMIN),
+        e("GET", "/orgs/{org}/teams/{team}/webhooks/{endpoint}/delete", ORG_PAGE, KEYS_ADMIN),
+        e("POST", "/orgs/{org}/teams/{team}/webhooks/{endpoint}/delete", ORG_FORM, KEYS_ADMIN),
         e("GET", "/orgs/{org}/audit", ORG_PAGE, ADMIN_ONLY),
         e("GET", "/orgs/{org}/audit.csv", ORG_PAGE, ADMIN_ONLY),
         // Orders
@@ -250,6 +269,21 @@ pub(super) fn matrix() -> Vec<Entry> {
             e("POST", "/v1/org/{org_id}/lab_account/bulk_link", ORG_API, NONE),
             r#"{"lab_account_ids": [], "team_ids": [], "action": "unlink"}"#,
         ),
+        // Webhook endpoints over the org API
+        e("GET", "/v1/org/{org_id}/team/{team_id}/webhook_endpoint", ORG_API, NONE),
+        with_body(
+            e("POST", "/v1/org/{org_id}/team/{team_id}/webhook_endpoint", ORG_API, NONE),
+            r#"{"url": "https://example.com/matrix", "event_types": ["labtest.order.created"]}"#,
+        ),
+        e("GET", "/v1/org/{org_id}/team/{team_id}/webhook_endpoint/{endpoint_id}", ORG_API, NONE),
+        with_body(
+            e("PATCH", "/v1/org/{org_id}/team/{team_id}/webhook_endpoint/{endpoint_id}", ORG_API, NONE),
+            r#"{"enabled": false}"#,
+        ),
+        e("DELETE", "/v1/org/{org_id}/team/{team_id}/webhook_endpoint/{endpoint_id}", ORG_API, NONE),
+        e("POST", "/v1/org/{org_id}/team/{team_id}/webhook_endpoint/{endpoint_id}/rotate_secret", ORG_API, NONE),
+        e("POST", "/v1/org/{org_id}/team/{team_id}/webhook_endpoint/{endpoint_id}/test", ORG_API, NONE),
+        e("POST", "/v1/org/{org_id}/team/{team_id}/webhook_endpoint/{endpoint_id}/delivery/{delivery_id}/replay", ORG_API, NONE),
     ]
 }
 
