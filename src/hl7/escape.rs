@@ -1,6 +1,26 @@
 //! HL7 escape sequences inside field text.
 use super::message::Delimiters;
 
+/// Text as it may stand inside a field written with the standard delimiters: each delimiter as
+/// its escape sequence, a line break as `\.br\`, a carriage return dropped. `unescape` reads it
+/// back.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' => out.push_str("\\F\\"),
+            '^' => out.push_str("\\S\\"),
+            '&' => out.push_str("\\T\\"),
+            '~' => out.push_str("\\R\\"),
+            '\\' => out.push_str("\\E\\"),
+            '\n' => out.push_str("\\.br\\"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Replaces escape sequences: delimiters (`\F\ \S\ \T\ \R\ \E\`), hex (`\Xhh..\`), line breaks
 /// (`\.br\`); other formatting commands are dropped. An unterminated escape is kept as text.
 pub fn unescape(text: &str, d: &Delimiters) -> String {
@@ -68,5 +88,23 @@ mod tests {
         for (input, expected) in table {
             assert_eq!(unescape(input, &d), expected, "{input}");
         }
+    }
+
+    #[test]
+    fn escaped_text_reads_back_as_written() {
+        let d = Delimiters::standard();
+        for text in [
+            "plain",
+            "O'Neil | Smith",
+            "10^9/L & more",
+            "a~b\\c",
+            "two\nlines",
+            "é ß",
+        ] {
+            let escaped = escape(text);
+            assert!(!escaped.contains(['|', '^', '&', '~', '\n']), "{escaped}");
+            assert_eq!(unescape(&escaped, &d), text, "{text}");
+        }
+        assert_eq!(escape("a\r\nb"), "a\\.br\\b");
     }
 }
