@@ -66,9 +66,70 @@ pub fn build(
     out
 }
 
+/// What an ACK a lab sent back says: its code (MSA-1, `CA`/`CE`/`CR` read as `AA`/`AE`/`AR`),
+/// the control id it answers (MSA-2) and its text (MSA-3, or ERR's when MSA-3 is empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AckReply {
+    pub code: AckCode,
+    pub control_id: String,
+    pub text: String,
+}
+
+/// Reads an ACK; None when the text is not one.
+pub fn read(text: &str) -> Option<AckReply> {
+    let m = crate::hl7::message::parse(text).ok()?;
+    let d = &m.delimiters;
+    let msa = m.first("MSA")?;
+    let code = match msa.component(d, 1, 1).trim() {
+        "AA" | "CA" => AckCode::Accept,
+        "AE" | "CE" => AckCode::Error,
+        "AR" | "CR" => AckCode::Reject,
+        _ => return None,
+    };
+    let mut text = msa.text(d, 3);
+    if text.trim().is_empty() {
+        text = m.first("ERR").map(|e| e.text(d, 8)).unwrap_or_default();
+    }
+    Some(AckReply {
+        code,
+        control_id: msa.component(d, 2, 1),
+        text,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ack_reads_back_with_its_code_control_id_and_reason() {
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 12, 2)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let to = AckTo {
+            control_id: "ORM-7",
+            sending_application: "LABDESK",
+            sending_facility: "97500001",
+            version: "2.5.1",
+        };
+        for (code, why) in [
+            (AckCode::Accept, "accepted"),
+            (AckCode::Error, "unknown test code quest-xyz"),
+            (AckCode::Reject, "account 97500001 is closed"),
+        ] {
+            let reply = read(&build(&to, code, why, now, "A-1")).unwrap();
+            assert_eq!(reply.code, code);
+            assert_eq!(reply.control_id, "ORM-7");
+            assert_eq!(reply.text, why);
+        }
+        let commit = "MSH|^~\\&|LAB|Q|LABDESK|X|20261202||ACK|9|P|2.5.1\rMSA|CR|ORM-8\rERR|||||E|||no such client\r";
+        let reply = read(commit).unwrap();
+        assert_eq!(reply.code, AckCode::Reject);
+        assert_eq!(reply.text, "no such client");
+        assert_eq!(read("MSH|^~\\&|A|B\rPID|1\r"), None);
+        assert_eq!(read("not hl7"), None);
+    }
 
     #[test]
     fn ack_answers_the_message_and_escapes_its_text() {

@@ -6,6 +6,7 @@ pub mod ack;
 pub mod build;
 pub mod escape;
 pub mod message;
+pub mod mllp;
 pub mod orm;
 pub mod oru;
 pub mod refusal;
