@@ -79,7 +79,8 @@ pub fn build(settings: Settings, pool: DbPool, listener: TcpListener) -> Result<
             first_retry: settings.webhook_first_retry,
             ..WorkerSettings::new(settings.is_sandbox())
         };
-        state.webhooks = Some(delivery::spawn(pool, worker)?);
+        state.webhooks = Some(delivery::spawn(pool.clone(), worker.clone())?);
+        state.lab_messages = Some(crate::service::lab_delivery::spawn(pool, worker)?);
     }
     let state = web::Data::new(state);
     let static_dir = static_dir();

@@ -10,6 +10,7 @@ pub mod home;
 pub mod idempotency;
 pub mod lab_account_lists;
 pub mod lab_accounts;
+pub mod lab_messages;
 pub mod lab_tests;
 pub mod locks;
 pub mod login_attempts;

@@ -474,3 +474,50 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     webhook_attempts,
 );
+
+diesel::table! {
+    lab_connections (lab_slug) {
+        lab_slug -> Text,
+        kind -> Text,
+        host -> Nullable<Text>,
+        port -> Nullable<Integer>,
+        folder -> Nullable<Text>,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lab_messages (id) {
+        id -> Text,
+        order_id -> Text,
+        lab_slug -> Text,
+        lab_account_id -> Text,
+        kind -> Text,
+        control_id -> Text,
+        body -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        ack_code -> Nullable<Text>,
+        ack_text -> Nullable<Text>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    lab_message_attempts (id) {
+        id -> Text,
+        message_id -> Text,
+        attempted_at -> Timestamp,
+        outcome -> Text,
+        detail -> Text,
+        latency_ms -> Integer,
+    }
+}
+
+diesel::joinable!(lab_message_attempts -> lab_messages (message_id));
+
+diesel::allow_tables_to_appear_in_same_query!(lab_connections, lab_messages, lab_message_attempts,);

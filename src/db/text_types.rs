@@ -153,6 +153,7 @@ use crate::domain::audit::{AuditAction, EntityType};
 use crate::domain::billing::BillingType;
 use crate::domain::lab::{CollectionMethod, LabSlug, LabTestStatus, SampleType};
 use crate::domain::lab_account::{AccountStatus, DelegatedFlow};
+use crate::domain::lab_link::{ConnectionKind, LabMessageKind, LabMessageState};
 use crate::domain::order_input::Gender;
 use crate::domain::order_status::{HighStatus, LowStatus};
 use crate::domain::result_matching::DecisionCode;
@@ -181,6 +182,9 @@ enum_columns!(
     ReviewStatus,
     DeliveryState,
     WebhookEventType,
+    ConnectionKind,
+    LabMessageKind,
+    LabMessageState,
     Role,
     SampleType,
 );

@@ -14,6 +14,7 @@ pub mod home;
 pub mod ids;
 pub mod lab;
 pub mod lab_account;
+pub mod lab_link;
 pub mod lockout;
 pub mod npi;
 pub mod order_input;

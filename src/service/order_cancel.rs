@@ -28,6 +28,7 @@ pub fn cancel(
         let to = LowStatus::Cancelled;
         orders_db::add_event(conn, order_id, method, to)?;
         crate::service::webhooks::outbox::order_updated_by_id(conn, order_id)?;
+        crate::service::lab_outbox::order_cancelled(conn, order_id)?;
         audit::record(
             conn,
             actor,

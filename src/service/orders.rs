@@ -367,6 +367,7 @@ pub fn place(
             row,
         };
         crate::service::webhooks::outbox::order_created(conn, &view)?;
+        crate::service::lab_outbox::order_placed(conn, &view)?;
         Ok(view)
     })
 }

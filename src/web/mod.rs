@@ -30,7 +30,9 @@ pub struct AppState {
     /// creation, pages and result deliveries always find a connection.
     pub list_slots: Semaphore,
     /// The webhook delivery worker of this instance, if it runs one; it stops with the state.
-    pub webhooks: Option<crate::service::webhooks::delivery::Worker>,
+    pub webhooks: Option<crate::service::worker::Worker>,
+    /// The worker that sends this instance's share of messages to labs, if it runs one.
+    pub lab_messages: Option<crate::service::worker::Worker>,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
             ready_pool,
             list_slots,
             webhooks: None,
+            lab_messages: None,
         }
     }
 }

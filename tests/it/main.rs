@@ -32,6 +32,7 @@ mod home;
 mod idempotency;
 mod isolation;
 mod lab_key_pages;
+mod lab_orders;
 mod migrations;
 mod mutations;
 mod order_counters;

@@ -5,8 +5,6 @@
 //! (`db::webhooks::claim_due`).
 use std::io::Read;
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
@@ -16,6 +14,7 @@ use crate::db::DbPool;
 use crate::domain::ids::WebhookAttemptId;
 use crate::domain::webhooks::{is_public, retry_delay, sign, snippet, DeliveryState, KEEP_TRYING};
 use crate::error::AppError;
+use crate::service::worker::Worker;
 
 /// How the worker runs.
 #[derive(Debug, Clone)]
@@ -49,53 +48,13 @@ fn lease(settings: &WorkerSettings) -> chrono::Duration {
     chrono::Duration::seconds(secs.max(60))
 }
 
-/// Stops the worker when dropped or told to.
-pub struct Worker {
-    stop: Arc<AtomicBool>,
-}
-
-impl Worker {
-    pub fn stop(&self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
-}
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
 /// Starts the worker on a thread of its own.
 pub fn spawn(pool: DbPool, settings: WorkerSettings) -> Result<Worker, AppError> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let stopped = stop.clone();
-    std::thread::Builder::new()
-        .name("webhook-delivery".into())
-        .spawn(move || run(&pool, &settings, &stopped))
-        .map_err(|e| AppError::Internal(format!("starting the webhook worker: {e}")))?;
-    Ok(Worker { stop })
-}
-
-fn run(pool: &DbPool, settings: &WorkerSettings, stop: &AtomicBool) {
-    let agent = agent(settings);
-    let mut failures_in_a_row = 0u32;
-    while !stop.load(Ordering::Relaxed) {
-        match deliver_due(pool, settings, &agent) {
-            Ok(0) => {
-                failures_in_a_row = 0;
-                std::thread::sleep(settings.poll);
-            }
-            Ok(_) => failures_in_a_row = 0,
-            Err(e) => {
-                // The database is away: wait longer each time, up to half a minute.
-                failures_in_a_row += 1;
-                tracing::warn!(error = %e, "webhook delivery could not reach the database");
-                let wait = settings.poll * 2u32.pow(failures_in_a_row.min(6));
-                std::thread::sleep(wait.min(Duration::from_secs(30)));
-            }
-        }
-    }
+    let agent = agent(&settings);
+    let poll = settings.poll;
+    crate::service::worker::spawn("webhook-delivery", poll, move || {
+        deliver_due(&pool, &settings, &agent)
+    })
 }
 
 /// Claims and sends what is due; how many deliveries it handled.

@@ -6,6 +6,7 @@ pub mod axe;
 pub mod browser;
 pub mod client;
 pub mod data;
+pub mod fake_lab;
 pub mod orders;
 pub mod receiver;
 pub mod results;
