@@ -73,7 +73,7 @@ pub fn set_connection(
         lab_connections::updated_at.eq(now),
     );
     let changed = diesel::update(lab_connections::table.find(lab))
-        .set(values.clone())
+        .set(values)
         .execute(conn)
         .map_err(failed("changing a lab connection"))?;
     if changed == 0 {
