@@ -12,8 +12,8 @@ use crate::web::api::{
     unmatched as api_unmatched, users,
 };
 use crate::web::pages::{
-    account_form, account_links, account_page, account_status, audit, auth, bulk_links, home,
-    lab_accounts, lab_keys, orders, review, team_keys, teams, wizard,
+    account_form, account_links, account_page, account_status, api_reference, audit, auth,
+    bulk_links, home, lab_accounts, lab_keys, orders, review, team_keys, teams, wizard,
 };
 use crate::web::router::{Listing, Mount, Router};
 use crate::web::AppState;
@@ -47,6 +47,8 @@ pub fn table() -> Vec<(Method, String)> {
 
 fn mount<R: Router>(r: &mut R) {
     r.get("/livez", livez).get("/readyz", readyz);
+    r.get("/openapi.json", api_reference::document)
+        .get("/docs", api_reference::page);
     sign_in(r);
     r.scope("/orgs/{org}", |r| {
         r.get("/home", home::page);

@@ -1,0 +1,114 @@
+//! The OpenAPI 3.1 document of labdesk's JSON APIs (`GET /openapi.json`, read as a page at
+//! `/docs`). Schemas and operations are Rust items (`schemas`, `paths`) that utoipa turns into
+//! the document; `marks` then applies the few rules that hold across the whole document.
+pub mod marks;
+pub mod paths;
+pub mod reference;
+pub mod schemas;
+
+use std::sync::OnceLock;
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::web::api::keys::{LAB_HEADER, ORG_HEADER, TEAM_HEADER};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "labdesk API",
+        description = "Junction's lab-testing API (Team API and Org Management API) as labdesk \
+            serves it, and the lab interface labs deliver results to. Operations and fields that \
+            are labdesk's own carry `x-labdesk-extension: true`; clients of Junction's API ignore \
+            fields they do not know."
+    ),
+    paths(
+        paths::team::lab_accounts,
+        paths::team::lab_tests,
+        paths::team::labs,
+        paths::users::create_user,
+        paths::users::get_user,
+        paths::orders::create_order,
+        paths::orders::list_orders,
+        paths::orders::get_order,
+        paths::orders::cancel_order,
+        paths::results::result,
+        paths::results::result_metadata,
+        paths::results::simulate,
+        paths::results::list_unmatched,
+        paths::results::get_unmatched,
+        paths::org::teams,
+        paths::org::lab_accounts,
+        paths::org::replace_allowlist,
+        paths::org::bulk_link,
+        paths::lab_interface::deliver,
+    ),
+    components(schemas(
+        schemas::errors::ErrorDetail,
+        schemas::errors::RuleRefusal,
+        schemas::errors::HTTPValidationError,
+        // Named only by parameters or map values, which utoipa does not follow.
+        schemas::enums::FinalStatus,
+        schemas::enums::UsState,
+        crate::domain::order_status::LowStatus,
+    )),
+    modifiers(&KeySchemes),
+    tags(
+        (name = "Lab accounts", description = "The lab accounts the calling Team may order on."),
+        (name = "Lab tests", description = "The test catalogue."),
+        (name = "Users", description = "The Team's users: the patients orders are for."),
+        (name = "Orders", description = "Placing, reading, listing and cancelling the Team's orders."),
+        (name = "Results", description = "Results of the Team's orders, and the sandbox's simulation."),
+        (name = "Unmatched results", description = "Delivered results that did not attach to an order by themselves."),
+        (name = "Org management", description = "Junction's Org Management API: an organization's lab accounts and Teams, with its management key."),
+        (name = "Lab interface", description = "labdesk extension: labs deliver results."),
+    )
+)]
+struct ApiDoc;
+
+/// The three kinds of API key, each in its own header.
+struct KeySchemes;
+
+impl Modify for KeySchemes {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        let header = |name: &str, what: &str| {
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(name, what)))
+        };
+        components.add_security_scheme(
+            paths::TEAM_KEY,
+            header(
+                TEAM_HEADER,
+                "A Team API key: the Team API acts for that Team only.",
+            ),
+        );
+        components.add_security_scheme(
+            paths::ORG_KEY,
+            header(
+                "X-Management-Key",
+                "An organization's management key: the Org Management API acts for that \
+                 organization only.",
+            ),
+        );
+        components.add_security_scheme(
+            paths::LAB_KEY,
+            header(
+                "X-Lab-Interface-Key",
+                "A lab interface key: one lab delivers its results with it.",
+            ),
+        );
+        // The header names above are the extractors' own, in the spelling clients send.
+        debug_assert!(ORG_HEADER.eq_ignore_ascii_case("X-Management-Key"));
+        debug_assert!(LAB_HEADER.eq_ignore_ascii_case("X-Lab-Interface-Key"));
+    }
+}
+
+/// The document as JSON, built once.
+pub fn document() -> &'static serde_json::Value {
+    static DOCUMENT: OnceLock<serde_json::Value> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        marks::apply(&mut doc);
+        doc
+    })
+}
