@@ -36,6 +36,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()));
     mount(&mut Mount(cfg));
+    method_not_allowed(cfg);
+}
+
+/// An API path asked with a method it does not take answers 405 with `Allow`, as Junction's API
+/// does (a 404 says the path does not exist). Registered after every route, so it sees only
+/// the methods no route took.
+fn method_not_allowed(cfg: &mut web::ServiceConfig) {
+    let mut allowed: std::collections::BTreeMap<String, Vec<Method>> = Default::default();
+    for (method, path) in table() {
+        if crate::web::errors::is_api_path(&path) {
+            allowed.entry(path).or_default().push(method);
+        }
+    }
+    for (path, methods) in allowed {
+        let allow: Vec<&str> = methods.iter().map(Method::as_str).collect();
+        let allow = allow.join(", ");
+        cfg.route(
+            &path,
+            web::route().to(move || {
+                let allow = allow.clone();
+                async move {
+                    HttpResponse::MethodNotAllowed()
+                        .insert_header((actix_web::http::header::ALLOW, allow))
+                        .json(serde_json::json!({"detail": "Method Not Allowed"}))
+                }
+            }),
+        );
+    }
 }
 
 /// Every registered route as (method, full path pattern): the same `mount` that registers them.

@@ -49,6 +49,10 @@ use crate::web::api::keys::{LAB_HEADER, ORG_HEADER, TEAM_HEADER};
         schemas::errors::HTTPValidationError,
         // Named only by parameters or map values, which utoipa does not follow.
         schemas::enums::FinalStatus,
+        schemas::lenient::FinalStatusParam,
+        schemas::lenient::Seconds,
+        schemas::lenient::DateOrTimestamp,
+        schemas::lenient::DateOrEmpty,
         schemas::enums::UsState,
         crate::domain::order_status::LowStatus,
     )),

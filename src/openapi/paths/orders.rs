@@ -1,6 +1,7 @@
 //! Placing, reading, listing and cancelling orders.
 use crate::domain::order_status::LowStatus;
 use crate::openapi::schemas::errors::{ErrorDetail, HTTPValidationError, RuleRefusal};
+use crate::openapi::schemas::lenient::DateOrTimestamp;
 use crate::openapi::schemas::order_request::CreateOrderRequestCompatible;
 use crate::openapi::schemas::orders::{ClientFacingOrder, GetOrdersResponse, PostOrderResponse};
 
@@ -87,8 +88,8 @@ pub fn cancel_order() {}
         ("status" = Option<Vec<LowStatus>>, Query, explode, description = "Only orders whose latest step is one of these; repeat the parameter for several."),
         ("user_id" = Option<String>, Query, format = Uuid, description = "Only this user's orders."),
         ("order_ids" = Option<Vec<uuid::Uuid>>, Query, explode, description = "Only these orders (UUIDs); repeat the parameter for several."),
-        ("start_date" = Option<String>, Query, format = Date, description = "Only orders created on or after this date (`YYYY-MM-DD`; an RFC 3339 timestamp is taken too)."),
-        ("end_date" = Option<String>, Query, format = Date, description = "Only orders created before this date (`YYYY-MM-DD`; an RFC 3339 timestamp is taken too)."),
+        ("start_date" = Option<DateOrTimestamp>, Query, description = "Only orders created at or after this time (a date is its midnight UTC)."),
+        ("end_date" = Option<DateOrTimestamp>, Query, description = "Only orders created before this time (a date is its midnight UTC)."),
         ("order_direction" = Option<String>, Query, pattern = "^(asc|desc)$", description = "`desc` (default) or `asc`, by creation time."),
         ("lab_account_id" = Option<String>, Query, format = Uuid, description = "labdesk extension: only orders placed on this lab account."),
     ),

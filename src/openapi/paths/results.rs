@@ -1,7 +1,7 @@
 //! An order's results, the sandbox's simulation, and the Team's unmatched results.
 use crate::domain::result_matching::DecisionCode;
-use crate::openapi::schemas::enums::FinalStatus;
 use crate::openapi::schemas::errors::{ErrorDetail, HTTPValidationError, RuleRefusal};
+use crate::openapi::schemas::lenient::{FinalStatusParam, Seconds};
 use crate::openapi::schemas::orders::PostOrderResponse;
 use crate::openapi::schemas::results::{LabResultsMetadata, LabResultsRaw, SimulationFlags};
 use crate::openapi::schemas::unmatched::{ListUnmatchedResultResponse, UnmatchedResult};
@@ -57,8 +57,8 @@ pub fn result_metadata() {}
     security(("apiKeyAuth" = [])),
     params(
         ("order_id" = String, Path, format = Uuid, description = "The order's id."),
-        ("final_status" = Option<FinalStatus>, Query, description = "Where to stop."),
-        ("delay" = Option<i64>, Query, minimum = 0, maximum = 4294967295_i64, description = "Seconds; accepted and ignored."),
+        ("final_status" = Option<FinalStatusParam>, Query, description = "Where to stop."),
+        ("delay" = Option<Seconds>, Query, description = "Accepted and ignored."),
     ),
     request_body(content = Option<SimulationFlags>, description = "How the results read (optional).", content_type = "application/json"),
     responses(
@@ -84,7 +84,7 @@ pub fn simulate() {}
     security(("apiKeyAuth" = [])),
     params(
         ("limit" = Option<i64>, Query, minimum = 1, maximum = 100, description = "Items per page (default 50)."),
-        ("next_cursor" = Option<String>, Query, description = "The previous page's `next_cursor`."),
+        ("next_cursor" = Option<String>, Query, pattern = "^[0-9]{1,16}\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", description = "The previous page's `next_cursor`."),
         ("decision_code" = Option<DecisionCode>, Query, description = "Only items of this decision."),
         ("lab_slug" = Option<String>, Query, description = "Only items of this lab."),
         ("status" = Option<String>, Query, pattern = "^(pending_customer_review|pending_ops_review|resolved)$", description = "Only items in this review status."),

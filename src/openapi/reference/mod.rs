@@ -34,8 +34,16 @@ fn anchor(parts: &[&str]) -> String {
     out.trim_matches('-').to_string()
 }
 
-/// The fields of an object schema, in the document's order.
-fn fields(schema: &Value) -> Vec<Field> {
+/// The fields of an object schema, in the document's order; of an `allOf`, every part's.
+fn fields(doc: &Value, schema: &Value) -> Vec<Field> {
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        return parts
+            .iter()
+            // The named parts carry the fields; the others only constrain them.
+            .filter_map(|part| types::ref_name(part).and_then(|n| component(doc, n)))
+            .flat_map(|named| fields(doc, &Value::Object(named.clone())))
+            .collect();
+    }
     let required: Vec<&str> = schema
         .get("required")
         .and_then(Value::as_array)
@@ -185,7 +193,7 @@ pub fn build(doc: &Value) -> Reference {
                 description: Text::of(schema.get("description")),
                 kind: describe(&schema),
                 extension: is_extension(&schema),
-                fields: fields(&schema),
+                fields: fields(doc, &schema),
             })
         })
         .collect();

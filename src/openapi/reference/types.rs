@@ -55,6 +55,13 @@ fn single(schema: &Value) -> (String, Option<String>) {
     if let Some(name) = ref_name(schema) {
         return (name.to_string(), Some(name.to_string()));
     }
+    if let Some(named) = schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .and_then(|parts| parts.iter().find_map(ref_name))
+    {
+        return (format!("{named}, and more"), Some(named.to_string()));
+    }
     if let Some(words) = enum_words(schema) {
         return (words, None);
     }

@@ -2,12 +2,15 @@
 //! and the JSON form of the acknowledgement.
 use utoipa::ToSchema;
 
+use super::lenient::{DateOrEmpty, DateOrTimestamp};
+
 /// The patient as the lab names them.
 #[derive(ToSchema)]
 pub struct DeliveryPatient {
     pub last_name: Option<String>,
     pub first_name: Option<String>,
-    /// `YYYY-MM-DD` or HL7's `YYYYMMDD`.
+    /// HL7's `YYYYMMDD` is taken too.
+    #[schema(value_type = Option<DateOrEmpty>)]
     pub dob: Option<String>,
     pub sex: Option<String>,
     /// The lab's patient id.
@@ -19,15 +22,21 @@ pub struct DeliveryPatient {
 pub struct DeliveryObservation {
     /// The lab's code for the marker (OBX-3).
     pub code: String,
+    #[schema(nullable = false)]
     pub name: Option<String>,
+    #[schema(nullable = false)]
     pub value: Option<String>,
+    #[schema(nullable = false)]
     pub unit: Option<String>,
+    #[schema(nullable = false)]
     pub reference_range: Option<String>,
     /// Abnormal flags (OBX-8), e.g. `H`, `LL`.
+    #[schema(nullable = false)]
     pub flags: Option<Vec<String>>,
     /// HL7's value type (OBX-2), e.g. `NM`, `ST`, `CWE`.
     pub value_type: Option<String>,
     /// Whether `code` is a LOINC code.
+    #[schema(nullable = false)]
     pub loinc: Option<bool>,
 }
 
@@ -35,6 +44,7 @@ pub struct DeliveryObservation {
 #[derive(ToSchema)]
 pub struct ResultDelivery {
     /// MSH-10; the same id twice changes nothing.
+    #[schema(pattern = r"\S")]
     pub message_control_id: String,
     /// MSH-6: the lab account's `provider_account_id`.
     pub account_number: String,
@@ -42,11 +52,16 @@ pub struct ResultDelivery {
     pub placer_order_number: Option<String>,
     /// OBR-3: the lab's accession number.
     pub filler_order_number: Option<String>,
-    /// OBR-25: `P`/`partial`, `F`/`final` or `C`/`corrected`.
+    /// OBR-25: `partial`, `final` or `corrected`.
+    #[schema(pattern = "^(partial|final|corrected)$")]
     pub status: String,
     pub patient: DeliveryPatient,
+    /// An RFC 3339 timestamp or a date (HL7's form is taken too); empty is the same as none.
+    #[schema(value_type = Option<DateOrTimestamp>)]
     pub collected_at: Option<String>,
+    #[schema(value_type = Option<DateOrTimestamp>)]
     pub reported_at: Option<String>,
+    #[schema(nullable = false)]
     pub observations: Option<Vec<DeliveryObservation>>,
 }
 

@@ -6,6 +6,7 @@ pub mod enums;
 pub mod errors;
 pub mod lab_accounts;
 pub mod lab_interface;
+pub mod lenient;
 pub mod order_request;
 pub mod orders;
 pub mod results;

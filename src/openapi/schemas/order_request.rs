@@ -1,6 +1,12 @@
 //! The body of `POST /v3/order`, as `web::api::order_body` reads it. A null field is the same as
 //! a missing one, so every optional field is nullable.
-use utoipa::ToSchema;
+use std::borrow::Cow;
+
+use utoipa::openapi::schema::{
+    AllOfBuilder, AnyOfBuilder, ArrayBuilder, ObjectBuilder, Schema, Type,
+};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{PartialSchema, ToSchema};
 
 use super::enums::UsState;
 use crate::domain::billing::BillingType;
@@ -10,16 +16,21 @@ use crate::domain::order_input::Gender;
 /// Who the order is for.
 #[derive(ToSchema)]
 pub struct PatientDetailsWithValidation {
-    #[schema(min_length = 1, max_length = 50)]
+    /// Starts with a non-blank character; trailing blanks are dropped.
+    #[schema(pattern = r"^\S.{0,49}$")]
     pub first_name: String,
-    #[schema(min_length = 1, max_length = 50)]
+    #[schema(pattern = r"^\S.{0,49}$")]
     pub last_name: String,
-    /// A date (`1990-01-01`) or a timestamp whose date part is used; not in the future.
-    #[schema(format = Date)]
+    /// `YYYY-MM-DD`, from 1900-01-01 to today (a timestamp's date part is taken too). The
+    /// pattern lists the dates of whole past years up to 2024.
+    #[schema(
+        pattern = "^(19[0-9]{2}|20[01][0-9]|202[0-4])-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$"
+    )]
     pub dob: String,
     pub gender: Gender,
-    /// Up to 20 characters: digits, spaces, `+`, `-`, `(`, `)`.
-    #[schema(min_length = 1, max_length = 20)]
+    /// 10 to 15 digits after an optional `+` (`-`, `(`, `)`, `.` and spaces between the
+    /// digits are taken too, up to 20 characters in all).
+    #[schema(pattern = r"^\+?[0-9]{10,15}$")]
     pub phone_number: String,
     #[schema(format = Email, max_length = 254)]
     pub email: String,
@@ -30,18 +41,20 @@ pub struct PatientDetailsWithValidation {
 pub struct PatientAddressWithValidation {
     /// Who receives a kit (default: the patient).
     pub receiver_name: Option<String>,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(pattern = r"^\S.{0,99}$")]
     pub first_line: String,
     pub second_line: Option<String>,
-    #[schema(min_length = 1, max_length = 60)]
+    #[schema(pattern = r"^\S.{0,59}$")]
     pub city: String,
     /// The state decides which accounts may bill for the patient.
     #[schema(value_type = UsState)]
     pub state: String,
-    #[schema(pattern = r"^\d{5}(-\d{4})?$")]
+    #[schema(pattern = r"^[0-9]{5}(-[0-9]{4})?$")]
     pub zip: String,
-    pub country: String,
-    #[schema(max_length = 1000)]
+    /// Only `US` (the default).
+    #[schema(pattern = r"^ *([uU][sS])? *$")]
+    pub country: Option<String>,
+    #[schema(max_length = 500)]
     pub access_notes: Option<String>,
 }
 
@@ -59,16 +72,19 @@ pub struct OrderSetRequest {
 /// The physician who orders; required on accounts whose customer's physicians order.
 #[derive(ToSchema)]
 pub struct PhysicianCreateRequest {
+    #[schema(pattern = r"^\S.{0,49}$")]
     pub first_name: String,
+    #[schema(pattern = r"^\S.{0,49}$")]
     pub last_name: String,
-    /// 10 digits with a valid check digit.
-    #[schema(pattern = r"^\d{10}$")]
+    /// The National Provider Identifier: 10 digits, the last a Luhn check digit over the
+    /// others prefixed with `80840` (format `npi`).
+    #[schema(format = "npi", pattern = r"^[0-9]{10}$")]
     pub npi: String,
 }
 
-/// A new order. Give `lab_test_id`, `order_set.lab_test_ids`, or both.
+/// The fields of a new order.
 #[derive(ToSchema)]
-pub struct CreateOrderRequestCompatible {
+pub struct CreateOrderFields {
     /// A user created with `POST /v2/user` in the same Team.
     #[schema(format = Uuid)]
     pub user_id: String,
@@ -97,4 +113,69 @@ pub struct CreateOrderRequestCompatible {
     /// Stored and sent back as given.
     #[schema(max_length = 40)]
     pub activate_by: Option<String>,
+}
+
+/// A new order: the fields of `CreateOrderFields`, with `lab_test_id`, `order_set.lab_test_ids`,
+/// or both (utoipa derives no `anyOf` over a struct's fields, hence the schema by hand).
+pub struct CreateOrderRequestCompatible;
+
+impl PartialSchema for CreateOrderRequestCompatible {
+    fn schema() -> RefOr<Schema> {
+        let uuid = || {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                    utoipa::openapi::KnownFormat::Uuid,
+                )))
+                .pattern(Some("^[0-9a-fA-F-]{36}$"))
+        };
+        let one_test = ObjectBuilder::new()
+            .property("lab_test_id", uuid())
+            .required("lab_test_id");
+        let tests = ArrayBuilder::new().items(uuid()).min_items(Some(1));
+        let order_set = ObjectBuilder::new()
+            .property("lab_test_ids", tests)
+            .required("lab_test_ids");
+        let set_of_tests = ObjectBuilder::new()
+            .property("order_set", order_set)
+            .required("order_set");
+        // Absent and null are the same to the reader, and `{"type": "null"}` allows both.
+        let none = || ObjectBuilder::new().schema_type(Type::Null);
+        let no_top_account = ObjectBuilder::new().property("lab_account_id", none());
+        let no_set_account = ObjectBuilder::new().property(
+            "order_set",
+            AnyOfBuilder::new()
+                .item(none())
+                .item(ObjectBuilder::new().property("lab_account_id", none())),
+        );
+        AllOfBuilder::new()
+            .item(Ref::from_schema_name(CreateOrderFields::name()))
+            .item(AnyOfBuilder::new().item(one_test).item(set_of_tests))
+            .item(
+                AnyOfBuilder::new()
+                    .item(no_top_account)
+                    .item(no_set_account),
+            )
+            .description(Some(
+                "A new order. Give `lab_test_id`, `order_set.lab_test_ids`, or both: at most 50 \
+                 distinct tests, all from one lab and of one collection method. Name the lab \
+                 account in one place, `lab_account_id` or `order_set.lab_account_id` (given in \
+                 both, they must be equal).",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for CreateOrderRequestCompatible {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("CreateOrderRequestCompatible")
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((
+            CreateOrderFields::name().into_owned(),
+            CreateOrderFields::schema(),
+        ));
+        CreateOrderFields::schemas(schemas);
+    }
 }

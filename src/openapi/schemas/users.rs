@@ -32,6 +32,8 @@ pub struct ClientFacingUser {
 /// A new user.
 #[derive(ToSchema)]
 pub struct UserCreateBody {
-    /// The Team's own id for the user (not an email or a phone number).
+    /// The Team's own id for the user (not an email or a phone number); leading and trailing
+    /// blanks are dropped.
+    #[schema(pattern = r"\S", max_length = 200)]
     pub client_user_id: String,
 }
