@@ -116,3 +116,97 @@ pub fn document() -> &'static serde_json::Value {
         doc
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::document;
+    use super::marks::{EXTENSION_KEY, EXTENSION_PREFIX};
+
+    fn walk<'a>(v: &'a Value, found: &mut Vec<&'a Value>) {
+        found.push(v);
+        match v {
+            Value::Object(m) => m.values().for_each(|x| walk(x, found)),
+            Value::Array(a) => a.iter().for_each(|x| walk(x, found)),
+            _ => {}
+        }
+    }
+
+    fn everything() -> Vec<&'static Value> {
+        let mut found = Vec::new();
+        walk(document(), &mut found);
+        found
+    }
+
+    #[test]
+    fn every_reference_names_a_schema_of_the_document() {
+        let doc = document();
+        assert_eq!(doc["openapi"], "3.1.0");
+        for v in everything() {
+            if let Some(r) = v.get("$ref").and_then(Value::as_str) {
+                let pointer = r.trim_start_matches('#');
+                assert!(doc.pointer(pointer).is_some(), "{r} names nothing");
+            }
+        }
+    }
+
+    #[test]
+    fn what_says_it_is_labdesks_own_is_marked() {
+        let marked: Vec<&Value> = everything()
+            .into_iter()
+            .filter(|v| v.get(EXTENSION_KEY).is_some())
+            .collect();
+        for v in &marked {
+            let own_description = v["description"]
+                .as_str()
+                .is_some_and(|d| d.starts_with(EXTENSION_PREFIX));
+            assert!(own_description || v.get("operationId").is_some(), "{v}");
+        }
+        let schemas = &document()["components"]["schemas"];
+        for (schema, field) in [
+            ("ClientFacingOrder", "lab_account_id"),
+            ("RuleRefusal", "code"),
+            ("UnmatchedResult", "reason_codes"),
+        ] {
+            assert_eq!(
+                schemas[schema]["properties"][field][EXTENSION_KEY],
+                Value::Bool(true),
+                "{schema}.{field}"
+            );
+        }
+        let short = &schemas["FinalStatus"]["oneOf"][1];
+        assert_eq!(
+            short[EXTENSION_KEY],
+            Value::Bool(true),
+            "short final_status"
+        );
+        assert!(marked.len() >= 10, "{}", marked.len());
+    }
+
+    #[test]
+    fn the_reference_page_has_every_operation_once() {
+        let r = super::reference::build(document());
+        let ops: Vec<&str> = r
+            .tags
+            .iter()
+            .flat_map(|t| t.operations.iter().map(|o| o.anchor.as_str()))
+            .collect();
+        let unique: std::collections::BTreeSet<&&str> = ops.iter().collect();
+        assert_eq!(ops.len(), unique.len(), "anchors are unique");
+        let documented: usize = document()["paths"]
+            .as_object()
+            .map(|p| {
+                p.values()
+                    .map(|item| item.as_object().map_or(0, |m| m.len()))
+                    .sum()
+            })
+            .unwrap_or(0);
+        assert_eq!(ops.len(), documented, "every operation is under a tag");
+        assert!(
+            r.tags.iter().all(|t| !t.operations.is_empty()),
+            "no empty tag"
+        );
+        assert_eq!(r.keys.len(), 3);
+    }
+}

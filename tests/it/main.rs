@@ -34,6 +34,7 @@ mod isolation;
 mod lab_key_pages;
 mod migrations;
 mod mutations;
+mod openapi;
 mod order_counters;
 mod order_results_page;
 mod order_results_sandbox;
