@@ -11,7 +11,11 @@ use std::sync::OnceLock;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::web::api::keys::{LAB_HEADER, ORG_HEADER, TEAM_HEADER};
+/// The key headers as Junction's documents spell them; the extractors (`web::api::keys`) read
+/// them in any case, as HTTP headers are.
+const TEAM_KEY_HEADER: &str = "x-vital-api-key";
+const ORG_KEY_HEADER: &str = "X-Management-Key";
+const LAB_KEY_HEADER: &str = "X-Lab-Interface-Key";
 
 #[derive(OpenApi)]
 #[openapi(
@@ -82,14 +86,14 @@ impl Modify for KeySchemes {
         components.add_security_scheme(
             paths::TEAM_KEY,
             header(
-                TEAM_HEADER,
+                TEAM_KEY_HEADER,
                 "A Team API key: the Team API acts for that Team only.",
             ),
         );
         components.add_security_scheme(
             paths::ORG_KEY,
             header(
-                "X-Management-Key",
+                ORG_KEY_HEADER,
                 "An organization's management key: the Org Management API acts for that \
                  organization only.",
             ),
@@ -97,13 +101,10 @@ impl Modify for KeySchemes {
         components.add_security_scheme(
             paths::LAB_KEY,
             header(
-                "X-Lab-Interface-Key",
+                LAB_KEY_HEADER,
                 "A lab interface key: one lab delivers its results with it.",
             ),
         );
-        // The header names above are the extractors' own, in the spelling clients send.
-        debug_assert!(ORG_HEADER.eq_ignore_ascii_case("X-Management-Key"));
-        debug_assert!(LAB_HEADER.eq_ignore_ascii_case("X-Lab-Interface-Key"));
     }
 }
 
@@ -137,6 +138,14 @@ mod tests {
         let mut found = Vec::new();
         walk(document(), &mut found);
         found
+    }
+
+    #[test]
+    fn the_key_headers_are_the_ones_the_extractors_read() {
+        use crate::web::api::keys::{LAB_HEADER, ORG_HEADER, TEAM_HEADER};
+        assert!(super::TEAM_KEY_HEADER.eq_ignore_ascii_case(TEAM_HEADER));
+        assert!(super::ORG_KEY_HEADER.eq_ignore_ascii_case(ORG_HEADER));
+        assert!(super::LAB_KEY_HEADER.eq_ignore_ascii_case(LAB_HEADER));
     }
 
     #[test]
