@@ -12,8 +12,8 @@ use crate::web::api::{
     team, unmatched as api_unmatched, users,
 };
 use crate::web::pages::{
-    account_form, account_links, account_page, account_status, audit, auth, bulk_links, home,
-    lab_accounts, lab_keys, orders, review, team_keys, teams, webhooks, wizard,
+    account_form, account_links, account_page, account_status, api_reference, audit, auth,
+    bulk_links, home, lab_accounts, lab_keys, orders, review, team_keys, teams, webhooks, wizard,
 };
 use crate::web::router::{Listing, Mount, Router};
 use crate::web::AppState;
@@ -36,6 +36,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()));
     mount(&mut Mount(cfg));
+    method_not_allowed(cfg);
+}
+
+/// An API path asked with a method it does not take answers 405 with `Allow`, as Junction's API
+/// does (a 404 says the path does not exist). Registered after every route, so it sees only
+/// the methods no route took.
+fn method_not_allowed(cfg: &mut web::ServiceConfig) {
+    let mut allowed: std::collections::BTreeMap<String, Vec<Method>> = Default::default();
+    for (method, path) in table() {
+        if crate::web::errors::is_api_path(&path) {
+            allowed.entry(path).or_default().push(method);
+        }
+    }
+    for (path, methods) in allowed {
+        let allow: Vec<&str> = methods.iter().map(Method::as_str).collect();
+        let allow = allow.join(", ");
+        cfg.route(
+            &path,
+            web::route().to(move || {
+                let allow = allow.clone();
+                async move {
+                    HttpResponse::MethodNotAllowed()
+                        .insert_header((actix_web::http::header::ALLOW, allow))
+                        .json(serde_json::json!({"detail": "Method Not Allowed"}))
+                }
+            }),
+        );
+    }
 }
 
 /// Every registered route as (method, full path pattern): the same `mount` that registers them.
@@ -47,6 +75,8 @@ pub fn table() -> Vec<(Method, String)> {
 
 fn mount<R: Router>(r: &mut R) {
     r.get("/livez", livez).get("/readyz", readyz);
+    r.get("/openapi.json", api_reference::document)
+        .get("/docs", api_reference::page);
     sign_in(r);
     r.scope("/orgs/{org}", |r| {
         r.get("/home", home::page);

@@ -40,6 +40,16 @@ pub fn sign_out_everywhere() -> String {
     "/logout/everywhere".to_string()
 }
 
+/// The API reference page, read from the OpenAPI document.
+pub fn api_docs() -> String {
+    "/docs".to_string()
+}
+
+/// The API's OpenAPI document.
+pub fn openapi_document() -> String {
+    "/openapi.json".to_string()
+}
+
 /// Sends a signed-in person on to their landing page.
 pub fn home() -> String {
     "/".to_string()
@@ -300,6 +310,8 @@ mod tests {
             (sign_out(), vec![]),
             (sign_out_everywhere(), vec![]),
             (home(), vec![]),
+            (api_docs(), vec![]),
+            (openapi_document(), vec![]),
             (orgs(), vec![]),
             (org_home(org), vec![("org", ORG)]),
             (teams(org), vec![("org", ORG)]),

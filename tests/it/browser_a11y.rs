@@ -53,7 +53,8 @@ fn links(b: &Browser, origin: &str) -> Vec<String> {
         .expect("hrefs")
         .into_iter()
         .filter(|h| h.starts_with(origin))
-        .filter(|h| !h.contains("/static/") && !h.contains(".csv"))
+        // Files, not pages: the stylesheets, a CSV export, the OpenAPI document.
+        .filter(|h| !h.contains("/static/") && !h.contains(".csv") && !h.ends_with(".json"))
         .collect()
 }
 
@@ -102,6 +103,8 @@ fn every_page_each_person_reaches_passes_axe() {
     // Pages nobody links to but people still see: sign-in and a missing page.
     b.goto(&app.url(&urls::sign_in()));
     problems.extend(report(&b, "the sign-in page"));
+    b.goto(&app.url(&urls::api_docs()));
+    problems.extend(report(&b, "the API reference"));
     sign_in(&b, &app, OPS);
     b.goto(&app.url("/orgs/no-such-org/lab_accounts"));
     problems.extend(report(&b, "a page that does not exist"));

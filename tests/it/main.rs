@@ -35,6 +35,7 @@ mod lab_key_pages;
 mod lab_orders;
 mod migrations;
 mod mutations;
+mod openapi;
 mod order_counters;
 mod order_results_page;
 mod order_results_sandbox;

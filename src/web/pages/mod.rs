@@ -4,6 +4,7 @@ pub mod account_form_view;
 pub mod account_links;
 pub mod account_page;
 pub mod account_status;
+pub mod api_reference;
 pub mod audit;
 pub mod auth;
 pub mod bulk_links;

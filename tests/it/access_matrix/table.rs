@@ -114,6 +114,8 @@ pub(super) fn matrix() -> Vec<Entry> {
     vec![
         e("GET", "/livez", NONE, NONE),
         e("GET", "/readyz", NONE, NONE),
+        e("GET", "/openapi.json", NONE, NONE),
+        e("GET", "/docs", NONE, NONE),
         e("GET", "/login", NONE, NONE),
         e("POST", "/login", NONE, NONE),
         e("POST", "/logout", NONE, NONE),
