@@ -90,7 +90,10 @@ fn every_operation_names_its_key_and_the_errors_it_can_answer() {
             "{what}: {scheme:?}"
         );
         let responses = op["responses"].as_object().expect(&what);
-        assert!(responses.contains_key("200"), "{what}: 200");
+        assert!(
+            responses.keys().any(|code| code.starts_with('2')),
+            "{what}: a success"
+        );
         assert!(responses.contains_key("401"), "{what}: 401");
         let params = op["parameters"].as_array().cloned().unwrap_or_default();
         let takes_input = op.get("requestBody").is_some()
@@ -105,7 +108,8 @@ fn every_operation_names_its_key_and_the_errors_it_can_answer() {
             assert!(responses.contains_key("404"), "{what}: 404");
         }
         let extension = op.get("x-labdesk-extension").is_some();
-        let ours_only = what.contains("bulk_link") || lab_interface;
+        let ours_only =
+            what.contains("bulk_link") || what.contains("webhook_endpoint") || lab_interface;
         assert_eq!(extension, ours_only, "{what}: x-labdesk-extension");
     }
 }
