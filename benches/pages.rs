@@ -84,6 +84,8 @@ fn main() {
         pool_size: 16,
         max_body_bytes: 1 << 20,
         webhook_worker: false,
+        mllp: None,
+        mllp_allow: Vec::new(),
         webhook_first_retry: std::time::Duration::from_secs(5),
     };
     let server = startup::build(settings, pool.clone(), listener).expect("server");

@@ -48,6 +48,14 @@ pub struct ServerArgs {
     /// Seconds a request waits for a database connection before it is answered 503.
     #[arg(long, env = "LABDESK_DB_TIMEOUT_SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=120))]
     pub db_timeout_secs: u64,
+    /// Also listen for lab results over MLLP (HL7 v2 over TCP) on this address, e.g.
+    /// `0.0.0.0:2575`; each message carries a lab interface key in MSH-8.
+    #[arg(long, env = "LABDESK_MLLP")]
+    pub mllp: Option<SocketAddr>,
+    /// Only these peer addresses may connect to the MLLP listener (comma-separated; default:
+    /// any, the key in MSH-8 still decides).
+    #[arg(long, env = "LABDESK_MLLP_ALLOW", value_delimiter = ',')]
+    pub mllp_allow: Vec<IpAddr>,
     /// Do not deliver webhooks from this instance (another instance does; several may).
     #[arg(long, env = "LABDESK_NO_WEBHOOK_WORKER", default_value_t = false)]
     pub no_webhook_worker: bool,
@@ -89,6 +97,10 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Whether this instance runs the webhook delivery worker.
     pub webhook_worker: bool,
+    /// Where to listen for results over MLLP, if at all.
+    pub mllp: Option<SocketAddr>,
+    /// Peers allowed on the MLLP listener (empty: any).
+    pub mllp_allow: Vec<IpAddr>,
     /// The wait after a webhook delivery's first failure.
     pub webhook_first_retry: std::time::Duration,
 }
@@ -111,6 +123,8 @@ impl Settings {
             pool_size: args.pool_size,
             max_body_bytes: args.max_body_bytes,
             webhook_worker: !args.no_webhook_worker,
+            mllp: args.mllp,
+            mllp_allow: args.mllp_allow.clone(),
             webhook_first_retry: std::time::Duration::from_secs(args.webhook_first_retry_secs),
         }
     }

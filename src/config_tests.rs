@@ -113,6 +113,8 @@ fn settings(bind: &str, https: bool, public_url: Option<&str>) -> Settings {
         pool_size: 1,
         max_body_bytes: 1,
         webhook_worker: false,
+        mllp: None,
+        mllp_allow: Vec::new(),
         webhook_first_retry: std::time::Duration::from_secs(5),
     }
 }

@@ -3,6 +3,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod hl7;
+pub mod lab_simulator;
 pub mod openapi;
 pub mod routes;
 pub mod seed;

@@ -352,6 +352,10 @@ fn serve(settings: Settings, pool: db::DbPool, banner: Option<String>) -> Result
     for warning in settings.startup_warnings() {
         eprintln!("labdesk: warning: {warning}");
     }
+    if let Some(addr) = settings.mllp {
+        let mllp = startup::listen_mllp(&settings, pool.clone(), addr)?;
+        tracing::info!(%mllp, "listening for lab results over MLLP");
+    }
     let server = startup::build(settings, pool, listener)?;
     if let Some(banner) = banner {
         println!("{banner}");

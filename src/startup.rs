@@ -119,3 +119,24 @@ pub fn build(settings: Settings, pool: DbPool, listener: TcpListener) -> Result<
     .run();
     Ok(server)
 }
+
+/// Starts listening for lab results over MLLP on `addr` (port 0: a free one); the address bound.
+pub fn listen_mllp(
+    settings: &Settings,
+    pool: DbPool,
+    addr: std::net::SocketAddr,
+) -> Result<std::net::SocketAddr, AppError> {
+    let listener = TcpListener::bind(addr)
+        .map_err(|e| AppError::Config(format!("cannot listen for MLLP on {addr}: {e}")))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| AppError::Config(e.to_string()))?;
+    let mllp = crate::web::mllp::MllpSettings {
+        allow: settings.mllp_allow.clone(),
+        max_message_bytes: settings.max_body_bytes,
+        idle: std::time::Duration::from_secs(300),
+        max_connections: 256,
+    };
+    crate::web::mllp::spawn(pool, mllp, listener)?;
+    Ok(bound)
+}

@@ -2,6 +2,7 @@
 pub mod api;
 pub mod csrf;
 pub mod errors;
+pub mod mllp;
 pub mod page;
 pub mod pages;
 pub mod request_id;

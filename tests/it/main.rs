@@ -32,6 +32,7 @@ mod home;
 mod idempotency;
 mod isolation;
 mod lab_key_pages;
+mod lab_loop;
 mod lab_orders;
 mod migrations;
 mod mutations;

@@ -167,40 +167,49 @@ pub async fn deliver(
             ReceiveError::RefusalNotRecorded(e)
         })
     });
-    let answer = |code, outcome, text, extra| Answer {
+    let (code, outcome, text, extra) = answer_words(received)?;
+    let answer = Answer {
         json: json_form,
         code,
         outcome,
         text,
-        control_id: control_id.clone(),
-        sender: sender.clone(),
+        control_id,
+        sender,
         extra,
     };
-    let answer = match received {
+    Ok(answer.respond())
+}
+
+/// What a delivery came to, as an ACK says it: its code, the outcome word, the text and (for
+/// the JSON answer) the ids. Shared by the HTTP lab interface and the MLLP listener.
+pub fn answer_words(
+    received: Result<Receipt, ReceiveError>,
+) -> Result<(AckCode, &'static str, String, serde_json::Value), AppError> {
+    Ok(match received {
         Ok(Receipt::Taken(Outcome::Attached {
             order_id, version, ..
-        })) => answer(
+        })) => (
             AckCode::Accept,
             "attached",
             format!("attached to order {order_id} as result version {version}"),
             json!({"order_id": order_id, "version": version}),
         ),
-        Ok(Receipt::Taken(Outcome::Queued { unmatched_id, code })) => answer(
+        Ok(Receipt::Taken(Outcome::Queued { unmatched_id, code })) => (
             AckCode::Accept,
             "queued_for_review",
             format!("queued for review: {}", code.as_str()),
             json!({"unmatched_result_id": unmatched_id, "decision_code": code.as_str()}),
         ),
-        Ok(Receipt::Taken(Outcome::Duplicate { previous })) => answer(
+        Ok(Receipt::Taken(Outcome::Duplicate { previous })) => (
             AckCode::Accept,
             "duplicate",
             format!("this message control id was already received ({previous}); nothing changed"),
             json!({}),
         ),
-        Ok(Receipt::Refused(text)) => answer(AckCode::Reject, "rejected", text, json!({})),
+        Ok(Receipt::Refused(text)) => (AckCode::Reject, "rejected", text, json!({})),
         Err(ReceiveError::NotStored(e)) => {
             tracing::error!(error = %e, "ingesting a lab delivery failed");
-            answer(
+            (
                 AckCode::Error,
                 "error",
                 "the result could not be stored; send it again".into(),
@@ -208,6 +217,5 @@ pub async fn deliver(
             )
         }
         Err(e @ ReceiveError::RefusalNotRecorded(_)) => return Err(e.into()),
-    };
-    Ok(answer.respond())
+    })
 }

@@ -368,6 +368,8 @@ fn settings(database_url: &str, env: &str) -> Settings {
         // Only the webhook tests run a delivery worker (a server of a test lives to the end of
         // the run, and so would its worker).
         webhook_worker: false,
+        mllp: None,
+        mllp_allow: Vec::new(),
         webhook_first_retry: std::time::Duration::from_millis(200),
     }
 }

@@ -1,0 +1,106 @@
+//! The whole loop with a lab over real TCP: an order placed on its account goes to the (simulated)
+//! lab as ORM^O01 over MLLP with the account number in MSH-4 and ORC-21, the lab's ACK is kept,
+//! the lab sends the ORU^R01 back over MLLP to labdesk's listener with its key in MSH-8, and the
+//! result is attached to the order on that account. An order the lab refuses shows why; a
+//! message without a valid key is answered AR and stores nothing.
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use labdesk::db::lab_messages as lab_db;
+use labdesk::domain::lab::LabSlug;
+use labdesk::domain::lab_link::{connection, LabMessageState};
+use labdesk::hl7::ack::{self, AckCode};
+use labdesk::hl7::mllp;
+use labdesk::lab_simulator::{self, SimulatorSettings};
+use labdesk::startup;
+
+use crate::support::results::{jane_order, jane_order_of};
+use crate::support::{each_backend, TestApp, CARDIOLOGY};
+
+/// labdesk's MLLP listener and a simulated Quest that refuses Quest East's account (97500002).
+fn connect_the_lab(app: &TestApp) -> String {
+    let settings = crate::support::app::settings_from_flags(&[], &app.database_url);
+    let listening =
+        startup::listen_mllp(&settings, app.pool.clone(), "127.0.0.1:0".parse().unwrap())
+            .expect("MLLP listener");
+    let lab = TcpListener::bind("127.0.0.1:0").unwrap();
+    let lab_address = lab.local_addr().unwrap();
+    lab_simulator::spawn(
+        lab,
+        SimulatorSettings {
+            results_to: listening.to_string(),
+            key: app.world.lab_key.clone(),
+            refuse_accounts: vec!["97500002".into()],
+        },
+    )
+    .unwrap();
+    let c = connection("mllp", "127.0.0.1", &lab_address.port().to_string(), "").unwrap();
+    lab_db::set_connection(&mut app.conn(), LabSlug::Quest, &c, "test").unwrap();
+    app.serve_again(|s| {
+        s.webhook_worker = true;
+        s.webhook_first_retry = Duration::from_millis(200);
+    });
+    listening.to_string()
+}
+
+fn eventually<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let until = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(Instant::now() < until, "waited 20 s for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn an_order_goes_to_the_lab_on_its_account_and_its_result_comes_back_over_mllp() {
+    each_backend(|app| {
+        let listening = connect_the_lab(app);
+        let order = jane_order(app);
+        let result = eventually("the lab's result on the order", || {
+            labdesk::db::results::versions(&mut app.conn(), &order)
+                .unwrap()
+                .into_iter()
+                .next()
+        });
+        assert_eq!(result.status.as_str(), "final");
+        assert_eq!(&result.lab_account_id, app.world.account("97500001"));
+        let sent = lab_db::messages_of_order(&mut app.conn(), &order).unwrap();
+        assert_eq!(sent[0].state, LabMessageState::Sent);
+        assert_eq!(sent[0].ack_code.as_deref(), Some("AA"));
+        assert_eq!(app.audit_rows("result.attached", &order).len(), 1);
+
+        // A message without the lab's key in MSH-8 is refused and stores nothing.
+        let unkeyed =
+            "MSH|^~\\&|LAB|Q|LABDESK|97500001|20261202||ORU^R01^ORU_R01|NOKEY-1|P|2.5.1\rPID|1\r";
+        let reply = mllp::exchange(&listening, unkeyed, Duration::from_secs(5), 1 << 20).unwrap();
+        let reply = ack::read(&String::from_utf8_lossy(&reply)).unwrap();
+        assert_eq!(reply.code, AckCode::Reject);
+        assert!(reply.text.contains("MSH-8"), "{}", reply.text);
+        assert_eq!(reply.control_id, "NOKEY-1");
+    });
+}
+
+#[test]
+fn an_order_the_lab_refuses_keeps_the_labs_reason() {
+    each_backend(|app| {
+        connect_the_lab(app);
+        let (_, order) = jane_order_of(app, CARDIOLOGY, "NY");
+        let refused = eventually("the lab's refusal", || {
+            lab_db::messages_of_order(&mut app.conn(), &order)
+                .unwrap()
+                .into_iter()
+                .find(|m| m.state == LabMessageState::Refused)
+        });
+        assert_eq!(refused.ack_code.as_deref(), Some("AR"));
+        assert_eq!(
+            refused.ack_text.as_deref(),
+            Some("This account is not set up for ordering")
+        );
+        assert!(labdesk::db::results::versions(&mut app.conn(), &order)
+            .unwrap()
+            .is_empty());
+    });
+}
