@@ -2,6 +2,7 @@
 //! audited together with the result version shown), cancelling it, and in sandbox deployments
 //! moving it forward. Which orders a person sees is `visibility::visible_order`; what they may
 //! do to one is `domain::access`'s, asked here so the pages only show the buttons.
+use crate::db::lab_messages::{self as lab_db, LabAttemptRow, LabMessageRow};
 use crate::db::{read_tx, DbConnection};
 use crate::domain::access::{Action, Principal};
 use crate::domain::actor::Actor;
@@ -56,6 +57,40 @@ impl SeenOrder {
 pub struct OrderPage {
     pub seen: SeenOrder,
     pub results: ResultHistory,
+    /// What was sent to the lab about the order, oldest first.
+    pub lab_messages: Vec<LabMessageView>,
+}
+
+/// A message to the lab with its attempts.
+pub struct LabMessageView {
+    pub message: LabMessageRow,
+    pub attempts: Vec<LabAttemptRow>,
+}
+
+fn lab_messages(
+    conn: &mut DbConnection,
+    order_id: &OrderId,
+) -> Result<Vec<LabMessageView>, AppError> {
+    let messages = lab_db::messages_of_order(conn, order_id)?;
+    let ids: Vec<String> = messages.iter().map(|m| m.id.clone()).collect();
+    let mut attempts = if ids.is_empty() {
+        Vec::new()
+    } else {
+        lab_db::attempts_of(conn, &ids)?
+    };
+    Ok(messages
+        .into_iter()
+        .map(|message| {
+            let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut attempts)
+                .into_iter()
+                .partition(|a| a.message_id == message.id);
+            attempts = rest;
+            LabMessageView {
+                message,
+                attempts: mine,
+            }
+        })
+        .collect())
 }
 
 /// Reads an order with its results and records the read (`order.viewed`, naming the result
@@ -69,15 +104,17 @@ pub fn open(
     sandbox: bool,
 ) -> Result<OrderPage, AppError> {
     // Every read on one snapshot (see `db::read_tx`); the view is recorded after.
-    let (order, results) = read_tx(conn, |conn| {
+    let (order, results, sent) = read_tx(conn, |conn| {
         let order = visible_order(conn, p, org_id, order_id)?;
         let results = order_history::load(conn, &order)?;
-        Ok::<_, AppError>((order, results))
+        let sent = lab_messages(conn, &order.row.id)?;
+        Ok::<_, AppError>((order, results, sent))
     })?;
     record_view(conn, actor, &order, results.shown())?;
     Ok(OrderPage {
         seen: SeenOrder::of(p, org_id, order, sandbox),
         results,
+        lab_messages: sent,
     })
 }
 
@@ -90,10 +127,12 @@ fn read(
     sandbox: bool,
 ) -> Result<OrderPage, AppError> {
     let results = order_history::load(conn, &order)?;
+    let sent = lab_messages(conn, &order.row.id)?;
     record_view(conn, actor, &order, results.shown())?;
     Ok(OrderPage {
         seen: SeenOrder::of(p, org_id, order, sandbox),
         results,
+        lab_messages: sent,
     })
 }
 

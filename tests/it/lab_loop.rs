@@ -71,6 +71,10 @@ fn an_order_goes_to_the_lab_on_its_account_and_its_result_comes_back_over_mllp()
         assert_eq!(sent[0].state, LabMessageState::Sent);
         assert_eq!(sent[0].ack_code.as_deref(), Some("AA"));
         assert_eq!(app.audit_rows("result.attached", &order).len(), 1);
+        let page = crate::support::results::order_page(app, crate::support::OPS, &order);
+        assert!(
+            page.text().contains("Taken by the lab") && page.text().contains("AA: Order received")
+        );
 
         // A message without the lab's key in MSH-8 is refused and stores nothing.
         let unkeyed =
@@ -102,5 +106,12 @@ fn an_order_the_lab_refuses_keeps_the_labs_reason() {
         assert!(labdesk::db::results::versions(&mut app.conn(), &order)
             .unwrap()
             .is_empty());
+        // The order page says so, with the lab's reason and the message sent.
+        let page = crate::support::results::order_page(app, crate::support::OPS, &order);
+        let text = page.text();
+        assert!(text.contains("Sent to the lab"), "{text}");
+        assert!(text.contains("Refused by the lab"));
+        assert!(text.contains("AR: This account is not set up for ordering"));
+        assert!(text.contains("ORC|NW|"), "the message itself is shown");
     });
 }

@@ -3,6 +3,7 @@
 //! they may do to them is decided in `service::org_orders` and `service::order_page`.
 pub mod cancel;
 pub mod filters;
+pub mod lab_messages;
 pub mod list;
 pub mod results;
 pub mod sandbox;

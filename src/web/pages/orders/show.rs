@@ -143,6 +143,7 @@ struct ShowPage {
     priority: bool,
     panel: StatusPanel,
     results: ResultsPanel,
+    lab_messages: Vec<super::lab_messages::LabMessageLine>,
 }
 
 #[derive(Deserialize)]
@@ -242,6 +243,7 @@ pub async fn page(
             clinical_notes: o.row.clinical_notes.clone(),
             priority: o.row.priority,
             panel: status_panel(&org, seen, None, true),
+            lab_messages: super::lab_messages::lines(&opened.lab_messages),
             results,
             chrome,
         })
