@@ -78,6 +78,22 @@ enum Command {
         #[command(subcommand)]
         command: ApiKeyCommand,
     },
+    /// A simulated lab: takes orders over MLLP, acknowledges them and sends results back to
+    /// labdesk's MLLP listener (for the demo and for trying a lab connection).
+    LabSimulator {
+        /// Where the lab takes orders (set the lab's connection in labdesk to this address).
+        #[arg(long, default_value = "127.0.0.1:6661")]
+        listen: std::net::SocketAddr,
+        /// labdesk's MLLP listener (`serve --mllp`).
+        #[arg(long, default_value = "127.0.0.1:2575")]
+        results_to: String,
+        /// The lab's interface key, sent in MSH-8.
+        #[arg(long, env = "LABDESK_LAB_KEY", hide_env_values = true)]
+        key: String,
+        /// Account numbers to refuse (answered AR), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        refuse_account: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -173,6 +189,25 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 server.db_timeout(),
             )?;
             serve(settings, pool, None)
+        }
+        Command::LabSimulator {
+            listen,
+            results_to,
+            key,
+            refuse_account,
+        } => {
+            let listener = std::net::TcpListener::bind(listen)
+                .map_err(|e| AppError::Config(format!("cannot listen on {listen}: {e}")))?;
+            let settings = labdesk::lab_simulator::SimulatorSettings {
+                results_to,
+                key,
+                refuse_accounts: refuse_account,
+            };
+            labdesk::lab_simulator::spawn(listener, settings)?;
+            println!("lab simulator taking orders over MLLP on {listen}; Ctrl-C stops it");
+            loop {
+                std::thread::park();
+            }
         }
         Command::Migrate { database_url } => {
             startup::prepare_database(&database_url, 1)?;
