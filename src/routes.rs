@@ -13,7 +13,8 @@ use crate::web::api::{
 };
 use crate::web::pages::{
     account_form, account_links, account_page, account_status, api_reference, audit, auth,
-    bulk_links, home, lab_accounts, lab_keys, orders, review, team_keys, teams, webhooks, wizard,
+    bulk_links, home, lab_accounts, lab_connections, lab_keys, orders, review, team_keys, teams,
+    webhooks, wizard,
 };
 use crate::web::router::{Listing, Mount, Router};
 use crate::web::AppState;
@@ -229,7 +230,9 @@ fn lab_keys<R: Router>(r: &mut R) {
         .post("/lab_keys", lab_keys::create)
         .get("/lab_keys/{key}/revoke", lab_keys::revoke_confirm)
         .post("/lab_keys/{key}/revoke", lab_keys::revoke)
-        .get("/lab_keys/{key}/created", lab_keys::created);
+        .get("/lab_keys/{key}/created", lab_keys::created)
+        .get("/lab_connections", lab_connections::page)
+        .post("/lab_connections/{lab}", lab_connections::save);
 }
 
 /// Junction's Team API (`x-vital-api-key`).

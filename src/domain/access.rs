@@ -108,6 +108,8 @@ pub enum Action<'a> {
     },
     /// Listing, creating and revoking the labs' result delivery keys.
     ManageLabKeys,
+    /// Setting how each lab takes orders (MLLP, file drop, none): the platform's CSMs.
+    ManageLabConnections,
 }
 
 /// Which of an org's orders a person sees.
@@ -293,7 +295,9 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
         }
         Action::ReviewResults { org_id: None } => allow_if(p.role == Role::Csm, Forbidden),
         // A lab key delivers results for every org: platform staff only.
-        Action::ManageLabKeys => allow_if(p.role == Role::Csm, Forbidden),
+        Action::ManageLabKeys | Action::ManageLabConnections => {
+            allow_if(p.role == Role::Csm, Forbidden)
+        }
     }
 }
 

@@ -287,6 +287,16 @@ fn decisions_by_role_and_object() {
         (Role::Csm, Action::ManageLabKeys, Allow),
         (Role::OrgAdmin, Action::ManageLabKeys, Forbidden),
         (Role::Clinician, Action::ManageLabKeys, Forbidden),
+        // A Team's webhooks carry what its keys read: the org's admins only.
+        (Role::OrgAdmin, webhooks("o1", "t2"), Allow),
+        (Role::OrgAdmin, webhooks("o2", "t9"), NotFound),
+        (Role::Csm, webhooks("o1", "t1"), Forbidden),
+        (Role::Clinician, webhooks("o1", "t1"), Forbidden),
+        (Role::Clinician, webhooks("o1", "t2"), NotFound),
+        // How labs take orders: CSMs only.
+        (Role::Csm, Action::ManageLabConnections, Allow),
+        (Role::OrgAdmin, Action::ManageLabConnections, Forbidden),
+        (Role::Clinician, Action::ManageLabConnections, Forbidden),
     ];
     for (role, action, expected) in table {
         assert_eq!(decide(&person(role), action), expected, "{role} {action:?}");

@@ -76,6 +76,13 @@ fn keys(org_text: &str, team_text: &str) -> Action<'static> {
     }
 }
 
+fn webhooks(org_text: &str, team_text: &str) -> Action<'static> {
+    Action::ManageWebhooks {
+        org_id: org(org_text),
+        team_id: team(team_text),
+    }
+}
+
 fn review(org_text: Option<&str>) -> Action<'static> {
     Action::ReviewResults {
         org_id: org_text.map(org),

@@ -44,6 +44,7 @@ string_enum!(
         WebhookEndpointDeleted => "webhook_endpoint.deleted",
         WebhookTestSent => "webhook_endpoint.test_sent",
         WebhookDeliveryReplayed => "webhook_endpoint.delivery_replayed",
+        LabConnectionChanged => "lab.connection_changed",
     }
 );
 
@@ -67,6 +68,8 @@ string_enum!(
         Platform => "platform",
         /// A Team's webhook endpoint.
         WebhookEndpoint => "webhook_endpoint",
+        /// A lab (the id is its slug).
+        Lab => "lab",
     }
 );
 
@@ -109,6 +112,7 @@ impl AuditAction {
             AuditAction::WebhookEndpointDeleted => "Webhook endpoint deleted",
             AuditAction::WebhookTestSent => "Webhook test event sent",
             AuditAction::WebhookDeliveryReplayed => "Webhook delivery sent again",
+            AuditAction::LabConnectionChanged => "Lab connection changed",
         }
     }
 
@@ -140,6 +144,7 @@ impl EntityType {
             EntityType::Org => "Organization",
             EntityType::Platform => "Platform",
             EntityType::WebhookEndpoint => "Webhook endpoint",
+            EntityType::Lab => "Lab",
         }
     }
 }

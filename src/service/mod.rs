@@ -7,6 +7,7 @@ pub mod drafts;
 pub mod home;
 pub mod idempotency;
 pub mod lab_accounts;
+pub mod lab_connections;
 pub mod lab_delivery;
 pub mod lab_keys;
 pub mod lab_outbox;

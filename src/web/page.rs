@@ -35,6 +35,7 @@ pub enum Nav {
     PlatformAccounts,
     PlatformReview,
     LabKeys,
+    LabConnections,
 }
 
 /// One link of the layout's navigation.
@@ -114,6 +115,12 @@ fn platform_links(current: Nav) -> Vec<NavLink> {
             "Lab interface keys",
             urls::lab_keys(),
             Nav::LabKeys,
+            current,
+        ),
+        link(
+            "Lab connections",
+            urls::lab_connections(),
+            Nav::LabConnections,
             current,
         ),
     ]

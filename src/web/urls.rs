@@ -5,6 +5,7 @@ use crate::domain::ids::{
     ApiKeyId, BulkLinkId, DraftId, LabAccountId, OrderId, OrgId, ReviewItemId, TeamId,
     WebhookDeliveryId, WebhookEndpointId,
 };
+use crate::domain::lab::LabSlug;
 use crate::domain::return_to::ReturnTo;
 use crate::domain::review::ReviewAction;
 use crate::domain::wizard::Step;
@@ -208,6 +209,14 @@ pub fn lab_keys() -> String {
     "/platform/lab_keys".to_string()
 }
 
+pub fn lab_connections() -> String {
+    "/platform/lab_connections".to_string()
+}
+
+pub fn lab_connection(lab: LabSlug) -> String {
+    format!("{}/{lab}", lab_connections())
+}
+
 pub fn revoke_lab_key(key: &ApiKeyId) -> String {
     format!("{}/{key}/revoke", lab_keys())
 }
@@ -343,6 +352,8 @@ mod tests {
                 vec![("org", ORG), ("draft", DRAFT)],
             ),
             (lab_keys(), vec![]),
+            (lab_connections(), vec![]),
+            (lab_connection(LabSlug::Quest), vec![("lab", "quest")]),
             (revoke_lab_key(key), vec![("key", KEY)]),
             (lab_key_created(key), vec![("key", KEY)]),
             (

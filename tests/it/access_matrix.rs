@@ -149,6 +149,7 @@ fn owner(app: &TestApp) -> (Owner, Owner) {
         ("region", "us".to_string()),
         ("bulk", bulk.to_string()),
         ("team_id", team.to_string()),
+        ("lab", "quest".to_string()),
         ("endpoint", endpoint.clone()),
         ("endpoint_id", endpoint),
         ("delivery", delivery.clone()),

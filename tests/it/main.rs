@@ -31,6 +31,7 @@ mod hl7_samples;
 mod home;
 mod idempotency;
 mod isolation;
+mod lab_connection_pages;
 mod lab_key_pages;
 mod lab_loop;
 mod lab_orders;

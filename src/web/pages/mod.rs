@@ -10,6 +10,7 @@ pub mod auth;
 pub mod bulk_links;
 pub mod home;
 pub mod lab_accounts;
+pub mod lab_connections;
 pub mod lab_keys;
 pub mod orders;
 pub mod review;

@@ -235,6 +235,9 @@ pub(super) fn matrix() -> Vec<Entry> {
         e("GET", "/platform/lab_keys/{key}/revoke", PLATFORM_PAGE, NONE),
         e("POST", "/platform/lab_keys/{key}/revoke", PLATFORM_FORM, NONE),
         e("GET", "/platform/lab_keys/{key}/created", PLATFORM_PAGE, NONE),
+        // How labs take orders
+        e("GET", "/platform/lab_connections", PLATFORM_PAGE, NONE),
+        with_body(e("POST", "/platform/lab_connections/{lab}", PLATFORM_FORM, NONE), "kind=none"),
         // Team API
         e("GET", "/v3/lab_test/lab_account", TEAM_API_LIST, NONE),
         with_body(e("POST", "/v2/user", TEAM_API_PUBLIC_DATA, NONE), r#"{"client_user_id": "matrix"}"#),
