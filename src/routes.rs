@@ -197,6 +197,10 @@ fn orders<R: Router>(r: &mut R) {
         .post(
             "/orders/{order_id:[0-9a-fA-F-]+}/sandbox/advance",
             orders::sandbox::advance,
+        )
+        .get(
+            "/orders/{order_id:[0-9a-fA-F-]+}/requisition.pdf",
+            orders::show::requisition,
         );
 }
 
@@ -250,6 +254,10 @@ fn team_api<R: Router>(r: &mut R) {
             api_results::result_metadata,
         )
         .post("/v3/order/{order_id}/test", api_results::sandbox_test)
+        .get(
+            "/v3/order/{order_id}/requisition/pdf",
+            api_results::requisition,
+        )
         .get("/v3/unmatched_result", api_unmatched::list)
         .get("/v3/unmatched_result/{raw_result_id}", api_unmatched::get)
         .get("/v3/lab_tests", catalogue::tests)

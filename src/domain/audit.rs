@@ -45,6 +45,8 @@ string_enum!(
         WebhookTestSent => "webhook_endpoint.test_sent",
         WebhookDeliveryReplayed => "webhook_endpoint.delivery_replayed",
         LabConnectionChanged => "lab.connection_changed",
+        /// A read: an order's requisition (it names the patient) was opened.
+        RequisitionViewed => "order.requisition_viewed",
     }
 );
 
@@ -113,6 +115,7 @@ impl AuditAction {
             AuditAction::WebhookTestSent => "Webhook test event sent",
             AuditAction::WebhookDeliveryReplayed => "Webhook delivery sent again",
             AuditAction::LabConnectionChanged => "Lab connection changed",
+            AuditAction::RequisitionViewed => "Requisition opened",
         }
     }
 
@@ -122,6 +125,7 @@ impl AuditAction {
         matches!(
             self,
             AuditAction::OrderViewed
+                | AuditAction::RequisitionViewed
                 | AuditAction::OrderListed
                 | AuditAction::ResultViewed
                 | AuditAction::ResultReviewViewed

@@ -39,6 +39,7 @@ const LAB_KEY_HEADER: &str = "X-Lab-Interface-Key";
         paths::results::result,
         paths::results::result_metadata,
         paths::results::simulate,
+        paths::results::requisition,
         paths::results::list_unmatched,
         paths::results::get_unmatched,
         paths::org::teams,

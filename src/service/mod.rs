@@ -22,6 +22,7 @@ pub mod org_orders;
 pub mod org_picker;
 pub mod patients;
 pub mod policy;
+pub mod requisition;
 pub mod result_json;
 pub mod results;
 pub mod review;

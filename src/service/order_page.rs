@@ -136,6 +136,18 @@ fn read(
     })
 }
 
+/// The requisition PDF of an order this person sees (audited as a read).
+pub fn requisition(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    p: &Principal,
+    org_id: &OrgId,
+    order_id: &OrderId,
+) -> Result<Vec<u8>, AppError> {
+    let order = visible_order(conn, p, org_id, order_id)?;
+    crate::service::order_reads::requisition(conn, actor, &order)
+}
+
 /// The order, if this person may cancel orders of its Team.
 fn cancellable_by(
     conn: &mut DbConnection,

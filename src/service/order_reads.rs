@@ -137,6 +137,39 @@ pub fn record_view(
     )
 }
 
+/// The order's requisition PDF, its opening audited as a read of patient data.
+pub fn requisition(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    order: &OrderView,
+) -> Result<Vec<u8>, AppError> {
+    let pdf = crate::service::requisition::pdf(order)?;
+    audit::record_read(
+        conn,
+        actor,
+        AuditEntry {
+            action: AuditAction::RequisitionViewed,
+            entity_type: EntityType::Order,
+            entity_id: order.row.id.as_str(),
+            org_id: Some(&order.row.org_id),
+            team_id: Some(&order.row.team_id),
+            summary: "Requisition opened".to_string(),
+            details: json!({}),
+        },
+    )?;
+    Ok(pdf)
+}
+
+/// The requisition of an order of this Team; another Team's order is "not found".
+pub fn requisition_for_team(
+    conn: &mut DbConnection,
+    reader: TeamReader<'_>,
+    order_id: &OrderId,
+) -> Result<Vec<u8>, AppError> {
+    let order = orders::load_for_teams(conn, order_id, std::slice::from_ref(reader.team_id))?;
+    requisition(conn, reader.actor, &order)
+}
+
 /// Which part of a result was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResultPart {

@@ -169,6 +169,10 @@ pub fn cancel_order(org: &OrgId, order_id: &OrderId) -> String {
 }
 
 /// The sandbox's "one step forward" (and "corrected result") button.
+pub fn order_requisition(org: &OrgId, order_id: &OrderId) -> String {
+    format!("{}/requisition.pdf", order(org, order_id))
+}
+
 pub fn advance_order(org: &OrgId, order_id: &OrderId) -> String {
     format!("{}/sandbox/advance", order(org, order_id))
 }
@@ -340,6 +344,10 @@ mod tests {
             ),
             (
                 advance_order(org, ord),
+                vec![("org", ORG), ("order_id", ORDER)],
+            ),
+            (
+                order_requisition(org, ord),
                 vec![("org", ORG), ("order_id", ORDER)],
             ),
             (new_order(org, tm), vec![("org", ORG), ("team", TEAM)]),

@@ -53,8 +53,13 @@ fn links(b: &Browser, origin: &str) -> Vec<String> {
         .expect("hrefs")
         .into_iter()
         .filter(|h| h.starts_with(origin))
-        // Files, not pages: the stylesheets, a CSV export, the OpenAPI document.
-        .filter(|h| !h.contains("/static/") && !h.contains(".csv") && !h.ends_with(".json"))
+        // Files, not pages: the stylesheets, a CSV export, the OpenAPI document, a requisition.
+        .filter(|h| {
+            !h.contains("/static/")
+                && !h.contains(".csv")
+                && !h.ends_with(".json")
+                && !h.ends_with(".pdf")
+        })
         .collect()
 }
 

@@ -48,6 +48,7 @@ mod pages;
 mod pages_accounts;
 mod pages_words;
 mod read_audit;
+mod requisition;
 mod results_api;
 mod results_ingest;
 mod review;

@@ -115,3 +115,26 @@ pub fn list_unmatched() {}
     )
 )]
 pub fn get_unmatched() {}
+
+/// Get the order's requisition PDF
+///
+/// The form that goes to the lab with the patient or the sample: patient, the lab account the
+/// lab bills, tests, ordering physician, and the order number as a Code 128 barcode.
+#[utoipa::path(
+    get,
+    path = "/v3/order/{order_id}/requisition/pdf",
+    tag = "Orders",
+    operation_id = "get_order_requisition_pdf",
+    security(("apiKeyAuth" = [])),
+    params(("order_id" = String, Path, format = Uuid, description = "The order's id.")),
+    responses(
+        (status = 200, description = "The requisition.", content(
+            (Vec<u8> = "application/pdf"),
+        )),
+        (status = 401, description = "No valid Team API key.", body = ErrorDetail),
+        (status = 404, description = "No such order of the Team.", body = ErrorDetail),
+        (status = 422, description = "`order_id` is not a UUID.", body = HTTPValidationError),
+        (status = 503, description = "The database is unavailable; retry after `Retry-After` seconds.", body = ErrorDetail),
+    )
+)]
+pub fn requisition() {}

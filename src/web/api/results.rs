@@ -162,3 +162,20 @@ pub async fn sandbox_test(
     .await?;
     Ok(HttpResponse::Ok().json(body))
 }
+
+/// `GET /v3/order/{order_id}/requisition/pdf`: the requisition, an audited read.
+pub async fn requisition(
+    state: web::Data<AppState>,
+    key: TeamKey,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id: OrderId = query::uuid("path", "order_id", &path.into_inner())?;
+    let pdf = run_db(&state, move |conn| {
+        order_reads::requisition_for_team(conn, key.reader(), &id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(("Cache-Control", "private, no-store"))
+        .body(pdf))
+}

@@ -202,6 +202,7 @@ pub(super) fn matrix() -> Vec<Entry> {
         e("GET", "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/cancel", ORG_PAGE, NOT_CSM_OTHER_TEAM),
         e("POST", "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/cancel", ORG_FORM, NOT_CSM_OTHER_TEAM),
         e("POST", "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/sandbox/advance", ORG_FORM, NOT_CSM_OTHER_TEAM),
+        e("GET", "/orgs/{org}/orders/{order_id:[0-9a-fA-F-]+}/requisition.pdf", ORG_PAGE, OTHER_TEAM),
         // The order wizard
         e("GET", "/orgs/{org}/teams/{team}/orders/new", ORG_PAGE, NOT_CSM_OTHER_TEAM),
         e("POST", "/orgs/{org}/teams/{team}/orders/new", ORG_FORM, NOT_CSM_OTHER_TEAM),
@@ -249,6 +250,7 @@ pub(super) fn matrix() -> Vec<Entry> {
         e("GET", "/v3/order/{order_id}/result", TEAM_API_OBJECT, NONE),
         e("GET", "/v3/order/{order_id}/result/metadata", TEAM_API_OBJECT, NONE),
         e("POST", "/v3/order/{order_id}/test", TEAM_API_OBJECT, NONE),
+        e("GET", "/v3/order/{order_id}/requisition/pdf", TEAM_API_OBJECT, NONE),
         e("GET", "/v3/unmatched_result", TEAM_API_LIST, NONE),
         e("GET", "/v3/unmatched_result/{raw_result_id}", TEAM_API_OBJECT, NONE),
         e("GET", "/v3/lab_tests", TEAM_API_PUBLIC_DATA, NONE),

@@ -342,8 +342,9 @@ fn world(conn: &mut labdesk::db::DbConnection, keys: demo::DemoKeys) -> World {
 }
 
 /// The audit actions that record a read of patient data rather than a change.
-pub const READS: [&str; 5] = [
+pub const READS: [&str; 6] = [
     "order.viewed",
+    "order.requisition_viewed",
     "order.listed",
     "result.viewed",
     "result.review_listed",

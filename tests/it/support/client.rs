@@ -7,9 +7,15 @@ pub struct Resp {
     pub status: u16,
     pub body: String,
     pub headers: Vec<(String, String)>,
+    bytes: Vec<u8>,
 }
 
 impl Resp {
+    /// The body as sent (for binary answers such as PDFs).
+    pub fn body_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
@@ -89,11 +95,14 @@ fn to_resp(result: Result<ureq::Response, ureq::Error>) -> Resp {
         .into_iter()
         .filter_map(|n| response.header(&n).map(|v| (n.clone(), v.to_string())))
         .collect();
-    let body = response.into_string().unwrap_or_default();
+    let mut bytes = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes);
+    let body = String::from_utf8_lossy(&bytes).to_string();
     Resp {
         status,
         body,
         headers,
+        bytes,
     }
 }
 

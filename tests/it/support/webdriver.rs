@@ -136,6 +136,9 @@ impl Browser {
             "browserName": "chrome",
             // Leave a confirm open until the test handles it, instead of dismissing it.
             "unhandledPromptBehavior": "ignore",
+            // axe on a long page (the API reference) on a machine busy with other tests can
+            // outlast the default 30 s for a script.
+            "timeouts": {"script": 180_000},
             "goog:chromeOptions": {"binary": chrome, "args": args},
         }}});
         let created = send(&agent, "POST", &format!("{root}/session"), Some(caps))

@@ -144,6 +144,7 @@ struct ShowPage {
     panel: StatusPanel,
     results: ResultsPanel,
     lab_messages: Vec<super::lab_messages::LabMessageLine>,
+    requisition_url: String,
 }
 
 #[derive(Deserialize)]
@@ -244,10 +245,32 @@ pub async fn page(
             priority: o.row.priority,
             panel: status_panel(&org, seen, None, true),
             lab_messages: super::lab_messages::lines(&opened.lab_messages),
+            requisition_url: urls::order_requisition(&org, &o.row.id),
             results,
             chrome,
         })
     })
     .await?;
     render(&page)
+}
+
+/// The order's requisition PDF, for printing (an audited read).
+pub async fn requisition(
+    state: web::Data<AppState>,
+    ctx: PageContext,
+    path: web::Path<OrderPath>,
+) -> Result<HttpResponse, AppError> {
+    let OrderPath { org, order_id } = path.into_inner();
+    let pdf = run_db(&state, move |conn| {
+        order_page::requisition(conn, &ctx.actor(), &ctx.principal, &org, &order_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(("Cache-Control", "private, no-store"))
+        .insert_header((
+            "Content-Disposition",
+            "inline; filename=\"requisition.pdf\"",
+        ))
+        .body(pdf))
 }
