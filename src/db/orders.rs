@@ -54,6 +54,16 @@ pub struct OrderRow {
     pub updated_at: NaiveDateTime,
 }
 
+impl OrderRow {
+    /// The ICD-10 codes as a list (none when the stored JSON is absent or unreadable).
+    pub fn icd_list(&self) -> Vec<String> {
+        self.icd_codes
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or_default()
+    }
+}
+
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = order_events)]
 pub struct OrderEvent {

@@ -22,12 +22,7 @@ pub fn message(view: &OrderView, control_id: &str, control: OrderControl) -> Str
         .as_ref()
         .map(|l| l.name.clone())
         .unwrap_or_else(|| view.row.lab_slug.display_name().to_string());
-    let icd: Vec<String> = view
-        .row
-        .icd_codes
-        .as_deref()
-        .and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or_default();
+    let icd = view.row.icd_list();
     let m = Orm {
         control_id,
         control,

@@ -132,12 +132,7 @@ pub fn pdf(view: &OrderView) -> Result<Vec<u8>, AppError> {
     for t in &view.tests {
         p.field(&t.slug, &t.name);
     }
-    let icd: Vec<String> = view
-        .row
-        .icd_codes
-        .as_deref()
-        .and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or_default();
+    let icd = view.row.icd_list();
     if !icd.is_empty() {
         p.field("Diagnosis (ICD-10)", &icd.join(", "));
     }
