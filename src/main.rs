@@ -50,6 +50,10 @@ enum Command {
         server: ServerArgs,
         #[arg(long, default_value = "labdesk-demo.sqlite")]
         database_url: String,
+        /// Also run a simulated Quest: orders on Quest accounts go to it over MLLP and its results
+        /// come back over MLLP within seconds (the whole lab loop, locally).
+        #[arg(long, default_value_t = false)]
+        lab_simulator: bool,
     },
     /// Run the server on DATABASE_URL (a SQLite path or a postgres:// URL).
     Serve {
@@ -174,7 +178,8 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Demo {
             server,
             database_url,
-        } => run_demo(server, database_url),
+            lab_simulator,
+        } => run_demo(server, database_url, lab_simulator),
         Command::Serve {
             server,
             database_url,
@@ -333,11 +338,56 @@ fn read_password() -> Result<String, AppError> {
     Ok(password.trim_end_matches(['\r', '\n']).to_string())
 }
 
-fn run_demo(server: ServerArgs, database_url: String) -> Result<(), AppError> {
+/// Starts labdesk's MLLP listener and a simulated Quest on free loopback ports, and points
+/// Quest's connection at the simulator; the line for the banner.
+fn start_simulated_lab(
+    settings: &mut Settings,
+    pool: &db::DbPool,
+    lab_key: &str,
+) -> Result<String, AppError> {
+    let loopback: std::net::SocketAddr = "127.0.0.1:0"
+        .parse()
+        .map_err(|e| AppError::Config(format!("{e}")))?;
+    let mllp = startup::listen_mllp(settings, pool.clone(), settings.mllp.unwrap_or(loopback))?;
+    let lab = TcpListener::bind(loopback)
+        .map_err(|e| AppError::Config(format!("cannot start the simulated lab: {e}")))?;
+    let lab_address = lab
+        .local_addr()
+        .map_err(|e| AppError::Config(e.to_string()))?;
+    labdesk::lab_simulator::spawn(
+        lab,
+        labdesk::lab_simulator::SimulatorSettings {
+            results_to: mllp.to_string(),
+            key: lab_key.to_string(),
+            refuse_accounts: Vec::new(),
+        },
+    )?;
+    let connection = labdesk::domain::lab_link::connection(
+        "mllp",
+        "127.0.0.1",
+        &lab_address.port().to_string(),
+        "",
+    )
+    .map_err(|_| AppError::Config("the simulated lab's address does not read".into()))?;
+    let mut conn = pool.get()?;
+    db::lab_messages::set_connection(
+        &mut conn,
+        labdesk::domain::lab::LabSlug::Quest,
+        &connection,
+        "demo",
+    )?;
+    // The listener is already running; `serve` must not start a second one.
+    settings.mllp = None;
+    Ok(format!(
+        "Simulated Quest lab on {lab_address} (orders over MLLP); results come back to {mllp}\n"
+    ))
+}
+
+fn run_demo(server: ServerArgs, database_url: String, lab_simulator: bool) -> Result<(), AppError> {
     // A fresh key per run: demo sessions end when the demo restarts.
     let key = config::parse_session_key(Some(&config::generate_session_key_hex()))?;
     let server = server.default_deployment_env(config::SANDBOX);
-    let settings = Settings::new(&server, database_url, key);
+    let mut settings = Settings::new(&server, database_url, key);
     let pool = startup::prepare_database_with(
         &settings.database_url,
         settings.pool_size,
@@ -375,6 +425,9 @@ fn run_demo(server: ServerArgs, database_url: String) -> Result<(), AppError> {
         settings.deployment_env,
         settings.region
     ));
+    if lab_simulator {
+        banner.push_str(&start_simulated_lab(&mut settings, &pool, &keys.lab_key)?);
+    }
     serve(settings, pool, Some(banner))
 }
 

@@ -115,3 +115,77 @@ fn an_order_the_lab_refuses_keeps_the_labs_reason() {
         assert!(text.contains("ORC|NW|"), "the message itself is shown");
     });
 }
+
+/// One connection, several frames: the answers come back in order on it.
+fn answers_on_one_connection(address: &str, frames: &[Vec<u8>]) -> Vec<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(address).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    for f in frames {
+        s.write_all(f).unwrap();
+    }
+    let mut got = Vec::new();
+    let mut reader = mllp::Frames::new(1 << 20);
+    let mut buf = [0u8; 4096];
+    while got.len() < frames.len() {
+        let n = s.read(&mut buf).unwrap();
+        assert!(n > 0, "the connection closed after {got:?}");
+        for f in reader.push(&buf[..n]) {
+            if let mllp::Frame::Message(m) = f {
+                got.push(String::from_utf8_lossy(&m).to_string());
+            }
+        }
+    }
+    got
+}
+
+#[test]
+fn a_bad_message_is_answered_alone_and_the_connection_goes_on() {
+    let app = TestApp::spawn(crate::support::Backend::Sqlite);
+    let mut settings = crate::support::app::settings_from_flags(&[], &app.database_url);
+    settings.max_body_bytes = 2000;
+    let listening =
+        startup::listen_mllp(&settings, app.pool.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
+    let order = jane_order(&app);
+    let key = &app.world.lab_key;
+    let result = format!(
+        "MSH|^~\\&|LAB|Quest|LABDESK|97500001|20261202090000|{key}|ORU^R01^ORU_R01|ML-1|P|2.5.1\r\
+         PID|1||x||Doe^Jane||19900101|F\rORC|RE|{order}\r\
+         OBR|1|{order}|A1|PANEL^Panel^L|||20261202080000|||||||||||||||20261202090000|||F\r\
+         OBX|1|NM|ldl^LDL^L||99|mg/dL|<100||||F\r"
+    );
+    let frames = vec![
+        mllp::frame(&"X".repeat(5000)),
+        mllp::frame("not hl7 at all"),
+        mllp::frame(&result),
+    ];
+    let answers = answers_on_one_connection(&listening.to_string(), &frames);
+    let codes: Vec<AckCode> = answers
+        .iter()
+        .map(|a| ack::read(a).expect("an ACK").code)
+        .collect();
+    assert_eq!(
+        codes,
+        vec![AckCode::Reject, AckCode::Reject, AckCode::Accept],
+        "{answers:?}"
+    );
+    assert!(answers[0].contains("larger than the 2000-byte limit"));
+    assert!(answers[2].contains("attached"), "{}", answers[2]);
+    assert_eq!(
+        labdesk::db::results::versions(&mut app.conn(), &order)
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Only allowed peers: loopback is not on this list, so the connection is closed at once.
+    settings.mllp_allow = vec!["10.9.9.9".parse().unwrap()];
+    let guarded =
+        startup::listen_mllp(&settings, app.pool.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
+    let mut s = std::net::TcpStream::connect(guarded).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = std::io::Write::write_all(&mut s, &mllp::frame(&result));
+    let mut buf = [0u8; 16];
+    let read = std::io::Read::read(&mut s, &mut buf);
+    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+}

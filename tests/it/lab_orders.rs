@@ -159,3 +159,24 @@ fn an_unreachable_lab_is_tried_again_and_a_file_drop_lab_gets_one_file_per_messa
         );
     });
 }
+
+#[test]
+fn two_instances_on_postgres_send_each_order_to_the_lab_once() {
+    if !crate::support::backends().contains(&crate::support::Backend::Postgres) {
+        return;
+    }
+    let app = TestApp::spawn(crate::support::Backend::Postgres);
+    let lab = FakeLab::start(AckCode::Accept, "taken");
+    connect_quest(&app, "mllp", Some(&lab.address), "");
+    let orders: Vec<OrderId> = (0..12).map(|_| jane_order(&app)).collect();
+    start_worker(&app);
+    start_worker(&app);
+    lab.wait_for(12);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(lab.received().len(), 12, "each order once");
+    for order in &orders {
+        let sent = wait_state(&app, order, 1, LabMessageState::Sent);
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].attempts, 1, "{order}");
+    }
+}
