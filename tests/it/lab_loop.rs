@@ -4,6 +4,7 @@
 //! result is attached to the order on that account. An order the lab refuses shows why; a
 //! message without a valid key is answered AR and stores nothing.
 use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use labdesk::db::lab_messages as lab_db;
@@ -11,21 +12,22 @@ use labdesk::domain::lab::LabSlug;
 use labdesk::domain::lab_link::{connection, LabMessageState};
 use labdesk::hl7::ack::{self, AckCode};
 use labdesk::hl7::mllp;
-use labdesk::lab_simulator::{self, SimulatorSettings};
+use labdesk::lab_simulator::{self, Seen, SimulatorSettings};
 use labdesk::startup;
 
 use crate::support::results::{jane_order, jane_order_of};
 use crate::support::{each_backend, TestApp, CARDIOLOGY};
 
-/// labdesk's MLLP listener and a simulated Quest that refuses Quest East's account (97500002).
-fn connect_the_lab(app: &TestApp) -> String {
+/// labdesk's MLLP listener and a simulated Quest that refuses Quest East's account (97500002):
+/// the listener's address and what the lab sees.
+fn connect_the_lab(app: &TestApp) -> (String, Arc<Mutex<Seen>>) {
     let settings = crate::support::app::settings_from_flags(&[], &app.database_url);
     let listening =
         startup::listen_mllp(&settings, app.pool.clone(), "127.0.0.1:0".parse().unwrap())
             .expect("MLLP listener");
     let lab = TcpListener::bind("127.0.0.1:0").unwrap();
     let lab_address = lab.local_addr().unwrap();
-    lab_simulator::spawn(
+    let seen = lab_simulator::spawn(
         lab,
         SimulatorSettings {
             results_to: listening.to_string(),
@@ -40,7 +42,7 @@ fn connect_the_lab(app: &TestApp) -> String {
         s.webhook_worker = true;
         s.webhook_first_retry = Duration::from_millis(200);
     });
-    listening.to_string()
+    (listening.to_string(), seen)
 }
 
 fn eventually<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
@@ -57,7 +59,7 @@ fn eventually<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
 #[test]
 fn an_order_goes_to_the_lab_on_its_account_and_its_result_comes_back_over_mllp() {
     each_backend(|app| {
-        let listening = connect_the_lab(app);
+        let (listening, seen) = connect_the_lab(app);
         let order = jane_order(app);
         let result = eventually("the lab's result on the order", || {
             labdesk::db::results::versions(&mut app.conn(), &order)
@@ -71,6 +73,15 @@ fn an_order_goes_to_the_lab_on_its_account_and_its_result_comes_back_over_mllp()
         assert_eq!(sent[0].state, LabMessageState::Sent);
         assert_eq!(sent[0].ack_code.as_deref(), Some("AA"));
         assert_eq!(app.audit_rows("result.attached", &order).len(), 1);
+        // The lab got the order on its account: MSH-4 and ORC-21's identifier.
+        let orm = seen.lock().unwrap().orders[0].clone();
+        let m = labdesk::hl7::message::parse(&orm).unwrap();
+        let d = &m.delimiters;
+        assert_eq!(m.first("MSH").unwrap().component(d, 4, 1), "97500001");
+        let orc = m.first("ORC").unwrap();
+        assert_eq!(orc.component(d, 21, 10), "97500001");
+        assert_eq!(orc.component(d, 2, 1), order.as_str());
+        assert!(seen.lock().unwrap().result_acks[0].contains("MSA|AA|"));
         let page = crate::support::results::order_page(app, crate::support::OPS, &order);
         assert!(
             page.text().contains("Taken by the lab") && page.text().contains("AA: Order received")
