@@ -27,6 +27,7 @@ pub mod return_to;
 pub mod review;
 pub mod scope;
 pub mod session;
+pub mod simulated_values;
 pub mod simulation;
 pub mod sparkline;
 pub mod string_enum;
