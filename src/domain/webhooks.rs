@@ -223,6 +223,24 @@ pub fn retry_delay(failures: u32, first: Duration, jitter: f64) -> Duration {
     capped.mul_f64(0.8 + 0.4 * jitter.clamp(0.0, 1.0))
 }
 
+/// When to try again after a failed attempt, or None to give up: `failures` attempts have
+/// failed for something first queued at `queued`; `jitter` in 0..1 spreads the wait. Webhook
+/// deliveries and messages to labs follow the same schedule.
+pub fn next_try(
+    queued: chrono::NaiveDateTime,
+    now: chrono::NaiveDateTime,
+    failures: u32,
+    first: Duration,
+    jitter: f64,
+) -> Option<chrono::NaiveDateTime> {
+    let keep = chrono::Duration::from_std(KEEP_TRYING).ok()?;
+    if now - queued > keep {
+        return None;
+    }
+    let wait = chrono::Duration::from_std(retry_delay(failures, first, jitter)).ok()?;
+    Some(now + wait)
+}
+
 /// The start of a receiver's answer, kept with the attempt for the dashboard.
 pub fn snippet(body: &str) -> String {
     const MAX: usize = 500;

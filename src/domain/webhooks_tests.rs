@@ -204,3 +204,19 @@ fn a_snippet_keeps_the_start_of_a_long_answer() {
     assert_eq!(s.chars().count(), 501);
     assert!(s.ends_with('…'));
 }
+
+#[test]
+fn a_failure_is_tried_again_until_the_time_to_keep_trying_is_over() {
+    let queued = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let first = Duration::from_secs(5);
+    let soon = queued + chrono::Duration::minutes(1);
+    assert_eq!(
+        next_try(queued, soon, 1, first, 0.5),
+        Some(soon + chrono::Duration::seconds(5))
+    );
+    let late = queued + chrono::Duration::hours(27);
+    assert_eq!(next_try(queued, late, 30, first, 0.5), None);
+}

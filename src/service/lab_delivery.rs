@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::db::lab_messages::{self as db, LabAttemptRow, LabMessageRow, LabOutcome};
 use crate::db::DbPool;
 use crate::domain::lab_link::{Connection, ConnectionKind, LabMessageState};
-use crate::domain::webhooks::{retry_delay, KEEP_TRYING};
+use crate::domain::webhooks::next_try;
 use crate::error::AppError;
 use crate::hl7::ack::{self, AckCode};
 use crate::hl7::mllp;
@@ -29,9 +29,7 @@ pub fn spawn(pool: DbPool, settings: WorkerSettings) -> Result<Worker, AppError>
 pub fn send_due(pool: &DbPool, settings: &WorkerSettings) -> Result<usize, AppError> {
     let mut conn = pool.get()?;
     let now = crate::db::now();
-    let lease =
-        chrono::Duration::seconds((settings.timeout.as_secs() as i64 * (BATCH + 1)).max(60));
-    let claimed = db::claim_due(&mut conn, now, now + lease, BATCH)?;
+    let claimed = db::claim_due(&mut conn, now, now + settings.lease(BATCH), BATCH)?;
     let count = claimed.len();
     for message in claimed {
         let connection = db::connection_of(&mut conn, message.lab_slug)?;
@@ -139,18 +137,22 @@ fn attempt(
         ),
         Tried::Stop(why) => ("not_sent", why, done(LabMessageState::Failed, None, None)),
         Tried::Retry { outcome, detail } => {
-            let keep = chrono::Duration::from_std(KEEP_TRYING).unwrap_or_default();
-            let result = if at - message.created_at > keep {
-                done(LabMessageState::Failed, None, None)
-            } else {
-                let failures = (message.attempts + 1) as u32;
-                let wait = retry_delay(failures, settings.first_retry, rand::random::<f64>());
-                LabOutcome {
+            let failures = (message.attempts + 1) as u32;
+            let jitter = rand::random::<f64>();
+            let result = match next_try(
+                message.created_at,
+                at,
+                failures,
+                settings.first_retry,
+                jitter,
+            ) {
+                Some(next) => LabOutcome {
                     state: LabMessageState::Pending,
-                    next_attempt_at: at + chrono::Duration::from_std(wait).unwrap_or_default(),
+                    next_attempt_at: next,
                     ack_code: None,
                     ack_text: None,
-                }
+                },
+                None => done(LabMessageState::Failed, None, None),
             };
             (outcome, detail, result)
         }

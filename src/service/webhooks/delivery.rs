@@ -12,7 +12,7 @@ use chrono::NaiveDateTime;
 use crate::db::webhooks::{self as db, AttemptRow, Claimed, Outcome};
 use crate::db::DbPool;
 use crate::domain::ids::WebhookAttemptId;
-use crate::domain::webhooks::{is_public, retry_delay, sign, snippet, DeliveryState, KEEP_TRYING};
+use crate::domain::webhooks::{is_public, next_try, sign, snippet, DeliveryState};
 use crate::error::AppError;
 use crate::service::worker::Worker;
 
@@ -43,9 +43,11 @@ impl WorkerSettings {
 /// Deliveries claimed at a time, and how long a claim holds (longer than sending them takes).
 const BATCH: i64 = 20;
 
-fn lease(settings: &WorkerSettings) -> chrono::Duration {
-    let secs = settings.timeout.as_secs() as i64 * (BATCH + 1);
-    chrono::Duration::seconds(secs.max(60))
+impl WorkerSettings {
+    /// How long a claim on `batch` items holds: longer than sending them all can take.
+    pub fn lease(&self, batch: i64) -> chrono::Duration {
+        chrono::Duration::seconds((self.timeout.as_secs() as i64 * (batch + 1)).max(60))
+    }
 }
 
 /// Starts the worker on a thread of its own.
@@ -65,7 +67,7 @@ pub fn deliver_due(
 ) -> Result<usize, AppError> {
     let mut conn = pool.get()?;
     let now = crate::db::now();
-    let claimed = db::claim_due(&mut conn, now, now + lease(settings), BATCH)?;
+    let claimed = db::claim_due(&mut conn, now, now + settings.lease(BATCH), BATCH)?;
     let count = claimed.len();
     for c in claimed {
         let (attempt, outcome) = attempt(settings, agent, &c);
@@ -172,25 +174,32 @@ fn attempt(settings: &WorkerSettings, agent: &ureq::Agent, c: &Claimed) -> (Atte
     let latency_ms = started.elapsed().as_millis().min(i32::MAX as u128) as i32;
     let delivered = answer.status.is_some_and(|s| (200..300).contains(&s));
     let failures = (c.delivery.attempts + 1) as u32;
-    let given_up = !c.endpoint.enabled
-        || c.endpoint.deleted_at.is_some()
-        || at - c.event.created_at > chrono::Duration::from_std(KEEP_TRYING).unwrap_or_default();
-    let outcome = if delivered {
-        Outcome {
+    let sendable = c.endpoint.enabled && c.endpoint.deleted_at.is_none();
+    let again = sendable
+        .then(|| {
+            let jitter = rand::random::<f64>();
+            next_try(
+                c.event.created_at,
+                at,
+                failures,
+                settings.first_retry,
+                jitter,
+            )
+        })
+        .flatten();
+    let outcome = match (delivered, again) {
+        (true, _) => Outcome {
             state: DeliveryState::Delivered,
             next_attempt_at: at,
-        }
-    } else if given_up {
-        Outcome {
+        },
+        (false, Some(next)) => Outcome {
+            state: DeliveryState::Pending,
+            next_attempt_at: next,
+        },
+        (false, None) => Outcome {
             state: DeliveryState::Failed,
             next_attempt_at: at,
-        }
-    } else {
-        let wait = retry_delay(failures, settings.first_retry, rand::random::<f64>());
-        Outcome {
-            state: DeliveryState::Pending,
-            next_attempt_at: at + chrono::Duration::from_std(wait).unwrap_or_default(),
-        }
+        },
     };
     let attempt = AttemptRow {
         id: WebhookAttemptId::new(),
